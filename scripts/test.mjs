@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: builds the web UI when needed, then runs every *.test.ts with Node's test runner.
+// PostgreSQL runs join in when TEST_DATABASE_URL is set; the browser test needs Chromium.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWebBuilt } from './web-build.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+
+function find(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) find(p, out);
+    else if (/\.test\.ts$/.test(e.name)) out.push(path.relative(root, p));
+  }
+  return out;
+}
+
+let files = args.length ? args : [...find(path.join(root, 'server/src')), ...find(path.join(root, 'web/e2e'))];
+files.sort();
+
+if (!process.env.TEST_DATABASE_URL) {
+  console.log('note: TEST_DATABASE_URL is not set: tests run on PGlite only; PostgreSQL runs are skipped.');
+} else {
+  console.log(`note: tests run on PGlite and on PostgreSQL (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//…@')}).`);
+}
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  console.log(process.env.SWASTHYA_REQUIRE_BROWSER === '1'
+    ? `note: Chromium not found at ${chromium} but SWASTHYA_REQUIRE_BROWSER=1: the browser test will fail.`
+    : `note: Chromium not found at ${chromium}: the browser test is skipped (apt-get install chromium).`);
+}
+if (files.some((f) => f.includes('e2e'))) ensureWebBuilt(root);
+
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
+process.exit(r.status ?? 1);

@@ -1,0 +1,29 @@
+// Builds web/dist when it is missing or older than the sources in web/src.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+function newest(dir) {
+  let t = 0;
+  if (!fs.existsSync(dir)) return t;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function ensureWebBuilt(root) {
+  const web = path.join(root, 'web');
+  const index = path.join(web, 'dist', 'index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const sources = Math.max(newest(path.join(web, 'src')), fs.existsSync(path.join(web, 'index.html')) ? fs.statSync(path.join(web, 'index.html')).mtimeMs : 0);
+  if (!fs.existsSync(path.join(web, 'index.html'))) return;
+  if (built && built >= sources) return;
+  console.log('Building the web UI (vite build)…');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('web UI build failed');
+    process.exit(r.status ?? 1);
+  }
+}
