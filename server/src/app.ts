@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.js';
+import type { Db } from './db/connect.js';
+import { auditRoutes } from './platform/audit.routes.js';
+import { authRoutes } from './platform/auth/auth.routes.js';
+import { authenticate } from './platform/auth/auth.service.js';
+import { installErrorHandler, installValidation } from './platform/http.js';
+import { unauthenticated } from './platform/errors.js';
+import { geoRoutes } from './modules/geo/geo.routes.js';
+import { facilityRoutes } from './modules/facilities/facilities.routes.js';
+import { hmisMetadataRoutes } from './modules/hmis/hmis.metadata.routes.js';
+import { hmisDataValueRoutes } from './modules/hmis/hmis.datavalues.routes.js';
+import { hmisReturnRoutes } from './modules/hmis/hmis.returns.routes.js';
+import { hmisAnalyticsRoutes } from './modules/hmis/hmis.analytics.routes.js';
+import { hmisSheetRoutes } from './modules/hmis/hmis.sheets.routes.js';
+import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
+import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** Folder of the built web UI; served at `/` when it holds index.html. */
+  webDist?: string | null;
+  logger?: boolean | object;
+}
+
+/** The whole HTTP application: every module registered. Tests build it too. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  // The API speaks JSON; other bodies get 415 with a message rather than a confusing 400.
+  app.removeContentTypeParser('text/plain');
+  installValidation(app);
+  installErrorHandler(app);
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('bearer', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (match) {
+      request.bearer = match[1];
+      request.actor = await authenticate(deps.db.kysely, match[1], request.ip);
+    }
+    if (!request.actor && !request.routeOptions.config?.public) {
+      throw header ? unauthenticated('Your session has ended or the token is not valid; sign in again', 'आपका सत्र समाप्त हो गया है; फिर से लॉग इन करें') : unauthenticated();
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Swasthya API', version: '0.1.0', description: 'State health information management system' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and database engine' } }, async () => {
+    await deps.db.kysely.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    return { status: 'ok', database: deps.db.engine };
+  });
+
+  await app.register(authRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(geoRoutes(deps));
+  await app.register(facilityRoutes(deps));
+  await app.register(hmisMetadataRoutes(deps));
+  await app.register(hmisDataValueRoutes(deps));
+  await app.register(hmisReturnRoutes(deps));
+  await app.register(hmisAnalyticsRoutes(deps));
+  await app.register(hmisSheetRoutes(deps));
+  await app.register(hmisQualityRoutes(deps));
+  await app.register(surveillanceRoutes(deps));
+
+  const dist = deps.webDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: true, index: 'index.html' });
+  }
+  // Unknown API paths and missing assets are 404s; any other page path is the single-page app.
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0];
+    const isPage = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/fhir/') && !/\.[a-z0-9]+$/i.test(url);
+    if (isPage && dist && fs.existsSync(path.join(dist, 'index.html'))) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${url}` } });
+  });
+  return app;
+}

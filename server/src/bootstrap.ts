@@ -1,0 +1,46 @@
+import type { Config } from './config.js';
+import { randomPassword } from './config.js';
+import type { Db } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { uid } from './platform/ids.js';
+import { hashPassword } from './platform/auth/passwords.js';
+import { COUNTRY_ID, ensureReferenceGeography } from './modules/geo/geo.service.js';
+import { seedDemo } from './modules/demo/demo.seed.js';
+import { ensureDefaults } from './modules/hmis/hmis.metadata.repository.js';
+import { seedHmisMetadata } from './modules/hmis/hmis.seed.js';
+
+export interface PrepareResult {
+  migrations: string[];
+  adminPassword: string | null;
+  demoSeeded: boolean;
+}
+
+/**
+ * Brings a database up to date: migrations, the built-in geography, the `admin` user on an empty
+ * database, and demo data when the database had none and SWASTHYA_DEMO is not 0.
+ */
+export async function prepareDatabase(db: Db, config: Pick<Config, 'adminPassword' | 'demo'>): Promise<PrepareResult> {
+  const migrations = await migrateToLatest(db);
+  await db.kysely.transaction().execute(async (trx) => {
+    await ensureReferenceGeography(trx);
+    await ensureDefaults(trx);
+    await seedHmisMetadata(trx);
+  });
+  let adminPassword: string | null = null;
+  const anyUser = await db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (!anyUser) {
+    adminPassword = config.adminPassword ?? randomPassword();
+    await db.kysely.insertInto('users').values({
+      id: uid(), username: 'admin', password_hash: await hashPassword(adminPassword), role: 'admin', org_unit_id: COUNTRY_ID, display_name: 'Administrator',
+    }).execute();
+  }
+  let demoSeeded = false;
+  if (config.demo) {
+    const anyFacility = await db.kysely.selectFrom('facilities').select('id').limit(1).executeTakeFirst();
+    if (!anyFacility) {
+      await db.kysely.transaction().execute((trx) => seedDemo(trx));
+      demoSeeded = true;
+    }
+  }
+  return { migrations, adminPassword: config.adminPassword ? null : adminPassword, demoSeeded };
+}

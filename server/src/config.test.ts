@@ -1,0 +1,34 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  test('defaults when nothing is set', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 8080);
+    assert.equal(c.host, '127.0.0.1');
+    assert.match(c.dataDir, /\/data$/);
+    assert.equal(c.databaseUrl, null);
+    assert.equal(c.adminPassword, null);
+    assert.equal(c.demo, true);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  test('reads every variable', () => {
+    const c = loadConfig({ PORT: '9000', HOST: '0.0.0.0', SWASTHYA_DATA_DIR: '/tmp/x', DATABASE_URL: 'postgres://u@h/db', SWASTHYA_ADMIN_PASSWORD: 'long-enough-1', SWASTHYA_DEMO: '0' });
+    assert.deepEqual([c.port, c.host, c.dataDir, c.databaseUrl, c.adminPassword, c.demo], [9000, '0.0.0.0', '/tmp/x', 'postgres://u@h/db', 'long-enough-1', false]);
+  });
+
+  test('names every bad variable in one error', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SWASTHYA_DEMO: 'maybe', SWASTHYA_ADMIN_PASSWORD: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigError);
+    const text = (err as ConfigError).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'SWASTHYA_DEMO', 'SWASTHYA_ADMIN_PASSWORD']) assert.match(text, new RegExp(name));
+    assert.equal((err as ConfigError).problems.length, 4);
+  });
+});

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type Engine = 'pglite' | 'postgresql';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+/** SSD-era planner cost of a random page read (PostgreSQL's default of 4 assumes spinning disks). */
+const RANDOM_PAGE_COST = 1.1;
+
+/** Opens PGlite in `dataDir` (or in memory when dataDir is null). */
+export async function openPglite(dataDir: string | null): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = path.join(dataDir, 'pglite');
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dir, {
+    extensions: { pg_trgm },
+    parsers: {
+      [DATE_OID]: (v: string) => v,
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+    },
+  });
+  // The embedded database lives in memory pages and on local disk: random reads cost little, so the
+  // planner should prefer indexes (the trigram name search falls back to a full scan otherwise).
+  await pglite.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { kysely, engine: 'pglite', close: () => kysely.destroy() };
+}
+
+/**
+ * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
+ * path (tests give each run its own schema; extensions stay in `public`).
+ */
+/** The `options` parameter of a connection URL (e.g. `-c search_path=x`), or ''. */
+export function urlOptions(url: string): string {
+  try {
+    return new URL(url).searchParams.get('options')?.trim() ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export async function openPostgres(url: string, opts: { schema?: string; max?: number } = {}): Promise<Db> {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === DATE_OID) return (v: string) => v;
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    types: types as pg.CustomTypesConfig,
+    // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
+    options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(kysely);
+  return { kysely, engine: 'postgresql', close: () => kysely.destroy() };
+}

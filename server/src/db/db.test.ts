@@ -1,0 +1,57 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openPglite } from './connect.js';
+import { migrateToLatest } from './migrate.js';
+import { freshDb, testEngines } from '../test/harness.js';
+
+describe('PGlite on disk', () => {
+  test('data survives a restart, and migrations run once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-db-'));
+    try {
+      const a = await openPglite(dir);
+      assert.ok((await migrateToLatest(a)).length >= 4);
+      await a.kysely.insertInto('org_units').values({ id: 'Aaaaaaaaaa1', level: 'country', name: 'Test', path: '/Aaaaaaaaaa1/' }).execute();
+      await a.close();
+      const b = await openPglite(dir);
+      assert.deepEqual(await migrateToLatest(b), []);
+      const row = await b.kysely.selectFrom('org_units').select('name').where('id', '=', 'Aaaaaaaaaa1').executeTakeFirst();
+      assert.equal(row?.name, 'Test');
+      await b.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+for (const engine of testEngines()) {
+  describe(`transactions [${engine}]`, () => {
+    test('concurrent transactions do not interleave, and a failure leaves nothing behind', async () => {
+      const db = await freshDb(engine);
+      try {
+        await sql`create table counter (n integer not null)`.execute(db.kysely);
+        await sql`insert into counter values (0)`.execute(db.kysely);
+        // Read-modify-write in 20 concurrent transactions; serialised (PGlite) or row-locked
+        // (PostgreSQL), the counter ends at exactly 20.
+        await Promise.all(Array.from({ length: 20 }, () => db.kysely.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ n: number }>`select n from counter for update`.execute(trx);
+          await new Promise((r) => setTimeout(r, 2));
+          await sql`update counter set n = ${rows[0].n + 1}`.execute(trx);
+        })));
+        const { rows } = await sql<{ n: number }>`select n from counter`.execute(db.kysely);
+        assert.equal(rows[0].n, 20);
+        await assert.rejects(db.kysely.transaction().execute(async (trx) => {
+          await sql`update counter set n = 999`.execute(trx);
+          throw new Error('boom');
+        }), /boom/);
+        const after = await sql<{ n: number }>`select n from counter`.execute(db.kysely);
+        assert.equal(after.rows[0].n, 20);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { sql } from 'kysely';
+import type { Db } from './connect.js';
+import * as m0300 from './migrations/20261122T0300_create_platform.js';
+import * as m0310 from './migrations/20261122T0310_create_facilities.js';
+import * as m0320 from './migrations/20261122T0320_index_facility_search.js';
+import * as m0400 from './migrations/20261122T0400_create_hmis_metadata.js';
+import * as m0410 from './migrations/20261122T0410_create_hmis_data.js';
+import * as m0420 from './migrations/20261122T0420_create_hmis_approvals.js';
+import * as m0500 from './migrations/20261122T0500_create_surveillance.js';
+import * as m0510 from './migrations/20261122T0510_create_hmis_aggregates.js';
+import * as m0520 from './migrations/20261122T0520_create_hmis_lock_exceptions.js';
+
+/** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
+const migrations: Record<string, Migration> = {
+  '20261122T0300_create_platform': m0300,
+  '20261122T0310_create_facilities': m0310,
+  '20261122T0320_index_facility_search': m0320,
+  '20261122T0400_create_hmis_metadata': m0400,
+  '20261122T0410_create_hmis_data': m0410,
+  '20261122T0420_create_hmis_approvals': m0420,
+  '20261122T0500_create_surveillance': m0500,
+  '20261122T0510_create_hmis_aggregates': m0510,
+  '20261122T0520_create_hmis_lock_exceptions': m0520,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Any fixed number: the advisory lock that lets one process at a time migrate a PostgreSQL server. */
+export const MIGRATION_LOCK = 727275;
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  if (db.engine === 'pglite') return runMigrator(db.kysely);
+  // On a server, two processes starting together (or tests dropping their schemas while another
+  // migrates: Kysely's table lookup reads every schema) must not overlap, so hold a lock on one
+  // connection for the whole run.
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    try {
+      return await runMigrator(conn);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+    }
+  });
+}
+
+async function runMigrator(kysely: Db['kysely']): Promise<string[]> {
+  // Name the schema: Kysely otherwise finds its tables in any schema, and tests run many side by side.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(kysely);
+  const migrator = new Migrator({ db: kysely, provider, migrationTableSchema: rows[0].schema });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/open.js';
+import { prepareDatabase } from './bootstrap.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const db = await openDatabase(config);
+  const prepared = await prepareDatabase(db, config);
+  if (prepared.adminPassword) {
+    console.log(`\n  Created user "admin" with password: ${prepared.adminPassword}\n  (shown once; set SWASTHYA_ADMIN_PASSWORD to choose it)\n`);
+  }
+  if (prepared.demoSeeded) console.log('  Demo data loaded (Hisar, Mandi, Patna, Delhi). Set SWASTHYA_DEMO=0 for an empty registry.');
+  const app = await buildApp({
+    db,
+    config,
+    webDist: path.resolve(here, '../../web/dist'),
+    logger: { level: config.logLevel },
+  });
+  const close = async () => {
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`  Swasthya is running on http://${config.host}:${(app.server.address() as { port: number }).port}/ (database: ${db.engine})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { Actor } from './actor.js';
+
+export interface AuditEntry {
+  action: 'create' | 'update' | 'delete' | 'read' | 'login' | 'logout' | 'login_failed' | 'import';
+  entity: string;
+  entityId?: string | null;
+  /** Materialised path of the org unit the record belongs to, so scoped admins see their own. */
+  orgPath?: string | null;
+  before?: unknown;
+  after?: unknown;
+  purpose?: string | null;
+}
+
+/** Writes one audit row. Call it with the same transaction as the change it records. */
+export async function recordAudit(db: Kysely<Database>, actor: Pick<Actor, 'userId' | 'username' | 'ip'> | null, e: AuditEntry) {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_id: actor?.userId ?? null,
+      actor_username: actor?.username ?? null,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId ?? null,
+      org_unit_path: e.orgPath ?? null,
+      purpose: e.purpose ?? null,
+      ip: actor?.ip ?? null,
+      before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
+      after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+    })
+    .execute();
+}

@@ -1,0 +1,61 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.js';
+import { actorOf, ErrorBody, Paging } from '../http.js';
+import { ROLES } from '../roles.js';
+import * as auth from './auth.service.js';
+import * as users from './users.service.js';
+
+const Login = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+const NewUser = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+    role: Type.String({ enum: [...ROLES] }),
+    orgUnit: Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Integer({ minimum: 0 })]),
+    displayName: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const authRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
+  const { db, config } = deps;
+  const limits = { userFailures: 5, userWindowMin: 15, ipPerMinute: config.loginRateLimit };
+
+  app.post('/api/auth/login', {
+    config: { public: true },
+    schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token', body: Login, response: { 401: ErrorBody, 429: ErrorBody } },
+  }, async (request) => {
+    const body = request.body as { username: string; password: string };
+    const result = await auth.login(db.kysely, { ...body, ip: request.ip }, config.sessionHours, limits);
+    const actor = await auth.authenticate(db.kysely, result.token, request.ip);
+    return { token: result.token, expiresAt: result.expiresAt, user: await users.me(db.kysely, actor!) };
+  });
+
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' } }, async (request, reply) => {
+    await auth.logout(db.kysely, actorOf(request), request.bearer!);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'Who is signed in' } }, async (request) =>
+    users.me(db.kysely, actorOf(request)));
+
+  app.get('/api/users', {
+    schema: { tags: ['users'], summary: 'Users within the caller’s area', querystring: Type.Object(Paging, { additionalProperties: false }) },
+  }, async (request) => {
+    const q = request.query as { limit?: number; offset?: number };
+    const page = { limit: q.limit ?? 50, offset: q.offset ?? 0 };
+    return { ...(await users.listUsers(db.kysely, actorOf(request), page)), ...page };
+  });
+
+  app.post('/api/users', {
+    schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: Type.Any(), 400: ErrorBody, 403: ErrorBody, 409: ErrorBody } },
+  }, async (request, reply) => {
+    const actor = actorOf(request);
+    const user = await db.kysely.transaction().execute((trx) => users.createUser(trx, actor, request.body as users.NewUserInput));
+    return reply.status(201).send(user);
+  });
+};

@@ -1,0 +1,75 @@
+/** One error class for the whole API; the error handler turns it into `{error:{code,message,details}}`. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+};
+
+/** A message in both languages of the screens; `hi` falls back to `en`. */
+export interface Message { en: string; hi?: string }
+
+export interface FieldProblem { field: string; message: string; messageHi?: string }
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly msg: Message,
+    readonly details?: Record<string, unknown> & { fields?: FieldProblem[] },
+  ) {
+    super(msg.en);
+    this.status = STATUS[code];
+  }
+}
+
+export const badRequest = (en: string, hi?: string, details?: AppError['details']) =>
+  new AppError('bad_request', { en, hi }, details);
+export const notFound = (en: string, hi?: string) => new AppError('not_found', { en, hi });
+export const forbidden = (en = 'You do not have access to this', hi = 'आपको इसकी अनुमति नहीं है') =>
+  new AppError('forbidden', { en, hi });
+export const unauthenticated = (en = 'Sign in first', hi = 'पहले लॉग इन करें') =>
+  new AppError('unauthenticated', { en, hi });
+export const conflict = (en: string, hi?: string, details?: AppError['details']) =>
+  new AppError('conflict', { en, hi }, details);
+
+/** One problem per named field, reported together. */
+export function fieldErrors(fields: FieldProblem[]): AppError {
+  const first = fields[0];
+  return new AppError(
+    'bad_request',
+    {
+      en: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+      hi: fields.map((f) => `${f.field}: ${f.messageHi ?? f.message}`).join('; '),
+    },
+    { fields, field: first?.field },
+  );
+}
+
+export type Lang = 'en' | 'hi';
+
+export function pickLang(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'en';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('hi') ? 'hi' : 'en';
+}
+
+export function localise(msg: Message, lang: Lang): string {
+  return lang === 'hi' ? msg.hi ?? msg.en : msg.en;
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Actor } from './actor.js';
+import { AppError, localise, pickLang, unauthenticated, type FieldProblem } from './errors.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    bearer: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Route answers without a bearer token. */
+    public?: boolean;
+  }
+}
+
+/** The signed-in actor; 401 when the request has none. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthenticated();
+  return request.actor;
+}
+
+/** Error body schema, shared by every route's responses. */
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Any()) }),
+});
+
+export const Paging = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
+};
+
+export function page<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Optional(Type.Integer()), offset: Type.Optional(Type.Integer()) });
+}
+
+/**
+ * Bodies are validated strictly (no type coercion, unknown fields refused); query strings and path
+ * parameters are coerced from text, since everything in a URL is text.
+ */
+export function installValidation(app: FastifyInstance) {
+  const strict = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
+  const lenient = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false }));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? strict : lenient;
+    return ajv.compile(schema) as any;
+  });
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const err = new Error('validation') as Error & { fields: FieldProblem[]; dataVar: string };
+    err.fields = (errors as ErrorObject[]).map((e) => describeAjv(e, dataVar));
+    err.dataVar = dataVar;
+    return err;
+  });
+}
+
+function describeAjv(e: ErrorObject, dataVar: string): FieldProblem {
+  const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const p = e.params as Record<string, any>;
+  const where = dataVar === 'body' ? '' : `${dataVar}.`;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { field: `${where}${base ? base + '.' : ''}${p.additionalProperty}`, message: 'is not a known field; remove it', messageHi: 'अज्ञात फ़ील्ड है; इसे हटाएँ' };
+    case 'required':
+      return { field: `${where}${base ? base + '.' : ''}${p.missingProperty}`, message: 'is required', messageHi: 'आवश्यक है' };
+    case 'type':
+      return { field: `${where}${base || dataVar}`, message: `must be ${p.type}`, messageHi: `${hindiType(p.type)} होना चाहिए` };
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return { field: `${where}${base}`, message: `must be ${p.comparison} ${p.limit}`, messageHi: `${p.comparison} ${p.limit} होना चाहिए` };
+    case 'enum':
+      return { field: `${where}${base}`, message: `must be one of ${(p.allowedValues as unknown[]).join(', ')}`, messageHi: `इनमें से एक होना चाहिए: ${(p.allowedValues as unknown[]).join(', ')}` };
+    case 'minLength':
+      return { field: `${where}${base}`, message: p.limit === 1 ? 'must not be empty' : `must have at least ${p.limit} characters`, messageHi: p.limit === 1 ? 'खाली नहीं हो सकता' : `कम से कम ${p.limit} अक्षर होने चाहिए` };
+    case 'maxLength':
+      return { field: `${where}${base}`, message: `must have at most ${p.limit} characters`, messageHi: `अधिकतम ${p.limit} अक्षर हो सकते हैं` };
+    case 'pattern': case 'format':
+      return { field: `${where}${base}`, message: `is not in the expected form (${e.message})`, messageHi: 'अपेक्षित रूप में नहीं है' };
+    default:
+      return { field: `${where}${base || dataVar}`, message: e.message ?? 'is not valid', messageHi: 'मान्य नहीं है' };
+  }
+}
+
+function hindiType(t: string) {
+  return ({ string: 'पाठ', number: 'संख्या', integer: 'पूर्णांक', boolean: 'हाँ/नहीं', object: 'वस्तु', array: 'सूची' } as Record<string, string>)[t] ?? t;
+}
+
+/** One error shape for everything; bad input never becomes a 500. */
+export function installErrorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: any, request: FastifyRequest, reply: FastifyReply) => {
+    const lang = pickLang(request.headers['accept-language']);
+    if (error instanceof AppError) {
+      return reply.status(error.status).send({ error: { code: error.code, message: localise(error.msg, lang), details: error.details } });
+    }
+    if (error.validation && error.fields) {
+      const fields = error.fields as FieldProblem[];
+      const message = fields.map((f) => `${f.field}: ${lang === 'hi' ? f.messageHi ?? f.message : f.message}`).join('; ');
+      return reply.status(400).send({ error: { code: 'bad_request', message, details: { fields } } });
+    }
+    const status: number | undefined = error.statusCode;
+    if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: { code: 'payload_too_large', message: lang === 'hi' ? 'अनुरोध बहुत बड़ा है' : 'The request body is too large' } });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).send({ error: { code: 'unsupported_media_type', message: `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json` } });
+    }
+    if (status && status >= 400 && status < 500) {
+      const message = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+        ? `The body is not valid JSON: ${error.message}`
+        : error.message;
+      return reply.status(status).send({ error: { code: status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'bad_request', message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: lang === 'hi' ? 'सर्वर में त्रुटि' : 'Internal error' } });
+  });
+}

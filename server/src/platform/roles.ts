@@ -1,0 +1,81 @@
+/** Roles from ARCHITECTURE.md, each with its permissions (`can_<verb>_<noun>`) and natural scope level. */
+export const ROLES = [
+  'admin',
+  'state_officer',
+  'district_officer',
+  'block_officer',
+  'facility_operator',
+  'doctor',
+  'cho',
+  'ultrasound_operator',
+  'helpline_agent',
+  'dispatcher',
+  'asha',
+  'block_accountant',
+  'citizen',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'can_read_geo',
+  'can_import_geo',
+  'can_read_facility',
+  'can_create_facility',
+  'can_update_facility',
+  'can_delete_facility',
+  'can_import_facility',
+  'can_read_user',
+  'can_create_user',
+  'can_read_audit',
+  'can_read_metadata',
+  'can_update_metadata',
+  'can_read_data',
+  'can_submit_data',
+  'can_approve_data',
+  'can_read_surveillance',
+  'can_submit_surveillance',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READER: Permission[] = ['can_read_geo', 'can_read_facility'];
+/** Staff who see HMIS forms and their facility's data. */
+const STAFF: Permission[] = [...READER, 'can_read_metadata', 'can_read_data'];
+/** IDSP weekly S/P/L reporting: health workers, doctors and the officers above them. */
+const IDSP: Permission[] = ['can_read_surveillance', 'can_submit_surveillance'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP],
+  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP],
+  doctor: [...STAFF, ...IDSP],
+  cho: [...STAFF, 'can_submit_data', ...IDSP],
+  ultrasound_operator: READER,
+  helpline_agent: READER,
+  dispatcher: READER,
+  asha: READER,
+  block_accountant: READER,
+  citizen: READER,
+};
+
+/** The level of org unit a role is normally scoped to; used to read a bare LGD code. */
+export const ROLE_LEVEL: Record<Role, 'country' | 'state' | 'district' | 'block' | 'village' | 'facility'> = {
+  admin: 'state',
+  state_officer: 'state',
+  district_officer: 'district',
+  block_officer: 'block',
+  facility_operator: 'facility',
+  doctor: 'facility',
+  cho: 'facility',
+  ultrasound_operator: 'facility',
+  helpline_agent: 'state',
+  dispatcher: 'district',
+  asha: 'village',
+  block_accountant: 'block',
+  citizen: 'state',
+};
+
+export function isRole(s: string): s is Role {
+  return (ROLES as readonly string[]).includes(s);
+}

@@ -1,0 +1,184 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { facilityBody, startTestApp, testEngines, type TestApp } from '../test/harness.js';
+
+/**
+ * Every route, called by people outside its scope or without the permission: 403; without a token:
+ * 401; for an unknown id: 404. The last test checks that the matrix names every route in the
+ * OpenAPI document, so a new route cannot skip it.
+ */
+interface Case { method: string; path: string; body?: unknown }
+
+for (const engine of testEngines()) {
+  describe(`scope and permission matrix [${engine}]`, () => {
+    let t: TestApp;
+    let hisarFacility: string;
+    let hisarSibling: string;
+    let mandiOfficer: string;
+    let hisarOfficer: string;
+    let hisarOperator: string;
+    let doctor: string;
+    let himachalAdmin: string;
+
+    before(async () => {
+      t = await startTestApp(engine);
+      hisarFacility = (await t.req('POST', '/api/facilities', t.adminToken, facilityBody({ type: 'CHC', beds: 30 }))).body.id;
+      hisarSibling = (await t.req('POST', '/api/facilities', t.adminToken, facilityBody())).body.id;
+      mandiOfficer = (await t.userWith('district_officer', 22)).token;
+      hisarOfficer = (await t.userWith('district_officer', 63)).token;
+      hisarOperator = (await t.userWith('facility_operator', hisarFacility)).token;
+      doctor = (await t.userWith('doctor', hisarFacility)).token;
+      himachalAdmin = (await t.userWith('admin', 'state:2')).token;
+    });
+    after(async () => { await t.close(); });
+
+    const hisarCases = (): Case[] => [
+      { method: 'GET', path: '/api/facilities?district=63' },
+      { method: 'GET', path: '/api/facilities?orgUnit=63' },
+      { method: 'GET', path: '/api/facilities?state=6' },
+      { method: 'GET', path: '/api/facilities/points?district=63' },
+      { method: 'GET', path: '/api/facilities/summary?orgUnit=63' },
+      { method: 'GET', path: `/api/facilities/${hisarFacility}` },
+      { method: 'POST', path: '/api/facilities', body: facilityBody() },
+      { method: 'PATCH', path: `/api/facilities/${hisarFacility}`, body: { beds: 31 } },
+      { method: 'POST', path: `/api/facilities/${hisarFacility}/registration`, body: {} },
+      { method: 'POST', path: `/api/facilities/${hisarFacility}/upgrades`, body: { kind: 'beds', beds: 40, date: '2025-01-01' } },
+      { method: 'DELETE', path: `/api/facilities/${hisarFacility}` },
+    ];
+
+    test("a Mandi district officer gets 403 for every Hisar route", async () => {
+      for (const c of hisarCases()) {
+        const r = await t.req(c.method, c.path, mandiOfficer, c.body);
+        assert.equal(r.status, 403, `${c.method} ${c.path} → ${r.status} ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.error.code, 'forbidden');
+      }
+    });
+
+    test('a Himachal state admin gets 403 for Hisar, and cannot make users there', async () => {
+      for (const c of hisarCases()) {
+        const r = await t.req(c.method, c.path, himachalAdmin, c.body);
+        assert.equal(r.status, 403, `${c.method} ${c.path} → ${r.status}`);
+      }
+      const u = await t.req('POST', '/api/users', himachalAdmin, { username: `x_${Date.now()}`, password: 'Good-Pass-1', role: 'district_officer', orgUnit: 63 });
+      assert.equal(u.status, 403);
+      const ok = await t.req('POST', '/api/users', himachalAdmin, { username: `y_${Date.now()}`, password: 'Good-Pass-1', role: 'district_officer', orgUnit: 22 });
+      assert.equal(ok.status, 201);
+    });
+
+    test('without a token every route is 401', async () => {
+      const all: Case[] = [...hisarCases(), { method: 'GET', path: '/api/users' }, { method: 'POST', path: '/api/users', body: {} }, { method: 'GET', path: '/api/audit' },
+        { method: 'GET', path: '/api/auth/me' }, { method: 'POST', path: '/api/auth/logout' }, { method: 'GET', path: '/api/geo/units/6' },
+        { method: 'GET', path: '/api/geo/units/6/children' }, { method: 'GET', path: '/api/geo/boundaries?orgUnit=2' }];
+      for (const c of all) {
+        const r = await t.req(c.method, c.path, null, c.body);
+        assert.equal(r.status, 401, `${c.method} ${c.path}`);
+        assert.equal(r.body.error.code, 'unauthenticated');
+      }
+    });
+
+    test('the Hisar officer works in Hisar but may not delete; unknown ids are 404', async () => {
+      assert.equal((await t.req('GET', '/api/facilities?district=63', hisarOfficer)).status, 200);
+      assert.equal((await t.req('GET', '/api/facilities/summary?orgUnit=63', hisarOfficer)).status, 200);
+      assert.equal((await t.req('GET', '/api/facilities/summary?orgUnit=6', hisarOfficer)).status, 403, 'the state is above the district');
+      assert.equal((await t.req('POST', '/api/facilities', hisarOfficer, facilityBody())).status, 201);
+      assert.equal((await t.req('PATCH', `/api/facilities/${hisarSibling}`, hisarOfficer, { beds: 8 })).status, 200);
+      assert.equal((await t.req('DELETE', `/api/facilities/${hisarSibling}`, hisarOfficer)).status, 403);
+      assert.equal((await t.req('GET', '/api/facilities/Zz000000000', hisarOfficer)).status, 404);
+      assert.equal((await t.req('PATCH', '/api/facilities/Zz000000000', hisarOfficer, { beds: 1 })).status, 404);
+      assert.equal((await t.req('GET', '/api/geo/units/99999', hisarOfficer)).status, 404);
+    });
+
+    test('a facility operator sees only their facility', async () => {
+      assert.equal((await t.req('GET', `/api/facilities/${hisarFacility}`, hisarOperator)).status, 200);
+      assert.equal((await t.req('GET', `/api/facilities/${hisarSibling}`, hisarOperator)).status, 403);
+      assert.equal((await t.req('GET', '/api/facilities?district=63', hisarOperator)).status, 403);
+      const mine = await t.req('GET', '/api/facilities', hisarOperator);
+      assert.deepEqual(mine.body.items.map((f: any) => f.id), [hisarFacility]);
+      assert.equal((await t.req('PATCH', `/api/facilities/${hisarFacility}`, hisarOperator, { desktops: 3 })).status, 200);
+      assert.equal((await t.req('POST', '/api/facilities', hisarOperator, facilityBody())).status, 403);
+    });
+
+    test('roles without the permission get 403 inside their own scope', async () => {
+      assert.equal((await t.req('PATCH', `/api/facilities/${hisarFacility}`, doctor, { beds: 2 })).status, 403);
+      assert.equal((await t.req('GET', `/api/facilities/${hisarFacility}`, doctor)).status, 200);
+      for (const token of [hisarOfficer, doctor, mandiOfficer]) {
+        assert.equal((await t.req('GET', '/api/users', token)).status, 403);
+        assert.equal((await t.req('POST', '/api/users', token, { username: `z_${Date.now()}`, password: 'Good-Pass-1', role: 'citizen', orgUnit: 63 })).status, 403);
+        assert.equal((await t.req('GET', '/api/audit', token)).status, 403);
+      }
+    });
+
+    test('HMIS metadata: only state-level managers change it; citizens do not see forms', async () => {
+      for (const token of [hisarOfficer, mandiOfficer, doctor, hisarOperator]) {
+        assert.equal((await t.req('POST', '/api/metadata', token, { categoryOptions: [] })).status, 403);
+      }
+      const citizen = (await t.userWith('citizen', 6)).token;
+      assert.equal((await t.req('GET', '/api/hmis/dataSets', citizen)).status, 403);
+      assert.equal((await t.req('GET', '/api/hmis/dataSets/HMIS_MONTHLY/form', citizen)).status, 403);
+      assert.equal((await t.req('GET', '/api/hmis/dataSets', hisarOperator)).status, 200);
+      assert.equal((await t.req('POST', '/api/metadata', null, {})).status, 401);
+    });
+
+    test('data values: a Mandi officer cannot write or read Hisar\'s; a citizen cannot at all', async () => {
+      const value = { dataValues: [{ dataElement: 'AnyElement1', period: '202411', orgUnit: hisarFacility, value: '1' }] };
+      const w = await t.req('POST', '/api/dataValueSets', mandiOfficer, value);
+      assert.equal(w.status, 200);
+      assert.ok(w.body.conflicts.length > 0 && w.body.importCount.imported === 0);
+      await t.req('POST', '/api/metadata', t.adminToken, { dataSets: [{ id: 'MatrixDs001', name: 'Matrix', periodType: 'Monthly' }] });
+      assert.equal((await t.req('GET', `/api/dataValueSets?dataSet=MatrixDs001&period=202411&orgUnit=${hisarFacility}`, mandiOfficer)).status, 403);
+      assert.equal((await t.req('GET', `/api/dataValueSets?dataSet=MatrixDs001&period=202411&orgUnit=${hisarFacility}`, hisarOfficer)).status, 200);
+      const citizen = (await t.userWith('citizen', 6)).token;
+      assert.equal((await t.req('POST', '/api/dataValueSets', citizen, value)).status, 403);
+      assert.equal((await t.req('GET', `/api/dataValueSets?dataSet=MatrixDs001&period=202411&orgUnit=${hisarFacility}`, citizen)).status, 403);
+      assert.equal((await t.req('GET', '/api/dataValueSets', null)).status, 401);
+    });
+
+    test('monthly returns of Hisar are closed to Mandi: rates, defaulters, reminders, statuses, steps', async () => {
+      const q = 'dataSet=HMIS_MONTHLY&period=202411&orgUnit=63';
+      for (const url of [`/api/hmis/reporting-rates?${q}`, `/api/hmis/defaulters?${q}`, `/api/hmis/returns?${q}`]) {
+        assert.equal((await t.req('GET', url, mandiOfficer)).status, 403, url);
+        assert.equal((await t.req('GET', url, hisarOfficer)).status, 200, url);
+      }
+      const body = { dataSet: 'HMIS_MONTHLY', period: '202411', orgUnit: '63' };
+      assert.equal((await t.req('POST', '/api/hmis/defaulters/reminders', mandiOfficer, body)).status, 403);
+      assert.equal((await t.req('POST', '/api/hmis/defaulters/reminders', doctor, body)).status, 403, 'doctors do not chase returns');
+      assert.equal((await t.req('POST', '/api/hmis/returns/approve', mandiOfficer, { ...body, orgUnit: hisarFacility })).status, 403);
+      assert.equal((await t.req('POST', '/api/hmis/lock-exceptions', mandiOfficer, { ...body, orgUnit: hisarFacility, reason: 'x' })).status, 403);
+      assert.equal((await t.req('GET', '/api/hmis/notifications', null)).status, 401);
+    });
+
+    test('geography is public reference data for every signed-in role', async () => {
+      for (const token of [mandiOfficer, hisarOperator, doctor]) {
+        assert.equal((await t.req('GET', '/api/geo/units/63', token)).status, 200);
+        assert.equal((await t.req('GET', '/api/geo/units/6/children', token)).status, 200);
+      }
+    });
+
+    test('the matrix covers every route in the OpenAPI document', async () => {
+      const doc = await t.req('GET', '/api/docs/json');
+      assert.equal(doc.status, 200);
+      const covered = new Set([
+        'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/users', 'POST /api/users', 'GET /api/audit',
+        'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/boundaries',
+        'GET /api/facilities', 'GET /api/facilities/points', 'GET /api/facilities/summary', 'GET /api/facilities/{id}', 'POST /api/facilities',
+        'PATCH /api/facilities/{id}', 'POST /api/facilities/{id}/registration', 'POST /api/facilities/{id}/upgrades', 'DELETE /api/facilities/{id}',
+        'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
+        'GET /api/hmis/reporting-rates', 'GET /api/hmis/defaulters', 'POST /api/hmis/defaulters/reminders', 'GET /api/hmis/returns',
+        'POST /api/hmis/returns/{action}', 'GET /api/hmis/notifications', 'POST /api/hmis/lock-exceptions',
+        // data quality: 403s in hmis.quality.test.ts
+        'GET /api/hmis/dataSets/{id}/history', 'GET /api/hmis/outliers', 'POST /api/hmis/validation/run', 'GET /api/hmis/validation/violations',
+        // offline sheets: 403s in hmis.sheets.test.ts
+        'GET /api/hmis/dataSets/{id}/template', 'POST /api/hmis/sheets',
+        // analytics: 403s in hmis.analytics.test.ts
+        'GET /api/hmis/analytics',
+        // surveillance (IDSP): 403s in surveillance.test.ts
+        'GET /api/surveillance/diseases', 'POST /api/surveillance/reports', 'GET /api/surveillance/trends', 'GET /api/surveillance/rising',
+        'GET /api/surveillance/burden', 'GET /api/surveillance/alerts',
+      ]);
+      const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+        .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+      const missing = routes.filter((r) => !covered.has(r));
+      assert.deepEqual(missing, [], `routes not in the scope matrix: ${missing.join(', ')}`);
+    });
+  });
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { prepareDatabase } from '../bootstrap.js';
+import { loadConfig, type Config } from '../config.js';
+import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js';
+import { createSchema, dropSchema } from '../db/schemas.js';
+
+export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+export function testEngines(): Engine[] {
+  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgresql'] : ['pglite'];
+}
+
+/** A fresh database: in-memory PGlite, or a new schema on the PostgreSQL server, dropped on close. */
+export async function freshDb(engine: Engine): Promise<Db> {
+  if (engine === 'pglite') return openPglite(null);
+  const url = process.env.TEST_DATABASE_URL!;
+  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await createSchema(url, schema);
+  const db = await openPostgres(url, { schema, max: 5 });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await dropSchema(url, schema);
+    },
+  };
+}
+
+export function testConfig(over: Partial<Config> = {}): Config {
+  return { ...loadConfig({ SWASTHYA_DATA_DIR: '/nonexistent', SWASTHYA_LOGIN_RATE_LIMIT: '10000' }), adminPassword: ADMIN_PASSWORD, demo: false, ...over };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  engine: Engine;
+  /** Bearer token of `admin` (country scope). */
+  adminToken: string;
+  close(): Promise<void>;
+  login(username: string, password: string): Promise<string>;
+  /** Makes a user with a fresh name and returns its token. */
+  userWith(role: string, orgUnit: string | number): Promise<{ token: string; username: string; id: string }>;
+  req(method: string, url: string, token?: string | null, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+export async function startTestApp(engine: Engine, opts: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const db = await freshDb(engine);
+  const config = testConfig({ demo: opts.demo ?? false, ...opts.config });
+  await prepareDatabase(db, config);
+  const app = await buildApp({ db, config });
+  await app.ready();
+  const req: TestApp['req'] = async (method, url, token, body, headers = {}) => {
+    const res = await app.inject({
+      method: method as any,
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    let parsed: any = res.body;
+    try { parsed = res.body ? JSON.parse(res.body) : null; } catch { /* not JSON */ }
+    return { status: res.statusCode, body: parsed };
+  };
+  const login = async (username: string, password: string) => {
+    const r = await req('POST', '/api/auth/login', null, { username, password });
+    if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.token as string;
+  };
+  const adminToken = await login('admin', ADMIN_PASSWORD);
+  return {
+    app, db, engine, adminToken, req, login,
+    async userWith(role, orgUnit) {
+      const username = `${role}_${randomBytes(4).toString('hex')}`;
+      const password = `Pass-${randomBytes(6).toString('hex')}`;
+      const r = await req('POST', '/api/users', adminToken, { username, password, role, orgUnit });
+      if (r.status !== 201) throw new Error(`create user failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return { token: await login(username, password), username, id: r.body.id };
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** A valid facility body; override what a test cares about. */
+export function facilityBody(over: Record<string, unknown> = {}) {
+  return {
+    name: `Test PHC ${randomBytes(3).toString('hex')}`,
+    type: 'PHC',
+    ownership: 'public',
+    system: 'allopathic',
+    orgUnit: '63',
+    latitude: 29.15,
+    longitude: 75.72,
+    ...over,
+  };
+}
