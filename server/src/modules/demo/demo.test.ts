@@ -1,0 +1,51 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+
+for (const engine of testEngines()) {
+  describe(`demo data [${engine}]`, () => {
+    let t: TestApp;
+    before(async () => { t = await startTestApp(engine, { demo: true }); });
+    after(async () => { await t.close(); });
+
+    test('Hisar: 266 registered, 53 AYUSH, 149 private of which 95 registered and 54 listed', async () => {
+      const r = await t.req('GET', '/api/facilities/summary?orgUnit=63', t.adminToken);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.registered, 266);
+      assert.equal(r.body.registeredAyush, 53);
+      assert.deepEqual(r.body.private, { total: 149, registered: 95 });
+      assert.equal(r.body.listed, 54);
+      const listed = await t.req('GET', '/api/facilities?district=63&ownership=private&portalStatus=listed&limit=1', t.adminToken);
+      assert.equal(listed.body.total, 54);
+    });
+
+    test('Mandi: PHC Nerchowk with 303 sub-centres linked to it', async () => {
+      const hub = await t.req('GET', '/api/facilities?district=22&q=PHC%20Nerchowk', t.adminToken);
+      assert.equal(hub.body.total, 1);
+      const phc = hub.body.items[0];
+      assert.equal(phc.type, 'PHC');
+      const spokes = await t.req('GET', `/api/facilities?hub=${phc.id}&type=SC&limit=1`, t.adminToken);
+      assert.equal(spokes.body.total, 303);
+      const s = await t.req('GET', '/api/facilities/summary?orgUnit=22', t.adminToken);
+      assert.equal(s.body.byType.SC.total, 303);
+    });
+
+    test('Patna and Delhi have facilities; every demo coordinate lies near its district', async () => {
+      for (const [code, lat, lon, r] of [[63, 29.15, 75.72, 0.45], [22, 31.65, 76.95, 0.45], [212, 25.55, 85.15, 0.4], ['state:7', 28.62, 77.15, 0.3]] as const) {
+        const p = await t.req('GET', `/api/facilities/points?orgUnit=${code}`, t.adminToken);
+        assert.ok(p.body.items.length > 10, `${code} has facilities`);
+        for (const f of p.body.items) {
+          assert.ok(Math.abs(f.latitude - lat) < r && Math.abs(f.longitude - lon) < r * 1.3, `${f.name} at ${f.latitude},${f.longitude} is far from ${code}`);
+        }
+      }
+    });
+
+    test('upgrade history is there: sub-centres to HWC, PHC to CHC', async () => {
+      const chc = await t.req('GET', '/api/facilities?district=63&type=CHC&limit=1', t.adminToken);
+      const detail = await t.req('GET', `/api/facilities/${chc.body.items[0].id}`, t.adminToken);
+      assert.ok(detail.body.upgrades.some((u: any) => u.kind === 'type' && u.fromType === 'PHC' && u.toType === 'CHC'));
+      const hwc = await t.req('GET', '/api/facilities?district=22&type=SC&hwc=true&limit=1', t.adminToken);
+      assert.ok(hwc.body.total > 100);
+    });
+  });
+}

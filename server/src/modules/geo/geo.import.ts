@@ -1,0 +1,340 @@
+import { parse } from 'csv-parse/sync';
+import type { Kysely } from 'kysely';
+import type { Database, NewOrgUnit, OrgUnitLevel, OrgUnitRow } from '../../db/types.js';
+import * as repo from './geo.repository.js';
+import { childRow } from './geo.service.js';
+
+type Db = Kysely<Database>;
+
+/** Called now and then with rows done and rows in all; the CLI draws its progress bar from it. */
+export type Progress = (done: number, total: number) => void;
+export interface Refusal { file: string; line: number; reason: string }
+export interface LevelCounts { added: number; updated: number; unchanged: number }
+export interface LgdImportResult { states: LevelCounts; districts: LevelCounts; blocks: LevelCounts; refused: Refusal[] }
+/** CSV text, or CSV text with the file name used in refusals. */
+export type CsvInput = string | { name: string; text: string };
+
+/** A file that cannot be read at all (wrong layout, broken quoting). Nothing is imported. */
+export class ImportFileError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const SMALL_WORDS = new Set(['and', 'of', 'the', 'in', 'on', 'at', 'by', 'for', 'to']);
+const ROMAN = /^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)$/;
+
+/**
+ * LGD writes most names in capitals; the UI shows them, so ALL-CAPS names become title case
+ * (HISAR → Hisar, LAHUL AND SPITI → Lahul and Spiti, KAIMUR (BHABUA) → Kaimur (Bhabua)).
+ * Initials (Y.S.R.), words without a vowel (NTR, SPSR) and roman numerals stay in capitals.
+ * Names LGD already writes in mixed case are kept as they are.
+ */
+export function titleCase(raw: string): string {
+  const s = raw.trim().replace(/\s+/g, ' ');
+  if (/[a-z]/.test(s) || !/[A-Z]/.test(s)) return s;
+  return s.toLowerCase().replace(/[a-z][a-z'’]*/g, (w, offset: number) => {
+    if (offset > 0 && SMALL_WORDS.has(w)) return w;
+    if (ROMAN.test(w) && w !== 'i' && w !== 'v' && w !== 'x') return w.toUpperCase();
+    if (w.length > 1 && !/[aeiou]/.test(w)) return w.toUpperCase();
+    return w[0].toUpperCase() + w.slice(1);
+  });
+}
+
+/** Compact form for comparing place names: case, accents, "&"/"and", spaces and punctuation ignored. */
+export function normName(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .trim()
+    .replace(/^the\s+/, '')
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+const DEVANAGARI = /[\u0900-\u097F]/;
+
+/** States known by older or shorter names (normalised name → LGD code). */
+const STATE_ALIASES: Record<string, number> = {
+  orissa: 21, pondicherry: 34, andamanandnicobar: 35, andamannicobar: 35, uttaranchal: 5, nctofdelhi: 7,
+  delhinct: 7, dadraandnagarhaveli: 38, dadranagarhaveli: 38, damananddiu: 38, jammukashmir: 1,
+  telengana: 36, chattisgarh: 22, chhatisgarh: 22,
+};
+
+/** Districts known by old or variant names, per state LGD code (normalised → normalised LGD name). */
+export const DISTRICT_ALIASES: Record<number, Record<string, string>> = {
+  28: { visakhapatnam: 'visakhapatanam', nellore: 'spsrnellore', kadapa: 'ysr', cuddapah: 'ysr', ysrkadapa: 'ysr', anantapuramu: 'anantapur' },
+  10: { eastchamparan: 'purbichamparan', westchamparan: 'pashchimchamparan', muzzffarpur: 'muzaffarpur' },
+  24: { ahmedabad: 'ahmadabad', dahod: 'dohad', panchmahal: 'panchmahals', mehsana: 'mahesana', kutch: 'kachchh', dangs: 'dang', aravalli: 'arvalli', chhotaudaipur: 'chhotaudepur' },
+  6: { gurgaon: 'gurugram', mewat: 'nuh' },
+  2: { lahaulandspiti: 'lahulandspiti', lahaulspiti: 'lahulandspiti' },
+  20: { eastsinghbhum: 'eastsinghbum', hazaribag: 'hazaribagh', sahibganj: 'sahebganj', seraikellakharsawan: 'saraikelakharsawan', seraikela: 'saraikelakharsawan', kodarma: 'koderma', palamau: 'palamu' },
+  29: {
+    bagalkot: 'bagalkote', gulbarga: 'kalaburagi', bangalore: 'bengaluruurban', bangaloreurban: 'bengaluruurban', bangalorerural: 'bengalururural',
+    bellary: 'ballari', belgaum: 'belagavi', bijapur: 'vijayapura', chikmagalur: 'chikkamagaluru', mysore: 'mysuru', shimoga: 'shivamogga', tumkur: 'tumakuru', davanagere: 'davangere',
+  },
+  23: { burahanpur: 'burhanpur', hoshangabad: 'narmadapuram', khandwa: 'eastnimar', westnimar: 'khargone', shadol: 'shahdol' },
+  27: { raigarh: 'raigad', mumbaicity: 'mumbai' },
+  17: { jaintiahills: 'westjaintiahills' },
+  21: { angul: 'anugul', baleswar: 'baleshwar', balasore: 'baleshwar', keonjhar: 'kendujhar', jajpur: 'jajapur', khurda: 'khordha', bolangir: 'balangir', nowrangpur: 'nabarangpur', subarnapur: 'sonepur', sundergarh: 'sundargarh', jagatsinghpur: 'jagatsinghapur' },
+  34: { puducherry: 'pondicherry' },
+  3: { firozpur: 'ferozepur', nawanshahr: 'shahidbhagatsinghnagar', mohali: 'sasnagar', sahibzadaajitsinghnagar: 'sasnagar', ropar: 'rupnagar', muktsar: 'srimuktsarsahib' },
+  11: { eastsikkim: 'gangtok', westsikkim: 'gyalshing', northsikkim: 'mangan', southsikkim: 'namchi' },
+  33: { tiruvallur: 'thiruvallur', tiruvarur: 'thiruvarur', thoothukudi: 'tuticorin', kanyakumari: 'kanniyakumari', trichy: 'tiruchirappalli', tiruchirapalli: 'tiruchirappalli', viluppuram: 'villupuram', kancheepuram: 'kanchipuram', tirupur: 'tiruppur' },
+  9: {
+    allahabad: 'prayagraj', faizabad: 'ayodhya', santkabirnagar: 'santkabeernagar', lakhimpurkheri: 'kheri', jyotibaphulenagar: 'amroha', santravidasnagar: 'bhadohi',
+    kanshiramnagar: 'kasganj', mahamayanagar: 'hathras', panchsheelnagar: 'hapur', prabuddhanagar: 'shamli', gautambudhnagar: 'gautambuddhanagar', noida: 'gautambuddhanagar', badaun: 'budaun',
+  },
+  5: { udhamsinghnagar: 'udamsinghnagar', garhwal: 'paurigarhwal', pauri: 'paurigarhwal', hardwar: 'haridwar' },
+  19: {
+    '24pargsn': '24paraganasnorth', '24pargss': '24paraganassouth', north24parganas: '24paraganasnorth', south24parganas: '24paraganassouth',
+    '24parganasnorth': '24paraganasnorth', '24parganassouth': '24paraganassouth', bardhaman: 'purbabardhaman', burdwan: 'purbabardhaman', malda: 'maldah',
+    darjiling: 'darjeeling', southdinajpur: 'dinajpurdakshin', dakshindinajpur: 'dinajpurdakshin', northdinajpur: 'dinajpuruttar', uttardinajpur: 'dinajpuruttar',
+    eastmidnapore: 'medinipureast', purbamedinipur: 'medinipureast', westmidnapore: 'medinipurwest', paschimmedinipur: 'medinipurwest', hugli: 'hooghly', haora: 'howrah', puruliya: 'purulia',
+  },
+  36: { warangalurban: 'hanumakonda', warangalrural: 'warangal', jangaon: 'jangoan' },
+};
+
+/** Districts that moved to a state made from the one named (old directories still name the parent). */
+const SUCCESSOR_STATES: Record<number, number[]> = { 28: [36], 10: [20], 23: [22], 9: [5], 1: [37] };
+
+/** Finds states and districts from the names other directories use. */
+export class PlaceIndex {
+  private readonly states = new Map<string, OrgUnitRow>();
+  private readonly byLgd = new Map<number, OrgUnitRow>();
+  private readonly districts = new Map<number, Map<string, OrgUnitRow>>();
+
+  constructor(states: OrgUnitRow[], districts: OrgUnitRow[]) {
+    for (const s of states) {
+      this.states.set(normName(s.name), s);
+      this.byLgd.set(s.lgd_code!, s);
+    }
+    for (const d of districts) {
+      const m = this.districts.get(d.state_lgd!) ?? new Map<string, OrgUnitRow>();
+      m.set(normName(d.name), d);
+      this.districts.set(d.state_lgd!, m);
+    }
+  }
+
+  state(name: string): OrgUnitRow | undefined {
+    const n = normName(name);
+    if (!n) return undefined;
+    const hit = this.states.get(n) ?? (STATE_ALIASES[n] !== undefined ? this.byLgd.get(STATE_ALIASES[n]) : undefined);
+    if (hit) return hit;
+    return unique([...this.states].filter(([k]) => n.length >= 5 && k.startsWith(n)).map(([, v]) => v));
+  }
+
+  /** The district named `name` in `state` (exact, known rename, without "district"/the state's name, prefix, successor state). */
+  district(state: OrgUnitRow, name: string): { unit: OrgUnitRow } | { reason: string } {
+    const n = normName(name);
+    if (!n) return { reason: 'the district is empty' };
+    const exact = (lgd: number, key: string) => {
+      const m = this.districts.get(lgd);
+      if (!m) return undefined;
+      return m.get(key) ?? (DISTRICT_ALIASES[lgd]?.[key] ? m.get(DISTRICT_ALIASES[lgd][key]) : undefined);
+    };
+    const lgd = state.lgd_code!;
+    const stateKey = normName(state.name);
+    const variants = [n, n.replace(/^district/, '').replace(/district$/, '')];
+    if (n.endsWith(stateKey) && n.length > stateKey.length) variants.push(n.slice(0, -stateKey.length));
+    for (const v of variants) {
+      const hit = v && exact(lgd, v);
+      if (hit) return { unit: hit };
+    }
+    const own = [...(this.districts.get(lgd) ?? new Map<string, OrgUnitRow>())];
+    // The directory's name starts with a district's name ("Kangra at Dharamshala"), the longest wins.
+    const starts = own.filter(([k]) => k.length >= 4 && n.startsWith(k)).sort((a, b) => b[0].length - a[0].length);
+    if (starts.length) return { unit: starts[0][1] };
+    // Or a district's name starts with the directory's ("Kaimur" → "Kaimur (Bhabua)"), when only one does.
+    const prefixed = unique(own.filter(([k]) => n.length >= 4 && k.startsWith(n)).map(([, v]) => v));
+    if (prefixed) return { unit: prefixed };
+    for (const next of SUCCESSOR_STATES[lgd] ?? []) {
+      const hit = exact(next, n);
+      if (hit) return { unit: hit };
+    }
+    return { reason: `no district "${name.trim()}" in ${state.name}` };
+  }
+}
+
+function unique<T>(xs: T[]): T | undefined {
+  return xs.length === 1 ? xs[0] : undefined;
+}
+
+/** The place index over every state and district in the database. */
+export async function loadPlaceIndex(db: Db): Promise<PlaceIndex> {
+  const states = await repo.mapByLgd(db, 'state');
+  const districts = await repo.mapByLgd(db, 'district');
+  return new PlaceIndex([...states.values()], [...districts.values()]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+export interface CsvRow { line: number; cells: string[] }
+
+/** Parses CSV text; each row keeps the line it starts on (the header is line 1). */
+export function readCsv(text: string, file: string): { header: string[]; rows: CsvRow[] } {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+  } catch (e) {
+    throw new ImportFileError(`${file} is not readable CSV: ${(e as Error).message}`);
+  }
+  if (!records.length) throw new ImportFileError(`${file} is empty`);
+  const rows = records.map(({ record, info }) => ({
+    line: info.lines - record.reduce((a, c) => a + (c.match(/\n/g)?.length ?? 0), 0),
+    cells: record,
+  }));
+  const [head, ...rest] = rows;
+  return { header: head.cells.map((c) => c.trim()), rows: rest };
+}
+
+const fileName = (input: CsvInput, def: string) => (typeof input === 'string' ? def : input.name);
+const fileText = (input: CsvInput) => (typeof input === 'string' ? input : input.text);
+
+// ---------------------------------------------------------------------------------------------
+// LGD import
+
+interface Layout {
+  level: 'state' | 'district' | 'block';
+  /** What the code column is called in messages. */
+  codeLabel: string;
+  code: string;
+  name: string;
+  parentCode: string | null;
+  parentLevel: OrgUnitLevel | null;
+  /** Column names that show the file is some other LGD list. */
+  foreign: string[];
+  expected: string;
+}
+
+const LAYOUTS: Layout[] = [
+  {
+    level: 'state', codeLabel: 'State Code', code: 'state code', name: 'state name', parentCode: null, parentLevel: null,
+    foreign: ['district code', 'block code', 'sub-district code'],
+    expected: 'S.No.,State Code,State Version,State Name,State Name,Census 2001 Code,Census 2011 Code,State or UT',
+  },
+  {
+    level: 'district', codeLabel: 'District Code', code: 'district code', name: 'district name', parentCode: 'state code', parentLevel: 'state',
+    foreign: ['block code', 'sub-district code'],
+    expected: '"State Code","State Name","District Code","District Name","Census 2001 Code","Census 2011 Code"',
+  },
+  {
+    level: 'block', codeLabel: 'Block Code', code: 'block code', name: 'block name', parentCode: 'district code', parentLevel: 'district',
+    foreign: ['sub-district code', 'village code', 'gram panchayat code'],
+    expected: 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name',
+  },
+];
+
+const label = (column: string) => column.replace(/\b\w/g, (c) => c.toUpperCase());
+
+interface Columns { code: number; name: number; local: number; parent: number }
+
+function columnsOf(layout: Layout, header: string[], file: string): Columns {
+  const lower = header.map((h) => h.toLowerCase().replace(/\s*\((lgd|in english)\)$/, ''));
+  const foreign = layout.foreign.find((f) => lower.includes(f));
+  const code = lower.indexOf(layout.code);
+  const name = lower.indexOf(layout.name);
+  const parent = layout.parentCode ? lower.indexOf(layout.parentCode) : -1;
+  if (foreign || code < 0 || name < 0 || (layout.parentCode && parent < 0)) {
+    const why = foreign
+      ? `it has a "${header[lower.indexOf(foreign)]}" column, so it is another LGD list`
+      : `it has no "${code < 0 ? layout.codeLabel : name < 0 ? label(layout.name) : label(layout.parentCode!)}" column`;
+    throw new ImportFileError(`${file} is not the LGD ${layout.level} list: ${why}. Expected the header: ${layout.expected}`);
+  }
+  // The local-language name is a second column of the same name, or one marked "(local)".
+  let local = lower.indexOf(layout.name, name + 1);
+  if (local < 0) local = lower.findIndex((h) => h.startsWith(layout.name) && /local/.test(h));
+  return { code, name, local, parent };
+}
+
+const emptyCounts = (): LevelCounts => ({ added: 0, updated: 0, unchanged: 0 });
+
+/**
+ * Imports the LGD directory's state, district and (optionally) block lists, in the directory's own
+ * CSV layouts. Units are matched on (level, LGD code): known ones get LGD's name, new ones are added
+ * under their parent. Rows with a code that is not a number, a repeated code or an unknown parent
+ * are refused with their line. Run it inside one transaction.
+ */
+export async function importLgd(
+  db: Db,
+  files: { states: CsvInput; districts: CsvInput; blocks?: CsvInput | null },
+  onProgress: Progress = () => {},
+): Promise<LgdImportResult> {
+  const inputs: [Layout, CsvInput][] = [[LAYOUTS[0], files.states], [LAYOUTS[1], files.districts]];
+  if (files.blocks) inputs.push([LAYOUTS[2], files.blocks]);
+  // Read and check every file before writing anything.
+  const parsed = inputs.map(([layout, input]) => {
+    const file = fileName(input, `${layout.level}s.csv`);
+    const { header, rows } = readCsv(fileText(input), file);
+    return { layout, file, rows, cols: columnsOf(layout, header, file) };
+  });
+  const total = parsed.reduce((a, p) => a + p.rows.length, 0);
+  let done = 0;
+  onProgress(0, total);
+
+  const result: LgdImportResult = { states: emptyCounts(), districts: emptyCounts(), blocks: emptyCounts(), refused: [] };
+  const country = await repo.findCountry(db);
+  if (!country) throw new ImportFileError('The database has no country unit; run `swasthya migrate` first');
+
+  for (const { layout, file, rows, cols } of parsed) {
+    const counts = result[`${layout.level}s` as 'states' | 'districts' | 'blocks'];
+    const refuse = (line: number, reason: string) => result.refused.push({ file, line, reason });
+    const existing = await repo.mapByLgd(db, layout.level);
+    const parents = layout.parentLevel ? await repo.mapByLgd(db, layout.parentLevel) : null;
+    const seen = new Map<number, number>();
+    const inserts: NewOrgUnit[] = [];
+    for (const { line, cells } of rows) {
+      done++;
+      if (done % 500 === 0) onProgress(done, total);
+      const rawCode = (cells[cols.code] ?? '').trim();
+      if (!/^\d{1,9}$/.test(rawCode)) {
+        refuse(line, `${layout.codeLabel} "${rawCode}" is not a number`);
+        continue;
+      }
+      const code = Number(rawCode);
+      const first = seen.get(code);
+      if (first !== undefined) {
+        refuse(line, `${layout.codeLabel} ${code} repeats line ${first}`);
+        continue;
+      }
+      seen.set(code, line);
+      const name = titleCase(cells[cols.name] ?? '');
+      if (!name) {
+        refuse(line, `${layout.codeLabel} ${code} has no name`);
+        continue;
+      }
+      let parent: OrgUnitRow = country;
+      if (parents) {
+        const rawParent = (cells[cols.parent] ?? '').trim();
+        const parentLabel = label(layout.parentCode!);
+        const p = /^\d{1,9}$/.test(rawParent) ? parents.get(Number(rawParent)) : undefined;
+        if (!p) {
+          refuse(line, /^\d{1,9}$/.test(rawParent)
+            ? `${parentLabel} ${rawParent} is not a known ${layout.parentLevel}`
+            : `${parentLabel} "${rawParent}" is not a number`);
+          continue;
+        }
+        parent = p;
+      }
+      // LGD often repeats the English name in the local column; only a Hindi name replaces ours.
+      const local = cols.local >= 0 ? (cells[cols.local] ?? '').trim() : '';
+      const hindi = local && DEVANAGARI.test(local) ? local : null;
+      const current = existing.get(code);
+      if (current) {
+        const nameHi = hindi ?? current.name_hi;
+        if (current.name !== name || current.name_hi !== nameHi) {
+          await repo.updateNames(db, current.id, name, nameHi);
+          counts.updated++;
+        } else counts.unchanged++;
+      } else {
+        inserts.push(childRow(parent, layout.level, code, name, hindi));
+        counts.added++;
+      }
+    }
+    await repo.insertUnits(db, inserts);
+  }
+  await repo.analyzeUnits(db);
+  onProgress(total, total);
+  return result;
+}

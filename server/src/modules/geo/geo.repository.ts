@@ -1,0 +1,93 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, NewOrgUnit, OrgUnitLevel, OrgUnitRow } from '../../db/types.js';
+
+type Db = Kysely<Database>;
+
+export async function findById(db: Db, id: string): Promise<OrgUnitRow | undefined> {
+  return db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findByCode(db: Db, code: string): Promise<OrgUnitRow | undefined> {
+  return db.selectFrom('org_units').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function findByLgd(db: Db, code: number, levels: OrgUnitLevel[]): Promise<OrgUnitRow[]> {
+  return db.selectFrom('org_units').selectAll().where('lgd_code', '=', code).where('level', 'in', levels).execute();
+}
+
+export async function findCountry(db: Db): Promise<OrgUnitRow | undefined> {
+  return db.selectFrom('org_units').selectAll().where('level', '=', 'country').executeTakeFirst();
+}
+
+export async function findChildren(db: Db, parentId: string): Promise<OrgUnitRow[]> {
+  return db
+    .selectFrom('org_units')
+    .selectAll()
+    .where('parent_id', '=', parentId)
+    .where('level', '!=', 'facility')
+    .orderBy('name')
+    .execute();
+}
+
+export async function findManyByIds(db: Db, ids: string[]): Promise<OrgUnitRow[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('org_units').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Units of `level` with these LGD codes, keyed by code. */
+export async function mapByLgd(db: Db, level: OrgUnitLevel, codes?: number[]): Promise<Map<number, OrgUnitRow>> {
+  let q = db.selectFrom('org_units').selectAll().where('level', '=', level);
+  if (codes) {
+    if (!codes.length) return new Map();
+    q = q.where('lgd_code', 'in', codes);
+  }
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [r.lgd_code as number, r]));
+}
+
+export async function insertUnits(db: Db, rows: NewOrgUnit[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.insertInto('org_units').values(rows.slice(i, i + 500)).execute();
+  }
+}
+
+export async function updateNames(db: Db, id: string, name: string, nameHi: string | null): Promise<void> {
+  await db
+    .updateTable('org_units')
+    .set({ name, name_hi: nameHi, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function countByLevel(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('org_units')
+    .select(['level', sql<number>`count(*)::int`.as('n')])
+    .groupBy('level')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.level, r.n]));
+}
+
+export async function boundariesUnder(db: Db, path: string) {
+  return db
+    .selectFrom('geo_boundaries as b')
+    .innerJoin('org_units as u', 'u.id', 'b.org_unit_id')
+    .select(['u.id', 'u.lgd_code', 'u.name', 'u.name_hi', 'u.level', 'b.geometry'])
+    .where('u.path', 'like', `${path}%`)
+    .execute();
+}
+
+export async function upsertBoundary(db: Db, orgUnitId: string, geometry: unknown, source: string): Promise<void> {
+  await db
+    .insertInto('geo_boundaries')
+    .values({ org_unit_id: orgUnitId, geometry: JSON.stringify(geometry), source })
+    .onConflict((oc) =>
+      oc.column('org_unit_id').doUpdateSet({ geometry: JSON.stringify(geometry), source, updated_at: sql`now()` }),
+    )
+    .execute();
+}
+
+/** Refreshes planner statistics after a bulk import (PGlite has no autovacuum to do it). */
+export async function analyzeUnits(db: Db): Promise<void> {
+  await sql`analyze org_units`.execute(db);
+}

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.js';
+import { actorOf, ErrorBody } from '../../platform/http.js';
+import { BoundaryQuery, CodeParam, OrgUnit } from './geo.schema.js';
+import * as geo from './geo.service.js';
+
+export const geoRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+  app.get('/api/geo/units/:code', {
+    schema: { tags: ['geo'], summary: 'One geographic unit by LGD code or id', params: CodeParam, response: { 200: OrgUnit, 404: ErrorBody } },
+  }, async (request) => geo.getUnit(db.kysely, actorOf(request), (request.params as { code: string }).code));
+
+  app.get('/api/geo/units/:code/children', {
+    schema: { tags: ['geo'], summary: 'The units directly under a unit', params: CodeParam, response: { 200: Type.Object({ items: Type.Array(OrgUnit) }) } },
+  }, async (request) => ({ items: await geo.getChildren(db.kysely, actorOf(request), (request.params as { code: string }).code) }));
+
+  app.get('/api/geo/boundaries', {
+    schema: { tags: ['geo'], summary: 'District outlines under a unit, as GeoJSON', querystring: BoundaryQuery },
+  }, async (request) => geo.getBoundaries(db.kysely, actorOf(request), (request.query as { orgUnit: string }).orgUnit));
+};
