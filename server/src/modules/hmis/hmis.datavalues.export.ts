@@ -1,0 +1,96 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, OrgUnitRow } from '../../db/types.js';
+import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
+import { badRequest, notFound } from '../../platform/errors.js';
+import { parsePeriod, toAdx } from '../../platform/periods.js';
+import { resolveOrgUnit } from '../geo/geo.service.js';
+import { Lookup, type IdScheme } from './hmis.lookup.js';
+
+type Db = Kysely<Database>;
+
+export interface ExportQuery {
+  dataSet: string[];
+  period: string[];
+  startDate?: string;
+  endDate?: string;
+  orgUnit: string[];
+  children?: boolean;
+  idScheme?: IdScheme;
+}
+
+export interface ExportedValue {
+  dataElement: string; period: string; orgUnit: string; categoryOptionCombo: string; attributeOptionCombo: string;
+  value: string; storedBy: string | null; created: string; lastUpdated: string; comment: string | null; followup: boolean;
+}
+
+/** DHIS2's data value set export: the values of the data sets' elements for the periods and org units named. */
+export async function exportDataValues(db: Db, actor: Actor, q: ExportQuery) {
+  requirePermission(actor, 'can_read_data');
+  if (!q.dataSet.length) throw badRequest('dataSet is required (one or more data set ids or codes)', 'dataSet आवश्यक है', { field: 'dataSet' });
+  if (!q.orgUnit.length) throw badRequest('orgUnit is required', 'orgUnit आवश्यक है', { field: 'orgUnit' });
+  if (!q.period.length && !(q.startDate && q.endDate)) throw badRequest('Give period, or startDate and endDate', 'period, या startDate और endDate दें', { field: 'period' });
+  const lookup = await Lookup.load(db);
+  const scheme = (q.idScheme ?? 'UID').toUpperCase() as IdScheme;
+  const dataSets = q.dataSet.map((ref) => {
+    const ds = lookup.dataSet(ref, scheme);
+    if (!ds) throw notFound(`No data set has id or code ${ref}`, `डेटा सेट ${ref} नहीं मिला`);
+    return ds;
+  });
+  const periods = q.period.map((p) => parsePeriod(p));
+  const units: OrgUnitRow[] = [];
+  for (const ref of q.orgUnit) {
+    const u = await resolveOrgUnit(db, ref);
+    requireScope(actor, u.path, u.name);
+    units.push(u);
+  }
+  const elementIds = [...new Set(dataSets.flatMap((d) => [...d.elementIds]))];
+  if (!elementIds.length) return { values: [] as ExportedValue[], complete: [] };
+  let query = db.selectFrom('hmis_data_values as v')
+    .innerJoin('hmis_data_elements as de', 'de.id', 'v.data_element_id')
+    .innerJoin('org_units as o', 'o.id', 'v.org_unit_id')
+    .innerJoin('hmis_category_option_combos as c', 'c.id', 'v.coc_id')
+    .innerJoin('hmis_category_option_combos as a', 'a.id', 'v.aoc_id')
+    .select(['v.period', 'v.value', 'v.stored_by', 'v.created_at', 'v.updated_at', 'v.comment', 'v.follow_up', 'de.id as de_id', 'de.code as de_code', 'o.id as ou_id', 'o.code as ou_code', 'c.id as coc_id', 'c.code as coc_code', 'a.id as aoc_id', 'a.code as aoc_code'])
+    .where('v.data_element_id', 'in', elementIds)
+    .where((eb) => eb.or(units.map((u) => (q.children ? eb('v.ou_path', 'like', `${u.path}%`) : eb('v.org_unit_id', '=', u.id)))));
+  if (periods.length) query = query.where('v.period', 'in', periods.map((p) => p.id));
+  else query = query.where('v.period_start', '>=', q.startDate!).where('v.period_end', '<=', q.endDate!);
+  const rows = await query.orderBy('v.org_unit_id').orderBy('v.period').orderBy('de.id').orderBy('c.id').execute();
+  const pick = (id: string, code: string | null) => (scheme === 'CODE' && code ? code : id);
+  const values: ExportedValue[] = rows.map((r) => ({
+    dataElement: pick(r.de_id, r.de_code), period: r.period, orgUnit: pick(r.ou_id, r.ou_code), categoryOptionCombo: pick(r.coc_id, r.coc_code),
+    attributeOptionCombo: pick(r.aoc_id, r.aoc_code), value: r.value, storedBy: r.stored_by, created: r.created_at.toISOString(),
+    lastUpdated: r.updated_at.toISOString(), comment: r.comment, followup: r.follow_up,
+  }));
+  const complete = await db.selectFrom('hmis_complete_registrations').selectAll()
+    .where('data_set_id', 'in', dataSets.map((d) => d.id))
+    .where((eb) => eb.or(units.map((u) => (q.children ? eb('ou_path', 'like', `${u.path}%`) : eb('org_unit_id', '=', u.id)))))
+    .$if(periods.length > 0, (qb) => qb.where('period', 'in', periods.map((p) => p.id)))
+    .execute();
+  return { values, complete, dataSet: dataSets.length === 1 ? pick(dataSets[0].id, dataSets[0].code) : undefined, single: units.length === 1 && !q.children && periods.length === 1 ? { period: periods[0].id, orgUnit: pick(units[0].id, units[0].code) } : undefined };
+}
+
+const CSV_HEADER = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup';
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv(values: ExportedValue[]): string {
+  return [CSV_HEADER, ...values.map((v) => [v.dataElement, v.period, v.orgUnit, v.categoryOptionCombo, v.attributeOptionCombo, v.value, v.storedBy, v.lastUpdated, v.comment, v.followup].map(csvCell).join(','))].join('\n') + '\n';
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** ADX: one group per data set, period and org unit. */
+export function toAdxXml(values: ExportedValue[], dataSet: string): string {
+  const groups = new Map<string, ExportedValue[]>();
+  for (const v of values) groups.set(`${v.period}|${v.orgUnit}|${v.attributeOptionCombo}`, [...(groups.get(`${v.period}|${v.orgUnit}|${v.attributeOptionCombo}`) ?? []), v]);
+  const body = [...groups.values()].map((vs) => {
+    const g = vs[0];
+    const dv = vs.map((v) => `    <dataValue dataElement="${xml(v.dataElement)}" categoryOptionCombo="${xml(v.categoryOptionCombo)}" value="${xml(v.value)}"${v.comment ? `><annotation>${xml(v.comment)}</annotation></dataValue>` : '/>'}`).join('\n');
+    return `  <group dataSet="${xml(dataSet)}" period="${toAdx(parsePeriod(g.period))}" orgUnit="${xml(g.orgUnit)}" attributeOptionCombo="${xml(g.attributeOptionCombo)}">\n${dv}\n  </group>`;
+  }).join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<adx xmlns="urn:ihe:qrph:adx:2015" exported="${new Date().toISOString()}">\n${body}\n</adx>\n`;
+}
+void sql;

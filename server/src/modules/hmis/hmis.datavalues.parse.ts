@@ -1,0 +1,113 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { XMLParser } from 'fast-xml-parser';
+import { badRequest } from '../../platform/errors.js';
+
+/** One data value as sent, before any identifier is resolved. */
+export interface RawValue {
+  dataElement?: string;
+  period?: string;
+  orgUnit?: string;
+  categoryOptionCombo?: string;
+  attributeOptionCombo?: string;
+  /** ADX: category code → category option, instead of an option combo. */
+  categoryOptions?: Record<string, string>;
+  value?: string | null;
+  comment?: string | null;
+  followup?: boolean;
+  storedBy?: string;
+  deleted?: boolean;
+}
+
+/** A data value set (DHIS2 JSON object, CSV file or one ADX group) with its defaults for every value. */
+export interface RawSet {
+  dataSet?: string;
+  period?: string;
+  orgUnit?: string;
+  attributeOptionCombo?: string;
+  attributeCategoryOptions?: Record<string, string>;
+  completeDate?: string;
+  dataValues: RawValue[];
+}
+
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+const bool = (v: unknown) => v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
+
+/** DHIS2's JSON data value set (single set; `completedDate` accepted as DHIS2 e2e fixtures write it). */
+export function fromJson(body: unknown): RawSet[] {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a DHIS2 data value set: an object with dataValues', 'बॉडी dataValues वाला DHIS2 डेटा वैल्यू सेट होनी चाहिए');
+  const o = body as Record<string, any>;
+  if (o.dataValues !== undefined && !Array.isArray(o.dataValues)) throw badRequest('dataValues must be a list', 'dataValues एक सूची होनी चाहिए');
+  return [{
+    dataSet: str(o.dataSet), period: str(o.period), orgUnit: str(o.orgUnit), attributeOptionCombo: str(o.attributeOptionCombo),
+    completeDate: str(o.completeDate ?? o.completedDate),
+    dataValues: (o.dataValues ?? []).map((v: Record<string, unknown>) => ({
+      dataElement: str(v.dataElement), period: str(v.period), orgUnit: str(v.orgUnit), categoryOptionCombo: str(v.categoryOptionCombo),
+      attributeOptionCombo: str(v.attributeOptionCombo), value: v.value === null ? null : str(v.value), comment: str(v.comment) ?? null,
+      followup: bool(v.followup ?? v.followUp), storedBy: str(v.storedBy), deleted: bool(v.deleted),
+    })),
+  }];
+}
+
+const CSV_COLUMNS = ['dataelement', 'period', 'orgunit', 'categoryoptioncombo', 'attributeoptioncombo', 'value', 'storedby', 'lastupdated', 'comment', 'followup', 'deleted'];
+
+/** DHIS2's CSV layout: a header row (optional) and the columns in DHIS2's order. */
+export function fromCsv(text: string): RawSet[] {
+  let rows: string[][];
+  const body = text.replace(/^\uFEFF/, '');
+  if (!body.includes('"')) {
+    // Unquoted CSV (what machines send in bulk) is split directly; quoted CSV goes to the full parser.
+    rows = body.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
+  } else {
+    try {
+      rows = parseCsv(body, { relax_column_count: true, skip_empty_lines: true, trim: true });
+    } catch (e) {
+      throw badRequest(`The CSV cannot be read: ${(e as Error).message}`, 'CSV पढ़ी नहीं जा सकी');
+    }
+  }
+  let columns = CSV_COLUMNS;
+  if (rows.length && rows[0][0]?.toLowerCase().replace(/[^a-z]/g, '') === 'dataelement') {
+    columns = rows[0].map((c) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/^timestamp$/, 'lastupdated'));
+    rows = rows.slice(1);
+  }
+  const at = (name: string) => columns.indexOf(name);
+  const [de, pe, ou, coc, aoc, value, storedBy, comment, followup, deleted] =
+    ['dataelement', 'period', 'orgunit', 'categoryoptioncombo', 'attributeoptioncombo', 'value', 'storedby', 'comment', 'followup', 'deleted'].map(at);
+  const cell = (r: string[], i: number) => (i >= 0 && r[i] !== undefined && r[i] !== '' ? r[i] : undefined);
+  return [{
+    dataValues: rows.map((r) => ({
+      dataElement: cell(r, de), period: cell(r, pe), orgUnit: cell(r, ou), categoryOptionCombo: cell(r, coc), attributeOptionCombo: cell(r, aoc),
+      value: cell(r, value) ?? null, storedBy: cell(r, storedBy), comment: cell(r, comment) ?? null, followup: bool(cell(r, followup)), deleted: bool(cell(r, deleted)),
+    })),
+  }];
+}
+
+const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
+const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo']);
+
+/** ADX (IHE QRPH): groups of data values; categories may be exploded into attributes named by category code. */
+export function fromAdx(text: string): RawSet[] {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, isArray: (name) => name === 'group' || name === 'dataValue', parseAttributeValue: false, parseTagValue: false, processEntities: true });
+  let doc: any;
+  try {
+    doc = parser.parse(text);
+  } catch (e) {
+    throw badRequest(`The ADX document cannot be read: ${(e as Error).message}`, 'ADX दस्तावेज़ पढ़ा नहीं जा सका');
+  }
+  if (!doc?.adx) throw badRequest('The document is not ADX: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015">', 'दस्तावेज़ ADX नहीं है');
+  const groups: any[] = doc.adx.group ?? [];
+  return groups.map((g) => {
+    const extra = Object.fromEntries(Object.entries(g).filter(([k, v]) => typeof v === 'string' && !GROUP_ATTRS.has(k))) as Record<string, string>;
+    return {
+      dataSet: str(g.dataSet), period: str(g.period), orgUnit: str(g.orgUnit), attributeOptionCombo: str(g.attributeOptionCombo), completeDate: str(g.completeDate),
+      attributeCategoryOptions: Object.keys(extra).length ? extra : undefined,
+      dataValues: (g.dataValue ?? []).map((v: any) => {
+        const cats = Object.fromEntries(Object.entries(v).filter(([k, x]) => typeof x === 'string' && !VALUE_ATTRS.has(k))) as Record<string, string>;
+        const annotation = typeof v.annotation === 'string' ? v.annotation : v.annotation?.['#text'];
+        return {
+          dataElement: str(v.dataElement), value: str(v.value) ?? null, categoryOptionCombo: str(v.categoryOptionCombo),
+          categoryOptions: Object.keys(cats).length ? cats : undefined, comment: annotation ? String(annotation).trim() : null,
+        };
+      }),
+    };
+  });
+}

@@ -1,0 +1,35 @@
+/** DHIS2's value-type rules for a data value, with the message a person can act on. */
+export function valueProblem(valueType: string, value: string): string | null {
+  const num = Number(value);
+  const isNum = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) && Number.isFinite(num);
+  const isInt = /^[-+]?\d+$/.test(value);
+  switch (valueType) {
+    case 'NUMBER': return isNum ? null : 'Value must be a number';
+    case 'INTEGER': return isInt ? null : 'Value must be a whole number';
+    case 'INTEGER_POSITIVE': return isInt && num > 0 ? null : 'Value must be a whole number greater than zero';
+    case 'INTEGER_NEGATIVE': return isInt && num < 0 ? null : 'Value must be a whole number less than zero';
+    case 'INTEGER_ZERO_OR_POSITIVE': return isInt && num >= 0 ? null : 'Value must be a whole number, zero or more';
+    case 'UNIT_INTERVAL': return isNum && num >= 0 && num <= 1 ? null : 'Value must be a number from 0 to 1';
+    case 'PERCENTAGE': return isNum && num >= 0 && num <= 100 ? null : 'Value must be a percentage from 0 to 100';
+    case 'BOOLEAN': return /^(true|false|1|0)$/i.test(value) ? null : 'Value must be true or false';
+    case 'TRUE_ONLY': return /^(true|1)$/i.test(value) ? null : 'Value must be true';
+    case 'DATE': return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value) ? null : 'Value must be a date as YYYY-MM-DD';
+    case 'DATETIME': return Number.isNaN(Date.parse(value)) ? 'Value must be a date and time' : null;
+    case 'LETTER': return value.length === 1 ? null : 'Value must be a single letter';
+    case 'EMAIL': return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? null : 'Value must be an e-mail address';
+    case 'PHONE_NUMBER': return /^\+?[\d\s-]{6,20}$/.test(value) ? null : 'Value must be a phone number';
+    case 'TEXT': return value.length <= 50_000 ? null : 'Text must be at most 50,000 characters';
+    default: return value.length <= 50_000 ? null : 'Value is too long';
+  }
+}
+
+/** The number analytics sum for a value, or null when it is not numeric. */
+export function numericValue(valueType: string, value: string): number | null {
+  if (valueType === 'BOOLEAN' || valueType === 'TRUE_ONLY') return /^(true|1)$/i.test(value) ? 1 : 0;
+  const n = Number(value);
+  return /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType) && Number.isFinite(n) ? n : null;
+}
+
+export function isZero(valueType: string, value: string): boolean {
+  return /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType) && Number(value) === 0;
+}

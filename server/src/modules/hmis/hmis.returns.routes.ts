@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.js';
+import { actorOf, ErrorBody } from '../../platform/http.js';
+import { defaulters, reportingRates } from './hmis.compliance.js';
+import { grantLockException, notifications, remindDefaulters, returnStatuses, returnStep, type ReturnAction, type ReturnRef } from './hmis.returns.js';
+
+const Q = {
+  dataSet: Type.String({ minLength: 1, maxLength: 60 }),
+  period: Type.String({ minLength: 4, maxLength: 30 }),
+  orgUnit: Type.String({ minLength: 1, maxLength: 60 }),
+};
+const RatesQuery = Type.Object({ ...Q, by: Type.Optional(Type.String({ enum: ['district', 'block', 'facility', 'type', 'ownership'] })) }, { additionalProperties: false });
+const ScopeQuery = Type.Object(Q, { additionalProperties: false });
+const StepBody = Type.Object({ ...Q, reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+const RemindBody = Type.Object({ ...Q, only: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 5000 })) }, { additionalProperties: false });
+const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+export const hmisReturnRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+  const k = db.kysely;
+  app.get('/api/hmis/reporting-rates', {
+    schema: { tags: ['hmis'], summary: 'Reporting rates as DHIS2 defines them: expected, actual, on time; optionally by district, block, facility, type or ownership', querystring: RatesQuery, response: errors },
+  }, async (request) => reportingRates(k, actorOf(request), request.query as { dataSet: string; period: string; orgUnit: string; by?: string }));
+
+  app.get('/api/hmis/defaulters', {
+    schema: { tags: ['hmis'], summary: 'Facilities with no completed return for the period, with contact details', querystring: ScopeQuery, response: errors },
+  }, async (request) => defaulters(k, actorOf(request), request.query as ReturnRef));
+
+  app.post('/api/hmis/defaulters/reminders', {
+    schema: { tags: ['hmis'], summary: 'Send defaulters a reminder (in-app notification)', body: RemindBody, response: errors },
+  }, async (request) => {
+    const actor = actorOf(request);
+    return k.transaction().execute((trx) => remindDefaulters(trx, actor, request.body as ReturnRef & { only?: string[] }));
+  });
+
+  app.get('/api/hmis/returns', {
+    schema: { tags: ['hmis'], summary: "Each facility's return for the period: not started, draft, completed on time or late, returned, approved, accepted", querystring: ScopeQuery, response: errors },
+  }, async (request) => returnStatuses(k, actorOf(request), request.query as ReturnRef));
+
+  app.post('/api/hmis/returns/:action', {
+    schema: {
+      tags: ['hmis'], summary: 'A step of the return: complete, uncomplete, return (with reason), approve, accept, unapprove (with reason)',
+      params: Type.Object({ action: Type.String({ enum: ['complete', 'uncomplete', 'return', 'approve', 'accept', 'unapprove'] }) }), body: StepBody, response: errors,
+    },
+  }, async (request) => {
+    const actor = actorOf(request);
+    const { action } = request.params as { action: ReturnAction };
+    return k.transaction().execute((trx) => returnStep(trx, actor, action, request.body as ReturnRef));
+  });
+
+  app.post('/api/hmis/lock-exceptions', {
+    schema: { tags: ['hmis'], summary: 'Let a facility enter a period its data set has closed (with a reason)', body: StepBody, response: { 201: Type.Any(), ...errors } },
+  }, async (request, reply) => {
+    const actor = actorOf(request);
+    return reply.status(201).send(await k.transaction().execute((trx) => grantLockException(trx, actor, request.body as ReturnRef)));
+  });
+
+  app.get('/api/hmis/notifications', { schema: { tags: ['hmis'], summary: 'Reminders and returned reports for your area' } },
+    async (request) => notifications(k, actorOf(request)));
+};
