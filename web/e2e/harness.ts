@@ -1,0 +1,165 @@
+// Shared by the browser tests: start the real server on a fresh data directory, find Chromium,
+// call the API, and the small page helpers they all use.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WEB = join(ROOT, 'web');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ADMIN_PASSWORD = 'E2e-Admin-Pass-1!';
+export const SKIP_MESSAGE = 'Chromium not installed: browser test skipped';
+
+/** This month in IST (YYYYMM): open for entry whatever the date the test runs on. */
+export function thisMonthIst(): string {
+  const ist = new Date(Date.now() + 330 * 60_000);
+  return `${ist.getUTCFullYear()}${String(ist.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export function buildWebIfMissing(): void {
+  if (existsSync(join(WEB, 'dist', 'index.html'))) return;
+  const r = spawnSync('npx', ['vite', 'build'], { cwd: WEB, stdio: 'inherit', timeout: 180_000 });
+  assert.equal(r.status, 0, 'vite build of web/ failed');
+}
+
+export interface Server {
+  base: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+export async function startServer(dataDir: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SWASTHYA_DATA_DIR: dataDir,
+      SWASTHYA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SWASTHYA_DEMO: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`server exited with code ${child.exitCode} before it was ready:\n${log}`);
+    }
+    try {
+      const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return { base, child, output: () => log };
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not answer GET /api/health with 200 within 90 s:\n${log}`);
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+
+export async function apiCall<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text.slice(0, 400)}`);
+  return JSON.parse(text) as T;
+}
+
+
+/** Choose the option whose visible text matches (the select shows names as the server has them). */
+export async function selectByText(page: Page, label: RegExp, text: RegExp): Promise<void> {
+  const select = page.getByLabel(label);
+  const option = select.locator('option').filter({ hasText: text }).first();
+  await option.waitFor({ state: 'attached', timeout: 15_000 });
+  const value = await option.getAttribute('value');
+  assert.ok(value, `no option matching ${text} in the select labelled ${label}`);
+  await select.selectOption(value);
+}
+
+/** True when the test can run; otherwise fails (CI requires a browser) or marks the test skipped. */
+export function browserAvailable(t: { skip: (m: string) => void }): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.SWASTHYA_REQUIRE_BROWSER === '1') {
+    assert.fail(`Chromium not found at ${CHROMIUM} and SWASTHYA_REQUIRE_BROWSER=1: install chromium or set CHROMIUM_PATH`);
+  }
+  console.log(SKIP_MESSAGE);
+  t.skip(SKIP_MESSAGE);
+  return false;
+}
+
+export interface Session { server: Server; page: Page; dataDir: string; resultsDir: string }
+
+/**
+ * One browser test's life: a fresh data directory (`prepare` may load files into it first), the
+ * real server on it, Chromium at 1366×900. On failure it saves `<name>-failure.png` and prints the
+ * server's last output; it always closes the browser, stops the server and removes the directory.
+ */
+export async function browserSession(name: string, run: (s: Session) => Promise<void>, prepare?: (dataDir: string) => void | Promise<void>): Promise<void> {
+  buildWebIfMissing();
+  const dataDir = mkdtempSync(join(tmpdir(), `swasthya-e2e-${name}-`));
+  const resultsDir = join(ROOT, 'test-results');
+  mkdirSync(resultsDir, { recursive: true });
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    await prepare?.(dataDir);
+    server = await startServer(dataDir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-IN', acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await run({ server, page, dataDir, resultsDir });
+  } catch (err) {
+    await page?.screenshot({ path: join(resultsDir, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
+    if (server) console.error(`--- server output (last part) ---\n${server.output()}`);
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (server) await stopServer(server.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from 'react';
+import { getToken, UNAUTHENTICATED_EVENT } from './api.ts';
+import { Header } from './components/Header.tsx';
+import { Notice } from './components/Notice.tsx';
+import { LoginPage } from './features/auth/LoginPage.tsx';
+import { fetchMe, logout, SessionContext, type Me } from './features/auth/session.tsx';
+import { AnalyticsPage } from './features/analytics/AnalyticsPage.tsx';
+import { MetadataPage } from './features/metadata/MetadataPage.tsx';
+import { SurveillancePage } from './features/surveillance/SurveillancePage.tsx';
+import { CompliancePage } from './features/compliance/CompliancePage.tsx';
+import { FacilityDetailPage } from './features/facilities/FacilityDetailPage.tsx';
+import { FacilityFormPage } from './features/facilities/FacilityFormPage.tsx';
+import { FacilityListPage } from './features/facilities/FacilityListPage.tsx';
+import { MapPage } from './features/facilities/MapPage.tsx';
+import { EntryPage } from './features/hmis/EntryPage.tsx';
+import { ReturnsPage } from './features/hmis/ReturnsPage.tsx';
+import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
+import { useI18n } from './i18n/i18n.tsx';
+import { navigate, useHashRoute, type Route } from './router.ts';
+
+type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
+
+export function App() {
+  const { t } = useI18n();
+  const route = useHashRoute();
+  const [session, setSession] = useState<SessionState>(() =>
+    getToken() ? { status: 'checking' } : { status: 'out' },
+  );
+
+  useEffect(() => {
+    if (session.status !== 'checking') return;
+    let live = true;
+    fetchMe()
+      .then((me) => live && setSession({ status: 'in', me }))
+      .catch(() => live && setSession({ status: 'out' }));
+    return () => {
+      live = false;
+    };
+  }, [session.status]);
+
+  useEffect(() => {
+    const onOut = () => setSession({ status: 'out' });
+    window.addEventListener(UNAUTHENTICATED_EVENT, onOut);
+    return () => window.removeEventListener(UNAUTHENTICATED_EVENT, onOut);
+  }, []);
+
+  const onLogin = useCallback((me: Me) => {
+    setSession({ status: 'in', me });
+    const first = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+    if (!first || first === 'login') navigate(me.orgUnit.level.toLowerCase() === 'facility' ? '/hmis/entry' : '/facilities');
+  }, []);
+
+  const onLogout = useCallback(async () => {
+    await logout().catch(() => undefined);
+    setSession({ status: 'out' });
+    navigate('/login');
+  }, []);
+
+  if (session.status === 'checking') {
+    return <main className="page"><Notice kind="info">{t('common.loading')}</Notice></main>;
+  }
+  if (session.status === 'out') {
+    return <LoginPage onLogin={onLogin} />;
+  }
+  return (
+    <SessionContext.Provider value={session.me}>
+      <GeoScopeProvider me={session.me}>
+        <Header me={session.me} route={route} onLogout={onLogout} />
+        <main className="page" id="main">
+          <Page route={route} />
+        </main>
+      </GeoScopeProvider>
+    </SessionContext.Provider>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  const { t } = useI18n();
+  const [first, second, third] = route.segments;
+  if (!first || first === 'login') {
+    // Signed in already: the registry is the start page.
+    return <FacilityListPage query={route.query} />;
+  }
+  if (first === 'facilities') {
+    if (!second) return <FacilityListPage query={route.query} />;
+    if (second === 'new') return <FacilityFormPage key="new" />;
+    if (third === 'edit') return <FacilityFormPage key={`edit-${second}`} id={second} />;
+    if (!third) return <FacilityDetailPage key={second} id={second} />;
+  }
+  if (first === 'map') return <MapPage />;
+  if (first === 'compliance') return <CompliancePage />;
+  if (first === 'hmis' && second === 'entry') return <EntryPage query={route.query} />;
+  if (first === 'hmis' && second === 'returns') return <ReturnsPage query={route.query} />;
+  if (first === 'analytics') return <AnalyticsPage />;
+  if (first === 'metadata') return <MetadataPage id={second} />;
+  if (first === 'surveillance') return <SurveillancePage query={route.query} />;
+  return (
+    <section>
+      <h1>{t('notFound.title')}</h1>
+      <p><a href="#/facilities">{t('nav.facilities')}</a></p>
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { can, type Me } from '../features/auth/session.tsx';
+import { getUnit, unitName } from '../features/geo/geo.api.ts';
+import { useI18n, type Lang } from '../i18n/i18n.tsx';
+import type { Route } from '../router.ts';
+
+const LANGS: { lang: Lang; key: 'lang.en' | 'lang.hi' }[] = [
+  { lang: 'en', key: 'lang.en' },
+  { lang: 'hi', key: 'lang.hi' },
+];
+
+export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => void }) {
+  const { t, tx, lang, setLang } = useI18n();
+  const section = route.segments[0] === 'hmis' ? `hmis/${route.segments[1] ?? ''}` : (route.segments[0] ?? 'facilities');
+  const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
+  // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
+  const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
+  useEffect(() => {
+    let live = true;
+    getUnit(me.orgUnit.id).then((u) => live && setUnit(u)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [me.orgUnit.id]);
+  const links = [
+    { id: 'facilities', href: '#/facilities', label: t('nav.facilities') },
+    { id: 'map', href: '#/map', label: t('nav.map') },
+    { id: 'compliance', href: '#/compliance', label: t('nav.compliance') },
+    ...(can(me, 'can_read_metadata') && (can(me, 'can_submit_data') || !atFacility)
+      ? [{ id: 'hmis/entry', href: '#/hmis/entry', label: t('nav.hmisEntry') }] : []),
+    ...(can(me, 'can_read_data') && !atFacility
+      ? [{ id: 'hmis/returns', href: '#/hmis/returns', label: t('nav.hmisReturns') }] : []),
+    ...(can(me, 'can_read_data') && !atFacility
+      ? [{ id: 'analytics', href: '#/analytics', label: t('nav.analytics') }] : []),
+    ...(can(me, 'can_read_surveillance') || can(me, 'can_submit_surveillance')
+      ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
+    ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
+      ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
+  ];
+  return (
+    <header className="app-header">
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">✚</span>
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <nav aria-label={t('nav.label')}>
+        <ul>
+          {links.map((l) => (
+            <li key={l.id}>
+              <a href={l.href} aria-current={section === l.id ? 'page' : undefined}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="header-user">
+        <span className="user-name">{me.name || me.username}</span>
+        <span className="user-role">{tx(`role.${me.role}`, me.role)}</span>
+        <span className="user-unit" title={t('header.orgUnit')}>
+          {unitName(unit, lang)}
+        </span>
+      </div>
+      <div className="lang-switch" role="group" aria-label={t('header.language')}>
+        {LANGS.map((l) => (
+          <button
+            key={l.lang}
+            type="button"
+            lang={l.lang}
+            aria-pressed={lang === l.lang}
+            className={lang === l.lang ? 'active' : ''}
+            onClick={() => setLang(l.lang)}
+          >
+            {t(l.key)}
+          </button>
+        ))}
+      </div>
+      <button type="button" className="secondary" onClick={onLogout}>{t('header.logout')}</button>
+    </header>
+  );
+}

@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import { ApiError } from '../../api.ts';
+import { Notice } from '../../components/Notice.tsx';
+import { useI18n, type MessageKey } from '../../i18n/i18n.tsx';
+import { useGeoScope } from '../geo/GeoScope.tsx';
+import { getUnit, unitName, type GeoUnit } from '../geo/geo.api.ts';
+import { getForm, type FormElement } from '../hmis/hmis.api.ts';
+import { lastMonth, monthLabel, recentMonths, shiftMonth } from '../hmis/months.ts';
+import { getAnalytics, type AnalyticsQuery, type AnalyticsResult } from './analytics.api.ts';
+import { AnalyticsResults } from './AnalyticsResults.tsx';
+import { ItemPicker } from './ItemPicker.tsx';
+import { peFor, PRESETS, type Preset } from './periods.ts';
+
+const LEVELS = ['district', 'block', 'facility'] as const;
+
+export function AnalyticsPage() {
+  const { t, lang } = useI18n();
+  const scope = useGeoScope();
+  const [elements, setElements] = useState<FormElement[]>([]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [indicators, setIndicators] = useState('');
+  const [preset, setPreset] = useState<Preset>('LAST_12_MONTHS');
+  const [to, setTo] = useState(lastMonth());
+  const [from, setFrom] = useState(shiftMonth(lastMonth(), -5));
+  const [area, setArea] = useState('');
+  const [stateUnit, setStateUnit] = useState<GeoUnit | null>(null);
+  const [level, setLevel] = useState<string>('district');
+  const [by, setBy] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<{ q: AnalyticsQuery; res: AnalyticsResult; indicators: string[] } | null>(null);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    getForm('HMIS_MONTHLY', ctrl.signal)
+      .then((f) => setElements(f.sections.flatMap((s) => s.elements)))
+      .catch((err) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
+    return () => ctrl.abort();
+  }, []);
+
+  useEffect(() => {
+    if (scope.stateId && !scope.fixedDistrict) getUnit(scope.stateId).then(setStateUnit).catch(() => undefined);
+    setArea('');
+  }, [scope.stateId, scope.fixedDistrict]);
+
+  const ou = area || scope.fixedDistrict?.id || scope.stateId;
+  const months = recentMonths(36);
+  const indicatorIds = indicators.split(/[;,\s]+/).map((s) => s.trim()).filter(Boolean);
+
+  const run = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!selected.length && !indicatorIds.length) {
+      setError(t('analytics.chooseItem'));
+      return;
+    }
+    const q: AnalyticsQuery = {
+      dx: [...selected, ...indicatorIds].join(';'),
+      pe: peFor(preset, from, to),
+      ou,
+      level,
+      ...(by ? { by } : {}),
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      setResult({ q, res: await getAnalytics(q), indicators: indicatorIds });
+    } catch (err) {
+      setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="analytics-title" className="analytics">
+      <div className="page-head"><h1 id="analytics-title">{t('analytics.title')}</h1></div>
+      <form className="analytics-form" onSubmit={run}>
+        <ItemPicker elements={elements} selected={selected} onChange={setSelected} />
+        <div className="analytics-options">
+          <label className="field">
+            <span>{t('analytics.indicators')}</span>
+            <input type="text" value={indicators} onChange={(e) => setIndicators(e.target.value)} placeholder="Uvn6LCg7dVU; …" />
+            <small className="muted">{t('analytics.indicatorsHint')}</small>
+          </label>
+          <label className="field">
+            <span>{t('analytics.periods')}</span>
+            <select id="analytics-preset" value={preset} onChange={(e) => setPreset(e.target.value as Preset)}>
+              {PRESETS.map((p) => <option key={p} value={p}>{t(`analytics.preset.${p}` as MessageKey)}</option>)}
+            </select>
+          </label>
+          {preset === 'RANGE' && (
+            <div className="field-row">
+              <label className="field">
+                <span>{t('analytics.from')}</span>
+                <select id="analytics-from" value={from} onChange={(e) => setFrom(e.target.value)}>
+                  {months.map((m) => <option key={m} value={m}>{monthLabel(m, lang)}</option>)}
+                </select>
+              </label>
+              <label className="field">
+                <span>{t('analytics.to')}</span>
+                <select id="analytics-to" value={to} onChange={(e) => setTo(e.target.value)}>
+                  {months.map((m) => <option key={m} value={m}>{monthLabel(m, lang)}</option>)}
+                </select>
+              </label>
+            </div>
+          )}
+          {scope.states && (
+            <label className="field">
+              <span>{t('field.state')}</span>
+              <select id="analytics-state" value={scope.stateId} onChange={(e) => { scope.setStateId(e.target.value); setArea(''); }}>
+                {scope.states.map((s) => <option key={s.id} value={s.id}>{unitName(s, lang)}</option>)}
+              </select>
+            </label>
+          )}
+          <label className="field">
+            <span>{t('analytics.areaSelect')}</span>
+            <select id="analytics-area" value={ou} onChange={(e) => setArea(e.target.value)}>
+              {!scope.fixedDistrict && scope.stateId && (
+                <option value={scope.stateId}>{stateUnit ? unitName(stateUnit, lang) : t('field.state')} ({t('analytics.state')})</option>
+              )}
+              {scope.districts.map((d) => <option key={d.id} value={d.id}>{unitName(d, lang)}</option>)}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('analytics.level')}</span>
+            <select id="analytics-level" value={level} onChange={(e) => setLevel(e.target.value)}>
+              {LEVELS.map((l) => <option key={l} value={l}>{t(`analytics.level.${l}` as MessageKey)}</option>)}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('analytics.by')}</span>
+            <select id="analytics-by" value={by} onChange={(e) => setBy(e.target.value)}>
+              <option value="">{t('analytics.byNone')}</option>
+              <option value="ownership">{t('field.ownership')}</option>
+              <option value="type">{t('field.type')}</option>
+            </select>
+          </label>
+          <button type="submit" disabled={busy || !ou}>{busy ? t('common.loading') : t('analytics.show')}</button>
+        </div>
+      </form>
+      {error && <Notice kind="error">{error}</Notice>}
+      {result && <AnalyticsResults query={result.q} res={result.res} indicators={result.indicators} />}
+    </section>
+  );
+}

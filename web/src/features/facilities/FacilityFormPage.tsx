@@ -1,0 +1,191 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
+import { Notice } from '../../components/Notice.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { navigate } from '../../router.ts';
+import { useGeoScope } from '../geo/GeoScope.tsx';
+import { getChildren, unitName, type GeoUnit } from '../geo/geo.api.ts';
+import { AYUSH_SYSTEMS, createFacility, FACILITY_TYPES, getFacility, OWNERSHIPS, SYSTEMS, updateFacility } from './facilities.api.ts';
+import {
+  EMPTY, formFieldOf, fromFacility, patchBody, toBody, validate,
+  type FieldName, type FormValues,
+} from './facilityForm.ts';
+import { FormField, type Option } from './FormField.tsx';
+
+export function FacilityFormPage({ id }: { id?: string }) {
+  const { t, lang } = useI18n();
+  const scope = useGeoScope();
+  const [values, setValues] = useState<FormValues>(EMPTY);
+  const [original, setOriginal] = useState<FormValues | null>(null);
+  const [touched, setTouched] = useState<Partial<Record<FieldName, boolean>>>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [topError, setTopError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [districts, setDistricts] = useState<GeoUnit[]>([]);
+  const [blocks, setBlocks] = useState<GeoUnit[]>([]);
+
+  // Load the facility to edit, or start a new one in the user's current state / district.
+  useEffect(() => {
+    if (!id) {
+      if (scope.ready) {
+        setValues((v) => ({ ...v, state: v.state || scope.stateId, district: v.district || scope.fixedDistrict?.id || '' }));
+      }
+      return;
+    }
+    const ctrl = new AbortController();
+    getFacility(id, ctrl.signal)
+      .then((f) => {
+        const v = fromFacility(f);
+        setValues(v);
+        setOriginal(v);
+      })
+      .catch((err) => !ctrl.signal.aborted && setTopError(err instanceof ApiError ? err.message : t('error.network')));
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, scope.ready]);
+
+  useEffect(() => {
+    if (scope.fixedDistrict) return setDistricts([scope.fixedDistrict]);
+    if (!values.state) return setDistricts(scope.districts);
+    let live = true;
+    getChildren(values.state).then((d) => live && setDistricts(d)).catch(() => live && setDistricts([]));
+    return () => {
+      live = false;
+    };
+  }, [values.state, scope.fixedDistrict, scope.districts]);
+
+  useEffect(() => {
+    if (!values.district) return setBlocks([]);
+    let live = true;
+    getChildren(values.district).then((b) => live && setBlocks(b)).catch(() => live && setBlocks([]));
+    return () => {
+      live = false;
+    };
+  }, [values.district]);
+
+  const errors = useMemo(() => validate(values), [values]);
+
+  function set(name: FieldName, value: string) {
+    setValues((v) => {
+      const next = { ...v, [name]: value };
+      if (name === 'state') { next.district = ''; next.block = ''; }
+      if (name === 'district') next.block = '';
+      if (name === 'system' && value !== 'ayush') next.ayushSystem = '';
+      return next;
+    });
+    setServerErrors((e) => ({ ...e, [name]: undefined }));
+  }
+
+  function errorOf(name: FieldName): string | undefined {
+    if (serverErrors[name]) return serverErrors[name];
+    const key = errors[name];
+    return key && (touched[name] || submitted) ? t(key) : undefined;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    setTopError(null);
+    if (Object.keys(errors).length > 0) {
+      const first = Object.keys(errors)[0];
+      document.getElementById(`facility-${first}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      if (id && original) {
+        await updateFacility(id, patchBody(original, values));
+        navigate(`/facilities/${encodeURIComponent(id)}`);
+      } else {
+        const created = await createFacility(toBody(values));
+        if (values.state && scope.states) scope.setStateId(values.state);
+        navigate('/facilities', { q: created.name ?? values.name.trim(), district: values.district });
+      }
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const byField: Partial<Record<FieldName, string>> = {};
+      const unplaced: string[] = [];
+      for (const f of err.fields) {
+        const name = formFieldOf(f.field);
+        const message = lang === 'hi' && f.messageHi ? f.messageHi : f.message;
+        if (name) byField[name] = message;
+        else unplaced.push(`${f.field}: ${message}`);
+      }
+      setServerErrors(byField);
+      if (Object.keys(byField).length === 0 || unplaced.length > 0) {
+        setTopError([err.message, ...unplaced].join(' — '));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (name: FieldName, label: string, extra: Partial<Parameters<typeof FormField>[0]> = {}) => (
+    <FormField
+      id={`facility-${name}`}
+      label={label}
+      value={values[name]}
+      error={errorOf(name)}
+      onChange={(v) => set(name, v)}
+      onBlur={() => setTouched((tt) => ({ ...tt, [name]: true }))}
+      {...extra}
+    />
+  );
+  const codes = (list: readonly string[], prefix: 'type' | 'ownership' | 'system' | 'ayushSystem'): Option[] =>
+    list.map((c) => ({ value: c, label: t(`${prefix}.${c}` as Parameters<typeof t>[0]) }));
+  const units = (list: GeoUnit[]): Option[] => list.map((u) => ({ value: u.id, label: unitName(u, lang) }));
+
+  return (
+    <section aria-labelledby="form-title">
+      <div className="page-head">
+        <h1 id="form-title">{id ? t('form.editTitle') : t('form.newTitle')}</h1>
+      </div>
+      {topError && <Notice kind="error">{topError}</Notice>}
+      <form className="facility-form" onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>{t('form.identity')}</legend>
+          {field('name', t('field.name'), { required: true })}
+          {field('nameHi', t('field.nameHi'), { lang: 'hi' })}
+          {field('type', t('field.type'), { required: true, options: codes(FACILITY_TYPES, 'type') })}
+          {field('ownership', t('field.ownership'), { required: true, options: codes(OWNERSHIPS, 'ownership') })}
+          {field('system', t('field.system'), { required: true, options: codes(SYSTEMS, 'system'), placeholder: false })}
+          {values.system === 'ayush' &&
+            field('ayushSystem', t('field.ayushSystem'), { required: true, options: codes(AYUSH_SYSTEMS, 'ayushSystem') })}
+          {field('hfrId', t('field.hfrId'), { hint: t('hint.hfrId') })}
+        </fieldset>
+        <fieldset>
+          <legend>{t('form.location')}</legend>
+          {scope.states && field('state', t('field.state'), { required: true, options: units(scope.states) })}
+          {field('district', t('field.district'), { required: true, options: units(districts), disabled: !!scope.fixedDistrict })}
+          {field('block', t('field.blockOptional'), { options: units(blocks), emptyLabel: t('form.noBlock') })}
+          {field('latitude', t('field.latitude'), { inputMode: 'decimal', hint: t('hint.latitude') })}
+          {field('longitude', t('field.longitude'), { inputMode: 'decimal', hint: t('hint.longitude') })}
+          {field('address', t('field.address'), { multiline: true })}
+          {field('pincode', t('field.pincode'), { inputMode: 'numeric', maxLength: 6 })}
+        </fieldset>
+        <fieldset>
+          <legend>{t('form.contact')}</legend>
+          {field('phone', t('field.phone'), { type: 'tel', hint: t('hint.phone') })}
+          {field('email', t('field.email'), { type: 'email' })}
+        </fieldset>
+        <fieldset>
+          <legend>{t('form.capacity')}</legend>
+          {field('beds', t('field.beds'), { inputMode: 'numeric' })}
+          {field('hwc', t('field.hwc'), {
+            options: [{ value: 'no', label: t('common.no') }, { value: 'yes', label: t('common.yes') }],
+            placeholder: false,
+          })}
+          {field('desktops', t('field.desktops'), { inputMode: 'numeric' })}
+          {field('webcams', t('field.webcams'), { inputMode: 'numeric' })}
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" disabled={busy}>{busy ? t('common.saving') : t('action.save')}</button>
+          <a className="button secondary" href={id ? `#/facilities/${encodeURIComponent(id)}` : '#/facilities'}>
+            {t('action.cancel')}
+          </a>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { get } from '../../api.ts';
+import type { Me } from '../auth/session.tsx';
+import { getChildren, getUnit, type GeoUnit } from './geo.api.ts';
+
+/**
+ * Where the signed-in user works. A country-level user picks one state at a time (remembered);
+ * a state-level user has their state; a district-level user (or below) has their district too.
+ */
+export interface GeoScope {
+  ready: boolean;
+  /** States to choose from; null when the user's scope fixes the state. */
+  states: GeoUnit[] | null;
+  stateId: string;
+  setStateId: (id: string) => void;
+  /** Districts of the current state (only the user's own when scoped to a district). */
+  districts: GeoUnit[];
+  /** The user's own district when scoped to one (or below). */
+  fixedDistrict: GeoUnit | null;
+}
+
+const STATE_KEY = 'swasthya.state';
+const Ctx = createContext<GeoScope | null>(null);
+
+const norm = (level: string | undefined) => (level ?? '').toLowerCase();
+
+async function ancestors(unitId: string): Promise<GeoUnit[]> {
+  const chain: GeoUnit[] = [];
+  let next: string | null = unitId;
+  for (let i = 0; next && i < 8; i++) {
+    const unit: GeoUnit = await getUnit(next);
+    chain.push(unit);
+    if (norm(unit.level) === 'state' || norm(unit.level) === 'country') break;
+    next = unit.parentId;
+  }
+  return chain;
+}
+
+async function defaultState(states: GeoUnit[]): Promise<string> {
+  const saved = localStorage.getItem(STATE_KEY);
+  if (saved && states.some((s) => s.id === saved)) return saved;
+  // The state that holds facilities (the demo data, or the state this install serves).
+  try {
+    const first = await get<{ items: { state?: { id: string } | null }[] }>('/api/facilities', { limit: 1 });
+    const id = first.items[0]?.state?.id;
+    if (id && states.some((s) => s.id === id)) return id;
+  } catch {
+    /* fall through */
+  }
+  return states[0]?.id ?? '';
+}
+
+export function GeoScopeProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const [states, setStates] = useState<GeoUnit[] | null>(null);
+  const [stateId, setStateIdRaw] = useState('');
+  const [fixedDistrict, setFixedDistrict] = useState<GeoUnit | null>(null);
+  const [districts, setDistricts] = useState<GeoUnit[]>([]);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const level = norm(me.orgUnit.level);
+      if (level === 'country') {
+        const list = await getChildren(me.orgUnit.id).catch(() => getChildren('india'));
+        const chosen = await defaultState(list);
+        if (!live) return;
+        setStates(list);
+        setStateIdRaw(chosen);
+      } else if (level === 'state') {
+        setStateIdRaw(me.orgUnit.id);
+      } else {
+        const chain = await ancestors(me.orgUnit.id).catch(() => [] as GeoUnit[]);
+        if (!live) return;
+        const state = chain.find((u) => norm(u.level) === 'state');
+        const district = chain.find((u) => norm(u.level) === 'district') ?? null;
+        setStateIdRaw(state?.id ?? '');
+        setFixedDistrict(district);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => live && setReady(true));
+    return () => {
+      live = false;
+    };
+  }, [me]);
+
+  useEffect(() => {
+    let live = true;
+    if (fixedDistrict) {
+      setDistricts([fixedDistrict]);
+      return;
+    }
+    if (!stateId) {
+      setDistricts([]);
+      return;
+    }
+    getChildren(stateId)
+      .then((list) => live && setDistricts(list.filter((u) => !u.level || norm(u.level) === 'district')))
+      .catch(() => live && setDistricts([]));
+    return () => {
+      live = false;
+    };
+  }, [stateId, fixedDistrict]);
+
+  const setStateId = useCallback((id: string) => {
+    localStorage.setItem(STATE_KEY, id);
+    setStateIdRaw(id);
+  }, []);
+
+  return (
+    <Ctx.Provider value={{ ready, states, stateId, setStateId, districts, fixedDistrict }}>
+      {children}
+    </Ctx.Provider>
+  );
+}
+
+export function useGeoScope(): GeoScope {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error('useGeoScope outside GeoScopeProvider');
+  return ctx;
+}

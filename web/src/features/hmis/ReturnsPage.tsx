@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { Notice } from '../../components/Notice.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { href, replaceQuery } from '../../router.ts';
+import { can, useMe } from '../auth/session.tsx';
+import { useGeoScope } from '../geo/GeoScope.tsx';
+import { unitName } from '../geo/geo.api.ts';
+import { DefaultersList } from './DefaultersList.tsx';
+import { DEFAULT_DATA_SET } from './EntryPage.tsx';
+import {
+  getOutliers, listDataSets, listReturns, remindDefaulters, reportingRates, returnStep, RETURN_STATUSES,
+  type OutlierItem, type RatesAnswer, type ReturnItem,
+} from './hmis.api.ts';
+import { dueDate, isMonthly, lastMonth, monthLabel, recentMonths } from './months.ts';
+import { OutlierList } from './OutlierList.tsx';
+import { RatesBreakdown } from './RatesBreakdown.tsx';
+import { ReasonDialog } from './ReasonDialog.tsx';
+import { ReturnBadge } from './ReturnBadge.tsx';
+import { ReturnsTable, type RowAction } from './ReturnsTable.tsx';
+
+interface Data { rates: RatesAnswer; byType: RatesAnswer | null; byOwnership: RatesAnswer | null; items: ReturnItem[]; summary: Record<string, number> }
+
+export function ReturnsPage({ query }: { query: URLSearchParams }) {
+  const { t, num, lang } = useI18n();
+  const me = useMe();
+  const scope = useGeoScope();
+  const dataSet = query.get('dataSet') || DEFAULT_DATA_SET;
+  const period = isMonthly(query.get('period')) ? query.get('period')! : lastMonth();
+  const orgUnit = scope.fixedDistrict?.id ?? query.get('orgUnit') ?? scope.districts[0]?.id ?? '';
+  const status = query.get('status') ?? '';
+  const ref = { dataSet, period, orgUnit };
+  const [data, setData] = useState<Data | null>(null);
+  const [outliers, setOutliers] = useState<OutlierItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [pending, setPending] = useState<RowAction | null>(null);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const [remind, setRemind] = useState<'closed' | 'open' | 'busy'>('closed');
+  const [version, setVersion] = useState(0);
+  const [timelyDays, setTimelyDays] = useState(5);
+  const canApprove = can(me, 'can_approve_data');
+  const canAccept = canApprove && ['admin', 'state_officer'].includes(me.role);
+
+  const setQuery = (next: Record<string, string | undefined>) =>
+    replaceQuery('/hmis/returns', { dataSet, period, orgUnit: orgUnit || undefined, status: status || undefined, ...next });
+
+  useEffect(() => {
+    listDataSets()
+      .then((r) => {
+        const ds = r.items.find((d) => d.code === dataSet || d.id === dataSet);
+        if (ds) setTimelyDays(ds.timelyDays);
+      })
+      .catch(() => undefined);
+  }, [dataSet]);
+
+  useEffect(() => {
+    if (!orgUnit) return;
+    const ctrl = new AbortController();
+    const r = { dataSet, period, orgUnit };
+    setError(null);
+    Promise.all([
+      reportingRates(r, undefined, ctrl.signal),
+      reportingRates(r, 'type', ctrl.signal).catch(() => null),
+      reportingRates(r, 'ownership', ctrl.signal).catch(() => null),
+      listReturns(r, ctrl.signal),
+    ])
+      .then(([rates, byType, byOwnership, list]) => setData({ rates, byType, byOwnership, items: list.items, summary: list.summary }))
+      .catch((err) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
+    getOutliers(r, ctrl.signal).then((o) => setOutliers(o ? o.items : null)).catch(() => setOutliers(null));
+    return () => ctrl.abort();
+  }, [dataSet, period, orgUnit, version]);
+
+  const act = useCallback(async (a: RowAction, reason?: string) => {
+    setBusyId(a.item.id);
+    setMsg(null);
+    try {
+      await returnStep(a.action, { dataSet, period: a.item.period, orgUnit: a.item.id }, reason);
+      setPending(null);
+      setMsg(t(`hmis.done.${a.action}` as 'hmis.done.approve', { name: a.item.name }));
+      setVersion((v) => v + 1);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      if (reason !== undefined) setDialogError(text);
+      else setError(text);
+    } finally {
+      setBusyId(null);
+    }
+  }, [dataSet, t]);
+
+  const onAction = (a: RowAction) => {
+    if (a.action === 'return' || a.action === 'unapprove') {
+      setDialogError(null);
+      setPending(a);
+    } else void act(a);
+  };
+
+  const sendReminders = async () => {
+    setRemind('busy');
+    try {
+      const r = await remindDefaulters(ref);
+      setMsg(t('hmis.remindersSent', { count: num(r.sent) }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setRemind('closed');
+    }
+  };
+
+  const items = (data?.items ?? []).filter((i) => !status || i.status === status);
+  const entryHref = (id: string) => href('/hmis/entry', { dataSet, period, orgUnit: id, district: orgUnit });
+  const defaulters = data ? data.rates.expected - data.rates.actual : 0;
+
+  return (
+    <section aria-labelledby="returns-title">
+      <div className="page-head">
+        <h1 id="returns-title">{t('hmis.returnsTitle')}</h1>
+        {canApprove && (
+          <div className="actions">
+            <button type="button" onClick={() => setRemind('open')} disabled={!data || defaulters === 0}>{t('hmis.remind')}</button>
+          </div>
+        )}
+      </div>
+      <div className="filters">
+        {!scope.fixedDistrict && (
+          <div className="field">
+            <label htmlFor="ret-district">{t('field.district')}</label>
+            <select id="ret-district" value={orgUnit} onChange={(e) => setQuery({ orgUnit: e.target.value })}>
+              {scope.districts.map((d) => <option key={d.id} value={d.id}>{unitName(d, lang)}</option>)}
+            </select>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="ret-period">{t('hmis.period')}</label>
+          <select id="ret-period" value={period} onChange={(e) => setQuery({ period: e.target.value })}>
+            {[...new Set([period, ...recentMonths()])].sort().reverse().map((p) => <option key={p} value={p}>{monthLabel(p, lang)}</option>)}
+          </select>
+        </div>
+        <p className="muted filters-note">
+          {scope.fixedDistrict && <>{t('field.district')}: <strong>{unitName(scope.fixedDistrict, lang)}</strong> · </>}
+          {t('hmis.dueDate')}: <strong>{dueDate(period, timelyDays)}</strong>
+        </p>
+      </div>
+      {error && <Notice kind="error">{error}</Notice>}
+      {msg && <Notice kind="success">{msg}</Notice>}
+      {!data && !error && <Notice kind="info">{t('common.loading')}</Notice>}
+      {data && (
+        <>
+          <div className="big-numbers">
+            <div className="big-number">
+              <span className="big" data-testid="reporting-rate">{num(data.rates.rate)}%</span>
+              <span className="big-label">{t('hmis.rate')}</span>
+              <span className="sub">{t('hmis.ofExpected', { actual: num(data.rates.actual), expected: num(data.rates.expected) })}</span>
+            </div>
+            <div className="big-number">
+              <span className="big" data-testid="ontime-rate">{num(data.rates.rateOnTime)}%</span>
+              <span className="big-label">{t('hmis.rateOnTime')}</span>
+              <span className="sub">{t('hmis.ofExpected', { actual: num(data.rates.actualOnTime), expected: num(data.rates.expected) })}</span>
+            </div>
+          </div>
+          <div className="status-filter" role="group" aria-label={t('hmis.filterStatus')}>
+            <button type="button" className={`chip${status ? '' : ' active'}`} aria-pressed={!status} onClick={() => setQuery({ status: undefined })}>
+              {t('filters.all')} ({num(data.items.length)})
+            </button>
+            {RETURN_STATUSES.map((s) => (
+              <button key={s} type="button" className={`chip${status === s ? ' active' : ''}`} aria-pressed={status === s}
+                onClick={() => setQuery({ status: s })}>
+                <ReturnBadge status={s} /> {num(data.summary[s] ?? 0)}
+              </button>
+            ))}
+          </div>
+          <ReturnsTable items={items} canApprove={canApprove} canAccept={canAccept} busyId={busyId}
+            entryHref={(i) => entryHref(i.id)} onAction={onAction} />
+          <h2>{t('hmis.byTypeOwnership')}</h2>
+          <RatesBreakdown byType={data.byType} byOwnership={data.byOwnership} />
+          {outliers && <OutlierList items={outliers} entryHref={entryHref} />}
+          <DefaultersList refKey={ref} version={version} />
+        </>
+      )}
+      <ReasonDialog open={!!pending} busy={!!busyId} error={dialogError} facility={pending?.item.name ?? ''}
+        title={pending?.action === 'unapprove' ? t('hmis.unapproveTitle') : t('hmis.sendBackTitle')}
+        confirmLabel={pending?.action === 'unapprove' ? t('hmis.unapprove') : t('hmis.sendBack')}
+        onConfirm={(reason) => pending && void act(pending, reason)} onCancel={() => setPending(null)} />
+      <ConfirmDialog open={remind !== 'closed'} title={t('hmis.remindTitle')} confirmLabel={t('hmis.remindConfirm')}
+        cancelLabel={t('action.cancel')} busy={remind === 'busy'} onConfirm={sendReminders} onCancel={() => setRemind('closed')}>
+        <p>{t('hmis.remindQuestion', { count: num(defaulters), month: monthLabel(period, lang) })}</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

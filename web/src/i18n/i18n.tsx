@@ -1,0 +1,96 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import en from './en.json';
+import hi from './hi.json';
+
+export type Lang = 'en' | 'hi';
+export type MessageKey = keyof typeof en;
+
+// Both files must carry exactly the same keys: each assignment fails to compile if one lacks a key.
+const enCheck: Record<keyof typeof hi, string> = en;
+const hiCheck: Record<MessageKey, string> = hi;
+const messages: Record<Lang, Record<MessageKey, string>> = { en: enCheck, hi: hiCheck };
+
+const STORAGE_KEY = 'swasthya.lang';
+
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'hi' ? 'hi' : 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+interface I18n {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+  t: Translate;
+  /** Translate a key built at run time (a code from the server); `fallback` when there is no such key. */
+  tx: (key: string, fallback?: string) => string;
+  /** Indian digit grouping: 1,23,456 */
+  num: (n: number | null | undefined) => string;
+  /** DD/MM/YYYY */
+  date: (iso: string | null | undefined) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(storedLang);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = messages[lang]['app.title'];
+  }, [lang]);
+
+  const setLang = useCallback((next: Lang) => {
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      /* private mode: keep it for this page only */
+    }
+    setLangState(next);
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const table = messages[lang];
+    const fmt = new Intl.NumberFormat(lang === 'hi' ? 'hi-IN' : 'en-IN');
+    const t: Translate = (key, params) => {
+      const text = table[key] ?? key;
+      if (!params) return text;
+      return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+        name in params ? String(params[name]) : whole,
+      );
+    };
+    return {
+      lang,
+      setLang,
+      t,
+      tx: (key, fallback) => (key in table ? table[key as MessageKey] : (fallback ?? key)),
+      num: (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : fmt.format(n)),
+      date: (iso) => formatDate(iso),
+    };
+  }, [lang, setLang]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (m && iso.length === 10) return `${m[3]}/${m[2]}/${m[1]}`;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  // Dates are reckoned in India Standard Time.
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Kolkata', day: '2-digit', month: '2-digit', year: 'numeric',
+  }).format(d);
+  return parts;
+}
