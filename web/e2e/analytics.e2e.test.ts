@@ -36,6 +36,8 @@ describe('HMIS analytics in Hindi (browser)', () => {
       const anc = form.sections.flatMap((s) => s.elements).find((e) => e.code === '1.1');
       assert.ok(anc, 'the HMIS form has item 1.1');
       const coc = anc.categoryCombo.categoryOptionCombos[0]!.id;
+      const early = form.sections.flatMap((s) => s.elements).find((e) => e.code === '1.1.1');
+      assert.ok(early, 'the HMIS form has item 1.1.1');
       const facilities = (await apiCall<{ items: { id: string }[] }>(base, 'GET', '/api/facilities?district=63&type=PHC&limit=2', tok)).items;
       assert.equal(facilities.length, 2, 'Hisar has two PHCs in the demo data');
 
@@ -47,7 +49,10 @@ describe('HMIS analytics in Hindi (browser)', () => {
         for (const [mi, period] of months.entries()) {
           const r: { status: string } = await apiCall<{ status: string }>(base, 'POST', '/api/dataValueSets', tok, {
             dataSet: 'HMIS_MONTHLY', period, orgUnit: f.id,
-            dataValues: [{ dataElement: anc.id, categoryOptionCombo: coc, value: String(values[fi]![mi]) }],
+            dataValues: [
+              { dataElement: anc.id, categoryOptionCombo: coc, value: String(values[fi]![mi]) },
+              { dataElement: early.id, categoryOptionCombo: early.categoryCombo.categoryOptionCombos[0]!.id, value: String(values[fi]![mi]! - 1) },
+            ],
           });
           assert.equal(r.status, 'SUCCESS', `values for ${f.id} ${period} imported`);
         }
@@ -94,6 +99,21 @@ describe('HMIS analytics in Hindi (browser)', () => {
       assert.match(csv, /^dx,dx_name,pe,pe_name,ou,ou_name,value/);
       assert.match(csv, /Hisar/);
       await page.screenshot({ path: join(resultsDir, 'analytics-hi.png'), fullPage: true });
+
+      // An indicator picked by its Hindi name: the screen shows what the API computes.
+      const indicators = await apiCall<{ items: { id: string; code: string; nameHi: string | null }[] }>(base, 'GET', '/api/hmis/indicators', tok);
+      const trim1 = indicators.items.find((i) => i.code === 'HMIS_IND_ANC_TRIM1');
+      assert.ok(trim1?.nameHi, 'the first-trimester ANC indicator, named in Hindi');
+      const picker = page.getByTestId('pick-indicators');
+      await picker.getByText(trim1.nameHi).waitFor();
+      await picker.locator('input[data-code="HMIS_IND_ANC_TRIM1"]').check();
+      await page.getByRole('button', { name: 'दिखाएँ' }).click();
+      const api = await apiCall<Analytics>(base, 'GET', `/api/hmis/analytics?dx=${trim1.id}&pe=${months.join(';')}&ou=${haryana.id}&level=district`, tok);
+      const share = api.rows.find((r) => r.ou === hisar.id && r.pe === months[0]);
+      assert.ok(share && share.value > 0 && share.value <= 100, JSON.stringify(api.rows));
+      const cell = page.locator(`table.pivot[data-dx="${trim1.id}"] tr[data-ou="${hisar.id}"] td`).nth(0);
+      await cell.filter({ hasText: new Intl.NumberFormat('hi-IN', { maximumFractionDigits: 2 }).format(share.value) }).waitFor();
+      assert.equal(await page.locator(`table.pivot[data-dx="${trim1.id}"] td.total`).count(), 0, 'a percentage is not summed');
     });
   });
 });

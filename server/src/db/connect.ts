@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { trackClients } from './copy.js';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
 
@@ -71,6 +72,7 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
     options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
   });
+  trackClients(pool);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
   return { kysely, engine: 'postgresql', close: () => kysely.destroy() };

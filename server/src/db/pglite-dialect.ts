@@ -15,9 +15,12 @@ import {
  * Kysely dialect over PGlite. PGlite has a single connection, so the driver hands it to one
  * caller at a time: a transaction holds it from BEGIN to COMMIT and every other query waits.
  */
+/** PostgreSQL's adapter, under its own name so that code can tell an embedded database apart. */
+export class PGliteAdapter extends PostgresAdapter {}
+
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
-  createAdapter() { return new PostgresAdapter(); }
+  createAdapter() { return new PGliteAdapter(); }
   createDriver(): Driver { return new PGliteDriver(this.pglite); }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
   createQueryCompiler() { return new PostgresQueryCompiler(); }

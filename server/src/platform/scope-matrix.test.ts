@@ -115,7 +115,14 @@ for (const engine of testEngines()) {
       const citizen = (await t.userWith('citizen', 6)).token;
       assert.equal((await t.req('GET', '/api/hmis/dataSets', citizen)).status, 403);
       assert.equal((await t.req('GET', '/api/hmis/dataSets/HMIS_MONTHLY/form', citizen)).status, 403);
+      assert.equal((await t.req('GET', '/api/hmis/indicators', citizen)).status, 403);
       assert.equal((await t.req('GET', '/api/hmis/dataSets', hisarOperator)).status, 200);
+      const indicators = await t.req('GET', '/api/hmis/indicators', hisarOfficer);
+      assert.equal(indicators.status, 200);
+      const anc = indicators.body.items.find((i: any) => /ANC/.test(i.name) && i.nameHi);
+      assert.ok(anc, 'the seeded indicators, with Hindi names');
+      assert.match(anc.numerator, /#\{\w+/);
+      assert.equal(anc.factor, 100);
       assert.equal((await t.req('POST', '/api/metadata', null, {})).status, 401);
     });
 
@@ -162,7 +169,7 @@ for (const engine of testEngines()) {
         'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/boundaries',
         'GET /api/facilities', 'GET /api/facilities/points', 'GET /api/facilities/summary', 'GET /api/facilities/{id}', 'POST /api/facilities',
         'PATCH /api/facilities/{id}', 'POST /api/facilities/{id}/registration', 'POST /api/facilities/{id}/upgrades', 'DELETE /api/facilities/{id}',
-        'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
+        'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/indicators', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
         'GET /api/hmis/reporting-rates', 'GET /api/hmis/defaulters', 'POST /api/hmis/defaulters/reminders', 'GET /api/hmis/returns',
         'POST /api/hmis/returns/{action}', 'GET /api/hmis/notifications', 'POST /api/hmis/lock-exceptions',
         // data quality: 403s in hmis.quality.test.ts

@@ -25,7 +25,7 @@ function selectFacilities(db: Db) {
     .leftJoin('org_units as b', (j) => j.onRef('b.id', '=', sql`split_part(o.path, '/', 5)`).on('b.level', '=', 'block'))
     .selectAll('f')
     .select([
-      'o.name', 'o.name_hi', 'o.parent_id', 'o.path',
+      'o.name', 'o.name_hi', 'o.parent_id', 'o.path', 'o.opened_on', 'o.closed_on',
       's.id as s_id', 's.lgd_code as s_lgd', 's.name as s_name', 's.name_hi as s_name_hi',
       'd.id as d_id', 'd.lgd_code as d_lgd', 'd.name as d_name', 'd.name_hi as d_name_hi',
       'b.id as b_id', 'b.lgd_code as b_lgd', 'b.name as b_name', 'b.name_hi as b_name_hi',
@@ -117,7 +117,7 @@ export async function insertMany(db: Db, units: NewOrgUnit[], facilities: NewFac
   }
 }
 
-export async function update(db: Db, id: string, unit: { name?: string; name_hi?: string | null; parent_id?: string; path?: string }, facility: Partial<NewFacility>) {
+export async function update(db: Db, id: string, unit: { name?: string; name_hi?: string | null; parent_id?: string; path?: string; opened_on?: string | null; closed_on?: string | null }, facility: Partial<NewFacility>) {
   if (Object.keys(unit).length) {
     await db.updateTable('org_units').set({ ...unit, updated_at: sql`now()` }).where('id', '=', id).execute();
   }
@@ -165,6 +165,14 @@ export async function hasDependants(db: Db, id: string) {
     .executeTakeFirstOrThrow();
   const users = await db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).where('org_unit_id', '=', id).executeTakeFirstOrThrow();
   return row.n + users.n;
+}
+
+/** Whether any HMIS or surveillance data was reported for the org unit (such a facility is closed, not deleted). */
+export async function hasReportedData(db: Db, id: string): Promise<boolean> {
+  const row = await sql<{ found: boolean }>`select exists (select 1 from hmis_data_values where org_unit_id = ${id})
+    or exists (select 1 from hmis_complete_registrations where org_unit_id = ${id})
+    or exists (select 1 from surveillance_reports where org_unit_id = ${id}) as found`.execute(db);
+  return !!row.rows[0]?.found;
 }
 
 /** The facilities that came from `source` (id, parent and path), keyed by their reference in that source. */

@@ -21,6 +21,8 @@ export interface FacilityFacts {
   hwc?: boolean;
   hwcSince?: string | null;
   registeredOn?: string | null;
+  openedOn?: string | null;
+  closedOn?: string | null;
 }
 
 /** Problems with a facility's own fields, each named; none means it may be saved. */
@@ -64,6 +66,7 @@ export function facilityProblems(f: FacilityFacts): FieldProblem[] {
   }
   const today = todayIst();
   if (f.registeredOn && f.registeredOn > today) p.push({ field: 'registeredOn', message: 'must not be in the future', messageHi: 'भविष्य की तिथि नहीं हो सकती' });
+  if (f.openedOn && f.closedOn && f.closedOn < f.openedOn) p.push({ field: 'closedOn', message: 'must not be before the opening date', messageHi: 'खुलने की तिथि से पहले नहीं हो सकती' });
   if (f.hwcSince && f.hwcSince > today) p.push({ field: 'hwcSince', message: 'must not be in the future', messageHi: 'भविष्य की तिथि नहीं हो सकती' });
   return p;
 }

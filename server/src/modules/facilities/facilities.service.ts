@@ -40,6 +40,8 @@ export function toDto(r: FacilityJoinedRow, upgrades?: FacilityUpgradeRow[]) {
     hfrId: r.hfr_id,
     portalStatus: r.portal_status,
     registeredOn: r.registered_on,
+    openedOn: r.opened_on,
+    closedOn: r.closed_on,
     hwc: r.hwc,
     hwcSince: r.hwc_since,
     desktops: r.desktops,
@@ -157,7 +159,7 @@ export async function createFacility(db: Db, actor: Actor, input: NewFacilityInp
     source: 'manual',
     state_lgd: place.state_lgd,
   };
-  await repo.insert(db, { id, level: 'facility', name: input.name.trim(), name_hi: input.nameHi?.trim() || null, parent_id: place.id, path: `${place.path}${id}/`, state_lgd: place.state_lgd }, row);
+  await repo.insert(db, { id, level: 'facility', name: input.name.trim(), name_hi: input.nameHi?.trim() || null, parent_id: place.id, path: `${place.path}${id}/`, state_lgd: place.state_lgd, opened_on: input.openedOn ?? null, closed_on: input.closedOn ?? null }, row);
   const dto = toDto((await repo.findById(db, id))!, []);
   await recordAudit(db, actor, { action: 'create', entity: 'facility', entityId: id, orgPath: `${place.path}${id}/`, after: dto });
   return dto;
@@ -169,8 +171,10 @@ export async function updateFacility(db: Db, actor: Actor, id: string, patch: Fa
   const before = toDto(current);
   const merged = { ...before, ...patch } as NewFacilityInput & typeof before;
   checkFacility(merged, before);
-  const unitPatch: { name?: string; name_hi?: string | null; parent_id?: string; path?: string } = {};
+  const unitPatch: { name?: string; name_hi?: string | null; parent_id?: string; path?: string; opened_on?: string | null; closed_on?: string | null } = {};
   if (patch.name !== undefined) unitPatch.name = patch.name.trim();
+  if (patch.openedOn !== undefined) unitPatch.opened_on = patch.openedOn;
+  if (patch.closedOn !== undefined) unitPatch.closed_on = patch.closedOn;
   if (patch.nameHi !== undefined) unitPatch.name_hi = patch.nameHi?.trim() || null;
   let statePath = current.path;
   if (patch.orgUnit !== undefined) {
@@ -256,6 +260,10 @@ export async function deleteFacility(db: Db, actor: Actor, id: string) {
   const current = await loadInScope(db, actor, id);
   if (await repo.hasDependants(db, id)) {
     throw conflict(`${current.name} still has users or units under it; move or remove them first`, `${current.name} के अंतर्गत अभी भी उपयोगकर्ता या इकाइयाँ हैं`);
+  }
+  if (await repo.hasReportedData(db, id)) {
+    throw conflict(`${current.name} has reported HMIS or surveillance data, which must stay; set its closing date instead of deleting it`,
+      `${current.name} का HMIS या निगरानी डेटा दर्ज है, जिसे रखना ज़रूरी है; इसे हटाने के बजाय बंद होने की तिथि दर्ज करें`);
   }
   const before = toDto(current);
   await repo.remove(db, id);

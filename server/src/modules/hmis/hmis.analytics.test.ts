@@ -119,12 +119,33 @@ for (const engine of testEngines()) {
       const writes = Array.from({ length: 12 }, (_, i) => t.req('POST', '/api/dataValueSets', t.adminToken, {
         dataValues: [{ orgUnit: f.c, period: '202406', dataElement: de11, value: String(i + 1) }, { orgUnit: f.a, period: '202406', dataElement: de11, value: String(50 + i) }],
       }));
-      for (const w of await Promise.all(writes)) assert.equal(w.status, 200, JSON.stringify(w.body));
+      const done = await Promise.all(writes);
+      for (const w of done) assert.equal(w.status, 200, JSON.stringify(w.body));
+      // Every writer found the key new; one stored each, the others (retried) found it stored.
+      assert.equal(done.reduce((a, w) => a + w.body.importCount.imported, 0), 2);
+      assert.equal(done.reduce((a, w) => a + w.body.importCount.imported + w.body.importCount.updated + w.body.importCount.ignored, 0), 24);
       const facilities = table(await get('dx=1.1&pe=202406&ou=state:6&level=facility'));
       const total = Object.values(facilities).reduce((a: number, b) => a + (b as number), 0);
       assert.deepEqual(table(await get('dx=1.1&pe=202406&ou=state:6')), { '1.1 202406 Haryana': total });
       const districts = table(await get('dx=1.1&pe=202406&ou=state:6&level=district'));
       assert.deepEqual(districts, { '1.1 202406 Hisar': facilities['1.1 202406 C'], '1.1 202406 Panchkula': facilities['1.1 202406 A'] });
+    });
+
+    test('a facility with data is closed, not deleted, and then no longer expected to report', async () => {
+      const del = await t.req('DELETE', `/api/facilities/${f.c}`, t.adminToken);
+      assert.equal(del.status, 409);
+      assert.match(del.body.error.message, /PHC Adampur has reported HMIS or surveillance data.*closing date/);
+      const rate = (await t.req('GET', `/api/hmis/reporting-rates?dataSet=HMIS_MONTHLY&period=${LAST_MONTH}&orgUnit=63`, t.adminToken)).body;
+      const badClose = await t.req('PATCH', `/api/facilities/${f.c}`, t.adminToken, { openedOn: '2020-01-01', closedOn: '2019-12-31' });
+      assert.equal(badClose.status, 400);
+      assert.equal(badClose.body.error.details.fields[0].field, 'closedOn');
+      const closed = await t.req('PATCH', `/api/facilities/${f.c}`, t.adminToken, { closedOn: '2024-07-01' });
+      assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      assert.equal(closed.body.closedOn, '2024-07-01');
+      const after = (await t.req('GET', `/api/hmis/reporting-rates?dataSet=HMIS_MONTHLY&period=${LAST_MONTH}&orgUnit=63`, t.adminToken)).body;
+      assert.equal(after.expected, rate.expected - 1);
+      assert.deepEqual(table(await get('dx=1.1&pe=202404&ou=63')), { '1.1 202404 Hisar': 100 }, 'its history stays');
+      assert.equal((await t.req('PATCH', `/api/facilities/${f.c}`, t.adminToken, { closedOn: null })).body.closedOn, null);
     });
 
     test('relative periods expand to months', async () => {

@@ -88,7 +88,10 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
       const bad = valueProblem(element.valueType, value);
       if (bad) { conflict(index, value, 'value', 'E7619', `${bad} (data element ${element.code ?? element.id} is ${element.valueType})`); continue; }
       if (!element.zeroIsSignificant && isZero(element.valueType, value)) { ignored++; continue; }
-      rows.push({ ...key, value, num: numericValue(element.valueType, value), comment: v.comment ?? null, followUp: !!v.followup, storedBy: v.storedBy ?? actor.username, periodType: period.type, start: period.startDate, end: period.endDate, path: unit.path, stateLgd: unit.state_lgd });
+      rows.push({
+        de: key.de, period: key.period, ou: key.ou, coc: key.coc, aoc: key.aoc, value, num: numericValue(element.valueType, value), comment: v.comment ?? null,
+        followUp: !!v.followup, storedBy: v.storedBy ?? actor.username, periodType: period.type, start: period.startDate, end: period.endDate, path: unit.path, stateLgd: unit.state_lgd,
+      });
     }
     if (set.completeDate !== undefined && setDs && set.period && set.orgUnit) {
       const period = lookup.period(set.period);

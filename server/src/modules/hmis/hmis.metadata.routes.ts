@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { importMetadata, type ImportOptions } from './hmis.metadata.import.js';
-import { dataSetForm, listDataSets } from './hmis.metadata.service.js';
+import { dataSetForm, listDataSets, listIndicators } from './hmis.metadata.service.js';
 
 const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean()),
@@ -27,6 +27,9 @@ export const hmisMetadataRoutes = ({ db }: AppDeps): FastifyPluginAsync => async
 
   app.get('/api/hmis/dataSets', { schema: { tags: ['hmis'], summary: 'Data sets (forms) with their periods and deadlines' } },
     async (request) => listDataSets(db.kysely, actorOf(request)));
+
+  app.get('/api/hmis/indicators', { schema: { tags: ['hmis'], summary: 'Indicators: numerator and denominator formulas, factor, names in Hindi and English' } },
+    async (request) => listIndicators(db.kysely, actorOf(request)));
 
   app.get('/api/hmis/dataSets/:id/form', {
     schema: { tags: ['hmis'], summary: 'A data set as a form: sections, items with codes, option combos, validation rules', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) }), response: { 404: ErrorBody } },

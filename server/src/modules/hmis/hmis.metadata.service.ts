@@ -30,6 +30,20 @@ export async function listDataSets(db: Db, actor: Actor) {
   };
 }
 
+/** Indicators with their formulas and factor, for pickers (analytics accepts their ids or codes). */
+export async function listIndicators(db: Db, actor: Actor) {
+  requirePermission(actor, 'can_read_metadata');
+  const rows = await db.selectFrom('hmis_indicators as i').innerJoin('hmis_indicator_types as t', 't.id', 'i.indicator_type_id')
+    .select(['i.id', 'i.code', 'i.name', 'i.short_name', 'i.translations', 'i.description', 'i.numerator', 'i.denominator', 'i.annualized', 'i.decimals', 't.factor', 't.name as type_name'])
+    .orderBy('i.name').execute();
+  return {
+    items: rows.map((r) => ({
+      id: r.id, code: r.code, name: r.name, nameHi: hi(r.translations), shortName: r.short_name, description: r.description,
+      numerator: r.numerator, denominator: r.denominator, factor: r.factor, type: r.type_name, annualized: r.annualized, decimals: r.decimals,
+    })),
+  };
+}
+
 /**
  * Everything a data entry screen needs for one data set: sections in order with their elements,
  * each element's option combos (the columns), and the validation rules that touch them.

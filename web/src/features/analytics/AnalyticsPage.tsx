@@ -4,11 +4,11 @@ import { Notice } from '../../components/Notice.tsx';
 import { useI18n, type MessageKey } from '../../i18n/i18n.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getUnit, unitName, type GeoUnit } from '../geo/geo.api.ts';
-import { getForm, type FormElement } from '../hmis/hmis.api.ts';
+import { getForm, listIndicators } from '../hmis/hmis.api.ts';
 import { lastMonth, monthLabel, recentMonths, shiftMonth } from '../hmis/months.ts';
 import { getAnalytics, type AnalyticsQuery, type AnalyticsResult } from './analytics.api.ts';
 import { AnalyticsResults } from './AnalyticsResults.tsx';
-import { ItemPicker } from './ItemPicker.tsx';
+import { ItemPicker, type PickItem } from './ItemPicker.tsx';
 import { peFor, PRESETS, type Preset } from './periods.ts';
 
 const LEVELS = ['district', 'block', 'facility'] as const;
@@ -16,9 +16,10 @@ const LEVELS = ['district', 'block', 'facility'] as const;
 export function AnalyticsPage() {
   const { t, lang } = useI18n();
   const scope = useGeoScope();
-  const [elements, setElements] = useState<FormElement[]>([]);
+  const [elements, setElements] = useState<PickItem[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
-  const [indicators, setIndicators] = useState('');
+  const [indicatorList, setIndicatorList] = useState<PickItem[]>([]);
+  const [indicatorIds, setIndicatorIds] = useState<string[]>([]);
   const [preset, setPreset] = useState<Preset>('LAST_12_MONTHS');
   const [to, setTo] = useState(lastMonth());
   const [from, setFrom] = useState(shiftMonth(lastMonth(), -5));
@@ -33,7 +34,10 @@ export function AnalyticsPage() {
   useEffect(() => {
     const ctrl = new AbortController();
     getForm('HMIS_MONTHLY', ctrl.signal)
-      .then((f) => setElements(f.sections.flatMap((s) => s.elements)))
+      .then((f) => setElements(f.sections.flatMap((s) => s.elements).map((e) => ({ id: e.id, code: e.code, name: e.formName || e.name, nameHi: e.formNameHi || e.nameHi || null }))))
+      .catch((err) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
+    listIndicators(ctrl.signal)
+      .then((r) => setIndicatorList(r.items))
       .catch((err) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     return () => ctrl.abort();
   }, []);
@@ -45,7 +49,6 @@ export function AnalyticsPage() {
 
   const ou = area || scope.fixedDistrict?.id || scope.stateId;
   const months = recentMonths(36);
-  const indicatorIds = indicators.split(/[;,\s]+/).map((s) => s.trim()).filter(Boolean);
 
   const run = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -75,13 +78,11 @@ export function AnalyticsPage() {
     <section aria-labelledby="analytics-title" className="analytics">
       <div className="page-head"><h1 id="analytics-title">{t('analytics.title')}</h1></div>
       <form className="analytics-form" onSubmit={run}>
-        <ItemPicker elements={elements} selected={selected} onChange={setSelected} />
+        <div className="analytics-pickers">
+          <ItemPicker items={elements} selected={selected} onChange={setSelected} legend={t('analytics.items')} testId="pick-items" />
+          <ItemPicker items={indicatorList} selected={indicatorIds} onChange={setIndicatorIds} legend={t('analytics.indicators')} testId="pick-indicators" />
+        </div>
         <div className="analytics-options">
-          <label className="field">
-            <span>{t('analytics.indicators')}</span>
-            <input type="text" value={indicators} onChange={(e) => setIndicators(e.target.value)} placeholder="Uvn6LCg7dVU; …" />
-            <small className="muted">{t('analytics.indicatorsHint')}</small>
-          </label>
           <label className="field">
             <span>{t('analytics.periods')}</span>
             <select id="analytics-preset" value={preset} onChange={(e) => setPreset(e.target.value as Preset)}>

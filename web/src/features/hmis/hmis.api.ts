@@ -114,6 +114,8 @@ export type ReturnAction = 'complete' | 'uncomplete' | 'return' | 'approve' | 'a
 export interface Ref { dataSet: string; period: string; orgUnit: string }
 
 export const listDataSets = () => get<{ items: DataSetInfo[] }>('/api/hmis/dataSets');
+export interface IndicatorInfo { id: string; code: string | null; name: string; nameHi: string | null; numerator: string; denominator: string; factor: number }
+export const listIndicators = (signal?: AbortSignal) => get<{ items: IndicatorInfo[] }>('/api/hmis/indicators', undefined, signal);
 
 export const getForm = (idOrCode: string, signal?: AbortSignal) =>
   get<DataSetForm>(`/api/hmis/dataSets/${encodeURIComponent(idOrCode)}/form`, undefined, signal);
