@@ -20,6 +20,7 @@ for (const engine of testEngines()) {
           const back = await sql<{ a: string; b: string | null; n: number | null; f: boolean | null }>`select * from copy_probe`.execute(trx);
           return { copied, back: back.rows };
         });
+        assert.equal(await copyRows(db.kysely, 'copy_probe', ['a'], [['x']]), false, 'outside a transaction there is no one connection to COPY on');
         if (engine === 'pglite') {
           assert.equal(out.copied, false);
           assert.deepEqual(out.back, []);

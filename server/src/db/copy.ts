@@ -13,11 +13,11 @@ export function trackClients(pool: pg.Pool): void {
 }
 
 /**
- * The pg client behind `db` (a transaction or a connection), or null on PGlite. Only for a
- * Kysely bound to one connection: on a pool the next query could run on another.
+ * The pg client behind the transaction `db`, or null on PGlite or outside a transaction.
  */
 async function clientOf(db: Kysely<any>): Promise<pg.PoolClient | null> {
-  if (db.getExecutor().adapter instanceof PGliteAdapter) return null;
+  // Outside a transaction the connection goes back to the pool after each query; COPY would race it.
+  if (!db.isTransaction || db.getExecutor().adapter instanceof PGliteAdapter) return null;
   const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
   return clients.get(Number(rows[0].pid)) ?? null;
 }

@@ -55,6 +55,9 @@ const SEP = '\u0001';
 
 const RETURNED = sql.raw('data_element_id, coc_id, period, period_type, ou_path, org_unit_id, state_lgd, num_value');
 
+/** Rows from which new values are written by COPY rather than by INSERT. */
+const COPY_FROM = 1000;
+
 const COLUMNS = ['data_element_id', 'period', 'org_unit_id', 'coc_id', 'aoc_id', 'value', 'num_value', 'comment', 'follow_up', 'stored_by', 'period_type', 'period_start', 'period_end', 'ou_path', 'state_lgd'];
 const asColumns = (r: ValueRow) => [r.de, r.period, r.ou, r.coc, r.aoc, r.value, r.num, r.comment, r.followUp, r.storedBy, r.periodType, r.start, r.end, r.path, r.stateLgd];
 
@@ -126,7 +129,8 @@ async function storedValues(db: Db, rows: ValueRow[]) {
 /** Stores new values: COPY on a PostgreSQL server, multi-row inserts on PGlite. A key stored meanwhile by another writer fails with 23505. */
 async function insertNew(db: Db, rows: ValueRow[]) {
   if (!rows.length) return;
-  if (await copyRows(db, 'hmis_data_values', COLUMNS, rows.map(asColumns))) return;
+  // COPY pays for itself on bulk files; a form's few values go in one statement.
+  if (rows.length >= COPY_FROM && await copyRows(db, 'hmis_data_values', COLUMNS, rows.map(asColumns))) return;
   for (let i = 0; i < rows.length; i += BATCH) {
     const b = rows.slice(i, i + BATCH).map(asColumns);
     const col = (j: number) => b.map((r) => r[j]);
