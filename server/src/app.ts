@@ -19,13 +19,18 @@ import { hmisReturnRoutes } from './modules/hmis/hmis.returns.routes.js';
 import { hmisAnalyticsRoutes } from './modules/hmis/hmis.analytics.routes.js';
 import { hmisSheetRoutes } from './modules/hmis/hmis.sheets.routes.js';
 import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
+import { smsSenderFor, type SmsSender } from './platform/sms.js';
 import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
+import { patientRoutes } from './modules/patients/patients.routes.js';
+import { publicRegistrationRoutes } from './modules/patients/patients.public.routes.js';
 
 export interface AppDeps {
   db: Db;
   config: Config;
   /** Folder of the built web UI; served at `/` when it holds index.html. */
   webDist?: string | null;
+  /** Where text messages go; default from config (the log sender in development). */
+  sms?: SmsSender;
   logger?: boolean | object;
 }
 
@@ -42,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installValidation(app);
   installErrorHandler(app);
 
+  const sms = deps.sms ?? smsSenderFor(deps.config, (line) => app.log.warn(line));
+  app.decorate('sms', sms);
   app.decorateRequest('actor', null);
   app.decorateRequest('bearer', null);
   app.addHook('onRequest', async (request) => {
@@ -82,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hmisSheetRoutes(deps));
   await app.register(hmisQualityRoutes(deps));
   await app.register(surveillanceRoutes(deps));
+  await app.register(patientRoutes({ ...deps, sms }));
+  await app.register(publicRegistrationRoutes({ ...deps, sms }));
 
   const dist = deps.webDist;
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {

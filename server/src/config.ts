@@ -15,6 +15,9 @@ export interface Config {
   readonly logLevel: string;
   /** Requests per minute per IP allowed on login. */
   readonly loginRateLimit: number;
+  /** SMS gateway URL (POST {to, text}); null = the development log sender, which sends nothing. */
+  readonly smsUrl: string | null;
+  readonly smsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +62,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${JSON.stringify(logLevel)} must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const smsUrl = env.SWASTHYA_SMS_URL?.trim() || null;
+  if (smsUrl && !/^https?:\/\//.test(smsUrl)) problems.push(`SWASTHYA_SMS_URL must start with http:// or https://`);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -70,6 +75,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionHours,
     logLevel,
     loginRateLimit,
+    smsUrl,
+    smsToken: env.SWASTHYA_SMS_TOKEN?.trim() || null,
   });
 }
 

@@ -11,6 +11,7 @@ import * as m0500 from './migrations/20261122T0500_create_surveillance.js';
 import * as m0510 from './migrations/20261122T0510_create_hmis_aggregates.js';
 import * as m0520 from './migrations/20261122T0520_create_hmis_lock_exceptions.js';
 import * as m0530 from './migrations/20261122T0530_drop_hmis_value_foreign_keys.js';
+import * as m0600 from './migrations/20261122T0600_create_patients.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '20261122T0510_create_hmis_aggregates': m0510,
   '20261122T0520_create_hmis_lock_exceptions': m0520,
   '20261122T0530_drop_hmis_value_foreign_keys': m0530,
+  '20261122T0600_create_patients': m0600,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -285,7 +285,95 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
+export interface PatientsTable {
+  id: string;
+  state_number: string;
+  name: string;
+  name_hi: string | null;
+  name_latin: string;
+  name_key: string;
+  sex: 'male' | 'female' | 'other';
+  birth_date: DateOnly;
+  birth_date_estimated: Generated<boolean>;
+  mobile: string | null;
+  mobile_verified_at: Date | null;
+  abha_number: string | null;
+  abha_address: string | null;
+  aadhaar_last4: string | null;
+  blood_group: string | null;
+  address_line: string | null;
+  home_id: string;
+  home_path: string;
+  state_lgd: number | null;
+  registered_via: 'counter' | 'online' | 'survey' | 'fhir';
+  registered_at_facility_id: string | null;
+  merged_into: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface PatientFacilitiesTable {
+  patient_id: string;
+  facility_id: string;
+  facility_path: string;
+  first_seen: Generated<Date>;
+  last_seen: Generated<Date>;
+}
+export interface OpdRegistrationsTable {
+  id: string;
+  patient_id: string;
+  facility_id: string;
+  department: string;
+  day: DateOnly;
+  token: number;
+  status: Generated<'waiting' | 'called' | 'seen' | 'left'>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export interface OtpChallengesTable {
+  id: string;
+  mobile: string;
+  purpose: string;
+  code_hash: string;
+  ip: string | null;
+  attempts: Generated<number>;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+export interface PregnanciesTable {
+  id: string;
+  registration_number: string;
+  patient_id: string;
+  facility_id: string;
+  facility_path: string;
+  lmp: DateOnly | null;
+  status: Generated<'open' | 'closed'>;
+  closed_reason: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  closed_at: Date | null;
+}
+export interface UltrasoundScansTable {
+  id: string;
+  pregnancy_id: string | null;
+  registration_number: string;
+  facility_id: string;
+  facility_path: string;
+  outcome: 'accepted' | 'refused';
+  refusal: string | null;
+  indication: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  patients: PatientsTable;
+  patient_facilities: PatientFacilitiesTable;
+  opd_registrations: OpdRegistrationsTable;
+  otp_challenges: OtpChallengesTable;
+  pregnancies: PregnanciesTable;
+  ultrasound_scans: UltrasoundScansTable;
   hmis_lock_exceptions: HmisLockExceptionsTable;
   surveillance_submissions: SurveillanceSubmissionsTable;
   surveillance_reports: SurveillanceReportsTable;

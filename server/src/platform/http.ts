@@ -12,6 +12,10 @@ declare module 'fastify' {
     actor: Actor | null;
     bearer: string | null;
   }
+  interface FastifyInstance {
+    /** Where text messages go (see platform/sms.ts). */
+    sms: import('./sms.js').SmsSender;
+  }
   interface FastifyContextConfig {
     /** Route answers without a bearer token. */
     public?: boolean;

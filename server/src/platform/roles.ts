@@ -34,6 +34,13 @@ export const PERMISSIONS = [
   'can_approve_data',
   'can_read_surveillance',
   'can_submit_surveillance',
+  'can_register_patient',
+  'can_search_patient',
+  'can_read_patient',
+  'can_update_patient',
+  'can_register_pregnancy',
+  'can_record_ultrasound',
+  'can_read_ultrasound',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,16 +49,18 @@ const READER: Permission[] = ['can_read_geo', 'can_read_facility'];
 const STAFF: Permission[] = [...READER, 'can_read_metadata', 'can_read_data'];
 /** IDSP weekly S/P/L reporting: health workers, doctors and the officers above them. */
 const IDSP: Permission[] = ['can_read_surveillance', 'can_submit_surveillance'];
+/** Counter and clinical staff of a facility: register, find and (where registered or seen) read patients. */
+const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_read_patient', 'can_update_patient', 'can_register_pregnancy'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP],
-  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP],
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP],
-  doctor: [...STAFF, ...IDSP],
-  cho: [...STAFF, 'can_submit_data', ...IDSP],
-  ultrasound_operator: READER,
+  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
+  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE],
+  doctor: [...STAFF, ...IDSP, ...CARE],
+  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE],
+  ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
   dispatcher: READER,
   asha: READER,

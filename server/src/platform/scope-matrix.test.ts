@@ -181,6 +181,12 @@ for (const engine of testEngines()) {
         // surveillance (IDSP): 403s in surveillance.test.ts
         'GET /api/surveillance/diseases', 'POST /api/surveillance/reports', 'GET /api/surveillance/trends', 'GET /api/surveillance/rising',
         'GET /api/surveillance/burden', 'GET /api/surveillance/alerts',
+        // patients, OPD, pregnancies, ultrasound: 403s in patients.test.ts
+        'POST /api/patients', 'GET /api/patients', 'GET /api/patients/duplicates', 'GET /api/patients/{id}', 'GET /api/patients/{id}/access-log',
+        'POST /api/opd/registrations', 'GET /api/opd/queue', 'POST /api/pregnancies', 'POST /api/pregnancies/{id}/close', 'POST /api/ultrasounds',
+        'GET /api/ultrasounds/summary',
+        // public on purpose (registration from home, code-confirmed and rate-limited): patients.public.test.ts
+        'POST /api/public/otp', 'POST /api/public/patients',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.js';
+import { actorOf, ErrorBody } from '../../platform/http.js';
+import * as care from './patients.care.js';
+import {
+  DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
+  type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type UltrasoundInput, type UltrasoundSummaryInput,
+} from './patients.schema.js';
+import * as svc from './patients.service.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const created = { 201: Type.Any(), ...errors };
+const tags = ['patients'];
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 40 }) });
+
+/** Patients: registration at a counter, search in both scripts, records under the privacy rule, OPD tokens, pregnancies and ultrasound checks. */
+export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+  const k = db.kysely;
+
+  app.post('/api/patients', {
+    schema: { tags, summary: 'Register a patient at a facility counter; warnings (e.g. an ABHA check digit) come back with the new record', body: NewPatientBody, response: created },
+  }, async (request, reply) => {
+    const actor = actorOf(request);
+    const created = await k.transaction().execute((trx) => svc.registerPatient(trx, actor, request.body as NewPatientInput, 'counter'));
+    return reply.status(201).send(created);
+  });
+
+  app.get('/api/patients', {
+    schema: { tags, summary: 'Find patients by name (Devanagari or Latin, small misspellings allowed), mobile, ABHA or state number', querystring: SearchQuery, response: errors },
+  }, async (request) => svc.searchPatients(k, actorOf(request), request.query as SearchInput));
+
+  app.get('/api/patients/duplicates', {
+    schema: { tags, summary: 'Likely duplicates of a person about to be registered', querystring: DuplicateQuery, response: errors },
+  }, async (request) => svc.likelyDuplicates(k, actorOf(request), request.query as DuplicateInput));
+
+  app.get('/api/patients/:id', {
+    schema: { tags, summary: 'A patient\'s record (staff of a facility where they are registered or seen); the read is audited with its purpose', params: IdParams, querystring: ReadQuery, response: errors },
+  }, async (request) => svc.readPatient(k, actorOf(request), (request.params as { id: string }).id, (request.query as { purpose?: string }).purpose));
+
+  app.get('/api/patients/:id/access-log', {
+    schema: { tags, summary: 'Who read this record, when and why', params: IdParams, response: errors },
+  }, async (request) => svc.accessLog(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.post('/api/opd/registrations', {
+    schema: { tags, summary: 'OPD registration: the next token of a department today', body: OpdBody, response: created },
+  }, async (request, reply) => reply.status(201).send(await care.registerOpd(k, actorOf(request), request.body as OpdInput)));
+
+  app.get('/api/opd/queue', {
+    schema: { tags, summary: 'The OPD queue of a facility for a day', querystring: QueueQuery, response: errors },
+  }, async (request) => care.opdQueue(k, actorOf(request), request.query as QueueInput));
+
+  app.post('/api/pregnancies', {
+    schema: { tags, summary: 'Register a pregnancy (ANC): issues its 12-digit registration number', body: PregnancyBody, response: created },
+  }, async (request, reply) => reply.status(201).send(await care.registerPregnancy(k, actorOf(request), request.body as PregnancyInput)));
+
+  app.post('/api/pregnancies/:id/close', {
+    schema: { tags, summary: 'Close a pregnancy registration (by its number)', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 300 }) }, { additionalProperties: false }), response: errors },
+  }, async (request) => care.closePregnancy(k, actorOf(request), (request.params as { id: string }).id, (request.body as { reason: string }).reason));
+
+  app.post('/api/ultrasounds', {
+    schema: { tags, summary: 'An ultrasound centre verifies a pregnancy registration number before a scan; refusals are logged', body: UltrasoundBody, response: created },
+  }, async (request, reply) => reply.status(201).send(await care.recordUltrasound(k, actorOf(request), request.body as UltrasoundInput)));
+
+  app.get('/api/ultrasounds/summary', {
+    schema: { tags, summary: 'Scans per centre and refused attempts in an area', querystring: UltrasoundSummaryQuery, response: errors },
+  }, async (request) => care.ultrasoundSummary(k, actorOf(request), request.query as UltrasoundSummaryInput));
+};

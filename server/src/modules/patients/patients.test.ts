@@ -1,0 +1,196 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+import { luhnCheckDigit, verhoeffCheckDigit } from './patients.identity.js';
+
+/** A 14-digit ABHA number that passes (or, with `bad`, fails) its Luhn check. */
+const abhaOf = (base13: string, bad = false) => {
+  const d = luhnCheckDigit(base13);
+  return `${base13}${bad ? (d + 1) % 10 : d}`.replace(/^(\d{2})(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3-$4');
+};
+/** A synthetic Aadhaar-format number (Verhoeff-valid), never a real person's. */
+const aadhaarOf = (base11: string) => `${base11}${verhoeffCheckDigit(base11)}`;
+
+for (const engine of testEngines()) {
+  describe(`patients [${engine}]`, () => {
+    let t: TestApp;
+    const fac: Record<string, string> = {};
+    const tok: Record<string, string> = {};
+    before(async () => {
+      t = await startTestApp(engine);
+      const mk = async (o: Record<string, unknown>) => {
+        const r = await t.req('POST', '/api/facilities', t.adminToken, facilityBody(o));
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body.id as string;
+      };
+      fac.adampur = await mk({ name: 'PHC Adampur' });
+      fac.barwala = await mk({ name: 'CHC Barwala', type: 'CHC' });
+      fac.scan = await mk({ name: 'Sharma Diagnostics', type: 'DIAGNOSTIC', ownership: 'private' });
+      fac.mandi = await mk({ name: 'PHC Nerchowk', orgUnit: 22, latitude: 31.6, longitude: 76.9 });
+      tok.adampur = (await t.userWith('facility_operator', fac.adampur)).token;
+      tok.barwala = (await t.userWith('doctor', fac.barwala)).token;
+      tok.scan = (await t.userWith('ultrasound_operator', fac.scan)).token;
+      tok.mandi = (await t.userWith('facility_operator', fac.mandi)).token;
+      tok.hisarDo = (await t.userWith('district_officer', 63)).token;
+      tok.mandiDo = (await t.userWith('district_officer', 22)).token;
+    });
+    after(async () => { await t.close(); });
+
+    const register = (token: string, body: Record<string, unknown>, lang = 'en') =>
+      t.req('POST', '/api/patients', token, { sex: 'female', age: 30, address: { district: 63 }, ...body }, { 'accept-language': lang });
+
+    let ramesh: any;
+    let sunita: any;
+    test('registration at a counter: Hindi name romanised, state number, ABHA formatted, Aadhaar reduced to four digits', async () => {
+      const aadhaar = aadhaarOf('23456789012');
+      const r = await register(tok.adampur, { name: 'रमेश कुमार', sex: 'male', age: 45, mobile: '+91 98765 43210', abha: abhaOf('9112345678901').replace(/-/g, ''), aadhaar });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ramesh = r.body;
+      assert.match(ramesh.stateNumber, /^P06\d{9}$/);
+      assert.equal(ramesh.nameHi, 'रमेश कुमार');
+      assert.equal(ramesh.nameLatin, 'Ramesh Kumar');
+      assert.equal(ramesh.mobile, '9876543210');
+      assert.equal(ramesh.abha, abhaOf('9112345678901'));
+      assert.equal(ramesh.aadhaarLast4, aadhaar.slice(-4));
+      assert.equal(ramesh.birthDateEstimated, true);
+      assert.equal(ramesh.age, 45);
+      assert.equal(ramesh.facilityId, fac.adampur);
+      assert.equal(ramesh.warnings, undefined);
+      const stored = JSON.stringify(await t.db.kysely.selectFrom('patients').selectAll().execute());
+      const audited = JSON.stringify(await t.db.kysely.selectFrom('audit_log').selectAll().execute());
+      assert.ok(!stored.includes(aadhaar) && !audited.includes(aadhaar), 'the full Aadhaar number is stored nowhere');
+
+      const s = await register(tok.barwala, { name: 'Sunita Devi', birthDate: '1994-03-12', mobile: '9812345678', address: { district: 63, line: 'Ward 4, Barwala' } });
+      assert.equal(s.status, 201, JSON.stringify(s.body));
+      sunita = s.body;
+      assert.equal(sunita.nameHi, null);
+      assert.equal(sunita.age >= 31, true);
+    });
+
+    test('bad identifiers are 400 naming the field, in Hindi when asked; a failed ABHA check digit is a warning', async () => {
+      const bad = await register(tok.adampur, { name: 'Test Person', abha: '91-1234-5678', aadhaar: '123456789012', mobile: '12345' });
+      assert.equal(bad.status, 400);
+      assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field).sort(), ['aadhaar', 'abha', 'mobile']);
+      assert.match(bad.body.error.message, /14 digits/);
+      const hi = await register(tok.adampur, { name: 'Test Person', abha: '91-1234-5678' }, 'hi');
+      assert.match(hi.body.error.message, /[\u0900-\u097F]/, 'the message is in Hindi');
+      const noAge = await t.req('POST', '/api/patients', tok.adampur, { name: 'X Y', sex: 'male', address: { district: 63 } });
+      assert.equal(noAge.status, 400);
+      assert.equal(noAge.body.error.details.fields[0].field, 'birthDate');
+      const warned = await register(tok.adampur, { name: 'Kamla Rani', abha: abhaOf('9187654321098', true) });
+      assert.equal(warned.status, 201, JSON.stringify(warned.body));
+      assert.equal(warned.body.warnings[0].code, 'abha_check_digit');
+      const again = await register(tok.barwala, { name: 'Kamla Rani', abha: abhaOf('9187654321098', true) });
+      assert.equal(again.status, 409, 'an ABHA number belongs to one patient');
+      assert.equal(again.body.error.details.stateNumber, warned.body.stateNumber);
+      const wrongPlace = await register(tok.adampur, { name: 'Asha', address: { district: 63, block: 99999 } });
+      assert.equal(wrongPlace.status, 404);
+      const noFacility = await register(tok.hisarDo, { name: 'Officer Entry' });
+      assert.equal(noFacility.status, 403, 'a district officer does not register patients');
+    });
+
+    test('search across scripts and misspellings, by mobile, ABHA and number; never across states', async () => {
+      const names = async (q: string, token = tok.barwala) => {
+        const r = await t.req('GET', `/api/patients?q=${encodeURIComponent(q)}`, token);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r.body.items.map((i: any) => i.stateNumber);
+      };
+      assert.ok((await names('Ramesh Kumar')).includes(ramesh.stateNumber), 'Latin finds Devanagari');
+      assert.ok((await names('Rmesh Kumar')).includes(ramesh.stateNumber), 'a misspelling still finds');
+      assert.ok((await names('सुनीता देवी')).includes(sunita.stateNumber), 'Devanagari finds Latin');
+      assert.ok(!(await names('Sunita Devi')).includes(ramesh.stateNumber));
+      assert.deepEqual(await names('98765-43210'), [ramesh.stateNumber]);
+      assert.deepEqual(await names(ramesh.abha), [ramesh.stateNumber]);
+      assert.deepEqual(await names(ramesh.stateNumber.toLowerCase()), [ramesh.stateNumber]);
+      assert.deepEqual(await names('Ramesh Kumar', tok.mandi), [], 'Himachal staff do not find Haryana patients');
+      const item = (await t.req('GET', `/api/patients?q=Ramesh`, tok.barwala)).body.items[0];
+      assert.equal(item.mobileLast4, '3210');
+      assert.equal(item.mobile, undefined, 'a search shows only the last four digits of the mobile');
+      assert.equal(item.canRead, false, 'Barwala has not seen Ramesh yet');
+      assert.equal((await t.req('GET', '/api/patients?q=Ramesh', tok.hisarDo)).status, 403);
+    });
+
+    test('likely duplicates before registering', async () => {
+      const r = await t.req('GET', `/api/patients/duplicates?name=${encodeURIComponent('Ramesh Kumar')}&sex=male&age=44`, tok.barwala);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.items[0]?.stateNumber, ramesh.stateNumber);
+      const byMobile = await t.req('GET', `/api/patients/duplicates?name=${encodeURIComponent('Sunita')}&mobile=9812345678`, tok.adampur);
+      assert.ok(byMobile.body.items.some((i: any) => i.stateNumber === sunita.stateNumber && i.sameMobile));
+      const none = await t.req('GET', `/api/patients/duplicates?name=${encodeURIComponent('Ramesh Kumar')}&sex=male&age=20`, tok.barwala);
+      assert.equal(none.body.items.length, 0, 'born 25 years apart is someone else');
+    });
+
+    test('privacy: only facilities where the patient is registered or seen read the record; reads are audited with purpose', async () => {
+      assert.equal((await t.req('GET', `/api/patients/${ramesh.id}`, tok.adampur)).status, 200);
+      const denied = await t.req('GET', `/api/patients/${ramesh.id}`, tok.barwala);
+      assert.equal(denied.status, 403);
+      assert.match(denied.body.error.message, /registered or has been seen/);
+      assert.equal((await t.req('GET', `/api/patients/${ramesh.id}`, tok.hisarDo)).status, 403);
+      assert.equal((await t.req('GET', '/api/patients/Abcdefghijk', tok.adampur)).status, 404);
+
+      const opd = await t.req('POST', '/api/opd/registrations', tok.barwala, { patientId: ramesh.id, department: 'General' });
+      assert.equal(opd.status, 201, JSON.stringify(opd.body));
+      const record = await t.req('GET', `/api/patients/${ramesh.stateNumber}?purpose=consultation`, tok.barwala);
+      assert.equal(record.status, 200);
+      assert.deepEqual(record.body.facilities.map((f: any) => f.name).sort(), ['CHC Barwala', 'PHC Adampur']);
+      assert.equal(record.body.address.place, 'Hisar');
+      const log = await t.req('GET', `/api/patients/${ramesh.id}/access-log`, tok.adampur);
+      assert.equal(log.status, 200);
+      assert.deepEqual(log.body.items.filter((i: any) => i.action === 'read').map((i: any) => i.purpose), ['consultation', 'care']);
+    });
+
+    test('OPD tokens count per department per day; the queue shows them', async () => {
+      const tokenOf = async (patientId: string, department: string) => {
+        const r = await t.req('POST', '/api/opd/registrations', tok.adampur, { patientId, department });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body.token;
+      };
+      const tokens = await Promise.all([tokenOf(ramesh.id, 'medicine'), tokenOf(sunita.id, 'medicine')]);
+      assert.deepEqual(tokens.sort(), [1, 2]);
+      assert.equal(await tokenOf(sunita.id, 'gynae'), 1);
+      const q = await t.req('GET', '/api/opd/queue?department=medicine', tok.adampur);
+      assert.deepEqual(q.body.items.map((i: any) => i.token), [1, 2]);
+      assert.equal((await t.req('GET', `/api/opd/queue?facilityId=${fac.adampur}`, tok.mandi)).status, 403);
+    });
+
+    test('pregnancy registration, and ultrasound refused without a valid open number of that woman', async () => {
+      assert.equal((await t.req('POST', '/api/pregnancies', tok.adampur, { patientId: ramesh.id })).status, 400);
+      const p = await t.req('POST', '/api/pregnancies', tok.barwala, { patientId: sunita.id });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      assert.match(p.body.registrationNumber, /^\d{12}$/);
+      const twice = await t.req('POST', '/api/pregnancies', tok.barwala, { patientId: sunita.id });
+      assert.equal(twice.status, 409);
+      assert.equal(twice.body.error.details.registrationNumber, p.body.registrationNumber);
+
+      const scan = (registrationNumber: string, extra: Record<string, unknown> = {}) => t.req('POST', '/api/ultrasounds', tok.scan, { registrationNumber, ...extra });
+      const malformed = await scan('12345');
+      assert.equal(malformed.status, 400);
+      assert.match(malformed.body.error.message, /12 digits/);
+      const n = p.body.registrationNumber as string;
+      const unknown = `${n.slice(0, 10)}${(Number(n.slice(10, 11)) + 1) % 10}`;
+      const other = await scan(`${unknown}${luhnCheckDigit(unknown)}`);
+      assert.equal(other.status, 404);
+      assert.match(other.body.error.message, /No pregnancy is registered/);
+      const notHers = await scan(n, { patientId: ramesh.id });
+      assert.equal(notHers.status, 409);
+      assert.match(notHers.body.error.message, /another woman/);
+      const ok = await scan(n, { patientId: sunita.id, indication: 'dating scan' });
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
+      assert.equal(ok.body.woman.name, 'Sunita Devi');
+      assert.equal(ok.body.woman.mobile, undefined);
+      assert.equal((await t.req('POST', '/api/ultrasounds', tok.adampur, { registrationNumber: n })).status, 403, 'a PHC operator does not record scans');
+
+      const closed = await t.req('POST', `/api/pregnancies/${n}/close`, tok.barwala, { reason: 'delivered' });
+      assert.equal(closed.status, 200, JSON.stringify(closed.body));
+      const late = await scan(n);
+      assert.equal(late.status, 409);
+      assert.match(late.body.error.message, /closed/);
+
+      const summary = await t.req('GET', '/api/ultrasounds/summary?orgUnit=63', tok.hisarDo);
+      assert.equal(summary.status, 200, JSON.stringify(summary.body));
+      assert.deepEqual(summary.body.centres.map((c: any) => [c.name, c.accepted, c.refused]), [['Sharma Diagnostics', 1, 4]]);
+      assert.deepEqual(summary.body.refused.map((r: any) => r.reason).sort(), ['closed', 'malformed', 'other_woman', 'unknown']);
+      assert.equal((await t.req('GET', '/api/ultrasounds/summary?orgUnit=63', tok.mandiDo)).status, 403);
+    });
+  });
+}
