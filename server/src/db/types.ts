@@ -301,6 +301,7 @@ export interface PatientsTable {
   abha_address: string | null;
   aadhaar_last4: string | null;
   blood_group: string | null;
+  card_token: string;
   address_line: string | null;
   home_id: string;
   home_path: string;
@@ -367,7 +368,21 @@ export interface UltrasoundScansTable {
   created_at: Generated<Date>;
 }
 
+/** A FHIR resource kept whole (see migration 20261122T0610). */
+export interface FhirResourcesTable {
+  id: string;
+  resource_type: string;
+  patient_id: string | null;
+  version: Generated<number>;
+  resource: Json;
+  facility_path: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
+  fhir_resources: FhirResourcesTable;
   patients: PatientsTable;
   patient_facilities: PatientFacilitiesTable;
   opd_registrations: OpdRegistrationsTable;

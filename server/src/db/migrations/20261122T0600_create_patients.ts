@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
 // trigrams. Aadhaar is never stored whole: only its last four digits. The home address is a place in
 // the LGD hierarchy (district, block, village) whose path bounds who may see the patient in lists.
 // A patient is linked to each facility where they registered or were seen; only that facility's
-// staff read the full record (privacy rules in patients.access.ts).
+// staff read the full record (canRead in patients.service.ts). The health card's QR code carries
+// card_token, a random value that an authorised scanner resolves to the patient.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create sequence patient_number_seq`.execute(db);
   await sql`
@@ -25,6 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       abha_address text unique,
       aadhaar_last4 text check (aadhaar_last4 ~ '^[0-9]{4}$'),
       blood_group text,
+      card_token text not null unique,
       address_line text,
       home_id text not null references org_units(id),
       home_path text not null,

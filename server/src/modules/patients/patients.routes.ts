@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
+import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
   type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type UltrasoundInput, type UltrasoundSummaryInput,
@@ -41,6 +42,26 @@ export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app
   app.get('/api/patients/:id/access-log', {
     schema: { tags, summary: 'Who read this record, when and why', params: IdParams, response: errors },
   }, async (request) => svc.accessLog(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.get('/api/patients/:id/card', {
+    schema: { tags, summary: 'The health card\'s contents, with the text of its QR code', params: IdParams, response: errors },
+  }, async (request) => cardData(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.get('/api/patients/:id/card.pdf', {
+    schema: {
+      tags, summary: 'The printable health card (PDF): A6, or ID-1 (bank-card size)', params: IdParams,
+      querystring: Type.Object({ size: Type.Optional(Type.String({ enum: ['a6', 'id1'], default: 'a6' })) }, { additionalProperties: false }), response: errors,
+    },
+  }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const size = ((request.query as { size?: string }).size ?? 'a6') as CardSize;
+    const pdf = await cardPdf(k, actorOf(request), id, size);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="health-card-${id}.pdf"`).send(pdf);
+  });
+
+  app.post('/api/cards/resolve', {
+    schema: { tags, summary: 'Resolve a scanned health card QR code to the patient (staff only; audited)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), response: errors },
+  }, async (request) => resolveCard(k, actorOf(request), (request.body as { code: string }).code));
 
   app.post('/api/opd/registrations', {
     schema: { tags, summary: 'OPD registration: the next token of a department today', body: OpdBody, response: created },

@@ -3,7 +3,7 @@ import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound, type FieldProblem } from '../../platform/errors.js';
-import { uid } from '../../platform/ids.js';
+import { newToken, uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { checkAadhaar, luhnCheckDigit, normaliseMobile, parseAbhaAddress, parseAbhaNumber } from './patients.identity.js';
@@ -192,6 +192,7 @@ export async function registerPatient(db: Db, actor: Actor | null, input: NewPat
     abha_address: id.abhaAddress,
     aadhaar_last4: id.aadhaarLast4,
     blood_group: input.bloodGroup ?? null,
+    card_token: newToken().slice(0, 32),
     address_line: input.address.line?.trim() || null,
     home_id: home.id,
     home_path: home.path,

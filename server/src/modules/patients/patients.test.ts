@@ -139,6 +139,30 @@ for (const engine of testEngines()) {
       assert.deepEqual(log.body.items.filter((i: any) => i.action === 'read').map((i: any) => i.purpose), ['consultation', 'care']);
     });
 
+    test('health card: PDF in A6 and ID-1 with Hindi embedded, and a QR code that staff resolve', async () => {
+      const pdf = await t.app.inject({ method: 'GET', url: `/api/patients/${ramesh.id}/card.pdf`, headers: { authorization: `Bearer ${tok.adampur}` } });
+      assert.equal(pdf.statusCode, 200, pdf.body);
+      assert.equal(pdf.headers['content-type'], 'application/pdf');
+      const text = pdf.rawPayload.toString('latin1');
+      assert.ok(text.startsWith('%PDF-'));
+      assert.match(text, /\/MediaBox \[0 0 297\.6\d* 419\.5\d*\]/, 'A6: 105 × 148 mm');
+      assert.match(text, /NotoSansDevanagari/, 'the Hindi font is embedded');
+      const id1 = await t.app.inject({ method: 'GET', url: `/api/patients/${ramesh.id}/card.pdf?size=id1`, headers: { authorization: `Bearer ${tok.adampur}` } });
+      assert.match(id1.rawPayload.toString('latin1'), /\/MediaBox \[0 0 242\.6\d* 153\.0\d*\]/, 'ID-1: 85.6 × 53.98 mm');
+      assert.equal((await t.req('GET', `/api/patients/${ramesh.id}/card.pdf`, tok.mandi)).status, 403);
+
+      const card = await t.req('GET', `/api/patients/${ramesh.id}/card`, tok.adampur);
+      assert.match(card.body.qr, /^SWASTHYA-CARD:[\w-]{20,}$/);
+      assert.ok(!card.body.qr.includes(ramesh.id) && !card.body.qr.includes(ramesh.stateNumber), 'the code reveals nothing by itself');
+      const scanned = await t.req('POST', '/api/cards/resolve', tok.barwala, { code: card.body.qr });
+      assert.equal(scanned.status, 200, JSON.stringify(scanned.body));
+      assert.equal(scanned.body.stateNumber, ramesh.stateNumber);
+      assert.equal(scanned.body.mobile, undefined);
+      assert.equal((await t.req('POST', '/api/cards/resolve', tok.scan, { code: card.body.qr })).status, 403, 'an ultrasound centre is not a scanner of health cards');
+      assert.equal((await t.req('POST', '/api/cards/resolve', tok.barwala, { code: 'SWASTHYA-CARD:nothing' })).status, 404);
+      assert.equal((await t.req('POST', '/api/cards/resolve', tok.barwala, { code: 'hello' })).status, 400);
+    });
+
     test('OPD tokens count per department per day; the queue shows them', async () => {
       const tokenOf = async (patientId: string, department: string) => {
         const r = await t.req('POST', '/api/opd/registrations', tok.adampur, { patientId, department });
