@@ -12,6 +12,7 @@ import * as m0510 from './migrations/20261122T0510_create_hmis_aggregates.js';
 import * as m0520 from './migrations/20261122T0520_create_hmis_lock_exceptions.js';
 import * as m0530 from './migrations/20261122T0530_drop_hmis_value_foreign_keys.js';
 import * as m0600 from './migrations/20261122T0600_create_patients.js';
+import * as m0620 from './migrations/20261122T0620_create_families.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '20261122T0520_create_hmis_lock_exceptions': m0520,
   '20261122T0530_drop_hmis_value_foreign_keys': m0530,
   '20261122T0600_create_patients': m0600,
+  '20261122T0620_create_families': m0620,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -302,6 +302,7 @@ export interface PatientsTable {
   aadhaar_last4: string | null;
   blood_group: string | null;
   card_token: string;
+  card_issued_at: Date | null;
   address_line: string | null;
   home_id: string;
   home_path: string;
@@ -381,7 +382,41 @@ export interface FhirResourcesTable {
   updated_at: Generated<Date>;
 }
 
+export interface FamiliesTable {
+  id: string;
+  family_number: string;
+  external_id: string | null;
+  head_patient_id: string | null;
+  home_id: string;
+  home_path: string;
+  address_line: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export interface FamilyMembersTable {
+  family_id: string;
+  patient_id: string;
+  relation: string;
+  added_by: string | null;
+  added_at: Generated<Date>;
+}
+export interface PatientMergesTable {
+  id: string;
+  from_id: string;
+  into_id: string;
+  reason: string;
+  moved: Json;
+  merged_by: string | null;
+  merged_at: Generated<Date>;
+  undone_by: string | null;
+  undone_at: Date | null;
+}
+
 export interface Database {
+  families: FamiliesTable;
+  family_members: FamilyMembersTable;
+  patient_merges: PatientMergesTable;
   fhir_resources: FhirResourcesTable;
   patients: PatientsTable;
   patient_facilities: PatientFacilitiesTable;

@@ -36,6 +36,7 @@ export async function cardData(db: Db, actor: Actor, id: string) {
 /** Renders the card: Hindi and English labels, photo placeholder, numbers, blood group and the QR code. */
 export async function cardPdf(db: Db, actor: Actor, id: string, size: CardSize = 'a6'): Promise<Buffer> {
   const c = await cardData(db, actor, id);
+  await db.updateTable('patients').set({ card_issued_at: new Date() }).where('id', '=', c.id).where('card_issued_at', 'is', null).execute();
   const [w, h] = CARD_SIZES[size];
   const doc = new PDFDocument({ size: [w, h], margin: 0, info: { Title: `Health card ${c.stateNumber}`, Author: 'Swasthya' } });
   doc.registerFont('hi', HINDI);

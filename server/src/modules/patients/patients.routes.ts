@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
+import * as families from './patients.families.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
@@ -62,6 +63,38 @@ export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app
   app.post('/api/cards/resolve', {
     schema: { tags, summary: 'Resolve a scanned health card QR code to the patient (staff only; audited)', body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }), response: errors },
   }, async (request) => resolveCard(k, actorOf(request), (request.body as { code: string }).code));
+
+  app.post('/api/families', {
+    schema: {
+      tags, summary: 'Register a household in the state family register, with its head', response: created,
+      body: Type.Object({ headPatientId: Type.String({ minLength: 1, maxLength: 40 }), externalId: Type.Optional(Type.String({ maxLength: 40, description: 'the state\'s own family id, e.g. Him Parivar' })), addressLine: Type.Optional(Type.String({ maxLength: 300 })) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => reply.status(201).send(await k.transaction().execute((trx) => families.createFamily(trx, actorOf(request), request.body as { headPatientId: string }))));
+
+  app.get('/api/families/:id', {
+    schema: { tags, summary: 'A family with its members, and who lacks an ABHA or a health card', params: IdParams, response: errors },
+  }, async (request) => families.familyView(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.post('/api/families/:id/members', {
+    schema: {
+      tags, summary: 'Add a registered patient to a family with their relation to the head', params: IdParams, response: errors,
+      body: Type.Object({ patientId: Type.String({ minLength: 1, maxLength: 40 }), relation: Type.String({ enum: families.RELATIONS.filter((r) => r !== 'head') }) }, { additionalProperties: false }),
+    },
+  }, async (request) => k.transaction().execute((trx) => families.addFamilyMember(trx, actorOf(request), (request.params as { id: string }).id, request.body as { patientId: string; relation: string })));
+
+  app.post('/api/patients/:id/merge', {
+    schema: {
+      tags, summary: 'Merge a duplicate patient into another (audited; undo with the merge id)', params: IdParams, response: errors,
+      body: Type.Object({ into: Type.String({ minLength: 1, maxLength: 40 }), reason: Type.String({ minLength: 3, maxLength: 300 }) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const { into, reason } = request.body as { into: string; reason: string };
+    return k.transaction().execute((trx) => families.mergePatients(trx, actorOf(request), (request.params as { id: string }).id, into, reason));
+  });
+
+  app.post('/api/patients/merges/:id/undo', {
+    schema: { tags, summary: 'Undo a merge of duplicate patients', params: IdParams, response: errors },
+  }, async (request) => k.transaction().execute((trx) => families.undoMerge(trx, actorOf(request), (request.params as { id: string }).id)));
 
   app.post('/api/opd/registrations', {
     schema: { tags, summary: 'OPD registration: the next token of a department today', body: OpdBody, response: created },

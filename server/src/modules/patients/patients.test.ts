@@ -163,6 +163,46 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('POST', '/api/cards/resolve', tok.barwala, { code: 'hello' })).status, 400);
     });
 
+    test('families: a household with its head and members; who lacks an ABHA or a card', async () => {
+      const made = await t.req('POST', '/api/families', tok.adampur, { headPatientId: ramesh.id, externalId: 'HP-FAM-0001' });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      assert.match(made.body.familyNumber, /^F06\d{9}$/);
+      const wife = await register(tok.adampur, { name: 'शांति देवी', age: 42 });
+      const added = await t.req('POST', `/api/families/${made.body.familyNumber}/members`, tok.adampur, { patientId: wife.body.id, relation: 'spouse' });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      assert.deepEqual(added.body.members.map((m: any) => [m.relation, m.hasAbha]), [['head', true], ['spouse', false]]);
+      assert.deepEqual(added.body.withoutAbha, [wife.body.id]);
+      assert.ok(!added.body.withoutCard.includes(ramesh.id), 'Ramesh was printed a card above');
+      assert.ok(added.body.withoutCard.includes(wife.body.id));
+      const twice = await t.req('POST', `/api/families/${made.body.id}/members`, tok.adampur, { patientId: wife.body.id, relation: 'sister' });
+      assert.equal(twice.status, 409, 'one family per person');
+      assert.equal((await t.req('POST', `/api/families/${made.body.id}/members`, tok.adampur, { patientId: sunita.id, relation: 'cousin' })).status, 400);
+      assert.equal((await t.req('GET', '/api/families/HP-FAM-0001', tok.barwala)).body.members.length, 2, 'found by the state\'s own family id');
+      assert.equal((await t.req('GET', `/api/families/${made.body.id}`, tok.mandi)).status, 403, 'another state');
+    });
+
+    test('merging a duplicate moves its visits and links, is audited, and can be undone', async () => {
+      const dup = await register(tok.adampur, { name: 'Ramesh Kumaar', sex: 'male', age: 45 });
+      assert.equal(dup.status, 201);
+      await t.req('POST', '/api/opd/registrations', tok.adampur, { patientId: dup.body.id, department: 'ortho' });
+      assert.equal((await t.req('POST', `/api/patients/${dup.body.id}/merge`, tok.mandi, { into: ramesh.id, reason: 'same man' })).status, 403);
+      const merged = await t.req('POST', `/api/patients/${dup.body.id}/merge`, tok.adampur, { into: ramesh.id, reason: 'same man, same mobile at home' });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      assert.equal(merged.body.moved.opd_registrations, 1);
+      const again = await t.req('POST', `/api/patients/${dup.body.id}/merge`, tok.adampur, { into: ramesh.id, reason: 'again' });
+      assert.equal(again.status, 409);
+      const hit = (await t.req('GET', `/api/patients?q=${dup.body.stateNumber}`, tok.adampur)).body.items[0];
+      assert.equal(hit.mergedInto, ramesh.id, 'the duplicate points to the patient kept');
+      const visits = () => t.db.kysely.selectFrom('opd_registrations').select('patient_id').where('department', '=', 'ortho').execute();
+      assert.deepEqual((await visits()).map((v) => v.patient_id), [ramesh.id]);
+      const undo = await t.req('POST', `/api/patients/merges/${merged.body.mergeId}/undo`, tok.adampur);
+      assert.equal(undo.status, 200, JSON.stringify(undo.body));
+      assert.deepEqual((await visits()).map((v) => v.patient_id), [dup.body.id]);
+      assert.equal((await t.req('POST', `/api/patients/merges/${merged.body.mergeId}/undo`, tok.adampur)).status, 409);
+      const audit = await t.db.kysely.selectFrom('audit_log').select('purpose').where('entity_id', '=', dup.body.id).where('action', '=', 'update').orderBy('id').execute();
+      assert.deepEqual(audit.map((a) => a.purpose), ['merge', 'unmerge']);
+    });
+
     test('OPD tokens count per department per day; the queue shows them', async () => {
       const tokenOf = async (patientId: string, department: string) => {
         const r = await t.req('POST', '/api/opd/registrations', tok.adampur, { patientId, department });
