@@ -11,6 +11,7 @@ import { importFacilities } from '../modules/facilities/facilities.import.js';
 import * as facilityRepo from '../modules/facilities/facilities.repository.js';
 import { seedDemo } from '../modules/demo/demo.seed.js';
 import { importBoundaries } from '../modules/geo/geo.boundaries.js';
+import { importIcdCodes } from '../modules/patients/patients.visits.js';
 import { ImportFileError, importLgd } from '../modules/geo/geo.import.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
 import type { Actor } from '../platform/actor.js';
@@ -27,6 +28,8 @@ const USAGE = `Usage: swasthya <command>
                       load the National Hospital Directory; importing it again updates
   import boundaries <districts.geojson>
                       store district outlines (GeoJSON polygons with Dist_LGD or dtname/stname)
+  import icd10 <codes.csv>
+                      load ICD-10 diagnosis codes (CSV: code,title) for OPD visits
   user add <username> --role <role> --org-unit <LGD code or id> [--password <p>] [--name <display name>]
                       add a user; without --password one is made up and printed
   migrate             bring the database up to date
@@ -266,6 +269,23 @@ async function importBoundariesCommand(config: Config, files: string[]) {
   });
 }
 
+async function importIcdCommand(config: Config, files: string[]) {
+  if (files.length !== 1) throw new UsageError('import icd10 needs one <codes.csv>');
+  const text = readInput(files[0]);
+  return withDatabase(config, async (db) => {
+    const bar = progressBar('ICD-10');
+    const r = await db.kysely.transaction().execute(async (trx) => {
+      const result = await importIcdCodes(trx, text, bar.update);
+      await recordAudit(trx, cliActor(), { action: 'import', entity: 'icd_codes', orgPath: `/${COUNTRY_ID}/`, after: { file: path.basename(files[0]), read: result.read, stored: result.stored, refused: result.refused.length } });
+      return result;
+    });
+    bar.done();
+    console.log(`read ${n(r.read)}, stored ${n(r.stored)}, refused ${n(r.refused.length)}`);
+    printRefused(r.refused, (x) => `line ${x.line}: ${x.reason}`);
+    if (r.read && !r.stored) throw new Failure('every row was refused; nothing was stored');
+  });
+}
+
 async function userAdd(config: Config, args: Args) {
   const [username, ...extra] = args.positional;
   if (!username || extra.length) throw new UsageError('user add needs exactly one <username>');
@@ -313,6 +333,7 @@ export async function run(argv: string[]): Promise<number> {
     if (cmd === 'import' && sub === 'lgd') action = (c) => importLgdCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));
     else if (cmd === 'user' && sub === 'add') {
       const args = parseArgs(rest, ['role', 'org-unit', 'password', 'name']);
       action = (c) => userAdd(c, args);

@@ -413,7 +413,29 @@ export interface PatientMergesTable {
   undone_at: Date | null;
 }
 
+export interface IcdCodesTable { code: string; title: string; title_hi: string | null }
+export interface OpdVisitsTable {
+  id: string;
+  patient_id: string;
+  facility_id: string;
+  facility_path: string;
+  opd_registration_id: string | null;
+  visited_at: Generated<Date>;
+  period: string;
+  age_years: number;
+  sex: string;
+  complaint: string | null;
+  vitals: Json;
+  diagnoses: string[];
+  notes: string | null;
+  prescriptions: Json;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  icd_codes: IcdCodesTable;
+  opd_visits: OpdVisitsTable;
   families: FamiliesTable;
   family_members: FamilyMembersTable;
   patient_merges: PatientMergesTable;

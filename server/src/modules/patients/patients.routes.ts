@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
 import * as families from './patients.families.js';
+import * as visits from './patients.visits.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
@@ -95,6 +96,36 @@ export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app
   app.post('/api/patients/merges/:id/undo', {
     schema: { tags, summary: 'Undo a merge of duplicate patients', params: IdParams, response: errors },
   }, async (request) => k.transaction().execute((trx) => families.undoMerge(trx, actorOf(request), (request.params as { id: string }).id)));
+
+  app.post('/api/opd/visits', {
+    schema: {
+      tags, summary: 'Record an OPD visit (complaint, vitals, ICD-10 diagnoses, prescriptions); the facility\'s monthly HMIS counts follow', response: created,
+      body: Type.Object({
+        patientId: Type.String({ minLength: 1, maxLength: 40 }),
+        facilityId: Type.Optional(Type.String({ maxLength: 60 })),
+        opdRegistrationId: Type.Optional(Type.String({ maxLength: 40 })),
+        complaint: Type.Optional(Type.String({ maxLength: 1000 })),
+        vitals: Type.Optional(Type.Record(Type.String({ maxLength: 30 }), Type.Number())),
+        diagnoses: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 10 }), { maxItems: 20 })),
+        notes: Type.Optional(Type.String({ maxLength: 5000 })),
+        prescriptions: Type.Optional(Type.Array(Type.Object({
+          drug: Type.String({ minLength: 1, maxLength: 200 }), dose: Type.Optional(Type.String({ maxLength: 100 })),
+          frequency: Type.Optional(Type.String({ maxLength: 100 })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+        }, { additionalProperties: false }), { maxItems: 30 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => reply.status(201).send(await k.transaction().execute((trx) => visits.recordVisit(trx, actorOf(request), request.body as visits.VisitInput))));
+
+  app.get('/api/patients/:id/visits', {
+    schema: { tags, summary: 'A patient\'s OPD visits, newest first', params: IdParams, response: errors },
+  }, async (request) => visits.listVisits(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.get('/api/codes/icd10', {
+    schema: { tags, summary: 'Find ICD-10 codes by code prefix or words of the title', querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }), response: errors },
+  }, async (request) => {
+    const q = request.query as { q: string; limit?: number };
+    return visits.searchCodes(k, actorOf(request), q.q, q.limit);
+  });
 
   app.post('/api/opd/registrations', {
     schema: { tags, summary: 'OPD registration: the next token of a department today', body: OpdBody, response: created },

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+import { hasShared, readShared } from '../../test/shared.js';
 import { luhnCheckDigit, verhoeffCheckDigit } from './patients.identity.js';
+import { importIcdCodes } from './patients.visits.js';
 
 /** A 14-digit ABHA number that passes (or, with `bad`, fails) its Luhn check. */
 const abhaOf = (base13: string, bad = false) => {
@@ -201,6 +203,42 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('POST', `/api/patients/merges/${merged.body.mergeId}/undo`, tok.adampur)).status, 409);
       const audit = await t.db.kysely.selectFrom('audit_log').select('purpose').where('entity_id', '=', dup.body.id).where('action', '=', 'update').orderBy('id').execute();
       assert.deepEqual(audit.map((a) => a.purpose), ['merge', 'unmerge']);
+    });
+
+    test('OPD visits with ICD-10 diagnoses count themselves into the monthly HMIS return', async () => {
+      const icd = hasShared('data', 'codes', 'icd10cm_2018_categories.csv')
+        ? readShared('data', 'codes', 'icd10cm_2018_categories.csv')
+        : 'code,title\nJ18,"Pneumonia, unspecified organism"\nE11,"Type 2 diabetes mellitus"\nI10,"Essential (primary) hypertension"\nA09,"Infectious gastroenteritis and colitis, unspecified"\n';
+      const loaded = await importIcdCodes(t.db.kysely, `${icd}\nXX1,"not a code"\n`);
+      assert.deepEqual(loaded.refused, [{ line: loaded.read + 1, reason: '"XX1" is not an ICD-10 code' }]);
+      const found = await t.req('GET', '/api/codes/icd10?q=pneumonia%2C%20unspecified', tok.adampur);
+      assert.equal(found.body.items[0]?.code, 'J18', JSON.stringify(found.body.items.slice(0, 5)));
+      assert.equal((await t.req('GET', '/api/codes/icd10?q=J18', tok.adampur)).body.items[0].code, 'J18');
+
+      const child = (await register(tok.adampur, { name: 'Aarav', sex: 'male', age: 3 })).body;
+      const visit = (body: Record<string, unknown>) => t.req('POST', '/api/opd/visits', tok.adampur, body);
+      const bad = await visit({ patientId: child.id, diagnoses: ['J18', 'pneumonia', 'Z99.99'], vitals: { temperatureC: 61, mood: 3 } });
+      assert.equal(bad.status, 400);
+      assert.deepEqual(bad.body.error.details.fields.map((f: any) => f.field).sort(), ['diagnoses', 'diagnoses', 'vitals.mood', 'vitals.temperatureC']);
+      assert.equal((await visit({ patientId: child.id, facilityId: fac.barwala })).status, 403, 'not a facility of this operator');
+      const v1 = await visit({ patientId: child.id, complaint: 'fever and fast breathing', vitals: { temperatureC: 38.9, spo2: 93 }, diagnoses: ['J18'], prescriptions: [{ drug: 'Amoxicillin syrup', dose: '250 mg', frequency: 'thrice daily', days: 5 }] });
+      assert.equal(v1.status, 201, JSON.stringify(v1.body));
+      const v2 = await visit({ patientId: ramesh.id, diagnoses: ['E11', 'I10'] });
+      assert.equal(v2.status, 201, JSON.stringify(v2.body));
+      const counts = Object.fromEntries(v2.body.hmis.updated.map((u: any) => [u.item, u.value]));
+      assert.equal(counts['14.2.1'], 2, 'OPD attendance');
+      assert.equal(counts['14.1.1'], 1, 'diabetes');
+      assert.equal(counts['14.1.2'], 1, 'hypertension');
+      assert.equal(counts['10.1'], 1, 'childhood pneumonia');
+      const period = v2.body.period;
+      const values = await t.req('GET', `/api/dataValueSets?dataSet=HMIS_MONTHLY&period=${period}&orgUnit=${fac.adampur}&idScheme=CODE`, tok.adampur);
+      assert.equal(values.status, 200, JSON.stringify(values.body));
+      const byCode = Object.fromEntries(values.body.dataValues.map((d: any) => [d.dataElement, d.value]));
+      assert.equal(byCode['14.2.1'], '2', 'the return holds the count, typed by no one');
+      const list = await t.req('GET', `/api/patients/${child.id}/visits`, tok.adampur);
+      assert.equal(list.body.items[0].diagnoses[0].code, 'J18');
+      assert.match(list.body.items[0].diagnoses[0].title, /Pneumonia/);
+      assert.equal((await t.req('GET', `/api/patients/${child.id}/visits`, tok.barwala)).status, 403);
     });
 
     test('OPD tokens count per department per day; the queue shows them', async () => {
