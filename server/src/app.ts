@@ -22,6 +22,7 @@ import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
 import { smsSenderFor, type SmsSender } from './platform/sms.js';
 import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
+import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { publicRegistrationRoutes } from './modules/patients/patients.public.routes.js';
 
 export interface AppDeps {
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hmisQualityRoutes(deps));
   await app.register(surveillanceRoutes(deps));
   await app.register(patientRoutes({ ...deps, sms }));
+  await app.register(fhirRoutes(deps));
   await app.register(publicRegistrationRoutes({ ...deps, sms }));
 
   const dist = deps.webDist;

@@ -1,0 +1,123 @@
+/**
+ * Organization and Location, generated from the facility registry (org_units + facilities, as
+ * `/api/facilities` shows it, under the same scope rules): read and search only. An Organization or
+ * Location that arrived inside a bundle and is not a facility is read from the resource store.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import type { Actor } from '../../platform/actor.js';
+import { AppError } from '../../platform/errors.js';
+import { getFacility, listFacilities, type FacilityDto } from '../facilities/facilities.service.js';
+import { readStored } from './fhir.store.js';
+import { single, type Page, type Query, type SearchEntry } from './fhir.search.js';
+import { SYSTEM, type FhirResource } from './fhir.types.js';
+
+type Db = Kysely<Database>;
+/** The two resource types made from facilities. */
+export type FacilityType = 'Organization' | 'Location';
+
+const TYPE_NAMES: Record<string, string> = {
+  SC: 'Sub-Centre', PHC: 'Primary Health Centre', CHC: 'Community Health Centre', SDH: 'Sub-District Hospital', DH: 'District Hospital',
+  MC: 'Medical College', PRIVATE_HOSPITAL: 'Private hospital', NURSING_HOME: 'Nursing home', CLINIC: 'Clinic', AYUSH: 'AYUSH facility',
+  DIAGNOSTIC: 'Diagnostic centre',
+};
+
+function common(f: FacilityDto) {
+  return {
+    id: f.id,
+    meta: { versionId: String(Date.parse(f.updatedAt)), lastUpdated: f.updatedAt },
+    identifier: [
+      { use: 'secondary', system: SYSTEM.orgUnit, value: f.id },
+      ...(f.hfrId ? [{ use: 'official', type: { coding: [{ system: SYSTEM.v2IdentifierType, code: 'PRN', display: 'Provider number' }], text: 'HFR facility id' }, system: SYSTEM.hfr, value: f.hfrId }] : []),
+    ],
+    name: f.name,
+    ...(f.nameHi ? { alias: [f.nameHi] } : {}),
+    ...(f.phone || f.email ? {
+      telecom: [
+        ...(f.phone ? [{ system: 'phone', value: f.phone, use: 'work' }] : []),
+        ...(f.email ? [{ system: 'email', value: f.email, use: 'work' }] : []),
+      ],
+    } : {}),
+    address: [{
+      use: 'work',
+      ...(f.address ? { line: [f.address] } : {}),
+      ...(f.block ? { city: f.block.name } : {}),
+      ...(f.district ? { district: f.district.name } : {}),
+      ...(f.state ? { state: f.state.name } : {}),
+      ...(f.pincode ? { postalCode: f.pincode } : {}),
+      country: 'IN',
+    }],
+  };
+}
+
+/** A facility as an Organization: HFR id (https://facility.ndhm.gov.in) when it has one, type, contacts, address. */
+export function toOrganization(f: FacilityDto): FhirResource {
+  const c = common(f);
+  return {
+    resourceType: 'Organization',
+    ...c,
+    active: !f.closedOn,
+    type: [{ coding: [{ system: SYSTEM.facilityType, code: f.type, display: TYPE_NAMES[f.type] ?? f.type }], text: `${TYPE_NAMES[f.type] ?? f.type} (${f.ownership})` }],
+    name: f.name,
+  };
+}
+
+/** A facility as a Location: position (latitude/longitude) when known, managed by its Organization. */
+export function toLocation(f: FacilityDto): FhirResource {
+  const { address, ...c } = common(f);
+  return {
+    resourceType: 'Location',
+    ...c,
+    status: f.closedOn ? 'inactive' : 'active',
+    mode: 'instance',
+    type: [{ coding: [{ system: SYSTEM.facilityType, code: f.type, display: TYPE_NAMES[f.type] ?? f.type }] }],
+    address: address[0],
+    physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'bu', display: 'Building' }] },
+    ...(f.latitude !== null && f.longitude !== null ? { position: { latitude: f.latitude, longitude: f.longitude } } : {}),
+    managingOrganization: { reference: `Organization/${f.id}`, display: f.name },
+  };
+}
+
+const convert = (type: FacilityType, f: FacilityDto) => (type === 'Organization' ? toOrganization(f) : toLocation(f));
+
+/** Reads an Organization or Location by facility id (scope rules of /api/facilities), else from the store. */
+export async function readFacilityResource(db: Db, actor: Actor, type: FacilityType, id: string): Promise<FhirResource> {
+  try {
+    return convert(type, await getFacility(db, actor, id));
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'not_found') return readStored(db, actor, type, id);
+    throw e;
+  }
+}
+
+/**
+ * Searches facilities in the caller's area as Organizations or Locations: `name` (contains, English or
+ * Hindi), `_id`, `identifier` (HFR id, https://facility.ndhm.gov.in|IN…), in name order.
+ */
+export async function searchFacilityResources(db: Db, actor: Actor, type: FacilityType, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total: number }> {
+  const id = single(q, '_id');
+  if (id) {
+    const one = await getFacility(db, actor, id).catch((e) => {
+      if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) return null;
+      throw e;
+    });
+    const entries = one && page.offset === 0 ? [{ resource: convert(type, one) }] : [];
+    return { entries, more: false, total: one ? 1 : 0 };
+  }
+  const identifier = single(q, 'identifier');
+  let hfr: string | undefined;
+  if (identifier) {
+    const bar = identifier.lastIndexOf('|');
+    const system = bar >= 0 ? identifier.slice(0, bar).replace(/\/+$/, '') : '';
+    if (system && system !== SYSTEM.hfr) return { entries: [], more: false, total: 0 };
+    hfr = identifier.slice(bar + 1).trim().toUpperCase();
+  }
+  const name = single(q, 'name');
+  const text = hfr ?? name;
+  const r = await listFacilities(db, actor, { q: text?.slice(0, 100), limit: page.count, offset: page.offset });
+  let items = r.items;
+  if (hfr) items = items.filter((f) => f.hfrId === hfr);
+  if (hfr && name) items = items.filter((f) => `${f.name} ${f.nameHi ?? ''}`.toLowerCase().includes(name.toLowerCase()));
+  const total = hfr ? items.length : r.total;
+  return { entries: items.map((f) => ({ resource: convert(type, f) })), more: !hfr && page.offset + r.items.length < r.total, total };
+}

@@ -1,0 +1,141 @@
+/**
+ * The FHIR module's SQL: the `fhir_resources` store (clinical resources kept whole as JSON), the few
+ * registry look-ups the Patient mapping needs, and the patient row a FHIR update replaces.
+ */
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Database, FhirResourcesTable, OrgUnitRow, PatientsTable } from '../../db/types.js';
+
+type Db = Kysely<Database>;
+/** A stored resource row; `resource` is the JSON as last written. */
+export type StoredRow = Omit<Selectable<FhirResourcesTable>, 'resource'> & { resource: Record<string, any> };
+
+const asJson = (v: unknown): Record<string, any> => (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, any>));
+const toStored = (r: Selectable<FhirResourcesTable>): StoredRow => ({ ...r, resource: asJson(r.resource) });
+
+/** Districts whose English name (any case) or Hindi name is `name`, with the name of their state. */
+export async function districtsNamed(db: Db, name: string) {
+  return db.selectFrom('org_units as d')
+    .leftJoin('org_units as s', (j) => j.onRef('s.id', '=', sql`split_part(d.path, '/', 3)`))
+    .selectAll('d').select(['s.name as state_name', 's.name_hi as state_name_hi'])
+    .where('d.level', '=', 'district')
+    .where((eb) => eb.or([eb(eb.fn('lower', ['d.name']), '=', name.toLowerCase()), eb('d.name_hi', '=', name)]))
+    .orderBy('d.path')
+    .execute();
+}
+
+/** Org units by id (for place names in addresses). */
+export async function unitsByIds(db: Db, ids: string[]): Promise<OrgUnitRow[]> {
+  const unique = [...new Set(ids.filter(Boolean))];
+  if (!unique.length) return [];
+  return db.selectFrom('org_units').selectAll().where('id', 'in', unique).execute();
+}
+
+/** Registry rows by id, in no particular order. */
+export async function patientsByIds(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('patients').selectAll().where('id', 'in', ids).execute();
+}
+
+/** The patient with this ABHA number (14 digits) or ABHA address, if any. */
+export async function patientByAbha(db: Db, by: { abha?: string; abhaAddress?: string }) {
+  if (by.abha) {
+    const row = await db.selectFrom('patients').selectAll().where('abha_number', '=', by.abha).executeTakeFirst();
+    if (row) return row;
+  }
+  if (by.abhaAddress) return db.selectFrom('patients').selectAll().where('abha_address', '=', by.abhaAddress).executeTakeFirst();
+  return undefined;
+}
+
+/** The state number of another patient already holding this ABHA number or address. */
+export async function abhaHolder(db: Db, column: 'abha_number' | 'abha_address', value: string, exceptId: string) {
+  return db.selectFrom('patients').select(['state_number']).where(column, '=', value).where('id', '<>', exceptId).executeTakeFirst();
+}
+
+/** Replaces a patient's demographic columns and stamps `updated_at`; returns the new row. */
+export async function updatePatientRow(db: Db, id: string, values: Updateable<PatientsTable>) {
+  return db.updateTable('patients').set({ ...values, updated_at: sql`now()` as any }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The facility (org unit id) registered in HFR under this id, if any. */
+export async function facilityByHfr(db: Db, hfrId: string) {
+  return db.selectFrom('facilities').select('id').where('hfr_id', '=', hfrId.toUpperCase()).executeTakeFirst();
+}
+
+// ---------------------------------------------------------------- fhir_resources
+
+/** One stored resource, or undefined. */
+export async function findResource(db: Db, type: string, id: string): Promise<StoredRow | undefined> {
+  const row = await db.selectFrom('fhir_resources').selectAll().where('resource_type', '=', type).where('id', '=', id).executeTakeFirst();
+  return row ? toStored(row) : undefined;
+}
+
+/** Locks a stored resource for an update; only inside a transaction. */
+export async function lockResource(db: Db, type: string, id: string): Promise<StoredRow | undefined> {
+  const row = await db.selectFrom('fhir_resources').selectAll().where('resource_type', '=', type).where('id', '=', id).forUpdate().executeTakeFirst();
+  return row ? toStored(row) : undefined;
+}
+
+/** Stores a new resource (version 1). */
+export async function insertResource(db: Db, r: { id: string; type: string; patientId: string | null; resource: unknown; facilityPath: string | null; createdBy: string | null; at: Date }) {
+  await db.insertInto('fhir_resources').values({
+    id: r.id, resource_type: r.type, patient_id: r.patientId, version: 1, resource: JSON.stringify(r.resource),
+    facility_path: r.facilityPath, created_by: r.createdBy, created_at: r.at, updated_at: r.at,
+  }).execute();
+}
+
+/** Replaces a stored resource with its next version. */
+export async function replaceResource(db: Db, r: { id: string; type: string; patientId: string | null; resource: unknown; version: number; at: Date }) {
+  await db.updateTable('fhir_resources')
+    .set({ resource: JSON.stringify(r.resource), patient_id: r.patientId, version: r.version, updated_at: r.at })
+    .where('resource_type', '=', r.type).where('id', '=', r.id).execute();
+}
+
+/** What a stored-resource search filters on. */
+export interface StoreFilter {
+  type: string;
+  ids?: string[];
+  patientId?: string;
+  /** Identifier tokens (system and/or value), any of which may match. */
+  identifiers?: { system?: string; value?: string }[];
+  /** Only resources without a patient or whose patient is linked to a facility under this path; null = all. */
+  readableUnder: string | null;
+}
+
+/**
+ * One page of stored resources of a type, newest first, with the total number of matches (a window
+ * count). Resources about patients the caller may not read are left out.
+ */
+export async function searchResources(db: Db, f: StoreFilter, page: { count: number; offset: number }) {
+  let q = db.selectFrom('fhir_resources as r').selectAll('r').select(sql<number>`(count(*) over ())::int`.as('total'))
+    .where('r.resource_type', '=', f.type);
+  if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : ['']);
+  if (f.patientId) q = q.where('r.patient_id', '=', f.patientId);
+  if (f.identifiers?.length) {
+    const tokens = f.identifiers.map((t) => JSON.stringify({ ...(t.system ? { system: t.system } : {}), ...(t.value ? { value: t.value } : {}) }));
+    q = q.where((eb) => eb.or(tokens.flatMap((t) => [
+      sql<boolean>`r.resource->'identifier' @> ${`[${t}]`}::jsonb`,
+      sql<boolean>`r.resource->'identifier' @> ${t}::jsonb`,
+    ])));
+  }
+  if (f.readableUnder !== null) {
+    const under = `${f.readableUnder}%`;
+    q = q.where((eb) => eb.or([
+      eb('r.patient_id', 'is', null),
+      eb.exists(eb.selectFrom('patient_facilities as pf').select('pf.patient_id')
+        .whereRef('pf.patient_id', '=', 'r.patient_id').where('pf.facility_path', 'like', under)),
+    ]));
+  }
+  const rows = await q.orderBy('r.updated_at', 'desc').orderBy('r.id').limit(page.count).offset(page.offset).execute();
+  let total = rows[0]?.total ?? 0;
+  // Past the last page the window count is missing: count from the first row instead.
+  if (!rows.length && page.offset > 0) total = (await searchResources(db, f, { count: 1, offset: 0 })).total;
+  return { rows: rows.map(({ total: _t, ...r }) => toStored(r as Selectable<FhirResourcesTable>)), total };
+}
+
+/** A stored resource of `type` that carries this identifier (used to find a practitioner again). */
+export async function findByIdentifier(db: Db, type: string, system: string, value: string): Promise<StoredRow | undefined> {
+  const token = JSON.stringify([{ system, value }]);
+  const row = await db.selectFrom('fhir_resources').selectAll().where('resource_type', '=', type)
+    .where(sql<boolean>`resource->'identifier' @> ${token}::jsonb`).orderBy('created_at').executeTakeFirst();
+  return row ? toStored(row) : undefined;
+}
