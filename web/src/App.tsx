@@ -15,6 +15,10 @@ import { MapPage } from './features/facilities/MapPage.tsx';
 import { EntryPage } from './features/hmis/EntryPage.tsx';
 import { ReturnsPage } from './features/hmis/ReturnsPage.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
+import { OpdQueuePage } from './features/patients/OpdQueuePage.tsx';
+import { PatientRecordPage } from './features/patients/PatientRecordPage.tsx';
+import { PatientsPage } from './features/patients/PatientsPage.tsx';
+import { RegisterPatientPage } from './features/patients/RegisterPatientPage.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
 
@@ -94,6 +98,12 @@ function Page({ route }: { route: Route }) {
   if (first === 'analytics') return <AnalyticsPage />;
   if (first === 'metadata') return <MetadataPage id={second} />;
   if (first === 'surveillance') return <SurveillancePage query={route.query} />;
+  if (first === 'patients') {
+    if (!second) return <PatientsPage query={route.query} />;
+    if (second === 'new') return <RegisterPatientPage />;
+    if (!third) return <PatientRecordPage key={second} id={second} />;
+  }
+  if (first === 'opd') return <OpdQueuePage query={route.query} />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -34,6 +34,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'analytics', href: '#/analytics', label: t('nav.analytics') }] : []),
     ...(can(me, 'can_read_surveillance') || can(me, 'can_submit_surveillance')
       ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
+    ...(can(me, 'can_search_patient')
+      ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

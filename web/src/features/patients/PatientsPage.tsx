@@ -1,0 +1,121 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.ts';
+import { Notice } from '../../components/Notice.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { navigate } from '../../router.ts';
+import { can, useMe } from '../auth/session.tsx';
+import { PatientName, placeOf, useAgeSex } from './PatientBits.tsx';
+import { PAGE_SIZE, searchPatients, type SearchAnswer } from './patients.api.ts';
+
+/** Find a person across the state: name in either script, mobile, ABHA number or state number. */
+export function PatientsPage({ query }: { query: URLSearchParams }) {
+  const { t, num, lang } = useI18n();
+  const me = useMe();
+  const ageSex = useAgeSex();
+  const q = query.get('q') ?? '';
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const [text, setText] = useState(q);
+  const [answer, setAnswer] = useState<SearchAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => setText(q), [q]);
+
+  useEffect(() => {
+    setError(null);
+    if (!q.trim()) {
+      setAnswer(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    setLoading(true);
+    searchPatients(q.trim(), offset, ctrl.signal)
+      .then(setAnswer)
+      .catch((err) => {
+        if (ctrl.signal.aborted) return;
+        setAnswer(null);
+        setError(err instanceof ApiError ? err.message : t('error.network'));
+      })
+      .finally(() => !ctrl.signal.aborted && setLoading(false));
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q, offset]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    navigate('/patients', { q: text.trim() || undefined });
+  }
+  const go = (nextOffset: number) => navigate('/patients', { q, offset: nextOffset ? String(nextOffset) : undefined });
+
+  const items = answer?.items ?? [];
+  return (
+    <section aria-labelledby="patients-title">
+      <div className="page-head">
+        <h1 id="patients-title">{t('patients.title')}</h1>
+        <div className="actions">
+          {can(me, 'can_read_patient') && <a className="button secondary" href="#/opd">{t('opd.title')}</a>}
+          {can(me, 'can_register_patient') && <a className="button" href="#/patients/new">{t('patients.new')}</a>}
+        </div>
+      </div>
+      <form className="filters" role="search" onSubmit={submit}>
+        <div className="field field-grow">
+          <label htmlFor="patient-q">{t('patients.searchLabel')}</label>
+          <div className="input-with-button">
+            <input id="patient-q" type="search" value={text} onChange={(e) => setText(e.target.value)}
+              aria-describedby="patient-q-hint" autoComplete="off" />
+            <button type="submit">{t('action.search')}</button>
+          </div>
+          <div className="hint" id="patient-q-hint">{t('patients.searchHint')}</div>
+        </div>
+      </form>
+      {error && <Notice kind="error">{error}</Notice>}
+      {q && (
+        <div className="table-meta" aria-live="polite">
+          {loading ? t('common.loading')
+            : answer && t(items.length ? 'patients.showing' : 'patients.noneFound', { from: num(offset + 1), to: num(offset + items.length), q })}
+        </div>
+      )}
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table className="data-table patient-results">
+            <thead>
+              <tr>
+                <th scope="col">{t('patients.name')}</th>
+                <th scope="col">{t('patients.stateNumber')}</th>
+                <th scope="col">{t('patients.sexAge')}</th>
+                <th scope="col">{t('patients.place')}</th>
+                <th scope="col">{t('patients.mobile')}</th>
+                <th scope="col">{t('patients.abha')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <PatientName p={p} href={`#/patients/${encodeURIComponent(p.id)}`} />
+                    {!p.canRead && <div className="sub">{t('patients.notHere')}</div>}
+                  </td>
+                  <td className="mono">{p.stateNumber}</td>
+                  <td>{ageSex(p)}<div className="sub">{t('patients.bornIn', { year: p.birthYear })}</div></td>
+                  <td>{placeOf(p, lang)}</td>
+                  <td>{p.mobileLast4 ? <span aria-label={t('patients.mobileEnding', { last4: p.mobileLast4 })}>••••••{p.mobileLast4}</span> : '—'}</td>
+                  <td>{p.hasAbha ? t('common.yes') : t('common.no')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {answer && (offset > 0 || answer.more) && (
+        <nav className="pager" aria-label={t('pager.label')}>
+          <button type="button" className="secondary" disabled={offset === 0 || loading} onClick={() => go(Math.max(0, offset - PAGE_SIZE))}>
+            {t('pager.previous')}
+          </button>
+          <button type="button" className="secondary" disabled={!answer.more || loading} onClick={() => go(offset + PAGE_SIZE)}>
+            {t('pager.next')}
+          </button>
+        </nav>
+      )}
+    </section>
+  );
+}
