@@ -263,22 +263,38 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
     : input.district !== undefined ? await resolveOrgUnit(db, input.district, ['district'], 'district') : null;
   const area = within?.path ?? statePrefix(actor.orgPath);
   const c = classifyQuery(input.q);
-  let q = db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
+  const base = () => db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
     .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
     .where('p.home_path', 'like', `${area}%`);
-  let key = '';
+  let rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>;
   if (c.kind === 'name') {
-    key = phoneticKey(c.value);
+    const key = phoneticKey(c.value);
     if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    // Trigram match on the phonetic key (pg_trgm's % uses similarity ≥ 0.3), best first.
-    q = q.where(sql<boolean>`p.name_key % ${key}`)
+    // The name as spelt, in either script (same key), or its beginning: an index range scan.
+    rows = await base().where('p.name_key', 'like', `${key.replace(/[\\%_]/g, '')}%`)
       .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
-      .orderBy(sql`similarity(p.name_key, ${key})`, 'desc');
-  } else if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
-  else if (c.kind === 'abhaAddress') q = q.where('p.abha_address', '=', c.value);
-  else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
-  else q = q.where('p.state_number', '=', c.value);
-  const rows = await q.orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
+      .orderBy(sql`p.name_key = ${key}`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id')
+      .limit(limit + 1).offset(offset).execute();
+    if (!rows.length && offset === 0) {
+      // Nothing spelt so: close spellings by trigrams of the key, best first (similarity ≥ 0.45).
+      rows = await db.transaction().execute(async (trx) => {
+        await sql`select set_config('pg_trgm.similarity_threshold', '0.45', true)`.execute(trx);
+        return trx.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
+          .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
+          .where('p.home_path', 'like', `${area}%`).where(sql<boolean>`p.name_key % ${key}`)
+          .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
+          .orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id')
+          .limit(limit + 1).execute();
+      });
+    }
+  } else {
+    let q = base();
+    if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
+    else if (c.kind === 'abhaAddress') q = q.where('p.abha_address', '=', c.value);
+    else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
+    else q = q.where('p.state_number', '=', c.value);
+    rows = await q.orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
+  }
   const page = rows.slice(0, limit);
   const readable = await readableSet(db, actor, page.map((r) => r.id));
   const today = todayIst();
