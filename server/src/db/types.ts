@@ -303,6 +303,8 @@ export interface PatientsTable {
   blood_group: string | null;
   card_token: string;
   card_issued_at: Date | null;
+  /** Generated from name_key by the database. */
+  name_words: ColumnType<string[], never, never>;
   address_line: string | null;
   home_id: string;
   home_path: string;
@@ -433,7 +435,10 @@ export interface OpdVisitsTable {
   created_at: Generated<Date>;
 }
 
+export interface PatientNameWordsTable { word: string }
+
 export interface Database {
+  patient_name_words: PatientNameWordsTable;
   icd_codes: IcdCodesTable;
   opd_visits: OpdVisitsTable;
   families: FamiliesTable;

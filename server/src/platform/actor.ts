@@ -8,6 +8,8 @@ export interface Actor {
   readonly role: Role;
   readonly orgUnitId: string;
   readonly orgPath: string;
+  /** Level of that org unit (a facility for counter staff). */
+  readonly orgLevel?: string;
   readonly permissions: ReadonlySet<Permission>;
   readonly ip: string | null;
 }

@@ -13,21 +13,23 @@ export interface AuditEntry {
   purpose?: string | null;
 }
 
+/** The audit_log row for an entry, for writers that insert it within a statement of their own. */
+export function auditRow(actor: Pick<Actor, 'userId' | 'username' | 'ip'> | null, e: AuditEntry) {
+  return {
+    actor_id: actor?.userId ?? null,
+    actor_username: actor?.username ?? null,
+    action: e.action,
+    entity: e.entity,
+    entity_id: e.entityId ?? null,
+    org_unit_path: e.orgPath ?? null,
+    purpose: e.purpose ?? null,
+    ip: actor?.ip ?? null,
+    before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
+    after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+  };
+}
+
 /** Writes one audit row. Call it with the same transaction as the change it records. */
 export async function recordAudit(db: Kysely<Database>, actor: Pick<Actor, 'userId' | 'username' | 'ip'> | null, e: AuditEntry) {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_id: actor?.userId ?? null,
-      actor_username: actor?.username ?? null,
-      action: e.action,
-      entity: e.entity,
-      entity_id: e.entityId ?? null,
-      org_unit_path: e.orgPath ?? null,
-      purpose: e.purpose ?? null,
-      ip: actor?.ip ?? null,
-      before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
-      after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(actor, e)).execute();
 }

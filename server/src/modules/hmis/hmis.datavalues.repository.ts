@@ -112,15 +112,19 @@ async function facilityClasses(db: Db, ids: string[]) {
   return out;
 }
 
-/** What is stored already for the facility-months of `rows`, by key. */
+/**
+ * What is stored already for the facility-months of `rows`, by key: an index lookup per
+ * facility-month (a semi-join on the pairs let the planner scan the whole table instead).
+ */
 async function storedValues(db: Db, rows: ValueRow[]) {
   const pairs = [...new Set(rows.map((r) => `${r.ou}\u0001${r.period}`))].map((p) => p.split('\u0001'));
   const out = new Map<string, { value: string; comment: string | null; followUp: boolean }>();
   for (let i = 0; i < pairs.length; i += BATCH) {
     const b = pairs.slice(i, i + BATCH);
     const found = await sql<{ de: string; period: string; ou: string; coc: string; aoc: string; value: string; comment: string | null; follow_up: boolean }>`
-      select data_element_id as de, period, org_unit_id as ou, coc_id as coc, aoc_id as aoc, value, comment, follow_up
-      from hmis_data_values where (org_unit_id, period) in (select * from unnest(${b.map((p) => p[0])}::text[], ${b.map((p) => p[1])}::text[]))`.execute(db);
+      select d.data_element_id as de, d.period, d.org_unit_id as ou, d.coc_id as coc, d.aoc_id as aoc, d.value, d.comment, d.follow_up
+      from unnest(${b.map((p) => p[0])}::text[], ${b.map((p) => p[1])}::text[]) as k(ou, period)
+      cross join lateral (select * from hmis_data_values v where v.org_unit_id = k.ou and v.period = k.period) d`.execute(db);
     for (const r of found.rows) out.set(keyOf(r), { value: r.value, comment: r.comment, followUp: r.follow_up });
   }
   return out;

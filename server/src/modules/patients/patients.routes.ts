@@ -25,7 +25,8 @@ export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app
     schema: { tags, summary: 'Register a patient at a facility counter; warnings (e.g. an ABHA check digit) come back with the new record', body: NewPatientBody, response: created },
   }, async (request, reply) => {
     const actor = actorOf(request);
-    const created = await k.transaction().execute((trx) => svc.registerPatient(trx, actor, request.body as NewPatientInput, 'counter'));
+    // One write statement inside; no transaction needed (and the org unit cache then applies).
+    const created = await svc.registerPatient(k, actor, request.body as NewPatientInput, 'counter');
     return reply.status(201).send(created);
   });
 

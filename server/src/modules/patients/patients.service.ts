@@ -1,10 +1,11 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
-import { recordAudit } from '../../platform/audit.js';
+import { auditRow, recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound, type FieldProblem } from '../../platform/errors.js';
 import { newToken, uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
+import { cachedUnit } from '../geo/geo.cache.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { checkAadhaar, luhnCheckDigit, normaliseMobile, parseAbhaAddress, parseAbhaNumber } from './patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from './patients.names.js';
@@ -38,13 +39,14 @@ export async function facilityFor(db: Db, actor: Actor, facilityId: string | und
     requireScope(actor, unit.path, unit.name);
     return unit;
   }
-  const own = await db.selectFrom('org_units').selectAll().where('id', '=', actor.orgUnitId).executeTakeFirst();
+  if (actor.orgLevel && actor.orgLevel !== 'facility') return null;
+  const own = await cachedUnit(db, `id:${actor.orgUnitId}`, () => db.selectFrom('org_units').selectAll().where('id', '=', actor.orgUnitId).executeTakeFirst());
   return own?.level === 'facility' ? own : null;
 }
 
 /** The home place from an address: district, then block and village inside it. */
 async function homeOf(db: Db, address: NewPatientInput['address']): Promise<OrgUnitRow> {
-  const district = await resolveOrgUnit(db, address.district, ['district'], 'address.district');
+  const district = (await cachedUnit(db, `district:${address.district}`, () => resolveOrgUnit(db, address.district, ['district'], 'address.district')))!;
   if (district.level !== 'district') throw badRequest(`address.district must be a district; ${district.name} is a ${district.level}`, `address.district में ज़िला दें`, { field: 'address.district' });
   let home = district;
   for (const [key, level] of [['block', 'block'], ['village', 'village']] as const) {
@@ -125,10 +127,20 @@ function nameForms(name: string, nameHi?: string) {
   return { name: typed, name_hi: hindi, name_latin: latin, name_key: phoneticKey(typed) };
 }
 
-/** A new state patient number: P, the state's LGD code, a serial and a check digit (P06000001234). */
+const numberPools = new WeakMap<object, string[]>();
+
+/**
+ * A new state patient number: P, the state's LGD code, a serial and a check digit (P06000001234).
+ * Serials are drawn from the sequence fifty at a time outside transactions (gaps are harmless).
+ */
 async function nextStateNumber(db: Db, stateLgd: number | null): Promise<string> {
-  const { rows } = await sql<{ n: string }>`select nextval('patient_number_seq')::text as n`.execute(db);
-  const digits = `${String(stateLgd ?? 0).padStart(2, '0')}${rows[0].n.padStart(8, '0')}`;
+  let pool = numberPools.get(db);
+  if (!pool?.length) {
+    const { rows } = await sql<{ n: string }>`select nextval('patient_number_seq')::text as n from generate_series(1, ${db.isTransaction ? 1 : 50})`.execute(db);
+    pool = rows.map((r) => r.n);
+    if (!db.isTransaction) numberPools.set(db, pool);
+  }
+  const digits = `${String(stateLgd ?? 0).padStart(2, '0')}${pool.shift()!.padStart(8, '0')}`;
   return `P${digits}${luhnCheckDigit(digits)}`;
 }
 
@@ -201,13 +213,26 @@ export async function registerPatient(db: Db, actor: Actor | null, input: NewPat
     registered_at_facility_id: facility?.id ?? null,
     merged_into: null,
     created_by: actor?.username ?? null,
-  };
-  await db.insertInto('patients').values(row).execute();
-  if (facility) await linkFacility(db, row.id, facility);
-  const created = await db.selectFrom('patients').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+  } as const;
+  const created: PatientRow = { ...row, card_issued_at: null, name_words: row.name_key.split(' '), created_at: new Date(), updated_at: new Date() };
   const dto = toDto(created);
-  await recordAudit(db, actor, { action: 'create', entity: 'patient', entityId: row.id, orgPath: facility?.path ?? home.path, after: { ...dto, via } });
+  // One statement: the patient, the facility link and the audit row stand or fall together.
+  const audit = auditRow(actor, { action: 'create', entity: 'patient', entityId: row.id, orgPath: facility?.path ?? home.path, after: { ...dto, via } });
+  const link = facility ? [{ patient_id: row.id, facility_id: facility.id, facility_path: facility.path }] : [];
+  const statement = facility
+    ? db.with('p', (q) => q.insertInto('patients').values(row)).with('l', (q) => q.insertInto('patient_facilities').values(link)).insertInto('audit_log').values(audit)
+    : db.with('p', (q) => q.insertInto('patients').values(row)).insertInto('audit_log').values(audit);
+  await statement.execute().catch((e: unknown) => { throw uniqueToConflict(e, input); });
   return { ...dto, facilityId: facility?.id ?? null, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** Two registrations of one ABHA at the same moment: the second meets the unique index, answered as a conflict. */
+function uniqueToConflict(e: unknown, input: NewPatientInput): unknown {
+  const c = e as { code?: string; constraint?: string; message?: string };
+  if (c.code !== '23505') return e;
+  const field = /abha_address/.test(`${c.constraint} ${c.message}`) ? 'abhaAddress' : 'abha';
+  return conflict(`This ${field === 'abha' ? 'ABHA number' : 'ABHA address'} was just registered to another patient; find that patient instead`,
+    `यह ${field === 'abha' ? 'ABHA नंबर' : 'ABHA पता'} अभी किसी अन्य मरीज़ के नाम दर्ज हुआ है; उसी को खोजें`, { field, value: field === 'abha' ? input.abha : input.abhaAddress });
 }
 
 /** Records that a patient was registered or seen at a facility: its staff may then read the record. */
@@ -250,6 +275,45 @@ export function classifyQuery(q: string): Classified {
   return { kind: 'name', value: text };
 }
 
+const nameKeyC = sql<string>`(p.name_key collate "C")`;
+
+/**
+ * Patients by name key, each step only when the one before found no one: the key as spelt (either
+ * script), newest first; the key with each word corrected to its nearest word in the dictionary of
+ * name words; names beginning with the key, in key order; then names having a near word for every
+ * word typed, best match first. The first three read the (name_key, created_at) index in order.
+ */
+async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number) {
+  const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
+  const exact = (k: string, from = offset, d: Db = db) => base(d).where(sql<boolean>`${nameKeyC} = ${k}`).select(score)
+    .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(from).execute();
+  let rows = await exact(key);
+  if (rows.length) return rows;
+  if (offset > 0 && (await exact(key, 0)).length) return rows; // paged past the last of them
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(trx);
+    const words = key.split(' ');
+    const near = await sql<{ i: number; word: string; s: number }>`
+      select q.i::int as i, w.word, w.s from unnest(${words}::text[]) with ordinality as q(word, i)
+      cross join lateral (select word, similarity(word, q.word) as s from patient_name_words where word % q.word order by 2 desc, 1 limit 3) w`.execute(trx);
+    const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
+    const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
+    if (corrected !== key) {
+      rows = await exact(corrected, offset, trx);
+      if (rows.length) return rows;
+    }
+    const prefix = key.replace(/[\\%_]/g, '');
+    rows = await base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`).select(score)
+      .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
+    if (rows.length || offset > 0) return rows;
+    const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
+    if (!close.length) return [];
+    let fuzzy = base(trx).select(score);
+    for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
+    return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).execute();
+  });
+}
+
 /**
  * Finds people across the state by name in either script (tolerating small misspellings), mobile,
  * ABHA number or address, or state number, optionally within a district or village. Results show
@@ -263,30 +327,14 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
     : input.district !== undefined ? await resolveOrgUnit(db, input.district, ['district'], 'district') : null;
   const area = within?.path ?? statePrefix(actor.orgPath);
   const c = classifyQuery(input.q);
-  const base = () => db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
+  const base = (d: Db = db) => d.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
     .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
     .where('p.home_path', 'like', `${area}%`);
   let rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>;
   if (c.kind === 'name') {
     const key = phoneticKey(c.value);
     if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    // The name as spelt, in either script (same key), or its beginning: an index range scan.
-    rows = await base().where('p.name_key', 'like', `${key.replace(/[\\%_]/g, '')}%`)
-      .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
-      .orderBy(sql`p.name_key = ${key}`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id')
-      .limit(limit + 1).offset(offset).execute();
-    if (!rows.length && offset === 0) {
-      // Nothing spelt so: close spellings by trigrams of the key, best first (similarity ≥ 0.45).
-      rows = await db.transaction().execute(async (trx) => {
-        await sql`select set_config('pg_trgm.similarity_threshold', '0.45', true)`.execute(trx);
-        return trx.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
-          .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
-          .where('p.home_path', 'like', `${area}%`).where(sql<boolean>`p.name_key % ${key}`)
-          .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
-          .orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id')
-          .limit(limit + 1).execute();
-      });
-    }
+    rows = await searchByName(db, base, key, limit, offset);
   } else {
     let q = base();
     if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);

@@ -21,7 +21,7 @@ export async function findLiveSession(db: Db, tokenHash: string) {
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('org_units as o', 'o.id', 'u.org_unit_id')
-    .select(['u.id', 'u.username', 'u.role', 'u.org_unit_id', 'o.path', 's.expires_at'])
+    .select(['u.id', 'u.username', 'u.role', 'u.org_unit_id', 'o.path', 'o.level', 's.expires_at'])
     .where('s.token_hash', '=', tokenHash)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', sql<Date>`now()`)

@@ -55,6 +55,7 @@ export async function authenticate(db: Db, token: string, ip: string | null): Pr
     role: row.role,
     orgUnitId: row.org_unit_id,
     orgPath: row.path,
+    orgLevel: row.level,
     permissions: new Set(ROLE_PERMISSIONS[row.role]),
     ip,
   };
