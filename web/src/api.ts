@@ -124,3 +124,31 @@ export async function api<T>(
 
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
   api<T>('GET', path, { query, signal });
+
+/**
+ * Fetches a file with the session token (which a plain link cannot send) and hands it to the
+ * browser as a download named `filename`; an error answer becomes an ApiError with its message.
+ */
+export async function downloadFile(path: string, query: Query | undefined, filename: string, accept?: string): Promise<void> {
+  const headers: Record<string, string> = { 'Accept-Language': storedLang(), ...(accept ? { Accept: accept } : {}) };
+  const token = getToken();
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  const res = await fetch(withQuery(path, query), { headers });
+  if (!res.ok) {
+    let message = res.statusText || `HTTP ${res.status}`;
+    try {
+      message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, `http_${res.status}`, message);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

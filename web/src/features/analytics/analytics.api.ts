@@ -1,5 +1,4 @@
-import { ApiError, get, getToken, withQuery } from '../../api.ts';
-import { storedLang } from '../../i18n/i18n.tsx';
+import { downloadFile, get } from '../../api.ts';
 
 export interface AnalyticsRow { dx: string; pe: string; ou: string; value: number; by?: string }
 export interface MetaItem { name: string; nameHi: string | null; code?: string }
@@ -15,30 +14,9 @@ export interface AnalyticsQuery { dx: string; pe: string; ou: string; level?: st
 export const getAnalytics = (q: AnalyticsQuery, signal?: AbortSignal) =>
   get<AnalyticsResult>('/api/hmis/analytics', { ...q }, signal);
 
-/** Fetches the export with the session token and hands it to the browser as a file download. */
-export async function downloadAnalytics(q: AnalyticsQuery, format: 'csv' | 'xlsx'): Promise<void> {
-  const headers: Record<string, string> = { 'Accept-Language': storedLang() };
-  const token = getToken();
-  if (token) headers['Authorization'] = `Bearer ${token}`;
-  const res = await fetch(withQuery('/api/hmis/analytics', { ...q, format }), { headers });
-  if (!res.ok) {
-    let message = res.statusText || `HTTP ${res.status}`;
-    try {
-      message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(res.status, `http_${res.status}`, message);
-  }
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `swasthya-analytics-${q.pe.replace(/[^\w]+/g, '_').slice(0, 40)}.${format}`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Downloads the export (CSV or Excel) of the query. */
+export function downloadAnalytics(q: AnalyticsQuery, format: 'csv' | 'xlsx'): Promise<void> {
+  return downloadFile('/api/hmis/analytics', { ...q, format }, `swasthya-analytics-${q.pe.replace(/[^\w]+/g, '_').slice(0, 40)}.${format}`);
 }
 
 /** The item's name in the UI language. */

@@ -1,5 +1,4 @@
-import { api, ApiError, get, getToken, withQuery } from '../../api.ts';
-import { storedLang } from '../../i18n/i18n.tsx';
+import { api, downloadFile, get } from '../../api.ts';
 
 export type Sex = 'male' | 'female' | 'other';
 export const SEXES: readonly Sex[] = ['female', 'male', 'other'];
@@ -117,30 +116,9 @@ export const registerOpd = (patientId: string, department: string) =>
 export const getOpdQueue = (day: string | undefined, signal?: AbortSignal) =>
   get<OpdQueue>('/api/opd/queue', { day }, signal);
 
-/** Fetches the printable health card with the session token and hands it to the browser as a download. */
-export async function downloadCard(id: string, stateNumber: string, size: 'a6' | 'id1'): Promise<void> {
-  const headers: Record<string, string> = { 'Accept-Language': storedLang(), Accept: 'application/pdf' };
-  const token = getToken();
-  if (token) headers['Authorization'] = `Bearer ${token}`;
-  const res = await fetch(withQuery(`/api/patients/${encodeURIComponent(id)}/card.pdf`, { size }), { headers });
-  if (!res.ok) {
-    let message = res.statusText || `HTTP ${res.status}`;
-    try {
-      message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(res.status, `http_${res.status}`, message);
-  }
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `health-card-${stateNumber}.pdf`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** Downloads the printable health card (A6 or wallet size) as a PDF. */
+export function downloadCard(id: string, stateNumber: string, size: 'a6' | 'id1'): Promise<void> {
+  return downloadFile(`/api/patients/${encodeURIComponent(id)}/card.pdf`, { size }, `health-card-${stateNumber}.pdf`, 'application/pdf');
 }
 
 /** The name to lead with in the UI language, and the other script's form to show beside it. */
