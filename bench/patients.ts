@@ -100,12 +100,14 @@ async function main() {
       // Name searches, across scripts and with misspellings, one at a time.
       const queries = names.flatMap(([hi, latin]) => [latin, hi, latin.replace(/e/, '').replace(/a(?=\w)/, '')]);
       const times: number[] = [];
+      const slow: [number, string][] = [];
       let found = 0;
       for (let i = 0; i < SEARCHES; i++) {
         const q = queries[(i * 97) % queries.length];
         const s = performance.now();
         const r = await call('GET', `/api/patients?q=${encodeURIComponent(q)}&limit=20`, token);
         times.push(performance.now() - s);
+        slow.push([performance.now() - s, q]);
         if (r.status === 200 && r.body.items.length) found++;
         else if (r.status !== 200) errors++;
       }
@@ -115,6 +117,7 @@ async function main() {
         registrations: latencies.length, registrationsPerSecond: Math.round(latencies.length / regSeconds),
         registerP50ms: ms(percentile(latencies, 50)), registerP99ms: ms(percentile(latencies, 99)),
         searches: SEARCHES, searchesWithResults: found, searchP50ms: ms(percentile(times, 50)), searchP95ms: ms(percentile(times, 95)), errors,
+        slowestSearches: slow.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([t, q]) => `${q} ${Math.round(t)} ms`),
       }));
     } finally {
       await app.close();

@@ -435,7 +435,7 @@ export interface OpdVisitsTable {
   created_at: Generated<Date>;
 }
 
-export interface PatientNameWordsTable { word: string }
+export interface PatientNameWordsTable { word: string; skeleton: ColumnType<string, never, never> }
 
 export interface Database {
   patient_name_words: PatientNameWordsTable;

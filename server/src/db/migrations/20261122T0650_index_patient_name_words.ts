@@ -10,13 +10,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index patients_name_key_c on patients ((name_key collate "C"), created_at desc, id)`.execute(db);
   await sql`alter table patients add column name_words text[] generated always as (string_to_array(name_key, ' ')) stored`.execute(db);
   await sql`create index patients_name_words on patients using gin (name_words)`.execute(db);
-  await sql`create table patient_name_words (word text primary key)`.execute(db);
+  // The skeleton (the word without vowels) matches what trigrams miss in short words: rks ~ rakis.
+  await sql`create table patient_name_words (word text primary key, skeleton text generated always as (regexp_replace(word, '[aeiou]', '', 'g')) stored)`.execute(db);
   await sql`create index patient_name_words_trgm on patient_name_words using gin (word gin_trgm_ops)`.execute(db);
-  await sql`insert into patient_name_words select distinct unnest(name_words) from patients on conflict do nothing`.execute(db);
+  await sql`create index patient_name_words_skeleton on patient_name_words (skeleton)`.execute(db);
+  await sql`insert into patient_name_words (word) select distinct unnest(name_words) from patients on conflict do nothing`.execute(db);
   await sql`
     create function patient_name_words_add() returns trigger language plpgsql as $$
     begin
-      insert into patient_name_words select unnest(new.name_words) on conflict do nothing;
+      insert into patient_name_words (word) select unnest(new.name_words) on conflict do nothing;
       return new;
     end $$`.execute(db);
   await sql`create trigger patients_name_words after insert or update of name_key on patients for each row execute function patient_name_words_add()`.execute(db);

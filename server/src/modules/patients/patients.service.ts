@@ -280,8 +280,8 @@ const nameKeyC = sql<string>`(p.name_key collate "C")`;
 /**
  * Patients by name key, each step only when the one before found no one: the key as spelt (either
  * script), newest first; the key with each word corrected to its nearest word in the dictionary of
- * name words; names beginning with the key, in key order; then names having a near word for every
- * word typed, best match first. The first three read the (name_key, created_at) index in order.
+ * name words (by trigrams, or the same consonants); names beginning with the key, in key order;
+ * then names having a near word for every word typed, best match first. The first three read the (name_key, created_at) index in order.
  */
 async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number) {
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
@@ -295,7 +295,8 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
     const words = key.split(' ');
     const near = await sql<{ i: number; word: string; s: number }>`
       select q.i::int as i, w.word, w.s from unnest(${words}::text[]) with ordinality as q(word, i)
-      cross join lateral (select word, similarity(word, q.word) as s from patient_name_words where word % q.word order by 2 desc, 1 limit 3) w`.execute(trx);
+      cross join lateral (select word, similarity(word, q.word) as s from patient_name_words
+        where word % q.word or skeleton = regexp_replace(q.word, '[aeiou]', '', 'g') order by 2 desc, 1 limit 3) w`.execute(trx);
     const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
     const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
     if (corrected !== key) {
@@ -310,6 +311,9 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
     if (!close.length) return [];
     let fuzzy = base(trx).select(score);
     for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
+    // A word typed that is near no name word leaves the others to match many people: show some of
+    // them rather than rank them all.
+    if (close.length < words.length) return fuzzy.limit(limit + 1).execute();
     return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).execute();
   });
 }
