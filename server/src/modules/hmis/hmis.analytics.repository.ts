@@ -41,11 +41,14 @@ export async function sumsFromAggregate(db: Db, q: SumQuery): Promise<SumRow[]> 
   const levelOnly = q.level === q.unitLevel ? sql`true`
     : sql`${key} in (select u.id from org_units u where u.level = ${q.level} and u.path like ${`${q.path}%`})`;
   const by = q.by === 'ownership' ? sql.ref('g.ownership') : q.by === 'type' ? sql.ref('g.facility_type') : sql`''`;
-  // Not grouped here: the rows are few (they do not grow with the facilities) and the caller adds them up.
+  // Grouped here, to the rows' level and the split asked for: a state's districts hold a row per
+  // ownership and facility type, five times what the answer needs, and the server adds up in C.
   const { rows } = await sql<SumRow>`
-    select g.data_element_id as de, g.coc_id as coc, g.period, ${key} as ou, ${by} as by, g.value_sum as sum, g.value_count as count, g.updated_at as last
+    select g.data_element_id as de, g.coc_id as coc, g.period, ${key} as ou, ${by} as by,
+           sum(g.value_sum) as sum, sum(g.value_count)::int as count, max(g.updated_at) as last
     from hmis_agg_district_month g
-    where g.data_element_id = any(${q.elementIds}::text[]) and g.period = any(${q.months}::text[]) and ${area} and ${levelOnly} and g.value_count > 0`.execute(db);
+    where g.data_element_id = any(${q.elementIds}::text[]) and g.period = any(${q.months}::text[]) and ${area} and ${levelOnly} and g.value_count > 0
+    group by 1, 2, 3, 4, 5`.execute(db);
   return rows;
 }
 
