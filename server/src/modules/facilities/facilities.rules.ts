@@ -1,10 +1,8 @@
 import { fieldErrors, type FieldProblem } from '../../platform/errors.js';
+import { todayIst } from '../../platform/periods.js';
 import { INDIA_BOUNDS, PRIVATE_ONLY, PUBLIC_ONLY, type FacilityType } from './facilities.schema.js';
 
-/** Today's date in India (Asia/Kolkata), as YYYY-MM-DD. */
-export function todayIst(now = new Date()): string {
-  return new Date(now.getTime() + 330 * 60_000).toISOString().slice(0, 10);
-}
+export { todayIst };
 
 export interface FacilityFacts {
   name?: string;
