@@ -15,6 +15,7 @@ import * as m0600 from './migrations/20261122T0600_create_patients.js';
 import * as m0620 from './migrations/20261122T0620_create_families.js';
 import * as m0640 from './migrations/20261122T0640_create_opd_visits.js';
 import * as m0650 from './migrations/20261122T0650_index_patient_name_words.js';
+import * as m0660 from './migrations/20261122T0660_create_patient_documents.js';
 import * as m0610 from './migrations/20261122T0610_create_fhir_resources.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '20261122T0620_create_families': m0620,
   '20261122T0640_create_opd_visits': m0640,
   '20261122T0650_index_patient_name_words': m0650,
+  '20261122T0660_create_patient_documents': m0660,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

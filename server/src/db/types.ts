@@ -437,7 +437,23 @@ export interface OpdVisitsTable {
 
 export interface PatientNameWordsTable { word: string; skeleton: ColumnType<string, never, never> }
 
+export interface PatientDocumentsTable {
+  id: string;
+  patient_id: string;
+  visit_id: string | null;
+  facility_id: string;
+  facility_path: string;
+  media_type: string;
+  bytes: number;
+  sha256: string;
+  storage_key: string;
+  title: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  patient_documents: PatientDocumentsTable;
   patient_name_words: PatientNameWordsTable;
   icd_codes: IcdCodesTable;
   opd_visits: OpdVisitsTable;

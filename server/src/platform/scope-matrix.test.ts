@@ -187,6 +187,7 @@ for (const engine of testEngines()) {
         'GET /api/ultrasounds/summary', 'GET /api/patients/{id}/card', 'GET /api/patients/{id}/card.pdf', 'POST /api/cards/resolve',
         'POST /api/families', 'GET /api/families/{id}', 'POST /api/families/{id}/members', 'POST /api/patients/{id}/merge', 'POST /api/patients/merges/{id}/undo',
         'POST /api/opd/visits', 'GET /api/patients/{id}/visits', 'GET /api/codes/icd10',
+        'POST /api/patients/{id}/documents', 'GET /api/patients/{id}/documents', 'GET /api/documents/{id}',
         // public on purpose (registration from home, code-confirmed and rate-limited): patients.public.test.ts
         'POST /api/public/otp', 'POST /api/public/patients',
         // FHIR: 403s in fhir.test.ts

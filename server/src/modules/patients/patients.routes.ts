@@ -5,6 +5,8 @@ import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
 import * as families from './patients.families.js';
 import * as visits from './patients.visits.js';
+import path from 'node:path';
+import { addDocument, DOCUMENT_TYPES, FileDocumentStore, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
@@ -18,8 +20,11 @@ const tags = ['patients'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 40 }) });
 
 /** Patients: registration at a counter, search in both scripts, records under the privacy rule, OPD tokens, pregnancies and ultrasound checks. */
-export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   const k = db.kysely;
+  const documents = new FileDocumentStore(path.join(config.dataDir, 'documents'));
+  // Uploads arrive as the raw file with its media type; what it really is is read from its bytes.
+  app.addContentTypeParser([...DOCUMENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_req, body, done) => done(null, body));
 
   app.post('/api/patients', {
     schema: { tags, summary: 'Register a patient at a facility counter; warnings (e.g. an ABHA check digit) come back with the new record', body: NewPatientBody, response: created },
@@ -126,6 +131,30 @@ export const patientRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app
   }, async (request) => {
     const q = request.query as { q: string; limit?: number };
     return visits.searchCodes(k, actorOf(request), q.q, q.limit);
+  });
+
+  app.post('/api/patients/:id/documents', {
+    bodyLimit: MAX_DOCUMENT_BYTES,
+    schema: {
+      tags, summary: 'Attach a PDF or image (the file as the body, Content-Type application/pdf or image/jpeg|png|webp, at most 10 MB)', params: IdParams,
+      querystring: Type.Object({ title: Type.Optional(Type.String({ maxLength: 200 })), visitId: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }), response: created,
+    },
+  }, async (request, reply) => {
+    const q = request.query as { title?: string; visitId?: string };
+    const declaredType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const doc = await addDocument(k, documents, actorOf(request), (request.params as { id: string }).id, { bytes: request.body as Buffer, declaredType, ...q });
+    return reply.status(201).send(doc);
+  });
+
+  app.get('/api/patients/:id/documents', {
+    schema: { tags, summary: 'The documents on a patient\'s record', params: IdParams, response: errors },
+  }, async (request) => listDocuments(k, actorOf(request), (request.params as { id: string }).id));
+
+  app.get('/api/documents/:id', {
+    schema: { tags, summary: 'A document\'s file (audited read)', params: IdParams, response: errors },
+  }, async (request, reply) => {
+    const d = await readDocument(k, documents, actorOf(request), (request.params as { id: string }).id);
+    return reply.type(d.mediaType).header('content-disposition', `inline; filename="${d.name}"`).header('x-content-type-options', 'nosniff').send(d.bytes);
   });
 
   app.post('/api/opd/registrations', {

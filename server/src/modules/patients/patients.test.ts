@@ -1,5 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { hasShared, readShared } from '../../test/shared.js';
 import { luhnCheckDigit, verhoeffCheckDigit } from './patients.identity.js';
@@ -19,7 +22,7 @@ for (const engine of testEngines()) {
     const fac: Record<string, string> = {};
     const tok: Record<string, string> = {};
     before(async () => {
-      t = await startTestApp(engine);
+      t = await startTestApp(engine, { config: { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-patients-')) } });
       const mk = async (o: Record<string, unknown>) => {
         const r = await t.req('POST', '/api/facilities', t.adminToken, facilityBody(o));
         assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -242,6 +245,37 @@ for (const engine of testEngines()) {
       assert.equal(list.body.items[0].diagnoses[0].code, 'J18');
       assert.match(list.body.items[0].diagnoses[0].title, /Pneumonia/);
       assert.equal((await t.req('GET', `/api/patients/${child.id}/visits`, tok.barwala)).status, 403);
+    });
+
+    test('documents: PDFs and images by their content, at most 10 MB, read back by those who may', async () => {
+      const upload = (body: Buffer, type: string, token = tok.adampur, query = '') => t.app.inject({
+        method: 'POST', url: `/api/patients/${ramesh.id}/documents${query}`, headers: { authorization: `Bearer ${token}`, 'content-type': type }, payload: body,
+      });
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 32), Buffer.from('\n%%EOF\n')]);
+      const ok = await upload(pdf, 'application/pdf', tok.adampur, '?title=Discharge%20summary');
+      assert.equal(ok.statusCode, 201, ok.body);
+      const doc = JSON.parse(ok.body);
+      assert.equal(doc.mediaType, 'application/pdf');
+      assert.equal(doc.bytes, pdf.length);
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]);
+      assert.equal((await upload(png, 'image/png')).statusCode, 201);
+      const lying = await upload(Buffer.from('<html><script>alert(1)</script></html>'), 'application/pdf');
+      assert.equal(lying.statusCode, 415, 'a page sent as a PDF is refused by its content');
+      assert.match(JSON.parse(lying.body).error.message, /not a PDF, JPEG, PNG or WebP/);
+      const renamed = await upload(pdf, 'image/png');
+      assert.equal(renamed.statusCode, 415);
+      assert.match(JSON.parse(renamed.body).error.message, /sent as image\/png but its content is application\/pdf/);
+      assert.equal((await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 37), 'application/pdf')).statusCode, 413);
+      assert.equal((await t.app.inject({ method: 'POST', url: `/api/patients/${ramesh.id}/documents`, headers: { authorization: `Bearer ${tok.adampur}`, 'content-type': 'text/html' }, payload: '<p>' })).statusCode, 415);
+      assert.equal((await upload(pdf, 'application/pdf', tok.mandi)).statusCode, 403);
+
+      const list = await t.req('GET', `/api/patients/${ramesh.id}/documents`, tok.adampur);
+      assert.deepEqual(list.body.items.map((d: any) => d.mediaType).sort(), ['application/pdf', 'image/png']);
+      const back = await t.app.inject({ method: 'GET', url: `/api/documents/${doc.id}`, headers: { authorization: `Bearer ${tok.adampur}` } });
+      assert.equal(back.statusCode, 200);
+      assert.equal(back.headers['content-type'], 'application/pdf');
+      assert.ok(back.rawPayload.equals(pdf), 'the same bytes come back');
+      assert.equal((await t.req('GET', `/api/documents/${doc.id}`, tok.mandi)).status, 403);
     });
 
     test('OPD tokens count per department per day; the queue shows them', async () => {
