@@ -452,7 +452,21 @@ export interface PatientDocumentsTable {
   created_at: Generated<Date>;
 }
 
+export interface SurveyAssignmentsTable { user_id: string; area_id: string; area_path: string; assigned_by: string | null; assigned_at: Generated<Date> }
+export interface SurveyHouseholdsTable {
+  user_id: string;
+  client_id: string;
+  family_id: string | null;
+  area_id: string;
+  area_path: string;
+  members: number;
+  recorded_at: Date | null;
+  synced_at: Generated<Date>;
+}
+
 export interface Database {
+  survey_assignments: SurveyAssignmentsTable;
+  survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;
   patient_name_words: PatientNameWordsTable;
   icd_codes: IcdCodesTable;

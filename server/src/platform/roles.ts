@@ -41,6 +41,8 @@ export const PERMISSIONS = [
   'can_register_pregnancy',
   'can_record_ultrasound',
   'can_read_ultrasound',
+  'can_survey',
+  'can_assign_survey',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -55,15 +57,16 @@ const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_r
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
-  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
+  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey'],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey'],
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE],
   doctor: [...STAFF, ...IDSP, ...CARE],
-  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE],
+  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
   dispatcher: READER,
-  asha: READER,
+  /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */
+  asha: [...READER, 'can_register_patient', 'can_survey'],
   block_accountant: READER,
   citizen: READER,
 };

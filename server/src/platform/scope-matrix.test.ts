@@ -188,6 +188,7 @@ for (const engine of testEngines()) {
         'POST /api/families', 'GET /api/families/{id}', 'POST /api/families/{id}/members', 'POST /api/patients/{id}/merge', 'POST /api/patients/merges/{id}/undo',
         'POST /api/opd/visits', 'GET /api/patients/{id}/visits', 'GET /api/codes/icd10',
         'POST /api/patients/{id}/documents', 'GET /api/patients/{id}/documents', 'GET /api/documents/{id}',
+        'POST /api/survey/sync', 'POST /api/survey/assignments', 'GET /api/survey/assignments', 'GET /api/survey/coverage',
         // public on purpose (registration from home, code-confirmed and rate-limited): patients.public.test.ts
         'POST /api/public/otp', 'POST /api/public/patients',
         // FHIR: 403s in fhir.test.ts

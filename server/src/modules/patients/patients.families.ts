@@ -35,7 +35,7 @@ async function addMember(db: Db, actor: Actor, familyId: string, patientId: stri
  * Registers a household with its head (a registered patient): the state's own family id when it has
  * one (e.g. Him Parivar), and a Swasthya family number F + state + serial + check digit.
  */
-export async function createFamily(db: Db, actor: Actor, input: { headPatientId: string; externalId?: string; addressLine?: string }) {
+export async function insertFamily(db: Db, actor: Actor, input: { headPatientId: string; externalId?: string; addressLine?: string }) {
   requirePermission(actor, 'can_register_patient');
   const head = await loadPatient(db, input.headPatientId);
   requireFamilyScope(actor, head.home_path);
@@ -51,7 +51,18 @@ export async function createFamily(db: Db, actor: Actor, input: { headPatientId:
   await db.insertInto('families').values(family).execute();
   await addMember(db, actor, family.id, head.id, 'head');
   await recordAudit(db, actor, { action: 'create', entity: 'family', entityId: family.id, orgPath: family.home_path, after: family });
+  return family;
+}
+
+/** Registers a household with its head and answers with the family view. */
+export async function createFamily(db: Db, actor: Actor, input: { headPatientId: string; externalId?: string; addressLine?: string }) {
+  const family = await insertFamily(db, actor, input);
   return familyView(db, actor, family.id);
+}
+
+/** Adds a registered patient to a family (no checks of the caller's area: callers do them). */
+export async function joinFamily(db: Db, actor: Actor, familyId: string, patientId: string, relation: string) {
+  await addMember(db, actor, familyId, patientId, relation);
 }
 
 export async function addFamilyMember(db: Db, actor: Actor, familyRef: string, input: { patientId: string; relation: string }) {

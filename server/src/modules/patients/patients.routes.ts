@@ -5,6 +5,7 @@ import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
 import * as families from './patients.families.js';
 import * as visits from './patients.visits.js';
+import * as survey from './patients.survey.js';
 import path from 'node:path';
 import { addDocument, DOCUMENT_TYPES, FileDocumentStore, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
@@ -156,6 +157,35 @@ export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => as
     const d = await readDocument(k, documents, actorOf(request), (request.params as { id: string }).id);
     return reply.type(d.mediaType).header('content-disposition', `inline; filename="${d.name}"`).header('x-content-type-options', 'nosniff').send(d.bytes);
   });
+
+  const { address: _a, facilityId: _f, ...memberFields } = NewPatientBody.properties;
+  app.post('/api/survey/sync', {
+    bodyLimit: 5 * 1024 * 1024,
+    schema: {
+      tags, summary: 'Sync households recorded offline in the health-card survey; each is stored or refused on its own, once per phone id', response: errors,
+      body: Type.Object({
+        households: Type.Array(Type.Object({
+          clientId: Type.String({ minLength: 1, maxLength: 60, description: 'the phone\'s own id for the household' }),
+          area: Type.String({ minLength: 1, maxLength: 60, description: 'village or ward (org unit id or LGD code)' }),
+          addressLine: Type.Optional(Type.String({ maxLength: 300 })),
+          familyExternalId: Type.Optional(Type.String({ maxLength: 40 })),
+          recordedAt: Type.Optional(Type.String({ format: 'date-time' })),
+          members: Type.Array(Type.Object({ ...memberFields, relation: Type.String({ maxLength: 30 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 30 }),
+        }, { additionalProperties: false }), { maxItems: 200 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => survey.syncHouseholds(k, actorOf(request), (request.body as { households: survey.SurveyHousehold[] }).households));
+
+  app.post('/api/survey/assignments', {
+    schema: { tags, summary: 'Assign a village or ward to an enumerator (ASHA or CHO)', response: created, body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 60 }), area: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false }) },
+  }, async (request, reply) => reply.status(201).send(await survey.assignArea(k, actorOf(request), request.body as { username: string; area: string })));
+
+  app.get('/api/survey/assignments', { schema: { tags, summary: 'The areas assigned to me', response: errors } },
+    async (request) => survey.myAssignments(k, actorOf(request)));
+
+  app.get('/api/survey/coverage', {
+    schema: { tags, summary: 'Survey coverage by village or ward: households, people, with ABHA, with a card', querystring: Type.Object({ orgUnit: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false }), response: errors },
+  }, async (request) => survey.coverage(k, actorOf(request), (request.query as { orgUnit: string }).orgUnit));
 
   app.post('/api/opd/registrations', {
     schema: { tags, summary: 'OPD registration: the next token of a department today', body: OpdBody, response: created },
