@@ -26,7 +26,7 @@ async function clientOf(db: Kysely<any>): Promise<pg.PoolClient | null> {
 function field(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  const s = typeof v === 'number' ? String(v) : String(v);
+  const s = String(v);
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
 

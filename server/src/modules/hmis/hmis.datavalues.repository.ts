@@ -240,8 +240,6 @@ export async function regroupFacility(db: Db, facilityId: string, before: { owne
   await sql`with x as (${values}) ${applyAggregateDeltas(sql`select ${RETURNED}, num_value::numeric as d_sum, 1 as d_count from x`)}`.execute(db);
 }
 
-/** @deprecated use regroupFacility */
-export const reclassifyFacility = (db: Db, facilityId: string, before: { ownership: string; type: string }) => regroupFacility(db, facilityId, before);
 
 /**
  * Registers a return as complete. A later completion does not move the first one (so sending

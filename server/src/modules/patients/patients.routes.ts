@@ -13,6 +13,7 @@ import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
   type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type UltrasoundInput, type UltrasoundSummaryInput,
 } from './patients.schema.js';
+import * as search from './patients.search.js';
 import * as svc from './patients.service.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -38,11 +39,11 @@ export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => as
 
   app.get('/api/patients', {
     schema: { tags, summary: 'Find patients by name (Devanagari or Latin, small misspellings allowed), mobile, ABHA or state number', querystring: SearchQuery, response: errors },
-  }, async (request) => svc.searchPatients(k, actorOf(request), request.query as SearchInput));
+  }, async (request) => search.searchPatients(k, actorOf(request), request.query as SearchInput));
 
   app.get('/api/patients/duplicates', {
     schema: { tags, summary: 'Likely duplicates of a person about to be registered', querystring: DuplicateQuery, response: errors },
-  }, async (request) => svc.likelyDuplicates(k, actorOf(request), request.query as DuplicateInput));
+  }, async (request) => search.likelyDuplicates(k, actorOf(request), request.query as DuplicateInput));
 
   app.get('/api/patients/:id', {
     schema: { tags, summary: 'A patient\'s record (staff of a facility where they are registered or seen); the read is audited with its purpose', params: IdParams, querystring: ReadQuery, response: errors },

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
 import { auditRow, recordAudit } from '../../platform/audit.js';
@@ -8,8 +8,8 @@ import { todayIst } from '../../platform/periods.js';
 import { cachedUnit } from '../geo/geo.cache.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { checkAadhaar, luhnCheckDigit, normaliseMobile, parseAbhaAddress, parseAbhaNumber } from './patients.identity.js';
-import { devanagariToLatin, phoneticKey, scriptOf, similarity } from './patients.names.js';
-import type { DuplicateInput, NewPatientInput, SearchInput } from './patients.schema.js';
+import { devanagariToLatin, phoneticKey, scriptOf } from './patients.names.js';
+import type { NewPatientInput } from './patients.schema.js';
 
 type Db = Kysely<Database>;
 type PatientRow = Selectable<PatientsTable>;
@@ -241,157 +241,8 @@ export async function linkFacility(db: Db, patientId: string, facility: Pick<Org
     .onConflict((oc) => oc.columns(['patient_id', 'facility_id']).doUpdateSet({ last_seen: sql`now()` })).execute();
 }
 
-/** What a search shows of a person: enough to recognise them, not their record. */
-function searchItem(p: PatientRow & { home_name: string | null; home_name_hi: string | null; score?: number }, readable: boolean, today: string) {
-  return {
-    id: p.id,
-    stateNumber: p.state_number,
-    name: p.name,
-    nameHi: p.name_hi,
-    nameLatin: p.name_latin,
-    sex: p.sex,
-    age: ageOn(p.birth_date, today),
-    birthYear: Number(p.birth_date.slice(0, 4)),
-    place: p.home_name,
-    placeHi: p.home_name_hi,
-    mobileLast4: p.mobile ? p.mobile.slice(-4) : null,
-    hasAbha: !!p.abha_number,
-    mergedInto: p.merged_into,
-    score: p.score === undefined ? undefined : Math.round(p.score * 100) / 100,
-    canRead: readable,
-  };
-}
-
-type Classified = { kind: 'abha'; value: string } | { kind: 'abhaAddress'; value: string } | { kind: 'mobile'; value: string } | { kind: 'stateNumber'; value: string } | { kind: 'name'; value: string };
-
-/** What a search box was given: an ABHA number or address, a mobile, a state number or a name. */
-export function classifyQuery(q: string): Classified {
-  const text = q.trim();
-  if (/^p\d{11}$/i.test(text)) return { kind: 'stateNumber', value: text.toUpperCase() };
-  if (text.includes('@')) { const a = parseAbhaAddress(text); if (a.ok) return { kind: 'abhaAddress', value: a.address }; }
-  const digits = text.replace(/[\s-]/g, '');
-  if (/^\d{14}$/.test(digits)) return { kind: 'abha', value: digits };
-  if (/^(\+?91|0)?[6-9]\d{9}$/.test(digits)) { const m = normaliseMobile(text); if (m.ok) return { kind: 'mobile', value: m.mobile }; }
-  return { kind: 'name', value: text };
-}
-
-const nameKeyC = sql<string>`(p.name_key collate "C")`;
-
-/**
- * Patients by name key, each step only when the one before found no one: the key as spelt (either
- * script), newest first; the key with each word corrected to its nearest word in the dictionary of
- * name words (by trigrams, or the same consonants); names beginning with the key, in key order;
- * then names having a near word for every word typed, best match first. The first three read the (name_key, created_at) index in order.
- */
-async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number) {
-  const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
-  const exact = (k: string, from = offset, d: Db = db) => base(d).where(sql<boolean>`${nameKeyC} = ${k}`).select(score)
-    .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(from).execute();
-  let rows = await exact(key);
-  if (rows.length) return rows;
-  if (offset > 0 && (await exact(key, 0)).length) return rows; // paged past the last of them
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(trx);
-    const words = key.split(' ');
-    const near = await sql<{ i: number; word: string; s: number }>`
-      select q.i::int as i, w.word, w.s from unnest(${words}::text[]) with ordinality as q(word, i)
-      cross join lateral (select word, similarity(word, q.word) as s from patient_name_words
-        where word % q.word or skeleton = regexp_replace(q.word, '[aeiou]', '', 'g') order by 2 desc, 1 limit 3) w`.execute(trx);
-    const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
-    const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
-    if (corrected !== key) {
-      rows = await exact(corrected, offset, trx);
-      if (rows.length) return rows;
-    }
-    const prefix = key.replace(/[\\%_]/g, '');
-    rows = await base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`).select(score)
-      .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
-    if (rows.length || offset > 0) return rows;
-    const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
-    if (!close.length) return [];
-    let fuzzy = base(trx).select(score);
-    for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
-    // A word typed that is near no name word leaves the others to match many people: show some of
-    // them rather than rank them all.
-    if (close.length < words.length) return fuzzy.limit(limit + 1).execute();
-    return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).execute();
-  });
-}
-
-/**
- * Finds people across the state by name in either script (tolerating small misspellings), mobile,
- * ABHA number or address, or state number, optionally within a district or village. Results show
- * what is needed to recognise a person; `canRead` says whether the caller may open the record.
- */
-export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
-  requirePermission(actor, 'can_search_patient');
-  const limit = input.limit ?? 20;
-  const offset = input.offset ?? 0;
-  const within = input.village !== undefined ? await resolveOrgUnit(db, input.village, ['village'], 'village')
-    : input.district !== undefined ? await resolveOrgUnit(db, input.district, ['district'], 'district') : null;
-  const area = within?.path ?? statePrefix(actor.orgPath);
-  const c = classifyQuery(input.q);
-  const base = (d: Db = db) => d.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
-    .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
-    .where('p.home_path', 'like', `${area}%`);
-  let rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>;
-  if (c.kind === 'name') {
-    const key = phoneticKey(c.value);
-    if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    rows = await searchByName(db, base, key, limit, offset);
-  } else {
-    let q = base();
-    if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
-    else if (c.kind === 'abhaAddress') q = q.where('p.abha_address', '=', c.value);
-    else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
-    else q = q.where('p.state_number', '=', c.value);
-    rows = await q.orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
-  }
-  const page = rows.slice(0, limit);
-  const readable = await readableSet(db, actor, page.map((r) => r.id));
-  const today = todayIst();
-  await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'search', after: { kind: c.kind, results: page.length } });
-  return { items: page.map((r) => searchItem(r as any, readable.has(r.id), today)), limit, offset, more: rows.length > limit, kind: c.kind };
-}
-
-/**
- * People who may be the one about to be registered: the same mobile, or a similar name (either
- * script) of the same sex born within two years. Shown before a new registration is made.
- */
-export async function likelyDuplicates(db: Db, actor: Actor, input: DuplicateInput) {
-  requirePermission(actor, 'can_register_patient');
-  const key = phoneticKey(input.name);
-  const mobile = input.mobile ? normaliseMobile(input.mobile) : null;
-  const year = input.birthDate ? Number(input.birthDate.slice(0, 4)) : input.age !== undefined ? Number(todayIst().slice(0, 4)) - input.age : null;
-  const area = statePrefix(actor.orgPath);
-  let q = db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
-    .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
-    .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
-    .where('p.home_path', 'like', `${area}%`).where('p.merged_into', 'is', null)
-    .where((eb) => eb.or([
-      sql<boolean>`p.name_key % ${key}`,
-      ...(mobile?.ok ? [eb('p.mobile', '=', mobile.mobile)] : []),
-    ]));
-  if (input.sex) q = q.where('p.sex', '=', input.sex as PatientRow['sex']);
-  const rows = await q.orderBy('score', 'desc').limit(200).execute();
-  const today = todayIst();
-  const scored = rows.map((r) => {
-    const sameMobile = !!(mobile?.ok && r.mobile === mobile.mobile);
-    const nameScore = similarity(input.name, r.name);
-    const born = Number(r.birth_date.slice(0, 4));
-    const ageClose = year === null || Math.abs(born - year) <= 2;
-    return { r, sameMobile, nameScore, ageClose };
-  }).filter((x) => (x.sameMobile && x.nameScore >= 0.3) || (x.nameScore >= 0.5 && x.ageClose))
-    .sort((a, b) => Number(b.sameMobile) - Number(a.sameMobile) || b.nameScore - a.nameScore)
-    .slice(0, 10);
-  const readable = await readableSet(db, actor, scored.map((x) => x.r.id));
-  return {
-    items: scored.map((x) => ({ ...searchItem({ ...(x.r as any), score: x.nameScore }, readable.has(x.r.id), today), sameMobile: x.sameMobile })),
-  };
-}
-
 /** The ids among `ids` whose full record `actor` may read (see canRead). */
-async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<Set<string>> {
+export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<Set<string>> {
   if (!ids.length || !actor.permissions.has('can_read_patient')) return new Set();
   if (actor.role === 'admin') return new Set(ids);
   const rows = await db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
