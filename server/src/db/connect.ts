@@ -11,6 +11,11 @@ export type Engine = 'pglite' | 'postgresql';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * Calls `onPayload` for each NOTIFY on `channel` (from any connection, any server instance);
+   * resolves to a function that stops listening. Optional so that test doubles of Db need not have it.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -41,7 +46,10 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   // planner should prefer indexes (the trigram name search falls back to a full scan otherwise).
   await pglite.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { kysely, engine: 'pglite', close: () => kysely.destroy() };
+  return {
+    kysely, engine: 'pglite', close: () => kysely.destroy(),
+    listen: async (channel, onPayload) => pglite.listen(channel, onPayload),
+  };
 }
 
 /**
@@ -65,15 +73,41 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
       return pg.types.getTypeParser(oid, format as 'text');
     },
   };
-  const pool = new pg.Pool({
+  const clientConfig = {
     connectionString: url,
-    max: opts.max ?? 10,
     types: types as pg.CustomTypesConfig,
     // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
     options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
-  });
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: opts.max ?? 10 });
   trackClients(pool);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
-  return { kysely, engine: 'postgresql', close: () => kysely.destroy() };
+  // One extra connection per instance carries every LISTEN: a pooled client would be handed to others.
+  let listener: Promise<pg.Client> | null = null;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  const listenerClient = () => listener ??= (async () => {
+    const client = new pg.Client(clientConfig);
+    client.on('notification', (n) => { for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? ''); });
+    client.on('error', () => { listener = null; });
+    await client.connect();
+    return client;
+  })();
+  return {
+    kysely, engine: 'postgresql',
+    async listen(channel, onPayload) {
+      const client = await listenerClient();
+      let set = handlers.get(channel);
+      if (!set) {
+        handlers.set(channel, set = new Set());
+        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(onPayload);
+      return async () => { set.delete(onPayload); };
+    },
+    async close() {
+      if (listener) await (await listener).end().catch(() => undefined);
+      await kysely.destroy();
+    },
+  };
 }

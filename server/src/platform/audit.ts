@@ -13,6 +13,9 @@ export interface AuditEntry {
   purpose?: string | null;
 }
 
+/** The columns an audit row fills, in the order of `auditRow`'s fields (for statements written out in SQL). */
+export const AUDIT_COLUMNS = ['actor_id', 'actor_username', 'action', 'entity', 'entity_id', 'org_unit_path', 'purpose', 'ip', 'before', 'after'] as const;
+
 /** The audit_log row for an entry, for writers that insert it within a statement of their own. */
 export function auditRow(actor: Pick<Actor, 'userId' | 'username' | 'ip'> | null, e: AuditEntry) {
   return {
@@ -26,7 +29,7 @@ export function auditRow(actor: Pick<Actor, 'userId' | 'username' | 'ip'> | null
     ip: actor?.ip ?? null,
     before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
     after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
-  };
+  } satisfies Record<(typeof AUDIT_COLUMNS)[number], unknown>;
 }
 
 /** Writes one audit row. Call it with the same transaction as the change it records. */

@@ -31,7 +31,7 @@ export const authRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => 
   }, async (request) => {
     const body = request.body as { username: string; password: string };
     const result = await auth.login(db.kysely, { ...body, ip: request.ip }, config.sessionHours, limits);
-    const actor = await auth.authenticate(db.kysely, result.token, request.ip);
+    const actor = await auth.authenticate(db.kysely, result.token, request.ip, { cache: false });
     return { token: result.token, expiresAt: result.expiresAt, user: await users.me(db.kysely, actor!) };
   });
 
