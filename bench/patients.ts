@@ -1,7 +1,8 @@
 // Patients benchmark: a state with one million registered patients (names in Devanagari and Latin
 // letters drawn from common Haryana/Himachal/Bihar names), then registrations through the API from
-// 8 connections for ~10 s, then name searches across scripts (some misspelt) one after another.
-// Prints one JSON line.
+// BENCH_CONNECTIONS counters (default 16) for ~10 s, then name searches across scripts (some
+// misspelt) one after another. On PostgreSQL the API runs as BENCH_INSTANCES server processes
+// (default 1). Prints one JSON line.
 //   npm run bench -- patients   (PostgreSQL from BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL,
 //   else PGlite; BENCH_PATIENTS=100000 for a smaller state, BENCH_SECONDS=5 for a shorter run)
 import { randomBytes } from 'node:crypto';
@@ -17,10 +18,12 @@ import { resolveOrgUnit } from '../server/src/modules/geo/geo.service.js';
 import { luhnCheckDigit } from '../server/src/modules/patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey } from '../server/src/modules/patients/patients.names.js';
 import { freshDatabase, ms, percentile } from './lib/common.js';
+import { jsonClient, spawnServer, type Instance } from '../server/src/test/tele-load.js';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 8;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SEARCHES = 300;
 
 const FIRST = ['रमेश', 'सुरेश', 'सुनीता', 'अनीता', 'गीता', 'पूजा', 'प्रिया', 'राजेश', 'राकेश', 'मुकेश', 'कमला', 'शांति', 'लक्ष्मी', 'विजय', 'अनिल',
@@ -31,7 +34,7 @@ const LAST = ['कुमार', 'देवी', 'शर्मा', 'वर्�
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-bench-'));
-  const { db, engine, drop } = await freshDatabase(tmp);
+  const { db, engine, drop, url } = await freshDatabase(tmp);
   const password = `Bench-${randomBytes(6).toString('hex')}`;
   const config = loadConfig({ SWASTHYA_DATA_DIR: tmp, SWASTHYA_DEMO: '0', SWASTHYA_ADMIN_PASSWORD: password, SWASTHYA_LOGIN_RATE_LIMIT: '10000', LOG_LEVEL: 'silent' });
   try {
@@ -64,14 +67,19 @@ async function main() {
     await sql`analyze patients`.execute(k);
     const loadSeconds = (performance.now() - t0) / 1000;
 
-    const app = await buildApp({ db, config });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const call = async (method: string, url: string, token: string | null, body?: unknown) => {
-      const res = await fetch(base + url, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    };
+    // On PostgreSQL the API runs as its own server processes (INSTANCES of them, stateless, as in
+    // production) so the load generator does not share their event loop; PGlite is in-process.
+    const app = url ? null : await buildApp({ db, config });
+    const instances: Instance[] = [];
+    let bases: string[];
+    if (url) {
+      for (let i = 0; i < INSTANCES; i++) instances.push(await spawnServer(url, password));
+      bases = instances.map((i) => i.base);
+    } else {
+      await app!.listen({ port: 0, host: '127.0.0.1' });
+      bases = [`http://127.0.0.1:${(app!.server.address() as { port: number }).port}`];
+    }
+    const call = jsonClient(bases, CONNECTIONS * 2);
     try {
       const admin = (await call('POST', '/api/auth/login', null, { username: 'admin', password })).body.token;
       const f = await call('POST', '/api/facilities', admin, { name: 'PHC Bench', type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: '63', latitude: 29.1, longitude: 75.7 });
@@ -113,14 +121,15 @@ async function main() {
       }
       times.sort((a, b) => a - b);
       console.log(JSON.stringify({
-        bench: 'patients', engine, patients: PATIENTS, loadSeconds: Math.round(loadSeconds), connections: CONNECTIONS,
+        bench: 'patients', engine, instances: url ? INSTANCES : 1, patients: PATIENTS, loadSeconds: Math.round(loadSeconds), connections: CONNECTIONS,
         registrations: latencies.length, registrationsPerSecond: Math.round(latencies.length / regSeconds),
         registerP50ms: ms(percentile(latencies, 50)), registerP99ms: ms(percentile(latencies, 99)),
         searches: SEARCHES, searchesWithResults: found, searchP50ms: ms(percentile(times, 50)), searchP95ms: ms(percentile(times, 95)), errors,
         slowestSearches: slow.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([t, q]) => `${q} ${Math.round(t)} ms`),
       }));
     } finally {
-      await app.close();
+      await app?.close();
+      await Promise.all(instances.map((i) => i.stop()));
     }
   } finally {
     await drop();

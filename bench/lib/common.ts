@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPglite, openPostgres, type Db } from '../../server/src/db/connect.js';
 import { createSchema, dropSchema } from '../../server/src/db/schemas.js';
+import { schemaUrl } from '../../server/src/test/tele-load.js';
 
 /**
  * A fresh database, dropped at the end: a new schema on the PostgreSQL server named by
  * DATABASE_URL, BENCH_DATABASE_URL or TEST_DATABASE_URL, else PGlite in `tmp`. BENCH_KEEP keeps it.
  */
-export async function freshDatabase(tmp: string): Promise<{ db: Db; engine: string; drop: () => Promise<void> }> {
+export async function freshDatabase(tmp: string): Promise<{ db: Db; engine: string; drop: () => Promise<void>; url?: string }> {
   const url = process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!url) {
     const db = await openPglite(tmp);
@@ -23,6 +24,7 @@ export async function freshDatabase(tmp: string): Promise<{ db: Db; engine: stri
   const db = await openPostgres(url, { schema });
   return {
     db,
+    url: schemaUrl(url, schema),
     engine: `postgresql ${version.split(' ')[0]}`,
     drop: async () => {
       await db.close();

@@ -163,3 +163,16 @@ export async function browserSession(name: string, run: (s: Session) => Promise<
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** A random 14-digit ABHA number (digits only) whose Luhn check digit is right, or (`valid` false) deliberately wrong. */
+export function randomAbha(valid: boolean): string {
+  const base = `91${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`;
+  let sum = 0;
+  for (let i = base.length - 1, double = true; i >= 0; i--, double = !double) {
+    let d = Number(base[i]);
+    if (double) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  const digit = (10 - (sum % 10)) % 10;
+  return `${base}${valid ? digit : (digit + 1) % 10}`;
+}

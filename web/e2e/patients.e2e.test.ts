@@ -9,26 +9,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, selectByText } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, selectByText } from './harness.ts';
 
 const USER_PASSWORD = 'Hisar-Counter-Pass-1';
 
 /** A random Indian mobile number (10 digits, starting 9). */
 const randomMobile = () => `9${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 
-/** A 14-digit ABHA number (digits only) whose Luhn check digit is deliberately wrong. */
-function abhaWithBadCheckDigit(): string {
-  const base = `91${String(Math.floor(Math.random() * 1e11)).padStart(11, '0')}`;
-  let sum = 0;
-  for (let i = base.length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = Number(base[i]);
-    if (double) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  const good = (10 - (sum % 10)) % 10;
-  const digits = `${base}${(good + 1) % 10}`;
-  return digits;
-}
 
 describe('patient registration in Hindi (browser)', () => {
   test('register a patient at a PHC, find her by her Latin name, open the record, print her card', { timeout: 300_000 }, async (t) => {
@@ -77,7 +64,7 @@ describe('patient registration in Hindi (browser)', () => {
       await page.getByText('मोबाइल नंबर में 10 अंक होते हैं; इसमें 5 हैं।').waitFor();
       await page.getByLabel('मोबाइल', { exact: true }).fill(mobile);
       await page.getByText('मोबाइल नंबर में 10 अंक होते हैं; इसमें 5 हैं।').waitFor({ state: 'detached' });
-      const abha = abhaWithBadCheckDigit();
+      const abha = randomAbha(false);
       await page.getByLabel('आभा नंबर', { exact: true }).fill(abha);
       const grouped = `${abha.slice(0, 2)}-${abha.slice(2, 6)}-${abha.slice(6, 10)}-${abha.slice(10)}`;
       assert.equal(await page.getByLabel('आभा नंबर', { exact: true }).inputValue(), grouped, 'the ABHA number is grouped as on the card');

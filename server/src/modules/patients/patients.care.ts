@@ -189,3 +189,8 @@ export async function ultrasoundSummary(db: Db, actor: Actor, input: UltrasoundS
     refused: refusals.map((r) => ({ at: r.created_at.toISOString(), centre: r.name, registrationNumber: r.registration_number, reason: r.refusal, by: r.created_by })),
   };
 }
+
+/** Whether a woman has an open pregnancy registration (telemedicine gives her priority). */
+export async function hasOpenPregnancy(db: Db, patientId: string): Promise<boolean> {
+  return !!(await db.selectFrom('pregnancies').select('id').where('patient_id', '=', patientId).where('status', '=', 'open').executeTakeFirst());
+}

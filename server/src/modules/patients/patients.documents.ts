@@ -1,46 +1,22 @@
 // Documents on a patient's record (reports, prescriptions, scans): PDFs and images, their type read
 // from their first bytes (never from the name or the declared type alone), size-limited, kept in a
-// document store. The store is files under the data directory; an S3-compatible store would
-// implement the same interface.
+// document store (files under the data directory or an S3-compatible bucket: platform/objectstore.ts).
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
+import type { DocumentStore } from '../../platform/objectstore.js';
 import { canRead, facilityFor, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
+export { FileDocumentStore, S3DocumentStore, documentStoreFor, type DocumentStore } from '../../platform/objectstore.js';
+
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
-
-/** Where document bytes are kept. */
-export interface DocumentStore {
-  put(key: string, bytes: Buffer): Promise<void>;
-  get(key: string): Promise<Buffer>;
-}
-
-/** Files under `<data dir>/documents`, one per document, written before the row that names them. */
-export class FileDocumentStore implements DocumentStore {
-  constructor(private readonly root: string) {}
-  private file(key: string) {
-    const full = path.resolve(this.root, key);
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`bad document key ${key}`);
-    return full;
-  }
-  async put(key: string, bytes: Buffer) {
-    const file = this.file(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, bytes, { flag: 'wx' });
-  }
-  async get(key: string) {
-    return fs.readFile(this.file(key));
-  }
-}
 
 /** The media type the bytes really are, from their signature, or null. */
 export function sniff(bytes: Buffer): (typeof DOCUMENT_TYPES)[number] | null {

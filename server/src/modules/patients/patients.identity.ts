@@ -4,9 +4,11 @@
  * the RCH-style pregnancy registration number and Indian mobile numbers.
  *
  * Pure functions, no I/O. Parsers never throw on bad input: they return `{ ok: false, message, messageHi }`
- * with a message in English and in Hindi that tells the person what to type instead. Devanagari digits
+ * with a message in English and in Hindi that tells the person what to type instead (`requireMobile`,
+ * for request handlers, turns that into a 400). Devanagari digits
  * (०–९) are read as ASCII digits, because Hindi keyboards type them.
  */
+import { fieldErrors } from '../../platform/errors.js';
 
 /** A refusal a person can act on, in English and Hindi. */
 export interface IdentityProblem { ok: false; message: string; messageHi: string }
@@ -280,6 +282,13 @@ export function normaliseMobile(input: string): MobileResult {
       `भारतीय मोबाइल नंबर 6, 7, 8 या 9 से शुरू होते हैं; यह ${mobile[0]} से शुरू होता है, इसे जाँचें (लैंडलाइन नंबर नहीं चलेगा)`);
   }
   return { ok: true, mobile };
+}
+
+/** The ten digits of a mobile number, or a 400 naming the field `mobile` with what is wrong. */
+export function requireMobile(input: string): string {
+  const m = normaliseMobile(input);
+  if (!m.ok) throw fieldErrors([{ field: 'mobile', message: m.message, messageHi: m.messageHi }]);
+  return m.mobile;
 }
 
 /** Drops a leading `+91`, `0091`, `91` or `0` from a run of digits when what is left is a ten-digit number. */

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
-import { fieldErrors } from '../../platform/errors.js';
 import { ErrorBody } from '../../platform/http.js';
 import type { SmsSender } from '../../platform/sms.js';
-import { normaliseMobile } from './patients.identity.js';
+import { requireMobile } from './patients.identity.js';
 import { checkOtp, consumeOtp, sendOtp } from './patients.otp.js';
 import { NewPatientBody, type NewPatientInput } from './patients.schema.js';
 import { registerPatient } from './patients.service.js';
@@ -19,12 +18,6 @@ const HomeRegistrationBody = Type.Object({
 }, { additionalProperties: false });
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
-function mobileOf(raw: string): string {
-  const m = normaliseMobile(raw);
-  if (!m.ok) throw fieldErrors([{ field: 'mobile', message: m.message, messageHi: m.messageHi }]);
-  return m.mobile;
-}
-
 /** Registration from home: confirm the mobile with a one-time code, then register without signing in. */
 export const publicRegistrationRoutes = ({ db, sms }: AppDeps & { sms: SmsSender }): FastifyPluginAsync => async (app) => {
   const k = db.kysely;
@@ -33,7 +26,7 @@ export const publicRegistrationRoutes = ({ db, sms }: AppDeps & { sms: SmsSender
     config: { public: true },
     schema: { tags: ['patients'], summary: 'Send a one-time code to a mobile number (3 per number per 15 minutes)', body: OtpBody, response: { 202: Type.Any(), ...errors } },
   }, async (request, reply) => {
-    const mobile = mobileOf((request.body as { mobile: string }).mobile);
+    const mobile = requireMobile((request.body as { mobile: string }).mobile);
     return reply.status(202).send({ ...(await sendOtp(k, sms, mobile, 'registration', request.ip)), channel: sms.kind });
   });
 
@@ -42,7 +35,7 @@ export const publicRegistrationRoutes = ({ db, sms }: AppDeps & { sms: SmsSender
     schema: { tags: ['patients'], summary: 'Register from home with the code sent to the mobile; returns the state patient number', body: HomeRegistrationBody, response: { 201: Type.Any(), ...errors } },
   }, async (request, reply) => {
     const { challengeId, code, ...input } = request.body as NewPatientInput & { challengeId: string; code: string; mobile: string };
-    const mobile = mobileOf(input.mobile);
+    const mobile = requireMobile(input.mobile);
     await checkOtp(k, challengeId, code, mobile, 'registration');
     const created = await k.transaction().execute(async (trx) => {
       await consumeOtp(trx, challengeId);

@@ -6,8 +6,7 @@ import * as care from './patients.care.js';
 import * as families from './patients.families.js';
 import * as visits from './patients.visits.js';
 import * as survey from './patients.survey.js';
-import path from 'node:path';
-import { addDocument, DOCUMENT_TYPES, FileDocumentStore, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
+import { addDocument, documentStoreFor, DOCUMENT_TYPES, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
@@ -24,7 +23,8 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 40 }) 
 /** Patients: registration at a counter, search in both scripts, records under the privacy rule, OPD tokens, pregnancies and ultrasound checks. */
 export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   const k = db.kysely;
-  const documents = new FileDocumentStore(path.join(config.dataDir, 'documents'));
+  const documents = documentStoreFor(config);
+  await documents.check(); // a missing bucket or wrong keys stop startup with a message saying which
   // Uploads arrive as the raw file with its media type; what it really is is read from its bytes.
   app.addContentTypeParser([...DOCUMENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_req, body, done) => done(null, body));
 

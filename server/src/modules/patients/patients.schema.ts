@@ -45,7 +45,7 @@ export const DuplicateQuery = Type.Object({
 export type DuplicateInput = Static<typeof DuplicateQuery>;
 
 export const ReadQuery = Type.Object({
-  purpose: Type.Optional(Type.String({ enum: ['care', 'registration', 'referral', 'audit', 'ultrasound', 'consultation'], default: 'care' })),
+  purpose: Type.Optional(Type.String({ enum: ['care', 'registration', 'referral', 'audit', 'ultrasound', 'consultation', 'teleconsultation'], default: 'care' })),
 }, { additionalProperties: false });
 
 export const OpdBody = Type.Object({

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
-import { auditRow, recordAudit } from '../../platform/audit.js';
+import { AUDIT_COLUMNS, auditRow, recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound, type FieldProblem } from '../../platform/errors.js';
 import { newToken, uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
@@ -218,13 +218,25 @@ export async function registerPatient(db: Db, actor: Actor | null, input: NewPat
   const dto = toDto(created);
   // One statement: the patient, the facility link and the audit row stand or fall together.
   const audit = auditRow(actor, { action: 'create', entity: 'patient', entityId: row.id, orgPath: facility?.path ?? home.path, after: { ...dto, via } });
-  const link = facility ? [{ patient_id: row.id, facility_id: facility.id, facility_path: facility.path }] : [];
-  const statement = facility
-    ? db.with('p', (q) => q.insertInto('patients').values(row)).with('l', (q) => q.insertInto('patient_facilities').values(link)).insertInto('audit_log').values(audit)
-    : db.with('p', (q) => q.insertInto('patients').values(row)).insertInto('audit_log').values(audit);
-  await statement.execute().catch((e: unknown) => { throw uniqueToConflict(e, input); });
+  // Compile-time guard: every field of the row has its column in the statement.
+  const everyColumn: [Exclude<keyof typeof row, (typeof PATIENT_COLUMNS)[number]>] extends [never] ? true : never = true;
+  void everyColumn;
+  const params = [...PATIENT_COLUMNS.map((c) => row[c]), ...AUDIT_COLUMNS.map((c) => audit[c]), ...(facility ? [row.id, facility.id, facility.path] : [])];
+  await db.executeQuery(CompiledQuery.raw(facility ? REGISTER_AT_FACILITY : REGISTER, params)).catch((e: unknown) => { throw uniqueToConflict(e, input); });
   return { ...dto, facilityId: facility?.id ?? null, ...(warnings.length ? { warnings } : {}) };
 }
+
+// The registration statement is written once, not built per request: at a busy counter, building
+// it with the query builder cost a fifth of the server's time. Columns in a fixed order; values bound.
+const PATIENT_COLUMNS = ['id', 'state_number', 'name', 'name_hi', 'name_latin', 'name_key', 'sex', 'birth_date', 'birth_date_estimated', 'mobile',
+  'mobile_verified_at', 'abha_number', 'abha_address', 'aadhaar_last4', 'blood_group', 'card_token', 'address_line', 'home_id', 'home_path', 'state_lgd',
+  'registered_via', 'registered_at_facility_id', 'merged_into', 'created_by'] as const;
+const placeholders = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
+const INSERT_PATIENT = `insert into patients (${PATIENT_COLUMNS.join(', ')}) values (${placeholders(1, PATIENT_COLUMNS.length)})`;
+const INSERT_AUDIT = `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values (${placeholders(PATIENT_COLUMNS.length + 1, AUDIT_COLUMNS.length)})`;
+const LINK_AT = PATIENT_COLUMNS.length + AUDIT_COLUMNS.length + 1;
+const REGISTER = `with p as (${INSERT_PATIENT}) ${INSERT_AUDIT}`;
+const REGISTER_AT_FACILITY = `with p as (${INSERT_PATIENT}), l as (insert into patient_facilities (patient_id, facility_id, facility_path) values (${placeholders(LINK_AT, 3)})) ${INSERT_AUDIT}`;
 
 /** Two registrations of one ABHA at the same moment: the second meets the unique index, answered as a conflict. */
 function uniqueToConflict(e: unknown, input: NewPatientInput): unknown {
@@ -247,12 +259,20 @@ export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<
   if (actor.role === 'admin') return new Set(ids);
   const rows = await db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
     .where('facility_path', 'like', `${actor.orgPath}%`).execute();
-  return new Set(rows.map((r) => r.patient_id));
+  const readable = new Set(rows.map((r) => r.patient_id));
+  // A doctor in an active teleconsultation reads the patient wherever they are registered.
+  if (actor.permissions.has('can_consult') && readable.size < ids.length) {
+    const consulting = await db.selectFrom('tele_requests').select('patient_id').where('doctor_id', '=', actor.userId)
+      .where('status', 'in', ['called', 'in_consultation']).where('patient_id', 'in', ids.filter((id) => !readable.has(id))).execute();
+    for (const r of consulting) readable.add(r.patient_id);
+  }
+  return readable;
 }
 
 /**
- * Whether `actor` may read a patient's record: an admin, or staff of a facility where the patient
- * is registered or was seen (the link lies under the staff member's own unit).
+ * Whether `actor` may read a patient's record: an admin, staff of a facility where the patient is
+ * registered or was seen (the link lies under the staff member's own unit), or the doctor who has
+ * the patient in an active teleconsultation (called or in consultation, not after it ends).
  */
 export async function canRead(db: Db, actor: Actor, patientId: string): Promise<boolean> {
   return (await readableSet(db, actor, [patientId])).has(patientId);

@@ -34,6 +34,9 @@ for (const engine of testEngines()) {
 
     test('an officer assigns a village; the ASHA syncs households once each, refused ones say why', async () => {
       assert.equal((await t.req('POST', '/api/survey/assignments', asha.token, { username: asha.username, area: village.Ladwa })).status, 403);
+      const district = await t.req('POST', '/api/survey/assignments', officer, { username: asha.username, area: 'district:63' });
+      assert.equal(district.status, 400, 'coverage is by village and ward: a larger area is refused');
+      assert.equal(district.body.error.details.field, 'area');
       const assigned = await t.req('POST', '/api/survey/assignments', officer, { username: asha.username, area: village.Ladwa });
       assert.equal(assigned.status, 201, JSON.stringify(assigned.body));
       assert.deepEqual((await t.req('GET', '/api/survey/assignments', asha.token)).body.items.map((a: any) => a.name), ['Ladwa']);
@@ -51,6 +54,9 @@ for (const engine of testEngines()) {
       assert.equal(a.stateNumbers.length, 3);
       assert.deepEqual([b.status, b.problems[0].member, b.problems[0].field], ['refused', 0, 'aadhaar']);
       assert.deepEqual([c.status, c.problems[0].field], ['refused', 'area'], 'Mangali is not hers');
+      assert.match(c.problems[0].message, /Mangali is not one of your assigned areas/);
+      assert.match(c.problems[0].messageHi, /आपको सौंपा गया क्षेत्र नहीं है/, 'the phone can show the reason in Hindi');
+      assert.ok(b.problems[0].messageHi, 'a refused field carries its Hindi message too');
 
       const again = await t.req('POST', '/api/survey/sync', asha.token, { households: [household('phone-1')] });
       assert.deepEqual(again.body.results[0], { clientId: 'phone-1', status: 'already_synced', familyNumber: a.familyNumber }, 'a sync sent twice stores once');

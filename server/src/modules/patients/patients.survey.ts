@@ -15,13 +15,17 @@ type Db = Kysely<Database>;
 
 export interface SurveyMember extends Omit<NewPatientInput, 'address' | 'facilityId'> { relation: string }
 export interface SurveyHousehold { clientId: string; area: string; addressLine?: string; familyExternalId?: string; recordedAt?: string; members: SurveyMember[] }
-export interface SyncResult { clientId: string; status: 'created' | 'already_synced' | 'refused'; familyNumber?: string; stateNumbers?: string[]; problems?: { member?: number; field?: string; message: string }[] }
+export interface SyncResult { clientId: string; status: 'created' | 'already_synced' | 'refused'; familyNumber?: string; stateNumbers?: string[]; problems?: { member?: number; field?: string; message: string; messageHi: string }[] }
 
 /** Assigns a village or ward to an enumerator (an ASHA or CHO) in the officer's area. */
 export async function assignArea(db: Db, actor: Actor, input: { username: string; area: string }) {
   requirePermission(actor, 'can_assign_survey');
   const area = await resolveOrgUnit(db, input.area, ['village', 'panchayat', 'block'], 'area');
   requireScope(actor, area.path, area.name);
+  // Coverage is counted by village and ward: a block is too large a beat for one enumerator.
+  if (area.level !== 'village' && area.level !== 'panchayat') {
+    throw badRequest(`${area.name} is a ${area.level}; assign a village, or a panchayat or ward`, `${area.name} एक ${area.level} है; गाँव, पंचायत या वार्ड सौंपें`, { field: 'area' });
+  }
   const user = await db.selectFrom('users').select(['id', 'username', 'role']).where('username', '=', input.username).executeTakeFirst();
   if (!user) throw notFound(`No user is called ${input.username}`, `${input.username} नाम का कोई उपयोगकर्ता नहीं है`);
   if (!['asha', 'cho'].includes(user.role)) throw badRequest(`${user.username} is a ${user.role}; the survey is done by ASHAs and CHOs`, 'सर्वेक्षण आशा और सीएचओ करती हैं', { field: 'username' });
@@ -56,10 +60,16 @@ export async function syncHouseholds(db: Db, actor: Actor, households: SurveyHou
       results.push(await db.transaction().execute((trx) => storeHousehold(trx, actor, assigned, h)));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      const fields = e.details?.fields as { field: string; message: string }[] | undefined;
+      const fields = e.details?.fields as { field: string; message: string; messageHi?: string }[] | undefined;
       const member = (e as AppError & { member?: number }).member;
       const field = typeof e.details?.field === 'string' ? e.details.field : undefined;
-      results.push({ clientId: h.clientId, status: 'refused', problems: fields?.length ? fields.map((f) => ({ member, field: f.field, message: f.message })) : [{ member, field, message: e.msg.en }] });
+      // Both languages: the phone shows the reason in the enumerator's language, whatever it was when it synced.
+      results.push({
+        clientId: h.clientId, status: 'refused',
+        problems: fields?.length
+          ? fields.map((f) => ({ member, field: f.field, message: f.message, messageHi: f.messageHi ?? f.message }))
+          : [{ member, field, message: e.msg.en, messageHi: e.msg.hi ?? e.msg.en }],
+      });
     }
   }
   return { results };

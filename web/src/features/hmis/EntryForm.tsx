@@ -9,7 +9,8 @@ import {
   getHistory, getValues, listReturns, returnStep, runValidation, sendValues,
   type DataSetForm, type HistoryStat, type Ref, type ReturnState, type Violation,
 } from './hmis.api.ts';
-import { conflictsByCell, loadDraft, saveDraft, syncDrafts, toDataValues, useOnline, type SyncResult } from './drafts.ts';
+import { conflictsByCell, loadDraft, saveDraft, syncDrafts, toDataValues, type SyncResult } from './drafts.ts';
+import { useOnline } from '../../components/useOnline.ts';
 import { dateTimeIst, dueDate, monthLabel } from './months.ts';
 import { cellKey, checkRules, type RuleViolation, type Values } from './rules.ts';
 import { SyncReport } from './SyncReport.tsx';

@@ -3,7 +3,6 @@
  * unit, written on every change. `touched` are the cells changed since the last successful send;
  * a draft with touched cells is sent when the device is back online.
  */
-import { useEffect, useState } from 'react';
 import { ApiError } from '../../api.ts';
 import { getForm, sendValues, type DataSetForm, type DataValue, type ImportSummary, type Ref } from './hmis.api.ts';
 import type { Values } from './rules.ts';
@@ -107,17 +106,3 @@ export async function formWithCache(idOrCode: string, signal?: AbortSignal): Pro
   }
 }
 
-export function useOnline(): boolean {
-  const [online, setOnline] = useState(() => navigator.onLine);
-  useEffect(() => {
-    const up = () => setOnline(true);
-    const down = () => setOnline(false);
-    window.addEventListener('online', up);
-    window.addEventListener('offline', down);
-    return () => {
-      window.removeEventListener('online', up);
-      window.removeEventListener('offline', down);
-    };
-  }, []);
-  return online;
-}

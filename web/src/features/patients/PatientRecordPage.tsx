@@ -3,8 +3,10 @@ import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
+import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HealthCardButton } from './HealthCardButton.tsx';
 import { OpdRegisterForm } from './OpdRegisterForm.tsx';
+import { VisitsPanel } from './VisitsPanel.tsx';
 import { getAccessLog, getPatient, namesOf, type AccessEntry, type OpdToken, type PatientRecord } from './patients.api.ts';
 
 type State =
@@ -130,6 +132,8 @@ export function PatientRecordPage({ id }: { id: string }) {
               </tbody>
             </table>
           </div>
+          <VisitsPanel patientId={p.id} />
+          <DocumentsPanel patientId={p.id} />
         </div>
         <div>
           <div className="panel">
