@@ -24,6 +24,9 @@ import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.j
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { publicRegistrationRoutes } from './modules/patients/patients.public.routes.js';
+import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.js';
+import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
+import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -93,16 +96,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(patientRoutes({ ...deps, sms }));
   await app.register(fhirRoutes(deps));
   await app.register(publicRegistrationRoutes({ ...deps, sms }));
+  await app.register(telemedicineRoutes({ ...deps, sms }));
+  await app.register(teleStatsRoutes(deps));
+  await app.register(teleClinicalRoutes(deps));
 
   const dist = deps.webDist;
-  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+  // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.
+  const servesUi = !!dist && fs.existsSync(path.join(dist, 'index.html'));
+  if (servesUi) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: true, index: 'index.html' });
   }
   // Unknown API paths and missing assets are 404s; any other page path is the single-page app.
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0];
     const isPage = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/fhir/') && !/\.[a-z0-9]+$/i.test(url);
-    if (isPage && dist && fs.existsSync(path.join(dist, 'index.html'))) return reply.type('text/html').sendFile('index.html');
+    if (isPage && servesUi) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${url}` } });
   });
   return app;

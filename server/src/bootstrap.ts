@@ -8,6 +8,7 @@ import { COUNTRY_ID, ensureReferenceGeography } from './modules/geo/geo.service.
 import { seedDemo } from './modules/demo/demo.seed.js';
 import { ensureDefaults } from './modules/hmis/hmis.metadata.repository.js';
 import { seedHmisMetadata } from './modules/hmis/hmis.seed.js';
+import { ensureFormulary } from './modules/telemedicine/telemedicine.formulary.js';
 
 export interface PrepareResult {
   migrations: string[];
@@ -25,6 +26,7 @@ export async function prepareDatabase(db: Db, config: Pick<Config, 'adminPasswor
     await ensureReferenceGeography(trx);
     await ensureDefaults(trx);
     await seedHmisMetadata(trx);
+    await ensureFormulary(trx);
   });
   let adminPassword: string | null = null;
   const anyUser = await db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -38,7 +40,8 @@ export async function prepareDatabase(db: Db, config: Pick<Config, 'adminPasswor
   if (config.demo) {
     const anyFacility = await db.kysely.selectFrom('facilities').select('id').limit(1).executeTakeFirst();
     if (!anyFacility) {
-      await db.kysely.transaction().execute((trx) => seedDemo(trx));
+      // Demo staff share the admin password when this start created it (else they are not made).
+      await db.kysely.transaction().execute((trx) => seedDemo(trx, { staffPassword: adminPassword }));
       demoSeeded = true;
     }
   }

@@ -18,6 +18,21 @@ export interface Config {
   /** SMS gateway URL (POST {to, text}); null = the development log sender, which sends nothing. */
   readonly smsUrl: string | null;
   readonly smsToken: string | null;
+  /** S3-compatible store for patient documents; null = files under `<dataDir>/documents`. */
+  readonly s3: S3Config | null;
+  /** Video room address for a teleconsultation; `{room}` becomes an unguessable room name (Jitsi-compatible). */
+  readonly videoUrlTemplate: string;
+  /** Minutes after which a waiting teleconsultation request that nobody took expires. */
+  readonly teleExpiryMinutes: number;
+}
+
+/** An S3-compatible bucket reached with path-style URLs (`endpoint/bucket/key`) and SigV4. */
+export interface S3Config {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly region: string;
 }
 
 export class ConfigError extends Error {
@@ -64,8 +79,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const smsUrl = env.SWASTHYA_SMS_URL?.trim() || null;
   if (smsUrl && !/^https?:\/\//.test(smsUrl)) problems.push(`SWASTHYA_SMS_URL must start with http:// or https://`);
+  const s3 = s3Config(env, problems);
+  const videoUrlTemplate = env.SWASTHYA_VIDEO_URL?.trim() || 'https://meet.jit.si/swasthya-{room}';
+  if (!/^https:\/\/\S+$/.test(videoUrlTemplate) || !videoUrlTemplate.includes('{room}')) {
+    problems.push('SWASTHYA_VIDEO_URL must be an https:// address containing {room} (e.g. https://meet.example.in/{room})');
+  }
+  const teleExpiryMinutes = int(env, 'SWASTHYA_TELE_EXPIRY_MINUTES', 240, 5, 24 * 60, problems);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
+    videoUrlTemplate,
+    teleExpiryMinutes,
     port,
     host,
     dataDir: path.resolve(env.SWASTHYA_DATA_DIR?.trim() || './data'),
@@ -77,7 +100,32 @@ export function loadConfig(env: Env = process.env): Config {
     loginRateLimit,
     smsUrl,
     smsToken: env.SWASTHYA_SMS_TOKEN?.trim() || null,
+    s3,
   });
+}
+
+/** SWASTHYA_S3_*: all of endpoint, bucket and keys, or none (documents then stay under the data directory). */
+function s3Config(env: Env, problems: string[]): S3Config | null {
+  const needed = ['SWASTHYA_S3_ENDPOINT', 'SWASTHYA_S3_BUCKET', 'SWASTHYA_S3_ACCESS_KEY', 'SWASTHYA_S3_SECRET_KEY'];
+  const given = (name: string) => env[name]?.trim() || '';
+  if (![...needed, 'SWASTHYA_S3_REGION'].some(given)) return null;
+  const missing = needed.filter((name) => !given(name));
+  if (missing.length) {
+    problems.push(`${missing.join(', ')} must be set too: an S3 document store needs SWASTHYA_S3_ENDPOINT, SWASTHYA_S3_BUCKET, SWASTHYA_S3_ACCESS_KEY and SWASTHYA_S3_SECRET_KEY (or none of them, to keep documents under SWASTHYA_DATA_DIR)`);
+  }
+  const endpoint = given('SWASTHYA_S3_ENDPOINT').replace(/\/+$/, '');
+  let url: URL | null = null;
+  try { url = endpoint ? new URL(endpoint) : null; } catch { /* reported below */ }
+  if (endpoint && (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password)) {
+    problems.push(`SWASTHYA_S3_ENDPOINT=${JSON.stringify(endpoint.replace(/\/\/[^/@]*@/, '//…@'))} must be an http:// or https:// address without query or credentials, e.g. https://minio.example.in:9000`);
+  }
+  const bucket = given('SWASTHYA_S3_BUCKET');
+  if (bucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    problems.push(`SWASTHYA_S3_BUCKET=${JSON.stringify(bucket)} must be 3 to 63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit`);
+  }
+  const region = given('SWASTHYA_S3_REGION') || 'ap-south-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) problems.push(`SWASTHYA_S3_REGION=${JSON.stringify(region)} must be a region name such as ap-south-1`);
+  return Object.freeze({ endpoint, bucket, accessKey: given('SWASTHYA_S3_ACCESS_KEY'), secretKey: given('SWASTHYA_S3_SECRET_KEY'), region });
 }
 
 export function randomPassword(): string {

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { prepareDatabase } from './bootstrap.js';
+import { DEMO_STAFF } from './modules/telemedicine/telemedicine.demo.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,7 +24,12 @@ async function main() {
   if (prepared.adminPassword) {
     console.log(`\n  Created user "admin" with password: ${prepared.adminPassword}\n  (shown once; set SWASTHYA_ADMIN_PASSWORD to choose it)\n`);
   }
-  if (prepared.demoSeeded) console.log('  Demo data loaded (Hisar, Mandi, Patna, Delhi). Set SWASTHYA_DEMO=0 for an empty registry.');
+  if (prepared.demoSeeded) {
+    console.log('  Demo data loaded (Hisar, Mandi, Patna, Delhi). Set SWASTHYA_DEMO=0 for an empty registry.');
+    if (prepared.adminPassword || config.adminPassword) {
+      console.log(`  Demo staff, with the admin password: ${DEMO_STAFF.map((s) => `${s.username} (${s.what})`).join('; ')}`);
+    }
+  }
   const app = await buildApp({
     db,
     config,

@@ -17,6 +17,7 @@ import * as m0640 from './migrations/20261122T0640_create_opd_visits.js';
 import * as m0650 from './migrations/20261122T0650_index_patient_name_words.js';
 import * as m0660 from './migrations/20261122T0660_create_patient_documents.js';
 import * as m0670 from './migrations/20261122T0670_create_health_card_survey.js';
+import * as m0700 from './migrations/20261122T0700_create_telemedicine.js';
 import * as m0610 from './migrations/20261122T0610_create_fhir_resources.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '20261122T0650_index_patient_name_words': m0650,
   '20261122T0660_create_patient_documents': m0660,
   '20261122T0670_create_health_card_survey': m0670,
+  '20261122T0700_create_telemedicine': m0700,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,7 +6,10 @@ import type {
   SurveyAssignmentsTable, SurveyHouseholdsTable,
 } from './types.patients.js';
 
+import type { TelemedicineTables } from './types.telemedicine.js';
+
 export type * from './types.patients.js';
+export type * from './types.telemedicine.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -293,7 +296,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database {
+export interface Database extends TelemedicineTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

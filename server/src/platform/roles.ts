@@ -43,6 +43,13 @@ export const PERMISSIONS = [
   'can_read_ultrasound',
   'can_survey',
   'can_assign_survey',
+  'can_request_consultation',
+  'can_consult',
+  'can_manage_telemedicine',
+  'can_read_telemedicine',
+  'can_dispense',
+  'can_refer',
+  'can_receive_referral',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,14 +61,20 @@ const IDSP: Permission[] = ['can_read_surveillance', 'can_submit_surveillance'];
 /** Counter and clinical staff of a facility: register, find and (where registered or seen) read patients. */
 const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_read_patient', 'can_update_patient', 'can_register_pregnancy'];
 
+/** Telemedicine at a spoke: request a consultation, follow it, dispense what was prescribed, refer. */
+const SPOKE: Permission[] = ['can_request_consultation', 'can_read_telemedicine', 'can_dispense', 'can_refer', 'can_receive_referral'];
+/** Officers who run the network (hubs, links, rosters, equipment) and read its counts. */
+const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedicine'];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound'],
-  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey'],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey'],
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE],
-  doctor: [...STAFF, ...IDSP, ...CARE],
-  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey'],
+  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN],
+  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
+  /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine'],
+  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral'],
+  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
   dispatcher: READER,

@@ -44,6 +44,28 @@ for (const engine of testEngines()) {
       { method: 'POST', path: `/api/facilities/${hisarFacility}/registration`, body: {} },
       { method: 'POST', path: `/api/facilities/${hisarFacility}/upgrades`, body: { kind: 'beds', beds: 40, date: '2025-01-01' } },
       { method: 'DELETE', path: `/api/facilities/${hisarFacility}` },
+      // the telemedicine network and queue of a Hisar hub: more in telemedicine.test.ts
+      { method: 'GET', path: `/api/telemedicine/hubs/${hisarFacility}` },
+      { method: 'PUT', path: `/api/telemedicine/hubs/${hisarFacility}/specialties`, body: { items: [{ specialty: 'general_medicine' }] } },
+      { method: 'POST', path: '/api/telemedicine/links', body: { spokeId: hisarSibling, hubId: hisarFacility } },
+      { method: 'DELETE', path: `/api/telemedicine/links?spokeId=${hisarSibling}&hubId=${hisarFacility}` },
+      { method: 'POST', path: '/api/telemedicine/doctors', body: { username: 'admin', hubId: hisarFacility, specialties: ['general_medicine'] } },
+      { method: 'PUT', path: `/api/telemedicine/equipment/${hisarFacility}`, body: { items: [{ kind: 'desktop', installed: 1 }] } },
+      { method: 'GET', path: '/api/telemedicine/readiness?area=63' },
+      { method: 'GET', path: `/api/telemedicine/rosters?hubId=${hisarFacility}` },
+      { method: 'POST', path: '/api/telemedicine/rosters', body: { hubId: hisarFacility, specialty: 'general_medicine', username: 'admin', weekday: 1, starts: '09:00', ends: '10:00' } },
+      { method: 'GET', path: `/api/telemedicine/queue?hubId=${hisarFacility}` },
+      { method: 'GET', path: `/api/telemedicine/requests?spokeId=${hisarSibling}` },
+      { method: 'POST', path: '/api/telemedicine/duty', body: { hubId: hisarFacility, specialty: 'general_medicine', status: 'online' } },
+      { method: 'POST', path: '/api/telemedicine/next', body: { hubId: hisarFacility, specialty: 'general_medicine' } },
+      // telemedicine counts narrowed to Hisar: 403s for others also in telemedicine.stats.test.ts
+      { method: 'GET', path: '/api/telemedicine/stats?from=2025-01-01&to=2025-01-31&orgUnit=63' },
+      { method: 'GET', path: `/api/telemedicine/utilisation?from=2025-01-01&to=2025-01-31&hubId=${hisarFacility}` },
+      // a Hisar facility's medicine stock and referrals: more in telemedicine.clinical.test.ts and telemedicine.referrals.test.ts
+      { method: 'GET', path: `/api/telemedicine/stock?facilityId=${hisarFacility}` },
+      { method: 'PUT', path: '/api/telemedicine/stock', body: { facilityId: hisarFacility, items: [{ code: 'ors-sachet', quantity: 5 }] } },
+      { method: 'GET', path: `/api/referrals?direction=incoming&facilityId=${hisarFacility}` },
+      { method: 'GET', path: `/api/referrals?direction=outgoing&facilityId=${hisarFacility}` },
     ];
 
     test("a Mandi district officer gets 403 for every Hisar route", async () => {
@@ -195,6 +217,29 @@ for (const engine of testEngines()) {
         'GET /fhir/metadata', 'POST /fhir/', 'GET /fhir/Patient', 'POST /fhir/Patient', 'GET /fhir/Patient/{id}', 'PUT /fhir/Patient/{id}',
         'GET /fhir/Organization', 'GET /fhir/Organization/{id}', 'GET /fhir/Location', 'GET /fhir/Location/{id}',
         'GET /fhir/{type}', 'POST /fhir/{type}', 'GET /fhir/{type}/{id}', 'PUT /fhir/{type}/{id}', 'DELETE /fhir/{type}/{id}',
+        // telemedicine network and queue: the Hisar cases above; requests by id in telemedicine.test.ts
+        'GET /api/telemedicine/specialties', 'GET /api/telemedicine/hubs', 'GET /api/telemedicine/hubs/{id}', 'PUT /api/telemedicine/hubs/{id}/specialties',
+        'POST /api/telemedicine/links', 'DELETE /api/telemedicine/links', 'POST /api/telemedicine/doctors', 'PUT /api/telemedicine/equipment/{id}',
+        'GET /api/telemedicine/readiness', 'GET /api/telemedicine/rosters', 'POST /api/telemedicine/rosters', 'DELETE /api/telemedicine/rosters/{id}',
+        'POST /api/telemedicine/duty', 'POST /api/telemedicine/requests', 'GET /api/telemedicine/requests', 'GET /api/telemedicine/requests/{id}',
+        'GET /api/telemedicine/requests/{id}/events', 'POST /api/telemedicine/next', 'POST /api/telemedicine/requests/{id}/start',
+        'POST /api/telemedicine/requests/{id}/no-answer', 'POST /api/telemedicine/requests/{id}/complete', 'POST /api/telemedicine/requests/{id}/cancel',
+        'GET /api/telemedicine/queue',
+        // public on purpose (the LGD list is public): geo.test.ts
+        'GET /api/public/districts',
+        // referral destinations are state-wide by design (names of hospitals): telemedicine.referrals.test.ts
+        'GET /api/referrals/destinations',
+        // OPD from home (code-confirmed; the waiting room needs the booking's key): telemedicine.test.ts
+        'GET /api/public/telemedicine/opds', 'POST /api/public/telemedicine/otp', 'POST /api/public/telemedicine/requests',
+        'GET /api/public/telemedicine/requests/{id}', 'GET /api/public/telemedicine/requests/{id}/events', 'GET /api/public/telemedicine/requests/{id}/prescription.pdf', 'POST /api/public/telemedicine/requests/{id}/cancel',
+        // telemedicine counts and ranking: 403s in telemedicine.stats.test.ts and the Hisar cases above
+        'GET /api/telemedicine/stats', 'GET /api/telemedicine/utilisation', 'GET /api/telemedicine/ranking',
+        // consultation record, prescriptions, dispensing, stock, referrals, FHIR export: 403s in telemedicine.clinical.test.ts,
+        // telemedicine.referrals.test.ts and telemedicine.fhir.test.ts, stock and referral lists in the Hisar cases above
+        'PUT /api/telemedicine/requests/{id}/consultation', 'GET /api/telemedicine/requests/{id}/consultation', 'GET /api/telemedicine/formulary',
+        'POST /api/telemedicine/requests/{id}/prescriptions', 'GET /api/telemedicine/prescriptions/{id}', 'GET /api/telemedicine/prescriptions/{id}.pdf',
+        'POST /api/telemedicine/prescriptions/{id}/dispense', 'GET /api/telemedicine/stock', 'PUT /api/telemedicine/stock',
+        'GET /api/telemedicine/requests/{id}/fhir', 'GET /api/patients/{id}/consultations', 'POST /api/referrals', 'GET /api/referrals', 'POST /api/referrals/{id}/status',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

@@ -3,21 +3,13 @@ import type { Database, NewFacility, NewOrgUnit, OrgUnitRow } from '../../db/typ
 import { stableUid } from '../../platform/ids.js';
 import * as facilityRepo from '../facilities/facilities.repository.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
+import { seedTeleNetwork } from '../telemedicine/telemedicine.demo.js';
+import { seedTeleHistory, seedTeleStateCounts } from '../telemedicine/telemedicine.demo.stats.js';
 import { HISAR_LOCALITIES, HISAR_VILLAGES, MANDI_SUFFIX, MANDI_VILLAGES, PATNA_PLACES, PRIVATE_WORDS, SURNAMES, type Named } from './demo.places.js';
+import { prng } from './demo.random.js';
 
 type Db = Kysely<Database>;
 
-/** Small deterministic generator, so every fresh demo database is the same. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Spec {
   key: string;
@@ -199,8 +191,11 @@ function delhi(b: Builder, units: Map<number, OrgUnitRow>) {
   }
 }
 
-/** Loads the demo registry. Runs once, on a database that has no facilities yet. */
-export async function seedDemo(db: Db): Promise<{ facilities: number }> {
+/**
+ * Loads the demo registry and the telemedicine network on it (with its demo staff, who sign in with
+ * `staffPassword`, and a month of consultations). Runs once, on a database that has no facilities yet.
+ */
+export async function seedDemo(db: Db, opts: { staffPassword?: string | null } = {}): Promise<{ facilities: number }> {
   const b = new Builder(prng(20261122));
   hisar(b, await resolveOrgUnit(db, 'district:63'));
   mandi(b, await resolveOrgUnit(db, 'district:22'));
@@ -217,5 +212,8 @@ export async function seedDemo(db: Db): Promise<{ facilities: number }> {
       from_beds: u.fromBeds ?? null, to_beds: u.toBeds ?? null, upgraded_on: u.on, note: 'demo',
     });
   }
+  await seedTeleNetwork(db, opts.staffPassword ?? null);
+  await seedTeleStateCounts(db);
+  await seedTeleHistory(db);
   return { facilities: b.facilities.length };
 }

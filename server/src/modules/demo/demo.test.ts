@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+import { ADMIN_PASSWORD, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 
 for (const engine of testEngines()) {
   describe(`demo data [${engine}]`, () => {
@@ -28,6 +28,28 @@ for (const engine of testEngines()) {
       assert.equal(spokes.body.total, 303);
       const s = await t.req('GET', '/api/facilities/summary?orgUnit=22', t.adminToken);
       assert.equal(s.body.byType.SC.total, 303);
+    });
+
+    test('telemedicine: PHC Nerchowk is the hub of its 303 sub-centres, its demo doctor signs in and sees a month of consultations', async () => {
+      const hub = (await t.req('GET', '/api/facilities?district=22&q=PHC%20Nerchowk', t.adminToken)).body.items[0];
+      const detail = await t.req('GET', `/api/telemedicine/hubs/${hub.id}`, t.adminToken);
+      assert.equal(detail.status, 200, JSON.stringify(detail.body));
+      assert.equal(detail.body.spokes.total, 303);
+      assert.ok(detail.body.specialties.some((s: any) => s.code === 'general_medicine' && s.homeOpd));
+      assert.ok(detail.body.doctors.some((d: any) => d.username === 'dr.nerchowk' && d.registrationNumber));
+      const doctor = await t.login('dr.nerchowk', ADMIN_PASSWORD);
+      const online = await t.req('POST', '/api/telemedicine/duty', doctor, { hubId: hub.id, specialty: 'general_medicine', status: 'online' });
+      assert.equal(online.status, 200, JSON.stringify(online.body));
+      const cmo = await t.login('cmo.mandi', ADMIN_PASSWORD);
+      const ready = await t.req('GET', '/api/telemedicine/readiness?area=22', cmo);
+      assert.ok(ready.body.centres >= 304 && ready.body.ready > 0 && ready.body.notReady > 0, JSON.stringify(ready.body));
+      const cho = await t.login('cho.spoke', ADMIN_PASSWORD);
+      const stock = await t.req('GET', '/api/telemedicine/stock', cho);
+      assert.equal(stock.status, 200, JSON.stringify(stock.body));
+      const items = stock.body.items as { quantity: number }[];
+      assert.ok(items.filter((s) => s.quantity > 0).length >= 15 && items.some((s) => s.quantity === 0), 'the spoke has medicines in stock, and some run out');
+      const done = await t.db.kysely.selectFrom('tele_requests').select((eb) => eb.fn.countAll<number>().as('n')).where('hub_id', '=', hub.id).where('status', '=', 'completed').executeTakeFirstOrThrow();
+      assert.ok(Number(done.n) > 300, `a month of completed consultations (${done.n})`);
     });
 
     test('Patna and Delhi have facilities; every demo coordinate lies near its district', async () => {

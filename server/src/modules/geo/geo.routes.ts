@@ -14,6 +14,14 @@ export const geoRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =>
     schema: { tags: ['geo'], summary: 'The units directly under a unit', params: CodeParam, response: { 200: Type.Object({ items: Type.Array(OrgUnit) }) } },
   }, async (request) => ({ items: await geo.getChildren(db.kysely, actorOf(request), (request.params as { code: string }).code) }));
 
+  app.get('/api/public/districts', {
+    config: { public: true },
+    schema: {
+      tags: ['geo'], summary: 'Districts (LGD), for forms filled in without signing in', response: { 400: ErrorBody },
+      querystring: Type.Object({ state: Type.Optional(Type.Integer({ minimum: 1, maximum: 99, description: 'state LGD code' })) }, { additionalProperties: false }),
+    },
+  }, async (request) => geo.publicDistricts(db.kysely, (request.query as { state?: number }).state));
+
   app.get('/api/geo/boundaries', {
     schema: { tags: ['geo'], summary: 'District outlines under a unit, as GeoJSON', querystring: BoundaryQuery },
   }, async (request) => geo.getBoundaries(db.kysely, actorOf(request), (request.query as { orgUnit: string }).orgUnit));

@@ -148,3 +148,16 @@ export async function ensureReferenceGeography(db: Db): Promise<number> {
   await repo.insertUnits(db, newDistricts);
   return added + newDistricts.length;
 }
+
+/**
+ * Districts for forms citizens fill in without signing in (the LGD list is public): all, or those
+ * of one state (LGD code). Names only.
+ */
+export async function publicDistricts(db: Db, state?: number) {
+  let q = db.selectFrom('org_units as d').innerJoin('org_units as s', 's.id', 'd.parent_id')
+    .select(['d.id', 'd.lgd_code', 'd.name', 'd.name_hi', 's.lgd_code as state_lgd', 's.name as state_name', 's.name_hi as state_name_hi'])
+    .where('d.level', '=', 'district').where('d.closed_on', 'is', null);
+  if (state !== undefined) q = q.where('s.lgd_code', '=', state);
+  const rows = await q.orderBy('s.name').orderBy('d.name').execute();
+  return { items: rows.map((r) => ({ id: r.id, lgdCode: r.lgd_code, name: r.name, nameHi: r.name_hi, state: { lgdCode: r.state_lgd, name: r.state_name, nameHi: r.state_name_hi } })) };
+}

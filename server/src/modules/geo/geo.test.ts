@@ -42,6 +42,16 @@ for (const engine of testEngines()) {
       assert.ok(mandi.body.path.startsWith(himachal.body.path), 'materialised path nests the district under its state');
     });
 
+    test('districts for public forms: no sign-in, one state or all', async () => {
+      const hp = await t.req('GET', '/api/public/districts?state=2', null);
+      assert.equal(hp.status, 200);
+      assert.ok(hp.body.items.some((d: any) => d.lgdCode === 22 && d.name === 'Mandi' && d.nameHi === 'मंडी'));
+      assert.ok(hp.body.items.every((d: any) => d.state.lgdCode === 2));
+      const all = await t.req('GET', '/api/public/districts', null);
+      assert.ok(all.body.items.length > hp.body.items.length);
+      assert.equal((await t.req('GET', '/api/public/districts?state=abc', null)).status, 400);
+    });
+
     test('unknown and malformed codes', async () => {
       const unknown = await t.req('GET', '/api/geo/units/4242', t.adminToken);
       assert.equal(unknown.status, 404);
