@@ -19,6 +19,16 @@ import { OpdQueuePage } from './features/patients/OpdQueuePage.tsx';
 import { PatientRecordPage } from './features/patients/PatientRecordPage.tsx';
 import { PatientsPage } from './features/patients/PatientsPage.tsx';
 import { RegisterPatientPage } from './features/patients/RegisterPatientPage.tsx';
+import { TeleStatsPage } from './features/telestats/TeleStatsPage.tsx';
+import { ChoPage } from './features/telemedicine/ChoPage.tsx';
+import { DoctorPage } from './features/telemedicine/DoctorPage.tsx';
+import { HubPage } from './features/telemedicine/HubPage.tsx';
+import { OpdBookPage } from './features/telemedicine/OpdBookPage.tsx';
+import { OpdWaitPage } from './features/telemedicine/OpdWaitPage.tsx';
+import { ReferralsPage } from './features/telemedicine/ReferralsPage.tsx';
+import { CoveragePage } from './features/survey/CoveragePage.tsx';
+import { forgetMe, offlineMe, rememberMe } from './features/survey/offline.ts';
+import { SurveyPage } from './features/survey/SurveyPage.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
 
@@ -35,8 +45,12 @@ export function App() {
     if (session.status !== 'checking') return;
     let live = true;
     fetchMe()
-      .then((me) => live && setSession({ status: 'in', me }))
-      .catch(() => live && setSession({ status: 'out' }));
+      .then((me) => { rememberMe(me); if (live) setSession({ status: 'in', me }); })
+      .catch((err) => {
+        // Offline (the page came from the service worker): carry on as the user last signed in.
+        const known = offlineMe(err);
+        if (live) setSession(known ? { status: 'in', me: known } : { status: 'out' });
+      });
     return () => {
       live = false;
     };
@@ -49,17 +63,25 @@ export function App() {
   }, []);
 
   const onLogin = useCallback((me: Me) => {
+    rememberMe(me);
     setSession({ status: 'in', me });
     const first = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-    if (!first || first === 'login') navigate(me.orgUnit.level.toLowerCase() === 'facility' ? '/hmis/entry' : '/facilities');
+    if (!first || first === 'login') navigate(me.role === 'asha' ? '/survey' : me.orgUnit.level.toLowerCase() === 'facility' ? '/hmis/entry' : '/facilities');
   }, []);
 
   const onLogout = useCallback(async () => {
     await logout().catch(() => undefined);
+    forgetMe();
     setSession({ status: 'out' });
     navigate('/login');
   }, []);
 
+  // The citizen's OPD from home needs no sign-in: the waiting room always, booking at #/opd/book, and
+  // at #/opd when nobody is signed in (staff signed in keep #/opd as the counter's OPD queue).
+  if (route.segments[0] === 'opd' && route.segments[1] === 'wait' && route.segments[2]) {
+    return <OpdWaitPage key={route.segments[2]} id={route.segments[2]} query={route.query} />;
+  }
+  if (route.segments[0] === 'opd' && (route.segments[1] === 'book' || (!route.segments[1] && session.status === 'out'))) return <OpdBookPage />;
   if (session.status === 'checking') {
     return <main className="page"><Notice kind="info">{t('common.loading')}</Notice></main>;
   }
@@ -104,6 +126,13 @@ function Page({ route }: { route: Route }) {
     if (!third) return <PatientRecordPage key={second} id={second} />;
   }
   if (first === 'opd') return <OpdQueuePage query={route.query} />;
+  if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;
+  if (first === 'telemedicine' && !second) return <ChoPage query={route.query} />;
+  if (first === 'telemedicine' && second === 'doctor') return <DoctorPage />;
+  if (first === 'telemedicine' && second === 'hub') return <HubPage query={route.query} />;
+  if (first === 'telemedicine' && second === 'referrals') return <ReferralsPage />;
+  if (first === 'survey' && second === 'coverage') return <CoveragePage />;
+  if (first === 'survey' && !second) return <SurveyPage />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
+import { registerServiceWorker } from './features/survey/offline.ts';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -14,3 +15,5 @@ createRoot(root).render(
     </I18nProvider>
   </StrictMode>,
 );
+
+registerServiceWorker();

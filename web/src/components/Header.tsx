@@ -12,6 +12,8 @@ const LANGS: { lang: Lang; key: 'lang.en' | 'lang.hi' }[] = [
 export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => void }) {
   const { t, tx, lang, setLang } = useI18n();
   const section = route.segments[0] === 'hmis' ? `hmis/${route.segments[1] ?? ''}` : (route.segments[0] ?? 'facilities');
+  const current = route.segments[0] === 'survey' && route.segments[1] ? `survey/${route.segments[1]}`
+    : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}` : section;
   const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
   // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
   const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
@@ -36,6 +38,20 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
     ...(can(me, 'can_search_patient')
       ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
+    ...(can(me, 'can_survey')
+      ? [{ id: 'survey', href: '#/survey', label: t('nav.survey') }] : []),
+    ...(can(me, 'can_assign_survey')
+      ? [{ id: 'survey/coverage', href: '#/survey/coverage', label: t('nav.surveyCoverage') }] : []),
+    ...(can(me, 'can_request_consultation') && atFacility
+      ? [{ id: 'telemedicine', href: '#/telemedicine', label: t('nav.tele') }] : []),
+    ...(can(me, 'can_consult')
+      ? [{ id: 'telemedicine/doctor', href: '#/telemedicine/doctor', label: t('nav.teleDoctor') }] : []),
+    ...(can(me, 'can_manage_telemedicine')
+      ? [{ id: 'telemedicine/hub', href: '#/telemedicine/hub', label: t('nav.teleHub') }] : []),
+    ...(can(me, 'can_receive_referral') || can(me, 'can_refer')
+      ? [{ id: 'telemedicine/referrals', href: '#/telemedicine/referrals', label: t('nav.teleReferrals') }] : []),
+    ...(can(me, 'can_read_telemedicine') && !atFacility
+      ? [{ id: 'telemedicine/stats', href: '#/telemedicine/stats', label: t('nav.teleStats') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];
@@ -50,7 +66,7 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
         <ul>
           {links.map((l) => (
             <li key={l.id}>
-              <a href={l.href} aria-current={section === l.id ? 'page' : undefined}>{l.label}</a>
+              <a href={l.href} aria-current={current === l.id ? 'page' : undefined}>{l.label}</a>
             </li>
           ))}
         </ul>

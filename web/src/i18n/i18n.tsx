@@ -1,6 +1,18 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import en from './en.json';
-import hi from './hi.json';
+import baseEn from './en.json';
+import baseHi from './hi.json';
+import surveyEn from '../features/survey/messages.en.json';
+import surveyHi from '../features/survey/messages.hi.json';
+import careEn from '../features/patients/messages.en.json';
+import careHi from '../features/patients/messages.hi.json';
+import teleEn from '../features/telemedicine/messages.en.json';
+import teleHi from '../features/telemedicine/messages.hi.json';
+import statsEn from '../features/telestats/messages.en.json';
+import statsHi from '../features/telestats/messages.hi.json';
+
+// Features newer than the base files keep their messages beside them; the tables are merged here.
+const en = { ...baseEn, ...surveyEn, ...careEn, ...teleEn, ...statsEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...teleHi, ...statsHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;
