@@ -89,6 +89,22 @@ describe('facility registry in Hindi (browser)', () => {
 
       await page.screenshot({ path: join(resultsDir, 'registry-hi.png'), fullPage: true });
 
+      // Edit it: the form opens filled in (and disabled until it is), the change is saved, not a second facility.
+      await page.getByRole('row').filter({ hasText: name }).getByRole('link').first().click();
+      await page.getByRole('link', { name: 'संपादित करें' }).click();
+      await page.getByRole('heading', { level: 1, name: 'स्वास्थ्य संस्थान संपादित करें' }).waitFor();
+      await page.getByLabel(/^वेबकैम/).fill('3');
+      assert.equal(await page.getByLabel(/^नाम/).first().inputValue(), name);
+      await page.getByRole('button', { name: 'सहेजें' }).click();
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      assert.match(await page.locator('.fact').filter({ hasText: 'वेबकैम' }).locator('dd').innerText(), /^(3|३)$/);
+      const same = await page.evaluate(async (q) => {
+        const token = sessionStorage.getItem('swasthya.token') ?? localStorage.getItem('swasthya.token');
+        const r = await fetch(`/api/facilities?q=${encodeURIComponent(q)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        return r.ok ? ((await r.json()) as { items: unknown[] }).items.length : -r.status;
+      }, name);
+      assert.equal(same, 1, 'editing saved the facility, it did not add another');
+
       // The map draws Himachal's district outlines (no tile server) and the facilities as points.
       if (outlines) {
         await page.getByRole('navigation', { name: 'मुख्य' }).getByRole('link', { name: 'नक्शा' }).click();

@@ -92,6 +92,8 @@ export function FacilityFormPage({ id }: { id?: string }) {
       document.getElementById(`facility-${first}`)?.focus();
       return;
     }
+    // Editing: nothing is sent until the facility has loaded (else a save would create a second one).
+    if (id && !original) return;
     setBusy(true);
     try {
       if (id && original) {
@@ -134,6 +136,7 @@ export function FacilityFormPage({ id }: { id?: string }) {
   );
   const codes = (list: readonly string[], prefix: 'type' | 'ownership' | 'system' | 'ayushSystem'): Option[] =>
     list.map((c) => ({ value: c, label: t(`${prefix}.${c}` as Parameters<typeof t>[0]) }));
+  const loading = !!id && !original;
   const units = (list: GeoUnit[]): Option[] => list.map((u) => ({ value: u.id, label: unitName(u, lang) }));
 
   return (
@@ -143,6 +146,8 @@ export function FacilityFormPage({ id }: { id?: string }) {
       </div>
       {topError && <Notice kind="error">{topError}</Notice>}
       <form className="facility-form" onSubmit={submit} noValidate>
+        {/* Editing: disabled until the facility has loaded, so nothing typed is overwritten by the load. */}
+        <fieldset className="plain" disabled={loading} aria-busy={loading}>
         <fieldset>
           <legend>{t('form.identity')}</legend>
           {field('name', t('field.name'), { required: true })}
@@ -179,8 +184,9 @@ export function FacilityFormPage({ id }: { id?: string }) {
           {field('desktops', t('field.desktops'), { inputMode: 'numeric' })}
           {field('webcams', t('field.webcams'), { inputMode: 'numeric' })}
         </fieldset>
+        </fieldset>
         <div className="form-actions">
-          <button type="submit" disabled={busy}>{busy ? t('common.saving') : t('action.save')}</button>
+          <button type="submit" disabled={busy || loading}>{busy ? t('common.saving') : t('action.save')}</button>
           <a className="button secondary" href={id ? `#/facilities/${encodeURIComponent(id)}` : '#/facilities'}>
             {t('action.cancel')}
           </a>
