@@ -5,6 +5,7 @@ import pg from 'pg';
 import { trackClients } from './copy.js';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PgListener, type NotifyHandler } from './listener.js';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -12,10 +13,11 @@ export interface Db {
   readonly kysely: Kysely<Database>;
   readonly engine: Engine;
   /**
-   * Calls `onPayload` for each NOTIFY on `channel` (from any connection, any server instance);
-   * resolves to a function that stops listening. Optional so that test doubles of Db need not have it.
+   * Calls `onPayload` for each NOTIFY on `channel` (from any connection, any server instance), and
+   * with null when notifications may have been missed (the listening connection was lost and is
+   * back); resolves to a function that stops listening. Optional so that test doubles of Db need not have it.
    */
-  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onPayload: NotifyHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,10 +54,6 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   };
 }
 
-/**
- * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
- * path (tests give each run its own schema; extensions stay in `public`).
- */
 /** The `options` parameter of a connection URL (e.g. `-c search_path=x`), or ''. */
 export function urlOptions(url: string): string {
   try {
@@ -65,6 +63,10 @@ export function urlOptions(url: string): string {
   }
 }
 
+/**
+ * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
+ * path (tests give each run its own schema; extensions stay in `public`).
+ */
 export async function openPostgres(url: string, opts: { schema?: string; max?: number } = {}): Promise<Db> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -83,30 +85,12 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
   trackClients(pool);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
-  // One extra connection per instance carries every LISTEN: a pooled client would be handed to others.
-  let listener: Promise<pg.Client> | null = null;
-  const handlers = new Map<string, Set<(payload: string) => void>>();
-  const listenerClient = () => listener ??= (async () => {
-    const client = new pg.Client(clientConfig);
-    client.on('notification', (n) => { for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? ''); });
-    client.on('error', () => { listener = null; });
-    await client.connect();
-    return client;
-  })();
+  const listener = new PgListener(clientConfig);
   return {
     kysely, engine: 'postgresql',
-    async listen(channel, onPayload) {
-      const client = await listenerClient();
-      let set = handlers.get(channel);
-      if (!set) {
-        handlers.set(channel, set = new Set());
-        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      }
-      set.add(onPayload);
-      return async () => { set.delete(onPayload); };
-    },
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
     async close() {
-      if (listener) await (await listener).end().catch(() => undefined);
+      await listener.close();
       await kysely.destroy();
     },
   };

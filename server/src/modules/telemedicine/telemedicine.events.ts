@@ -21,7 +21,9 @@ export class QueueEvents {
     return this.starting ??= (async () => {
       if (!this.db.listen) return;
       this.stop = await this.db.listen(QUEUE_CHANNEL, (payload) => {
-        for (const wake of this.watchers.get(payload) ?? []) wake();
+        // null: the listening connection was lost and is back; any queue may have changed meanwhile.
+        const sets = payload === null ? [...this.watchers.values()] : [this.watchers.get(payload) ?? []];
+        for (const set of sets) for (const wake of [...set]) wake();
       });
     })();
   }
