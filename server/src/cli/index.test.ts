@@ -96,6 +96,29 @@ for (const engine of testEngines()) {
       assert.match(r.stderr, /LGD: 100% \(6\/6 rows\)/, 'a progress line every 10% when stderr is not a terminal');
     });
 
+    test('import villages: under the block the file names, refused rows beside the input', async () => {
+      const r = await run('import', 'villages', file('villages.csv', [
+        'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Name,Village Code,Village Name (In English),Village Name (In Local)',
+        '1,2,HIMACHAL PRADESH,22,MANDI,90101,SADAR,9930001,NERCHOWK,नेरचौक',
+        '2,2,HIMACHAL PRADESH,22,MANDI,90199,GONE,9930002,LOST,',
+      ].join('\n')));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Village import done in [\d.]+ s: 1 added, 0 updated, 0 unchanged, each under its block/);
+      assert.match(r.stdout, /Refused 1 row:\n {2}line 3: Block Code 90199 is not a known block\n/);
+      assert.equal(fs.readFileSync(path.join(dir, 'villages.refused.csv'), 'utf8'), 'line,reason\n3,Block Code 90199 is not a known block\n');
+      const db = await openDb();
+      try {
+        const v = await db.kysely.selectFrom('org_units').select(['id', 'name', 'name_hi', 'path']).where('level', '=', 'village').where('lgd_code', '=', 9930001).executeTakeFirstOrThrow();
+        const block = await db.kysely.selectFrom('org_units').select('path').where('level', '=', 'block').where('lgd_code', '=', 90101).executeTakeFirstOrThrow();
+        assert.deepEqual([v.name, v.name_hi, v.path], ['Nerchowk', 'नेरचौक', `${block.path}${v.id}/`]);
+      } finally {
+        await db.close();
+      }
+      const none = await run('import', 'villages', file('none.csv', 'S.No.,State Code,District Code,Village Code,Village Name\n1,2,99,9930009,X\n'));
+      assert.equal(none.code, 1);
+      assert.match(none.stderr, /every row was refused/);
+    });
+
     test('a blocks file of the wrong kind fails with exit 1 and names the expected header', async () => {
       const r = await run('import', 'lgd', path.join(dir, 'states.csv'), path.join(dir, 'districts.csv'), file('subdistricts.csv', SUBDISTRICTS));
       assert.equal(r.code, 1);
@@ -151,9 +174,11 @@ for (const engine of testEngines()) {
       const db = await openDb();
       try {
         const rows = await db.kysely.selectFrom('audit_log').select(['actor_id', 'action', 'entity', 'after']).where('action', '=', 'import').where('actor_id', '=', 'cli').orderBy('id').execute();
-        // lgd; facilities, again, and the one where every row was refused (recorded too); boundaries.
-        assert.deepEqual(rows.map((x) => [x.actor_id, x.entity]), [['cli', 'geo'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'geo']]);
-        assert.deepEqual([(rows[1].after as any).imported, (rows[2].after as any).updated, (rows[3].after as any).refused], [2, 2, 1]);
+        // lgd; villages, and the file where every row was refused (recorded too); facilities, again, and
+        // the one where every row was refused; boundaries.
+        assert.deepEqual(rows.map((x) => [x.actor_id, x.entity]), [['cli', 'geo'], ['cli', 'geo'], ['cli', 'geo'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'geo']]);
+        assert.deepEqual([(rows[1].after as any).villages.added, (rows[2].after as any).refused], [1, 1]);
+        assert.deepEqual([(rows[3].after as any).imported, (rows[4].after as any).updated, (rows[5].after as any).refused], [2, 2, 1]);
       } finally {
         await db.close();
       }

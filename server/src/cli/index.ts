@@ -12,7 +12,7 @@ import * as facilityRepo from '../modules/facilities/facilities.repository.js';
 import { seedDemo } from '../modules/demo/demo.seed.js';
 import { importBoundaries } from '../modules/geo/geo.boundaries.js';
 import { importIcdCodes } from '../modules/patients/patients.visits.js';
-import { ImportFileError, importLgd } from '../modules/geo/geo.import.js';
+import { ImportFileError, importLgd, importVillages } from '../modules/geo/geo.import.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
 import type { Actor } from '../platform/actor.js';
 import { recordAudit } from '../platform/audit.js';
@@ -24,6 +24,9 @@ const USAGE = `Usage: swasthya <command>
 
   import lgd <states.csv> <districts.csv> [blocks.csv]
                       load the LGD state and district lists (and blocks) in LGD's own layouts
+  import villages <villages.csv>
+                      load an LGD village list: under their blocks when it has a Block Code
+                      column (the village–block mapping), else under their districts
   import facilities <hospital_directory.csv>
                       load the National Hospital Directory; importing it again updates
   import boundaries <districts.geojson>
@@ -217,6 +220,29 @@ async function importLgdCommand(config: Config, files: string[]) {
   });
 }
 
+async function importVillagesCommand(config: Config, files: string[]) {
+  if (files.length !== 1) throw new UsageError('import villages needs one <villages.csv>');
+  const input = { name: path.basename(files[0]), text: readInput(files[0]) };
+  return withDatabase(config, async (db) => {
+    const bar = progressBar('Villages');
+    const t0 = Date.now();
+    const r = await db.kysely.transaction().execute(async (trx) => {
+      const result = await importVillages(trx, input, bar.update);
+      await recordAudit(trx, cliActor(), {
+        action: 'import', entity: 'geo', orgPath: `/${COUNTRY_ID}/`,
+        after: { files: [input.name], villages: result.villages, under: result.parentLevel, refused: result.refused.length },
+      });
+      return result;
+    });
+    bar.done();
+    const c = r.villages;
+    console.log(`Village import done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${n(c.added)} added, ${n(c.updated)} updated, ${n(c.unchanged)} unchanged, each under its ${r.parentLevel}`);
+    printRefused(r.refused, (x) => `line ${x.line}: ${x.reason}`);
+    if (r.refused.length) console.log(`Refused rows written to ${writeReport(config, files[0], ['line', 'reason'], r.refused.map((x) => [x.line, x.reason]))}`);
+    if (!c.added && !c.updated && !c.unchanged && r.refused.length) throw new Failure('every row was refused; nothing was imported');
+  });
+}
+
 async function importFacilitiesCommand(config: Config, files: string[]) {
   if (files.length !== 1) throw new UsageError('import facilities needs one <hospital_directory.csv>');
   const text = readInput(files[0]);
@@ -331,6 +357,7 @@ export async function run(argv: string[]): Promise<number> {
     const positional = (list: string[]) => parseArgs(list, []).positional;
     let action: ((config: Config) => Promise<unknown>) | null = null;
     if (cmd === 'import' && sub === 'lgd') action = (c) => importLgdCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'villages') action = (c) => importVillagesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '../../bootstrap.js';
 import type { Db } from '../../db/connect.js';
 import { freshDb, testConfig, testEngines } from '../../test/harness.js';
-import { DISTRICT_ALIASES, ImportFileError, importLgd, loadPlaceIndex, normName, titleCase } from './geo.import.js';
+import { DISTRICT_ALIASES, ImportFileError, importLgd, importVillages, loadPlaceIndex, normName, titleCase } from './geo.import.js';
 import * as repo from './geo.repository.js';
-import { unitId } from './geo.service.js';
+import { resolveOrgUnit, unitId } from './geo.service.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const LGD = path.resolve(repoRoot, '../shared/data/lgd');
@@ -185,6 +185,77 @@ for (const engine of testEngines()) {
         importLgd(db.kysely, { states: 'Code,Name\n2,HP\n', districts: lgdFile('lgd_2-district.csv') }),
         /states\.csv is not the LGD state list: it has no "State Code" column\. Expected the header: S\.No\.,State Code,/,
       );
+      assert.deepEqual(await repo.countByLevel(db.kysely), before, 'nothing was written');
+    });
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`LGD villages (${engine})`, () => {
+    let db: Db;
+    before(async () => {
+      db = await freshDb(engine);
+      await prepareDatabase(db, testConfig());
+      // A block of Mandi to hang villages on.
+      await importLgd(db.kysely, {
+        states: 'S.No.,State Code,State Version,State Name,State Name,Census 2001 Code,Census 2011 Code,State or UT\n12,2,1,HIMACHAL PRADESH,HIMACHAL PRADESH,02,02,S\n',
+        districts: '"State Code","State Name","District Code","District Name","Census 2001 Code","Census 2011 Code"\n2,"HIMACHAL PRADESH",22,MANDI,5,27\n',
+        blocks: 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,2,HIMACHAL PRADESH,22,MANDI,990001,1,BALH,बल्ह\n',
+      });
+    });
+    after(async () => db?.close());
+
+    const MAPPING = {
+      name: 'mandi-villages.csv',
+      text: [
+        'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Name,Village Code,Village Name (In English),Village Name (In Local)',
+        '1,2,HIMACHAL PRADESH,22,MANDI,990001,BALH,9912345,NERCHOWK,नेरचौक',
+        '2,2,HIMACHAL PRADESH,22,MANDI,990001,BALH,9912346,Bhangrotu,Bhangrotu',
+        '3,2,HIMACHAL PRADESH,22,MANDI,777777,NOWHERE,9912347,LOST,',
+        '4,2,HIMACHAL PRADESH,22,MANDI,990001,BALH,99-12,BROKEN,',
+        '5,2,HIMACHAL PRADESH,22,MANDI,990001,BALH,9912345,NERCHOWK AGAIN,',
+      ].join('\n'),
+    };
+
+    test('a village–block mapping: each village under its block, refusals by line, and again unchanged', async () => {
+      const seen: number[] = [];
+      const r = await db.kysely.transaction().execute((trx) => importVillages(trx, MAPPING, (done, total) => seen.push(done, total)));
+      assert.equal(r.parentLevel, 'block');
+      assert.deepEqual(r.villages, { added: 2, updated: 0, unchanged: 0 });
+      assert.deepEqual(r.refused, [
+        { file: 'mandi-villages.csv', line: 4, reason: 'Block Code 777777 is not a known block' },
+        { file: 'mandi-villages.csv', line: 5, reason: 'Village Code "99-12" is not a number' },
+        { file: 'mandi-villages.csv', line: 6, reason: 'Village Code 9912345 repeats line 2' },
+      ]);
+      assert.deepEqual(seen.slice(-2), [5, 5], 'progress ends at all rows');
+      const [block] = await repo.findByLgd(db.kysely, 990001, ['block']);
+      const [nerchowk] = await repo.findByLgd(db.kysely, 9912345, ['village']);
+      assert.deepEqual([nerchowk.name, nerchowk.name_hi, nerchowk.parent_id, nerchowk.path, nerchowk.state_lgd],
+        ['Nerchowk', 'नेरचौक', block.id, `${block.path}${nerchowk.id}/`, 2]);
+      const [bhangrotu] = await repo.findByLgd(db.kysely, 9912346, ['village']);
+      assert.equal(bhangrotu.name_hi, null, 'a local name in Latin letters is not taken as Hindi');
+      // The codes people use in addresses and survey assignments now find the village.
+      assert.equal((await resolveOrgUnit(db.kysely, 'village:9912345', ['village'])).id, nerchowk.id);
+
+      const again = await importVillages(db.kysely, MAPPING);
+      assert.deepEqual(again.villages, { added: 0, updated: 0, unchanged: 2 });
+    });
+
+    test('a plain village list (no Block Code): villages under their districts; the wrong list is refused whole', async () => {
+      const r = await importVillages(db.kysely, [
+        'S.No.,State Code,State Name (In English),District Code,District Name (In English),Sub-District Code,Sub-District Name (In English),Village Code,Village Version,Village Name (In English),Village Name (In Local)',
+        '1,2,Himachal Pradesh,22,Mandi,123,Sadar,9920001,1,Kotli,कोटली',
+        '2,2,Himachal Pradesh,4242,Nowhere,124,X,9920002,1,Lost,',
+      ].join('\n'));
+      assert.equal(r.parentLevel, 'district');
+      assert.deepEqual(r.villages, { added: 1, updated: 0, unchanged: 0 });
+      assert.deepEqual(r.refused, [{ file: 'villages.csv', line: 3, reason: 'District Code 4242 is not a known district' }]);
+      const [kotli] = await repo.findByLgd(db.kysely, 9920001, ['village']);
+      assert.equal(kotli.parent_id, unitId('district', 22));
+
+      const before = await repo.countByLevel(db.kysely);
+      await assert.rejects(importVillages(db.kysely, { name: 'blocks.csv', text: 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,2,HP,22,MANDI,990002,1,X,\n' }),
+        (e: Error) => e instanceof ImportFileError && /^blocks\.csv is not the LGD village list: it has no "Village Code" column\. Expected the header: S\.No\.,State Code,State Name,District Code,District Name,\[Block Code,\]Village Code/.test(e.message));
       assert.deepEqual(await repo.countByLevel(db.kysely), before, 'nothing was written');
     });
   });

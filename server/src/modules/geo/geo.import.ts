@@ -11,6 +11,7 @@ export type Progress = (done: number, total: number) => void;
 export interface Refusal { file: string; line: number; reason: string }
 export interface LevelCounts { added: number; updated: number; unchanged: number }
 export interface LgdImportResult { states: LevelCounts; districts: LevelCounts; blocks: LevelCounts; refused: Refusal[] }
+export interface VillageImportResult { villages: LevelCounts; refused: Refusal[]; parentLevel: 'block' | 'district' }
 /** CSV text, or CSV text with the file name used in refusals. */
 export type CsvInput = string | { name: string; text: string };
 
@@ -196,7 +197,7 @@ const fileText = (input: CsvInput) => (typeof input === 'string' ? input : input
 // LGD import
 
 interface Layout {
-  level: 'state' | 'district' | 'block';
+  level: 'state' | 'district' | 'block' | 'village';
   /** What the code column is called in messages. */
   codeLabel: string;
   code: string;
@@ -226,12 +227,24 @@ const LAYOUTS: Layout[] = [
   },
 ];
 
+/**
+ * LGD's village lists: a village belongs to a block where the file says which (the directory's
+ * village–block mapping), else to its district (the plain list of a state's villages names only the
+ * sub-district, which is not a level here).
+ */
+const VILLAGE_EXPECTED = 'S.No.,State Code,State Name,District Code,District Name,[Block Code,]Village Code,Village Name (In English),Village Name (In Local)';
+const VILLAGE_LAYOUTS: Layout[] = [
+  { level: 'village', codeLabel: 'Village Code', code: 'village code', name: 'village name', parentCode: 'block code', parentLevel: 'block', foreign: [], expected: VILLAGE_EXPECTED },
+  { level: 'village', codeLabel: 'Village Code', code: 'village code', name: 'village name', parentCode: 'district code', parentLevel: 'district', foreign: [], expected: VILLAGE_EXPECTED },
+];
+
 const label = (column: string) => column.replace(/\b\w/g, (c) => c.toUpperCase());
+const lowerHeader = (header: string[]) => header.map((h) => h.toLowerCase().replace(/\s*\((lgd|in english)\)$/, ''));
 
 interface Columns { code: number; name: number; local: number; parent: number }
 
 function columnsOf(layout: Layout, header: string[], file: string): Columns {
-  const lower = header.map((h) => h.toLowerCase().replace(/\s*\((lgd|in english)\)$/, ''));
+  const lower = lowerHeader(header);
   const foreign = layout.foreign.find((f) => lower.includes(f));
   const code = lower.indexOf(layout.code);
   const name = lower.indexOf(layout.name);
@@ -252,9 +265,7 @@ const emptyCounts = (): LevelCounts => ({ added: 0, updated: 0, unchanged: 0 });
 
 /**
  * Imports the LGD directory's state, district and (optionally) block lists, in the directory's own
- * CSV layouts. Units are matched on (level, LGD code): known ones get LGD's name, new ones are added
- * under their parent. Rows with a code that is not a number, a repeated code or an unknown parent
- * are refused with their line. Run it inside one transaction.
+ * CSV layouts (each as `importLevel` does it). Run it inside one transaction.
  */
 export async function importLgd(
   db: Db,
@@ -277,64 +288,101 @@ export async function importLgd(
   const country = await repo.findCountry(db);
   if (!country) throw new ImportFileError('The database has no country unit; run `swasthya migrate` first');
 
-  for (const { layout, file, rows, cols } of parsed) {
-    const counts = result[`${layout.level}s` as 'states' | 'districts' | 'blocks'];
-    const refuse = (line: number, reason: string) => result.refused.push({ file, line, reason });
-    const existing = await repo.mapByLgd(db, layout.level);
-    const parents = layout.parentLevel ? await repo.mapByLgd(db, layout.parentLevel) : null;
-    const seen = new Map<number, number>();
-    const inserts: NewOrgUnit[] = [];
-    for (const { line, cells } of rows) {
-      done++;
-      if (done % 500 === 0) onProgress(done, total);
-      const rawCode = (cells[cols.code] ?? '').trim();
-      if (!/^\d{1,9}$/.test(rawCode)) {
-        refuse(line, `${layout.codeLabel} "${rawCode}" is not a number`);
-        continue;
-      }
-      const code = Number(rawCode);
-      const first = seen.get(code);
-      if (first !== undefined) {
-        refuse(line, `${layout.codeLabel} ${code} repeats line ${first}`);
-        continue;
-      }
-      seen.set(code, line);
-      const name = titleCase(cells[cols.name] ?? '');
-      if (!name) {
-        refuse(line, `${layout.codeLabel} ${code} has no name`);
-        continue;
-      }
-      let parent: OrgUnitRow = country;
-      if (parents) {
-        const rawParent = (cells[cols.parent] ?? '').trim();
-        const parentLabel = label(layout.parentCode!);
-        const p = /^\d{1,9}$/.test(rawParent) ? parents.get(Number(rawParent)) : undefined;
-        if (!p) {
-          refuse(line, /^\d{1,9}$/.test(rawParent)
-            ? `${parentLabel} ${rawParent} is not a known ${layout.parentLevel}`
-            : `${parentLabel} "${rawParent}" is not a number`);
-          continue;
-        }
-        parent = p;
-      }
-      // LGD often repeats the English name in the local column; only a Hindi name replaces ours.
-      const local = cols.local >= 0 ? (cells[cols.local] ?? '').trim() : '';
-      const hindi = local && DEVANAGARI.test(local) ? local : null;
-      const current = existing.get(code);
-      if (current) {
-        const nameHi = hindi ?? current.name_hi;
-        if (current.name !== name || current.name_hi !== nameHi) {
-          await repo.updateNames(db, current.id, name, nameHi);
-          counts.updated++;
-        } else counts.unchanged++;
-      } else {
-        inserts.push(childRow(parent, layout.level, code, name, hindi));
-        counts.added++;
-      }
-    }
-    await repo.insertUnits(db, inserts);
+  const tick = () => {
+    done++;
+    if (done % 500 === 0) onProgress(done, total);
+  };
+  for (const p of parsed) {
+    await importLevel(db, country, p, result[`${p.layout.level}s` as 'states' | 'districts' | 'blocks'], result.refused, tick);
   }
   await repo.analyzeUnits(db);
   onProgress(total, total);
+  return result;
+}
+
+interface ParsedFile { layout: Layout; file: string; rows: CsvRow[]; cols: Columns }
+
+/**
+ * One LGD list into org_units. Units are matched on (level, LGD code): known ones get LGD's name,
+ * new ones are added under their parent. Rows with a code that is not a number, a repeated code or
+ * an unknown parent are refused with their line.
+ */
+async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, cols }: ParsedFile, counts: LevelCounts, refused: Refusal[], tick: () => void) {
+  const refuse = (line: number, reason: string) => refused.push({ file, line, reason });
+  const existing = await repo.mapByLgd(db, layout.level);
+  const parents = layout.parentLevel ? await repo.mapByLgd(db, layout.parentLevel) : null;
+  const seen = new Map<number, number>();
+  const inserts: NewOrgUnit[] = [];
+  for (const { line, cells } of rows) {
+    tick();
+    const rawCode = (cells[cols.code] ?? '').trim();
+    if (!/^\d{1,9}$/.test(rawCode)) {
+      refuse(line, `${layout.codeLabel} "${rawCode}" is not a number`);
+      continue;
+    }
+    const code = Number(rawCode);
+    const first = seen.get(code);
+    if (first !== undefined) {
+      refuse(line, `${layout.codeLabel} ${code} repeats line ${first}`);
+      continue;
+    }
+    seen.set(code, line);
+    const name = titleCase(cells[cols.name] ?? '');
+    if (!name) {
+      refuse(line, `${layout.codeLabel} ${code} has no name`);
+      continue;
+    }
+    let parent: OrgUnitRow = country;
+    if (parents) {
+      const rawParent = (cells[cols.parent] ?? '').trim();
+      const parentLabel = label(layout.parentCode!);
+      const p = /^\d{1,9}$/.test(rawParent) ? parents.get(Number(rawParent)) : undefined;
+      if (!p) {
+        refuse(line, /^\d{1,9}$/.test(rawParent)
+          ? `${parentLabel} ${rawParent} is not a known ${layout.parentLevel}`
+          : `${parentLabel} "${rawParent}" is not a number`);
+        continue;
+      }
+      parent = p;
+    }
+    // LGD often repeats the English name in the local column; only a Hindi name replaces ours.
+    const local = cols.local >= 0 ? (cells[cols.local] ?? '').trim() : '';
+    const hindi = local && DEVANAGARI.test(local) ? local : null;
+    const current = existing.get(code);
+    if (current) {
+      const nameHi = hindi ?? current.name_hi;
+      if (current.name !== name || current.name_hi !== nameHi) {
+        await repo.updateNames(db, current.id, name, nameHi);
+        counts.updated++;
+      } else counts.unchanged++;
+    } else {
+      inserts.push(childRow(parent, layout.level, code, name, hindi));
+      counts.added++;
+    }
+  }
+  await repo.insertUnits(db, inserts);
+}
+
+/**
+ * Imports an LGD list of villages (a state's, or the village–block mapping): each village under its
+ * block when the file has a Block Code column, else under its district. Run it inside one transaction.
+ */
+export async function importVillages(db: Db, input: CsvInput, onProgress: Progress = () => {}): Promise<VillageImportResult> {
+  const file = fileName(input, 'villages.csv');
+  const { header, rows } = readCsv(fileText(input), file);
+  const lower = lowerHeader(header);
+  const layout = lower.includes('block code') ? VILLAGE_LAYOUTS[0] : VILLAGE_LAYOUTS[1];
+  const parsed = { layout, file, rows, cols: columnsOf(layout, header, file) };
+  const country = await repo.findCountry(db);
+  if (!country) throw new ImportFileError('The database has no country unit; run `swasthya migrate` first');
+  const result: VillageImportResult = { villages: emptyCounts(), refused: [], parentLevel: layout.parentLevel as 'block' | 'district' };
+  let done = 0;
+  onProgress(0, rows.length);
+  await importLevel(db, country, parsed, result.villages, result.refused, () => {
+    done++;
+    if (done % 500 === 0) onProgress(done, rows.length);
+  });
+  await repo.analyzeUnits(db);
+  onProgress(rows.length, rows.length);
   return result;
 }

@@ -1,8 +1,8 @@
 /**
  * Built-in reference geography, loaded into every fresh database: every state and union territory
  * of India and every district of Haryana, Himachal Pradesh, Bihar and Delhi, with LGD codes
- * (Local Government Directory, lgdirectory.gov.in) and Hindi names. The rest of India, blocks and
- * villages come from `swasthya import lgd`.
+ * (Local Government Directory, lgdirectory.gov.in) and Hindi names. The rest of India and blocks
+ * come from `swasthya import lgd`, villages from `swasthya import villages`.
  */
 export interface RefUnit { lgd: number; name: string; hi: string; ut?: boolean }
 
