@@ -1,4 +1,4 @@
-// Builds web/dist when it is missing or older than the sources in web/src and web/public.
+// Builds web/dist when it is missing or older than its sources (web/src, web/public, index.html, the Vite config).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,8 @@ export function ensureWebBuilt(root) {
   const web = path.join(root, 'web');
   const index = path.join(web, 'dist', 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const sources = Math.max(newest(path.join(web, 'src')), newest(path.join(web, 'public')), fs.existsSync(path.join(web, 'index.html')) ? fs.statSync(path.join(web, 'index.html')).mtimeMs : 0);
+  const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
+  const sources = Math.max(newest(path.join(web, 'src')), newest(path.join(web, 'public')), mtime(path.join(web, 'index.html')), mtime(path.join(web, 'vite.config.ts')));
   if (!fs.existsSync(path.join(web, 'index.html'))) return;
   if (built && built >= sources) return;
   console.log('Building the web UI (vite build)…');

@@ -104,7 +104,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.
   const servesUi = !!dist && fs.existsSync(path.join(dist, 'index.html'));
   if (servesUi) {
-    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: true, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: dist, prefix: '/', wildcard: true, index: 'index.html',
+      // The build writes .br and .gz copies; browsers that accept them get those.
+      preCompressed: true,
+      // Built assets have their content's hash in their names: kept for a year. The page and the
+      // service worker are checked every time, so a new version shows at once.
+      cacheControl: false,
+      setHeaders(res, file) {
+        res.setHeader('vary', 'accept-encoding');
+        res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   // Unknown API paths and missing assets are 404s; any other page path is the single-page app.
   app.setNotFoundHandler((request, reply) => {

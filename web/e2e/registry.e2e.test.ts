@@ -32,8 +32,10 @@ describe('facility registry in Hindi (browser)', () => {
     await browserSession('registry', async ({ server, page, resultsDir }) => {
       const name = `परीक्षण प्राथमिक स्वास्थ्य केंद्र ${Math.floor(Math.random() * 1e6)}`;
 
-      // Log in (the page starts in English).
+      // Log in (the page starts in English). The app's script arrives compressed.
+      const script = page.waitForResponse((r) => /\/assets\/index-[^/]+\.js$/.test(r.url()));
       await page.goto(`${server.base}/`);
+      assert.match((await (await script).allHeaders())['content-encoding'] ?? 'none', /^(br|gzip)$/, 'the app script is sent compressed');
       await page.getByLabel('Username').fill('admin');
       await page.getByLabel('Password').fill(ADMIN_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
