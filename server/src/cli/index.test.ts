@@ -84,6 +84,12 @@ for (const engine of testEngines()) {
       assert.match(runs[4].stderr, /^swasthya: unknown option --colour/);
     });
 
+    test('documents copy-to-s3 without an S3 store configured says what to set, exit 1', async () => {
+      const r = await run('documents', 'copy-to-s3');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /no S3 store is configured: set SWASTHYA_S3_ENDPOINT, SWASTHYA_S3_BUCKET, SWASTHYA_S3_ACCESS_KEY and SWASTHYA_S3_SECRET_KEY first/);
+    });
+
     test('import lgd: counts, refused rows printed and written beside the input', async () => {
       const r = await run('import', 'lgd', file('states.csv', STATES), file('districts.csv', DISTRICTS), file('blocks.csv', BLOCKS));
       assert.equal(r.code, 0, r.stderr);

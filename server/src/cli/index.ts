@@ -12,6 +12,8 @@ import * as facilityRepo from '../modules/facilities/facilities.repository.js';
 import { seedDemo } from '../modules/demo/demo.seed.js';
 import { importBoundaries } from '../modules/geo/geo.boundaries.js';
 import { importIcdCodes } from '../modules/patients/patients.visits.js';
+import { copyDocumentsToS3 } from '../modules/patients/patients.documents.js';
+import { documentStoreFor, S3WithEarlierFiles } from '../platform/objectstore.js';
 import { ImportFileError, importLgd, importVillages } from '../modules/geo/geo.import.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
 import type { Actor } from '../platform/actor.js';
@@ -33,6 +35,9 @@ const USAGE = `Usage: swasthya <command>
                       store district outlines (GeoJSON polygons with Dist_LGD or dtname/stname)
   import icd10 <codes.csv>
                       load ICD-10 diagnosis codes (CSV: code,title) for OPD visits
+  documents copy-to-s3
+                      after setting SWASTHYA_S3_*: copy the documents kept under the data
+                      directory into the bucket (checked against their checksums; can be rerun)
   user add <username> --role <role> --org-unit <LGD code or id> [--password <p>] [--name <display name>]
                       add a user; without --password one is made up and printed
   migrate             bring the database up to date
@@ -243,6 +248,27 @@ async function importVillagesCommand(config: Config, files: string[]) {
   });
 }
 
+async function copyDocumentsCommand(config: Config) {
+  const store = documentStoreFor(config);
+  if (!(store instanceof S3WithEarlierFiles)) {
+    throw new Failure('no S3 store is configured: set SWASTHYA_S3_ENDPOINT, SWASTHYA_S3_BUCKET, SWASTHYA_S3_ACCESS_KEY and SWASTHYA_S3_SECRET_KEY first');
+  }
+  await store.check().catch((e: Error) => { throw new Failure(e.message); });
+  return withDatabase(config, async (db) => {
+    const bar = progressBar('Documents');
+    const t0 = Date.now();
+    const r = await copyDocumentsToS3(db.kysely, store, bar.update);
+    bar.done();
+    await recordAudit(db.kysely, cliActor(), {
+      action: 'import', entity: 'patient_document', orgPath: `/${COUNTRY_ID}/`,
+      after: { to: `s3://${config.s3!.bucket}`, copied: r.copied, alreadyThere: r.alreadyThere, problems: r.problems.length },
+    });
+    console.log(`Documents copied to bucket ${config.s3!.bucket} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${n(r.copied)} copied, ${n(r.alreadyThere)} already there`);
+    printRefused(r.problems, (x) => `document ${x.id} (${x.key}): ${x.reason}`);
+    if (r.problems.length) throw new Failure(`${n(r.problems.length)} document${r.problems.length === 1 ? '' : 's'} could not be copied (listed above); the others are in the bucket`);
+  });
+}
+
 async function importFacilitiesCommand(config: Config, files: string[]) {
   if (files.length !== 1) throw new UsageError('import facilities needs one <hospital_directory.csv>');
   const text = readInput(files[0]);
@@ -357,6 +383,7 @@ export async function run(argv: string[]): Promise<number> {
     const positional = (list: string[]) => parseArgs(list, []).positional;
     let action: ((config: Config) => Promise<unknown>) | null = null;
     if (cmd === 'import' && sub === 'lgd') action = (c) => importLgdCommand(c, positional(rest));
+    else if (cmd === 'documents' && sub === 'copy-to-s3' && !rest.length) action = copyDocumentsCommand;
     else if (cmd === 'import' && sub === 'villages') action = (c) => importVillagesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));

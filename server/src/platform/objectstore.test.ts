@@ -14,7 +14,8 @@ import type { IncomingMessage } from 'node:http';
 import { buildApp } from '../app.js';
 import { ConfigError, loadConfig, type S3Config } from '../config.js';
 import { facilityBody, freshDb, startTestApp, testConfig, testEngines, type TestApp } from '../test/harness.js';
-import { documentStoreFor, FileDocumentStore, ObjectStoreError, S3DocumentStore, signV4 } from './objectstore.js';
+import { documentStoreFor, FileDocumentStore, ObjectStoreError, S3DocumentStore, S3WithEarlierFiles, signV4 } from './objectstore.js';
+import { copyDocumentsToS3 } from '../modules/patients/patients.documents.js';
 
 // ---- a real S3-compatible server -------------------------------------------------------------
 
@@ -243,6 +244,64 @@ describe('S3DocumentStore against an S3-compatible server', () => {
         assert.equal(fs.existsSync(path.join(dataDir, 'documents')), false, 'no file store was used');
       });
 
+      test('switching to S3: earlier documents are still read from the data directory, then copied once, checked', async () => {
+        // A district that kept documents on disk ...
+        const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-s3switch-'));
+        const before = await buildApp({ db: t.db, config: testConfig({ dataDir: filesDir }) });
+        const fac = await t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'PHC Barwala S3' }));
+        const token = (await t.userWith('facility_operator', fac.body.id)).token;
+        const patient = await t.req('POST', '/api/patients', token, { name: 'Santosh Devi', sex: 'female', age: 47, address: { district: 63 } });
+        const upload = async (app: typeof before, bytes: Buffer, type: string) => {
+          const up = await app.inject({ method: 'POST', url: `/api/patients/${patient.body.id}/documents`, headers: { authorization: `Bearer ${token}`, 'content-type': type }, payload: bytes });
+          assert.equal(up.statusCode, 201, up.body);
+          const { id } = JSON.parse(up.body) as { id: string };
+          const row = await t.db.kysely.selectFrom('patient_documents').select('storage_key').where('id', '=', id).executeTakeFirstOrThrow();
+          return { id, key: row.storage_key };
+        };
+        const kept = await upload(before, pdf, 'application/pdf');
+        const lost = await upload(before, png, 'image/png');
+        const spoilt = await upload(before, pdf, 'application/pdf');
+        await before.close();
+        const file = (key: string) => path.join(filesDir, 'documents', key);
+        fs.rmSync(file(lost.key));
+        fs.writeFileSync(file(spoilt.key), png);
+
+        // ... switches to S3: the earlier PDF still opens (from the disk), before anything is copied.
+        const config = testConfig({ dataDir: filesDir, s3: settings });
+        const after = await buildApp({ db: t.db, config });
+        try {
+          const read = async (id: string) => after.inject({ method: 'GET', url: `/api/documents/${id}`, headers: { authorization: `Bearer ${token}` } });
+          const early = await read(kept.id);
+          assert.equal(early.statusCode, 200, early.body);
+          assert.ok(early.rawPayload.equals(pdf));
+          assert.equal(await s3.holds(kept.key, pdf), false, 'not in the bucket yet');
+
+          const store = documentStoreFor(config);
+          assert.ok(store instanceof S3WithEarlierFiles);
+          const progress: number[] = [];
+          const r = await copyDocumentsToS3(t.db.kysely, store, (done) => progress.push(done));
+          assert.equal(r.copied, 1);
+          assert.deepEqual(r.problems.map((p) => [p.id, p.reason]).sort(), [
+            [lost.id, 'no file under the data directory'],
+            [spoilt.id, 'the file no longer matches the checksum taken at upload'],
+          ].sort());
+          assert.ok(await s3.holds(kept.key, pdf), 'the bucket holds the PDF under its key');
+          assert.ok(progress.length >= 2);
+          const again = await copyDocumentsToS3(t.db.kysely, store);
+          assert.equal(again.copied, 0);
+          assert.ok(again.alreadyThere >= 1, 'a second run copies nothing twice');
+
+          // The disk copy can go: the document now comes from the bucket.
+          fs.rmSync(file(kept.key));
+          const late = await read(kept.id);
+          assert.equal(late.statusCode, 200, late.body);
+          assert.ok(late.rawPayload.equals(pdf));
+        } finally {
+          await after.close();
+          fs.rmSync(filesDir, { recursive: true, force: true });
+        }
+      });
+
       test('the app does not start when the bucket is missing or the secret is wrong, and says which', async () => {
         for (const [over, message] of [[{ bucket: 'missing-bucket' }, /"missing-bucket" .* does not exist/], [{ secretKey: 'wrong' }, /SWASTHYA_S3_SECRET_KEY/]] as const) {
           const db = await freshDb(engine);
@@ -266,13 +325,14 @@ describe('S3DocumentStore against an S3-compatible server', () => {
 describe('S3 configuration', () => {
   const all = { SWASTHYA_S3_ENDPOINT: 'https://minio.example.in:9000/', SWASTHYA_S3_BUCKET: 'hisar-docs', SWASTHYA_S3_ACCESS_KEY: 'AK', SWASTHYA_S3_SECRET_KEY: 'SK' };
 
-  test('none set: documents stay under the data directory; all set: the S3 store, region ap-south-1 by default', () => {
+  test('none set: documents stay under the data directory; all set: the S3 store (earlier files still read), region ap-south-1 by default', () => {
     const files = loadConfig({ SWASTHYA_DATA_DIR: '/tmp/x' });
     assert.equal(files.s3, null);
     assert.ok(documentStoreFor(files) instanceof FileDocumentStore);
     const c = loadConfig(all);
     assert.deepEqual(c.s3, { endpoint: 'https://minio.example.in:9000', bucket: 'hisar-docs', accessKey: 'AK', secretKey: 'SK', region: 'ap-south-1' });
-    assert.ok(documentStoreFor(c) instanceof S3DocumentStore);
+    const store = documentStoreFor(c);
+    assert.ok(store instanceof S3WithEarlierFiles && store.s3 instanceof S3DocumentStore, 'S3, reading earlier files from the data directory');
     assert.equal(loadConfig({ ...all, SWASTHYA_S3_REGION: 'us-east-1' }).s3?.region, 'us-east-1');
   });
 

@@ -34,9 +34,33 @@ export class FileDocumentStore implements DocumentStore {
   async check() {}
 }
 
-/** The store the configuration asks for: S3 when SWASTHYA_S3_* are set, else files. */
+/**
+ * The store the configuration asks for: S3 when SWASTHYA_S3_* are set, else files. With S3, a
+ * document kept under the data directory before the switch is still read from there until
+ * `swasthya documents copy-to-s3` has copied it.
+ */
 export function documentStoreFor(config: Pick<Config, 'dataDir' | 's3'>): DocumentStore {
-  return config.s3 ? new S3DocumentStore(config.s3) : new FileDocumentStore(path.join(config.dataDir, 'documents'));
+  const files = new FileDocumentStore(path.join(config.dataDir, 'documents'));
+  return config.s3 ? new S3WithEarlierFiles(new S3DocumentStore(config.s3), files) : files;
+}
+
+/** New documents go to S3; one S3 does not have (NoSuchKey) is read from the files kept before the switch. */
+export class S3WithEarlierFiles implements DocumentStore {
+  constructor(readonly s3: S3DocumentStore, readonly files: FileDocumentStore) {}
+  put(key: string, bytes: Buffer) {
+    return this.s3.put(key, bytes);
+  }
+  async get(key: string) {
+    try {
+      return await this.s3.get(key);
+    } catch (e) {
+      if (!(e instanceof ObjectStoreError && e.s3Code === 'NoSuchKey')) throw e;
+      return this.files.get(key).catch(() => { throw e; });
+    }
+  }
+  check() {
+    return this.s3.check();
+  }
 }
 
 // ---- Signature Version 4 -------------------------------------------------------------------
@@ -172,6 +196,14 @@ export class S3DocumentStore implements DocumentStore {
     const res = await this.send('PUT', this.url(key), { body: bytes, timeoutMs: 120_000 });
     if (!res.ok) throw await this.failure(`Storing document ${key} in bucket ${this.s3.bucket}`, res);
     await res.arrayBuffer();
+  }
+
+  /** Whether the bucket holds `key` (HEAD). */
+  async has(key: string): Promise<boolean> {
+    const res = await this.send('HEAD', this.url(key), { timeoutMs: 30_000 });
+    if (res.status === 404) return false;
+    if (!res.ok) throw await this.failure(`Looking for document ${key} in bucket ${this.s3.bucket}`, res);
+    return true;
   }
 
   async get(key: string) {

@@ -8,7 +8,7 @@ import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
-import type { DocumentStore } from '../../platform/objectstore.js';
+import type { DocumentStore, S3WithEarlierFiles } from '../../platform/objectstore.js';
 import { canRead, facilityFor, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
@@ -82,4 +82,44 @@ export async function readDocument(db: Db, store: DocumentStore, actor: Actor, i
   if (!(await canRead(db, actor, doc.patient_id))) throw forbidden('You may not read this patient\'s record', 'आप इस मरीज़ का रिकॉर्ड नहीं देख सकते');
   await recordAudit(db, actor, { action: 'read', entity: 'patient', entityId: doc.patient_id, orgPath: actor.orgPath, purpose: 'document' });
   return { mediaType: doc.media_type, bytes: await store.get(doc.storage_key), name: `${doc.id}.${EXT[doc.media_type]}` };
+}
+
+export interface CopyResult {
+  copied: number;
+  alreadyThere: number;
+  /** Documents whose file is not under the data directory, or whose bytes no longer match their checksum: not copied. */
+  problems: { id: string; key: string; reason: string }[];
+}
+
+/**
+ * Copies the documents kept under the data directory into the S3 bucket (after a switch to S3),
+ * each checked against the SHA-256 recorded at upload; those already in the bucket are left alone.
+ * Can be run again at any time: it goes on where it stopped.
+ */
+export async function copyDocumentsToS3(db: Db, store: S3WithEarlierFiles, onProgress: (done: number, total: number) => void = () => {}): Promise<CopyResult> {
+  const out: CopyResult = { copied: 0, alreadyThere: 0, problems: [] };
+  const { n: total } = await db.selectFrom('patient_documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let done = 0;
+  let after = '';
+  onProgress(0, Number(total));
+  for (;;) {
+    const page = await db.selectFrom('patient_documents').select(['id', 'storage_key', 'sha256']).where('id', '>', after).orderBy('id').limit(200).execute();
+    if (!page.length) break;
+    for (const doc of page) {
+      if (await store.s3.has(doc.storage_key)) out.alreadyThere++;
+      else {
+        const bytes = await store.files.get(doc.storage_key).catch(() => null);
+        if (!bytes) out.problems.push({ id: doc.id, key: doc.storage_key, reason: 'no file under the data directory' });
+        else if (createHash('sha256').update(bytes).digest('hex') !== doc.sha256) out.problems.push({ id: doc.id, key: doc.storage_key, reason: 'the file no longer matches the checksum taken at upload' });
+        else {
+          await store.s3.put(doc.storage_key, bytes);
+          out.copied++;
+        }
+      }
+      if (++done % 50 === 0) onProgress(done, Number(total));
+    }
+    after = page[page.length - 1]!.id;
+  }
+  onProgress(done, Number(total));
+  return out;
 }
