@@ -205,11 +205,26 @@ describe('telemedicine screens (browser)', () => {
       assert.equal(stock.items.find((i) => i.code === 'paracetamol-500-tab')?.quantity, 90);
       await page.screenshot({ path: join(resultsDir, 'telemedicine-cho.png'), fullPage: true });
 
+      // The centre's stock: down by what was handed over; a supply of ORS arrives and is entered.
+      const shelf = page.getByRole('form', { name: 'Medicine stock' });
+      await page.waitForFunction(() => document.querySelector<HTMLInputElement>('#tele-stock-paracetamol-500-tab')?.value === '90');
+      await shelf.getByLabel('Find a medicine').fill('ors');
+      const ors = shelf.getByLabel(/^Oral rehydration salts \(ORS\) 20\.5 g\/l sachet$/);
+      await ors.fill('-3');
+      await shelf.getByRole('button', { name: 'Save stock (1 changed)' }).click();
+      await shelf.getByText('Oral rehydration salts (ORS) 20.5 g/l sachet: give a whole number, 0 or more.').waitFor();
+      await ors.fill('40');
+      await shelf.getByRole('button', { name: 'Save stock (1 changed)' }).click();
+      await shelf.getByText('Stock saved (1 changed).').waitFor();
+      const after = await apiCall<{ items: { code: string; quantity: number }[] }>(base, 'GET', '/api/telemedicine/stock', net.tokens.cho);
+      assert.deepEqual(['paracetamol-500-tab', 'ors-sachet'].map((c) => after.items.find((i) => i.code === c)?.quantity), [90, 40]);
+
       // In Hindi.
       await page.getByRole('button', { name: 'हिन्दी' }).click();
       await page.getByRole('heading', { level: 1, name: 'टेली-परामर्श' }).waitFor();
       await page.getByRole('heading', { name: 'आज के अनुरोध' }).waitFor();
       await status.getByText('पूरा हुआ', { exact: true }).waitFor();
+      await page.getByRole('form', { name: 'दवाओं का स्टॉक' }).getByText('स्टॉक सहेजा गया (1 बदले)।').waitFor();
       await page.screenshot({ path: join(resultsDir, 'telemedicine-cho-hi.png'), fullPage: true });
 
       // ---- the hospital sees the referral and acknowledges it ----

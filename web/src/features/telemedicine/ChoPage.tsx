@@ -7,12 +7,14 @@ import { PatientName } from '../patients/PatientBits.tsx';
 import { StatusBadge, timeOf, useTele } from './bits.tsx';
 import { RequestForm } from './RequestForm.tsx';
 import { RequestStatusPanel } from './RequestStatusPanel.tsx';
+import { StockPanel } from './StockPanel.tsx';
 import { getRequest, listRequests, type TeleRequest } from './tele.api.ts';
 import './tele.css';
 
 /**
  * The spoke's teleconsultation screen (CHO): ask a hub for a consultation, follow it live, see today's
- * requests, and for a finished one the prescription with what is in stock, and hand the medicines over.
+ * requests, and for a finished one the prescription with what is in stock, and hand the medicines over;
+ * keep the centre's medicine stock.
  */
 export function ChoPage({ query }: { query: URLSearchParams }) {
   const { t, num } = useI18n();
@@ -60,6 +62,7 @@ export function ChoPage({ query }: { query: URLSearchParams }) {
       <div className="tele-columns">
         <div>
           {can(me, 'can_request_consultation') && <RequestForm onCreated={(r) => { open(r); refresh(); }} />}
+          {can(me, 'can_dispense') && <StockPanel />}
         </div>
         <div>
           {selected && <RequestStatusPanel key={selected.id} request={selected} onChanged={(r) => { setSelected(r); refresh(); }} onStatus={refresh} />}

@@ -2,12 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useSearch } from '../../components/useSearch.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { useTele } from './bits.tsx';
+import { medicineLabel, useTele } from './bits.tsx';
 import { FREQUENCIES, prescribe, searchFormulary, type Frequency, type Medicine, type Prescription } from './tele.api.ts';
 
 interface Line { medicine: Medicine; dose: string; frequency: Frequency; days: string; instructions: string }
-
-const label = (m: Medicine, lang: string) => `${lang === 'hi' && m.nameHi ? m.nameHi : m.genericName} ${m.strength} ${lang === 'hi' ? m.formHi : m.form.replace(/_/g, ' ')}`;
 
 /** An e-prescription from the formulary: search a medicine (with the spoke's stock), set dose, frequency and days, issue. */
 export function PrescriptionForm({ requestId }: { requestId: string }) {
@@ -76,7 +74,7 @@ export function PrescriptionForm({ requestId }: { requestId: string }) {
           {hits.map((m) => (
             <li key={m.code}>
               <button type="button" className="link-button" onClick={() => add(m)}>
-                {label(m, lang)}
+                {medicineLabel(m, lang)}
                 {m.inStock !== undefined && (
                   <span className={`tele-stock ${m.inStock ? 'in' : 'out'}`}> — {m.inStock ? t('tele.inStock', { n: num(m.quantity ?? 0) }) : t('tele.notInStock')}</span>
                 )}
@@ -86,9 +84,9 @@ export function PrescriptionForm({ requestId }: { requestId: string }) {
         </ul>
       )}
       {lines.map((l, i) => (
-        <div className="tele-rx-line" key={l.medicine.code} role="group" aria-label={label(l.medicine, lang)}>
+        <div className="tele-rx-line" key={l.medicine.code} role="group" aria-label={medicineLabel(l.medicine, lang)}>
           <div className="tele-rx-name">
-            <strong>{label(l.medicine, lang)}</strong>
+            <strong>{medicineLabel(l.medicine, lang)}</strong>
             {l.medicine.inStock !== undefined && <div className={`tele-stock ${l.medicine.inStock ? 'in' : 'out'}`}>{l.medicine.inStock ? t('tele.inStock', { n: num(l.medicine.quantity ?? 0) }) : t('tele.notInStock')}</div>}
           </div>
           <div className={`field${errors[`items.${i}.dose`] ? ' has-error' : ''}`}>

@@ -2,7 +2,7 @@
 // the waiting line ("number 3 in the queue, about 20 minutes"), and turning an API error into text.
 import { ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Named, RequestStatus } from './tele.api.ts';
+import type { Medicine, Named, RequestStatus } from './tele.api.ts';
 
 export function useTele() {
   const { t, tx, lang } = useI18n();
@@ -68,6 +68,10 @@ export function VitalsLine({ vitals }: { vitals: Record<string, number | string>
     </span>
   );
 }
+
+/** A medicine as the screens write it: name, strength and form, in the UI language. */
+export const medicineLabel = (m: Pick<Medicine, 'genericName' | 'nameHi' | 'strength' | 'form' | 'formHi'>, lang: string) =>
+  `${lang === 'hi' && m.nameHi ? m.nameHi : m.genericName} ${m.strength} ${lang === 'hi' ? m.formHi : m.form.replace(/_/g, ' ')}`;
 
 export const nameOf = (n: Named | null | undefined, lang: string) => (!n ? '—' : lang === 'hi' && n.nameHi ? n.nameHi : n.name);
 

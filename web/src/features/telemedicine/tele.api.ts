@@ -127,11 +127,20 @@ export const saveConsultation = (requestId: string, body: { notes?: string; diag
   api<Consultation>('PUT', `/api/telemedicine/requests/${id(requestId)}/consultation`, { body });
 export const searchFormulary = (q: string, requestId: string | undefined, signal?: AbortSignal) =>
   get<{ items: Medicine[] }>('/api/telemedicine/formulary', { q, requestId, limit: 12 }, signal);
+export interface StockList { facility: Named; items: (Medicine & { quantity: number; updatedAt: string | null })[] }
+/** The facility's stock of every medicine in the formulary (0 where none). */
+export const getStock = (signal?: AbortSignal) => get<StockList>('/api/telemedicine/stock', { all: true }, signal);
+export const saveStock = (items: { code: string; quantity: number }[]) => api<StockList>('PUT', '/api/telemedicine/stock', { body: { items } });
 export const prescribe = (requestId: string, items: NewPrescriptionLine[]) =>
   api<Prescription>('POST', `/api/telemedicine/requests/${id(requestId)}/prescriptions`, { body: { items } });
 export const getPrescription = (rxId: string, signal?: AbortSignal) => get<Prescription>(`/api/telemedicine/prescriptions/${id(rxId)}`, undefined, signal);
-export const dispense = (rxId: string, items: { itemId: string; quantity: number }[]) =>
-  api<Prescription>('POST', `/api/telemedicine/prescriptions/${id(rxId)}/dispense`, { body: { items } });
+/** Tells the page's stock panel that the stock changed (medicines were handed over). */
+export const STOCK_CHANGED = 'swasthya:stock-changed';
+export const dispense = async (rxId: string, items: { itemId: string; quantity: number }[]) => {
+  const rx = await api<Prescription>('POST', `/api/telemedicine/prescriptions/${id(rxId)}/dispense`, { body: { items } });
+  window.dispatchEvent(new Event(STOCK_CHANGED));
+  return rx;
+};
 export const patientConsultations = (patientId: string, signal?: AbortSignal) =>
   get<{ items: PastConsultation[]; referrals: Referral[] }>(`/api/patients/${id(patientId)}/consultations`, undefined, signal);
 
