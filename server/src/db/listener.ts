@@ -26,9 +26,11 @@ export class PgListener {
     const first = !set;
     if (!set) this.handlers.set(channel, set = new Set());
     set.add(handler);
+    // A connection opened by this call LISTENs on every known channel, this one included.
+    const opening = !this.connecting;
     try {
       const client = await this.connect();
-      if (first) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      if (first && !opening) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
     } catch {
       // The database cannot be reached now: listening starts when it can (callers keep their own slow refresh).
       this.reconnectLater();

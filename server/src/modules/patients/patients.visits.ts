@@ -15,8 +15,18 @@ import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from './patien
 type Db = Kysely<Database>;
 
 /** An ICD-10 code as written (A09, J18.9) or as the CMS files store it (J189). */
-const ICD = /^[A-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
-const bare = (code: string) => code.trim().toUpperCase().replace('.', '');
+export const ICD = /^[A-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
+export const bare = (code: string) => code.trim().toUpperCase().replace('.', '');
+
+/**
+ * The titles of those of `codes` (bare: J189) that the loaded ICD-10 list holds; `listLoaded` is false
+ * when no list is loaded (a new installation: codes can then be checked for their form only).
+ */
+export async function lookUpCodes(db: Db, codes: string[]): Promise<{ titles: Map<string, string>; listLoaded: boolean }> {
+  const rows = codes.length ? await db.selectFrom('icd_codes').select(['code', 'title']).where('code', 'in', codes).execute() : [];
+  const listLoaded = rows.length > 0 || !!(await db.selectFrom('icd_codes').select('code').limit(1).executeTakeFirst());
+  return { titles: new Map(rows.map((r) => [r.code, r.title])), listLoaded };
+}
 
 // ---------------------------------------------------------------- code list
 
@@ -66,7 +76,7 @@ export async function searchCodes(db: Db, actor: Actor, q: string, limit = 20) {
 }
 
 /** J189 → J18.9, as clinicians write it. */
-const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
+export const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
 
 // ---------------------------------------------------------------- HMIS counts
 
@@ -148,9 +158,8 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput) {
   const codes = [...new Set((input.diagnoses ?? []).map(bare))];
   const malformed = codes.filter((c) => !ICD.test(c));
   if (malformed.length) problems.push({ field: 'diagnoses', message: `${malformed.join(', ')} ${malformed.length > 1 ? 'are not ICD-10 codes' : 'is not an ICD-10 code'} (like A09 or J18.9)`, messageHi: `${malformed.join(', ')} ICD-10 कोड नहीं है` });
-  const known = codes.length ? await db.selectFrom('icd_codes').select('code').where('code', 'in', codes).execute() : [];
-  const listLoaded = !!(await db.selectFrom('icd_codes').select('code').limit(1).executeTakeFirst());
-  const unknown = listLoaded ? codes.filter((c) => ICD.test(c) && !known.some((k) => k.code === c)) : [];
+  const { titles, listLoaded } = await lookUpCodes(db, codes);
+  const unknown = listLoaded ? codes.filter((c) => ICD.test(c) && !titles.has(c)) : [];
   if (unknown.length) problems.push({ field: 'diagnoses', message: `${unknown.join(', ')} not in the ICD-10 list`, messageHi: `${unknown.join(', ')} ICD-10 सूची में नहीं है` });
   if (problems.length) throw fieldErrors(problems);
 

@@ -8,7 +8,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { conflict, fieldErrors, forbidden, type FieldProblem } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
 import { canRead, loadPatient } from '../patients/patients.service.js';
-import { searchCodes } from '../patients/patients.visits.js';
+import { bare, dotted, ICD, lookUpCodes } from '../patients/patients.visits.js';
 import type { ConsultationInput } from './telemedicine.clinical.schema.js';
 import { canReadClinical, loadRequest, requireConsultingDoctor } from './telemedicine.queue.js';
 import { prescriptionsOfRequests } from './telemedicine.prescriptions.js';
@@ -18,35 +18,28 @@ import { specialtyName } from './telemedicine.specialties.js';
 type Db = Kysely<Database>;
 export interface Diagnosis { code: string; title: string | null }
 
-/** An ICD-10 code as written (J06.9) or without its dot (J069). */
-const ICD = /^[A-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
-const dotted = (code: string) => {
-  const bare = code.trim().toUpperCase().replace('.', '');
-  return bare.length > 3 ? `${bare.slice(0, 3)}.${bare.slice(3)}` : bare;
-};
 
 const NO_READ = ['You may not read this consultation: it is for the staff of its spoke and hub, the doctor, and officers over them',
   'आप यह परामर्श नहीं देख सकते: यह केवल स्पोक और हब के कर्मचारियों, डॉक्टर और उनके अधिकारियों के लिए है'] as const;
 
 /**
- * Checks diagnoses against the ICD-10 list through the patients module's code search. When no list
- * is loaded (a new installation), codes are checked for their form only and a warning says so.
+ * Checks diagnoses (J06.9 or J069) against the ICD-10 list of the patients module. When no list is
+ * loaded (a new installation), codes are checked for their form only and a warning says so.
  */
-async function checkDiagnoses(db: Db, actor: Actor, input: { code: string }[]): Promise<{ diagnoses: Diagnosis[]; listLoaded: boolean }> {
-  const codes = [...new Set(input.map((d) => dotted(d.code)))];
+async function checkDiagnoses(db: Db, input: { code: string }[]): Promise<{ diagnoses: Diagnosis[]; listLoaded: boolean }> {
+  const codes = [...new Set(input.map((d) => bare(d.code)))];
   const problems: FieldProblem[] = [];
-  const malformed = [...new Set(input.map((d) => d.code.trim()).filter((c) => !ICD.test(dotted(c))))];
+  const malformed = [...new Set(input.map((d) => d.code.trim()).filter((c) => !ICD.test(bare(c))))];
   if (malformed.length) {
     problems.push({ field: 'diagnoses', message: `${malformed.join(', ')} ${malformed.length > 1 ? 'are not ICD-10 codes' : 'is not an ICD-10 code'} (like A09 or J06.9); search with GET /api/codes/icd10?q=`, messageHi: `${malformed.join(', ')} ICD-10 कोड नहीं है (जैसे A09 या J06.9); GET /api/codes/icd10?q= से खोजें` });
   }
+  const wellFormed = codes.filter((c) => ICD.test(c));
+  const { titles, listLoaded } = await lookUpCodes(db, wellFormed);
   const diagnoses: Diagnosis[] = [];
   const unknown: string[] = [];
-  // Any title holds an "e": a list is loaded when this finds something.
-  const listLoaded = (await searchCodes(db, actor, 'e', 1)).items.length > 0;
-  for (const code of codes.filter((c) => ICD.test(c))) {
-    const hit = listLoaded ? (await searchCodes(db, actor, code, 1)).items[0] : undefined;
-    if (listLoaded && hit?.code !== code) unknown.push(code);
-    else diagnoses.push({ code, title: hit?.title ?? null });
+  for (const code of wellFormed) {
+    if (listLoaded && !titles.has(code)) unknown.push(dotted(code));
+    else diagnoses.push({ code: dotted(code), title: titles.get(code) ?? null });
   }
   if (unknown.length) problems.push({ field: 'diagnoses', message: `${unknown.join(', ')} not in the ICD-10 list; search with GET /api/codes/icd10?q=`, messageHi: `${unknown.join(', ')} ICD-10 सूची में नहीं है` });
   if (problems.length) throw fieldErrors(problems);
@@ -80,7 +73,7 @@ export async function saveConsultation(db: Db, actor: Actor, requestId: string, 
   if (request.status === 'called') {
     throw conflict('Start the consultation before writing its record', 'रिकॉर्ड लिखने से पहले परामर्श शुरू करें', { status: request.status });
   }
-  const checked = input.diagnoses ? await checkDiagnoses(db, actor, input.diagnoses) : null;
+  const checked = input.diagnoses ? await checkDiagnoses(db, input.diagnoses) : null;
   if (input.followUpOn) checkFollowUp(input.followUpOn);
   const before = await db.selectFrom('tele_consultations').selectAll().where('request_id', '=', request.id).forUpdate().executeTakeFirst();
   const text = (v: string | undefined, old: string | null | undefined) => (v === undefined ? old ?? null : v.trim() || null);

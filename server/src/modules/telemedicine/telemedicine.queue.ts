@@ -2,13 +2,13 @@
 // a doctor on duty presses "next" and gets exactly one, claimed with FOR UPDATE SKIP LOCKED so that
 // any number of doctors on any number of API instances never share a patient. A patient who does
 // not answer goes back to their place once, then is marked no-show; requests nobody takes expire.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, TeleRequestsTable } from '../../db/types.js';
 import { requirePermission, requireScope, inScope, type Actor } from '../../platform/actor.js';
 import { auditRow, recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { uid } from '../../platform/ids.js';
+import { sha256, uid } from '../../platform/ids.js';
 import { inTransaction } from '../../db/transaction.js';
 import { todayIst } from '../../platform/periods.js';
 import { hasOpenPregnancy } from '../patients/patients.care.js';
@@ -140,7 +140,7 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
       spoke_id: spoke?.id ?? null, spoke_path: spoke?.path ?? null, state_lgd: districtUnit?.state_lgd ?? hub.state_lgd ?? null, district_lgd: districtUnit?.lgd_code ?? null,
       priority, priority_reason: reason, preferred_doctor_id: preferred, complaint: input.complaint ?? null,
       vitals: input.vitals ? JSON.stringify(input.vitals) : null, status: 'waiting' as const,
-      expires_at: new Date(Date.now() + settings.teleExpiryMinutes * 60_000), access_key_hash: key ? hashKey(key) : null,
+      expires_at: new Date(Date.now() + settings.teleExpiryMinutes * 60_000), access_key_hash: key ? sha256(key) : null,
       client_seen_at: key ? new Date() : null, requested_by: actor?.username ?? `citizen:${patient.mobile ?? ''}`, called_at: null, doctor_id: null, started_at: null, ended_at: null, room_url: null,
     };
     await trx.insertInto('tele_requests').values(r).execute();
@@ -155,8 +155,6 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
 }
 
 const abandonedBefore = () => new Date(Date.now() - ABANDONED_MINUTES * 60_000);
-
-export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Requests nobody took in time, and home requests whose waiting room was closed, expire. */
 export async function expireAbandoned(db: Db) {
@@ -386,7 +384,7 @@ export async function liveQueue(db: Db, actor: Actor, q: { hubId: string; specia
 /** The patient's own view, for the public waiting room: checked against the key the booking returned. */
 export async function requestForKey(db: Db, id: string, key: string) {
   const row = await db.selectFrom('tele_requests').select(['id', 'access_key_hash']).where('id', '=', id).executeTakeFirst();
-  if (!row || !row.access_key_hash || row.access_key_hash !== hashKey(key)) {
+  if (!row || !row.access_key_hash || row.access_key_hash !== sha256(key)) {
     throw new AppError('not_found', { en: 'No such booking; check the link you were given', hi: 'ऐसी कोई बुकिंग नहीं मिली; दिया गया लिंक जाँचें' });
   }
   await db.updateTable('tele_requests').set({ client_seen_at: new Date() }).where('id', '=', id).execute();
