@@ -13,8 +13,6 @@ import { canRead, facilityFor, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
-export { FileDocumentStore, S3DocumentStore, documentStoreFor, type DocumentStore } from '../../platform/objectstore.js';
-
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
 

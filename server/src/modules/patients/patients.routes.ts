@@ -6,7 +6,8 @@ import * as care from './patients.care.js';
 import * as families from './patients.families.js';
 import * as visits from './patients.visits.js';
 import * as survey from './patients.survey.js';
-import { addDocument, documentStoreFor, DOCUMENT_TYPES, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
+import { addDocument, DOCUMENT_TYPES, listDocuments, MAX_DOCUMENT_BYTES, readDocument } from './patients.documents.js';
+import { documentStoreFor } from '../../platform/objectstore.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,

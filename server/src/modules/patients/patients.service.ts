@@ -257,16 +257,14 @@ export async function linkFacility(db: Db, patientId: string, facility: Pick<Org
 export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<Set<string>> {
   if (!ids.length || !actor.permissions.has('can_read_patient')) return new Set();
   if (actor.role === 'admin') return new Set(ids);
-  const rows = await db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
-    .where('facility_path', 'like', `${actor.orgPath}%`).execute();
-  const readable = new Set(rows.map((r) => r.patient_id));
-  // A doctor in an active teleconsultation reads the patient wherever they are registered.
-  if (actor.permissions.has('can_consult') && readable.size < ids.length) {
-    const consulting = await db.selectFrom('tele_requests').select('patient_id').where('doctor_id', '=', actor.userId)
-      .where('status', 'in', ['called', 'in_consultation']).where('patient_id', 'in', ids.filter((id) => !readable.has(id))).execute();
-    for (const r of consulting) readable.add(r.patient_id);
-  }
-  return readable;
+  const linked = db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
+    .where('facility_path', 'like', `${actor.orgPath}%`);
+  // A doctor in an active teleconsultation reads the patient wherever they are registered (same statement).
+  const rows = await (actor.permissions.has('can_consult')
+    ? linked.union(db.selectFrom('tele_requests').select('patient_id').where('doctor_id', '=', actor.userId)
+      .where('status', 'in', ['called', 'in_consultation']).where('patient_id', 'in', ids))
+    : linked).execute();
+  return new Set(rows.map((r) => r.patient_id));
 }
 
 /**

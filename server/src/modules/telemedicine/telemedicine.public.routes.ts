@@ -12,7 +12,7 @@ import type { NewPatientInput } from '../patients/patients.schema.js';
 import { loadPatient, registerPatient } from '../patients/patients.service.js';
 import { QueueEvents, streamRequest } from './telemedicine.events.js';
 import { listHubs, notifyQueue } from './telemedicine.network.js';
-import { cancelRequest, createRequest, requestForKey } from './telemedicine.queue.js';
+import { cancelRequest, checkKey, createRequest, requestForKey } from './telemedicine.queue.js';
 import { prescriptionPdfForRequest } from './telemedicine.prescriptions.js';
 import { HomeBookingBody, IdParams, KeyQuery, type HomeBookingInput } from './telemedicine.schema.js';
 
@@ -80,7 +80,7 @@ export async function publicTelemedicineRoutes(app: FastifyInstance, deps: AppDe
   app.get('/api/public/telemedicine/requests/:id/prescription.pdf', { config, schema: { tags, summary: 'The e-prescription of the consultation, as PDF', params: IdParams, querystring: KeyQuery, response: errors } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      await requestForKey(k, id, (request.query as { key: string }).key);
+      await checkKey(k, id, (request.query as { key: string }).key);
       const { pdf, name } = await prescriptionPdfForRequest(k, id);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).send(pdf);
     });
@@ -88,7 +88,7 @@ export async function publicTelemedicineRoutes(app: FastifyInstance, deps: AppDe
   app.post('/api/public/telemedicine/requests/:id/cancel', { config, schema: { tags, summary: 'Leave the queue', params: IdParams, querystring: KeyQuery, response: errors } },
     async (request) => {
       const { id } = request.params as { id: string };
-      await requestForKey(k, id, (request.query as { key: string }).key);
+      await checkKey(k, id, (request.query as { key: string }).key);
       return cancelRequest(k, null, id);
     });
 }

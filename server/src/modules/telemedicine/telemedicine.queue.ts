@@ -11,6 +11,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../platf
 import { sha256, uid } from '../../platform/ids.js';
 import { inTransaction } from '../../db/transaction.js';
 import { todayIst } from '../../platform/periods.js';
+import { cachedUnit } from '../geo/geo.cache.js';
 import { hasOpenPregnancy } from '../patients/patients.care.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from '../patients/patients.service.js';
 import { loadFacility, notifyQueue, requireSpecialty } from './telemedicine.network.js';
@@ -131,10 +132,11 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
   const key = channel === 'home' ? randomBytes(18).toString('base64url') : null;
   const day = todayIst();
   // Counted in the district of the spoke (home requests: of the hub). Paths run /country/state/district/….
-  const districtId = (spoke ?? hub).path.split('/').filter(Boolean)[2];
+  const districtId = (spoke ?? hub).path.split('/').filter(Boolean)[2] ?? '';
+  // Looked up before the queue's token row is locked: other bookings to this queue wait on that lock.
+  const districtUnit = await cachedUnit(db, `id:${districtId}`, () => db.selectFrom('org_units').selectAll().where('id', '=', districtId).executeTakeFirst());
   const row = await inTransaction(db, async (trx) => {
     const token = await nextToken(trx, hub.id, specialty, day);
-    const districtUnit = await trx.selectFrom('org_units').select(['lgd_code', 'state_lgd']).where('id', '=', districtId).executeTakeFirst();
     const r = {
       id: uid(), token, day, hub_id: hub.id, hub_path: hub.path, specialty, patient_id: patient.id, channel,
       spoke_id: spoke?.id ?? null, spoke_path: spoke?.path ?? null, state_lgd: districtUnit?.state_lgd ?? hub.state_lgd ?? null, district_lgd: districtUnit?.lgd_code ?? null,
@@ -307,13 +309,20 @@ export async function waitEstimate(db: Db, row: Pick<RequestRow, 'id' | 'hub_id'
 
 /** A request as the screens show it, with its place in the queue while it waits. */
 export async function requestView(db: Db, id: string) {
-  const r = await db.selectFrom('tele_requests as r').innerJoin('org_units as h', 'h.id', 'r.hub_id').leftJoin('org_units as s', 's.id', 'r.spoke_id')
+  const [view] = await requestViews(db, [id]);
+  if (!view) throw notFound(`No consultation request ${id}`, `परामर्श अनुरोध ${id} नहीं मिला`);
+  return view;
+}
+
+/** Requests as the screens show them, in the order of `ids` (unknown ids left out): one query, and the wait of those waiting. */
+async function requestViews(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('tele_requests as r').innerJoin('org_units as h', 'h.id', 'r.hub_id').leftJoin('org_units as s', 's.id', 'r.spoke_id')
     .innerJoin('patients as p', 'p.id', 'r.patient_id').leftJoin('tele_doctors as d', 'd.user_id', 'r.doctor_id')
     .selectAll('r').select(['h.name as hub_name', 'h.name_hi as hub_name_hi', 's.name as spoke_name', 's.name_hi as spoke_name_hi', 'p.name as patient_name', 'p.name_hi as patient_name_hi', 'p.state_number', 'p.sex', 'p.birth_date', 'd.name as doctor_name', 'd.name_hi as doctor_name_hi'])
-    .where('r.id', '=', id).executeTakeFirst();
-  if (!r) throw notFound(`No consultation request ${id}`, `परामर्श अनुरोध ${id} नहीं मिला`);
-  const wait = await waitEstimate(db, r);
-  return {
+    .where('r.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return Promise.all(ids.flatMap((id) => byId.get(id) ?? []).map(async (r) => ({
     id: r.id, token: r.token, day: r.day, status: r.status, channel: r.channel,
     hub: { id: r.hub_id, name: r.hub_name, nameHi: r.hub_name_hi },
     spoke: r.spoke_id ? { id: r.spoke_id, name: r.spoke_name, nameHi: r.spoke_name_hi } : null,
@@ -325,8 +334,8 @@ export async function requestView(db: Db, id: string) {
     preferredDoctorId: r.preferred_doctor_id, requeues: r.requeues,
     queuedAt: r.queued_at.toISOString(), calledAt: r.called_at?.toISOString() ?? null, startedAt: r.started_at?.toISOString() ?? null, endedAt: r.ended_at?.toISOString() ?? null,
     expiresAt: r.expires_at.toISOString(), roomUrl: r.room_url,
-    ...wait,
-  };
+    ...(await waitEstimate(db, r)),
+  })));
 }
 export type RequestView = Awaited<ReturnType<typeof requestView>>;
 
@@ -355,7 +364,7 @@ export async function listRequests(db: Db, actor: Actor, q: { spokeId?: string; 
     if (q.status) query = query.where('status', '=', q.status as RequestRow['status']);
   }
   const ids = await query.execute();
-  return { items: await Promise.all(ids.map((r) => requestView(db, r.id))) };
+  return { items: await requestViews(db, ids.map((r) => r.id)) };
 }
 
 /** The live queue of a hub (hub manager, doctors): who waits, for how long, and who is online. */
@@ -381,12 +390,18 @@ export async function liveQueue(db: Db, actor: Actor, q: { hubId: string; specia
   };
 }
 
+/**
+ * Checks the key the booking returned (404 when it is not this request's) and marks the waiting room
+ * as still open (abandoned home requests expire): one statement.
+ */
+export async function checkKey(db: Db, id: string, key: string): Promise<void> {
+  const seen = await db.updateTable('tele_requests').set({ client_seen_at: new Date() })
+    .where('id', '=', id).where('access_key_hash', '=', sha256(key)).returning('id').executeTakeFirst();
+  if (!seen) throw new AppError('not_found', { en: 'No such booking; check the link you were given', hi: 'ऐसी कोई बुकिंग नहीं मिली; दिया गया लिंक जाँचें' });
+}
+
 /** The patient's own view, for the public waiting room: checked against the key the booking returned. */
 export async function requestForKey(db: Db, id: string, key: string) {
-  const row = await db.selectFrom('tele_requests').select(['id', 'access_key_hash']).where('id', '=', id).executeTakeFirst();
-  if (!row || !row.access_key_hash || row.access_key_hash !== sha256(key)) {
-    throw new AppError('not_found', { en: 'No such booking; check the link you were given', hi: 'ऐसी कोई बुकिंग नहीं मिली; दिया गया लिंक जाँचें' });
-  }
-  await db.updateTable('tele_requests').set({ client_seen_at: new Date() }).where('id', '=', id).execute();
+  await checkKey(db, id, key);
   return requestView(db, id);
 }
