@@ -1,16 +1,12 @@
 import { useEffect, useState } from 'react';
 import { can, type Me } from '../features/auth/session.tsx';
 import { getUnit, unitName } from '../features/geo/geo.api.ts';
-import { useI18n, type Lang } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
 import type { Route } from '../router.ts';
-
-const LANGS: { lang: Lang; key: 'lang.en' | 'lang.hi' }[] = [
-  { lang: 'en', key: 'lang.en' },
-  { lang: 'hi', key: 'lang.hi' },
-];
+import { LangSwitch } from './LangSwitch.tsx';
 
 export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout: () => void }) {
-  const { t, tx, lang, setLang } = useI18n();
+  const { t, tx, lang } = useI18n();
   const section = route.segments[0] === 'hmis' ? `hmis/${route.segments[1] ?? ''}` : (route.segments[0] ?? 'facilities');
   const current = route.segments[0] === 'survey' && route.segments[1] ? `survey/${route.segments[1]}`
     : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}` : section;
@@ -78,20 +74,7 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
           {unitName(unit, lang)}
         </span>
       </div>
-      <div className="lang-switch" role="group" aria-label={t('header.language')}>
-        {LANGS.map((l) => (
-          <button
-            key={l.lang}
-            type="button"
-            lang={l.lang}
-            aria-pressed={lang === l.lang}
-            className={lang === l.lang ? 'active' : ''}
-            onClick={() => setLang(l.lang)}
-          >
-            {t(l.key)}
-          </button>
-        ))}
-      </div>
+      <LangSwitch />
       <button type="button" className="secondary" onClick={onLogout}>{t('header.logout')}</button>
     </header>
   );

@@ -106,3 +106,12 @@ export function formatDate(iso: string | null | undefined): string {
   }).format(d);
   return parts;
 }
+
+/** DD/MM/YYYY, HH:MM in India Standard Time, of an ISO timestamp. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Kolkata', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(d);
+}

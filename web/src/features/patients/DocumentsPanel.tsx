@@ -1,20 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { useApiErrors } from '../../components/useApiErrors.ts';
+import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { FormField } from '../facilities/FormField.tsx';
 import {
   DOCUMENT_TYPES, downloadDocument, EXTENSIONS, listDocuments, MAX_DOCUMENT_BYTES, uploadDocument, type PatientDocument,
 } from './visits.api.ts';
 
-const dateTime = (iso: string) => new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Kolkata', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
-}).format(new Date(iso));
-
 /** Reports, prescriptions and scans on a patient's record (PDF or image), to add and to download. */
 export function DocumentsPanel({ patientId }: { patientId: string }) {
   const { t, num } = useI18n();
+  const { error: errorText } = useApiErrors();
   const me = useMe();
   const mayAdd = can(me, 'can_update_patient') && me.orgUnit.level.toLowerCase() === 'facility';
   const [docs, setDocs] = useState<PatientDocument[] | null>(null);
@@ -29,7 +26,7 @@ export function DocumentsPanel({ patientId }: { patientId: string }) {
         setDocs(r.items);
         setError(null);
       })
-      .catch((err) => !ctrl.signal.aborted && setError(err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')));
+      .catch((err) => !ctrl.signal.aborted && setError(errorText(err)));
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [patientId, reload]);
@@ -60,13 +57,13 @@ export function DocumentsPanel({ patientId }: { patientId: string }) {
                   <td>{d.title ?? <span className="muted">{t('docs.untitled')}</span>}</td>
                   <td>{(EXTENSIONS[d.mediaType] ?? d.mediaType).toUpperCase()}</td>
                   <td className="num">{size(d.bytes)}</td>
-                  <td className="nowrap">{dateTime(d.createdAt)} <span className="muted">· {d.by}</span></td>
+                  <td className="nowrap">{formatDateTime(d.createdAt)} <span className="muted">· {d.by}</span></td>
                   <td>
                     <button type="button" className="secondary small"
                       aria-label={t('docs.downloadNamed', { title: d.title ?? t('docs.untitled') })}
                       onClick={() => {
                         setRowError(null);
-                        downloadDocument(d).catch((err) => setRowError({ id: d.id, text: err instanceof ApiError && err.status !== 0 ? err.message : t('error.network') }));
+                        downloadDocument(d).catch((err) => setRowError({ id: d.id, text: errorText(err) }));
                       }}>
                       {t('docs.download')}
                     </button>
@@ -85,6 +82,7 @@ export function DocumentsPanel({ patientId }: { patientId: string }) {
 
 function UploadForm({ patientId, onUploaded }: { patientId: string; onUploaded: () => void }) {
   const { t } = useI18n();
+  const { error: errorText } = useApiErrors();
   const fileRef = useRef<HTMLInputElement>(null);
   const [title, setTitle] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -119,7 +117,7 @@ function UploadForm({ patientId, onUploaded }: { patientId: string; onUploaded: 
       if (fileRef.current) fileRef.current.value = '';
       onUploaded();
     } catch (err) {
-      setTop({ kind: 'error', text: err instanceof ApiError && err.status !== 0 ? err.message : t('error.network') });
+      setTop({ kind: 'error', text: errorText(err) });
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
+import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useSearch } from '../../components/useSearch.ts';
-import { ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { searchIcd, type IcdCode } from './visits.api.ts';
 
@@ -15,12 +15,13 @@ export interface Diagnosis { code: string; title: string | null }
  */
 export function IcdPicker({ value, onChange, error }: { value: Diagnosis[]; onChange: (d: Diagnosis[]) => void; error?: string }) {
   const { t, lang } = useI18n();
+  const { error: errorText } = useApiErrors();
   const id = useId();
   const [q, setQ] = useState('');
   const [searchError, setSearchError] = useState<string | null>(null);
   const [hits, setHits] = useSearch<IcdCode>(q,
     (text, signal) => searchIcd(text, signal).then((r) => { setSearchError(null); return r.items; }),
-    (err) => setSearchError(err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')));
+    (err) => setSearchError(errorText(err)));
 
   const add = (d: Diagnosis) => {
     if (!value.some((v) => v.code.replace('.', '') === d.code.replace('.', ''))) onChange([...value, d]);

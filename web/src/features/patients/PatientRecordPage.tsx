@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HealthCardButton } from './HealthCardButton.tsx';
@@ -162,14 +162,13 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** DD/MM/YYYY, or with the time (IST) for a moment. */
-function formatDay(iso: string, withTime = false): string {
+/** DD/MM/YYYY. */
+function formatDay(iso: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Asia/Kolkata', day: '2-digit', month: '2-digit', year: 'numeric',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
   }).format(d);
 }
 
@@ -192,7 +191,7 @@ function AccessLog({ items }: { items: AccessEntry[] | null }) {
             <tbody>
               {items.map((e, i) => (
                 <tr key={`${e.at}-${i}`}>
-                  <td className="nowrap">{formatDay(e.at, true)}</td>
+                  <td className="nowrap">{formatDateTime(e.at)}</td>
                   <td>{e.by ?? '—'}</td>
                   <td>
                     {tx(`patients.log.${e.action}`, e.action)}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
+import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { FormField } from '../facilities/FormField.tsx';
 import { asciiDigits } from './abha.ts';
@@ -21,7 +21,8 @@ const numberOf = (text: string): number | null => {
 
 /** A new OPD visit at the user's facility: complaint, vitals, ICD-10 diagnoses, notes and prescription lines. */
 export function VisitForm({ patientId, onRecorded, onCancel }: { patientId: string; onRecorded: (v: VisitCreated) => void; onCancel: () => void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const { problems } = useApiErrors();
   const [complaint, setComplaint] = useState('');
   const [vitals, setVitals] = useState<Record<VitalKey, string>>({ systolic: '', diastolic: '', pulse: '', temperatureC: '', weightKg: '', spo2: '' });
   const [diagnoses, setDiagnoses] = useState<Diagnosis[]>([]);
@@ -76,14 +77,9 @@ export function VisitForm({ patientId, onRecorded, onCancel }: { patientId: stri
     try {
       onRecorded(await recordVisit(body));
     } catch (err) {
-      if (!(err instanceof ApiError)) setTop(t('error.network'));
-      else if (err.fields.length) {
-        const byField: Errors = {};
-        for (const f of err.fields) byField[f.field] = lang === 'hi' && f.messageHi ? f.messageHi : f.message;
-        setErrors(byField);
-        const shown = err.fields.every((f) => f.field === 'complaint' || f.field === 'diagnoses' || f.field.startsWith('vitals.') || f.field.startsWith('prescriptions.'));
-        if (!shown) setTop(err.message);
-      } else setTop(err.status === 0 ? t('error.network') : err.message);
+      const { errors: byField, top: text } = problems(err, (f) => f === 'complaint' || f === 'diagnoses' || f.startsWith('vitals.') || f.startsWith('prescriptions.'));
+      setErrors(byField);
+      setTop(text);
     } finally {
       setBusy(false);
     }

@@ -1,20 +1,16 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { useApiErrors } from '../../components/useApiErrors.ts';
+import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { listVisits, type Visit, type VisitCreated } from './visits.api.ts';
 import { VisitForm } from './VisitForm.tsx';
 import './care.css';
 
-/** "12/03/2026 10:45" in IST. */
-const dateTime = (iso: string) => new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Kolkata', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
-}).format(new Date(iso));
-
 /** A patient's OPD visits, newest first, and (for staff of a facility) the form for a new one. */
 export function VisitsPanel({ patientId }: { patientId: string }) {
   const { t, lang } = useI18n();
+  const { error: errorText } = useApiErrors();
   const me = useMe();
   const mayRecord = can(me, 'can_read_patient') && me.orgUnit.level.toLowerCase() === 'facility';
   const [visits, setVisits] = useState<Visit[] | null>(null);
@@ -30,7 +26,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
         setVisits(r.items);
         setError(null);
       })
-      .catch((err) => !ctrl.signal.aborted && setError(err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')));
+      .catch((err) => !ctrl.signal.aborted && setError(errorText(err)));
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [patientId, reload]);
@@ -77,7 +73,7 @@ function VisitItem({ v }: { v: Visit }) {
   return (
     <li className="visit-item">
       <div className="visit-head">
-        <strong>{dateTime(v.at)}</strong>
+        <strong>{formatDateTime(v.at)}</strong>
         <span className="muted"> · {lang === 'hi' && v.facilityHi ? v.facilityHi : v.facility}</span>
       </div>
       {v.complaint && <p className="visit-complaint">{v.complaint}</p>}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
+import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { FormField } from '../facilities/FormField.tsx';
@@ -16,6 +16,7 @@ const OWN_AREA_LEVELS = ['district', 'block', 'panchayat', 'village'];
 /** The survey's coverage by village or ward for a district or block officer, and where enumerators are assigned. */
 export function CoveragePage() {
   const { t, lang } = useI18n();
+  const { error: errorText } = useApiErrors();
   const me = useMe();
   const geo = useGeoScope();
   const own = OWN_AREA_LEVELS.includes(me.orgUnit.level.toLowerCase());
@@ -31,7 +32,7 @@ export function CoveragePage() {
     setError(null);
     getCoverage(unit, ctrl.signal)
       .then(setData)
-      .catch((err) => !ctrl.signal.aborted && setError(err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')));
+      .catch((err) => !ctrl.signal.aborted && setError(errorText(err)));
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [unit, reload]);

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { FormField } from '../facilities/FormField.tsx';
+import { unitName } from '../geo/geo.api.ts';
 import { useTele } from './bits.tsx';
 import { book, getDistricts, getOpds, lastBooking, rememberBooking, sendCode, waitingRoomHash, type District } from './opd.api.ts';
 import { PublicShell } from './PublicShell.tsx';
@@ -145,7 +146,7 @@ export function OpdBookPage() {
                 <FormField id="opd-age" label={t('opdHome.age')} value={age} onChange={setAge} inputMode="numeric" maxLength={3} error={errors['patient.age']} />
                 {districts
                   ? <FormField id="opd-district" label={t('opdHome.district')} value={district} onChange={setDistrict} error={errors['patient.address.district']}
-                      options={districts.map((d) => ({ value: String(d.lgdCode ?? d.id), label: lang === 'hi' && d.nameHi ? d.nameHi : d.name }))} />
+                      options={districts.map((d) => ({ value: String(d.lgdCode ?? d.id), label: unitName(d, lang) }))} />
                   : <FormField id="opd-district" label={t('opdHome.districtCode')} value={district} onChange={setDistrict} inputMode="numeric" maxLength={9}
                       hint={t('opdHome.districtCodeHint')} error={errors['patient.address.district']} />}
               </div>

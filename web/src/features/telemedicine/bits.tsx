@@ -1,37 +1,21 @@
 // Small pieces the telemedicine screens share: names in the UI language, status and priority badges,
 // the waiting line ("number 3 in the queue, about 20 minutes"), and turning an API error into text.
-import { ApiError } from '../../api.ts';
+import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Medicine, Named, RequestStatus } from './tele.api.ts';
+import { unitName } from '../geo/geo.api.ts';
+import type { Medicine, RequestStatus } from './tele.api.ts';
 
 export function useTele() {
-  const { t, tx, lang } = useI18n();
+  const { tx, lang } = useI18n();
+  const apiErrors = useApiErrors();
   return {
-    name: (n: { name: string; nameHi?: string | null } | null | undefined) => (!n ? '—' : lang === 'hi' && n.nameHi ? n.nameHi : n.name),
+    name: (n: { name: string; nameHi?: string | null } | null | undefined) => (!n ? '—' : unitName(n, lang)),
     specialty: (s: { specialtyName?: string; specialtyNameHi?: string; name?: string; nameHi?: string | null; code?: string; specialty?: string }) =>
       (lang === 'hi' ? s.specialtyNameHi ?? s.nameHi : s.specialtyName ?? s.name) ?? tx(`tele.specialty.${s.code ?? s.specialty}`, s.code ?? s.specialty ?? ''),
     specialtyCode: (code: string) => tx(`tele.specialty.${code}`, code),
     status: (s: string) => tx(`tele.status.${s}`, s),
     priority: (p: string) => tx(`tele.priority.${p}`, p),
-    /** The server's message (already in the UI language), or the network message. */
-    error: (err: unknown) => (err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')),
-    /**
-     * Field problems of an error by field (in the UI language), and the message to show at the top when
-     * some problem is about a field the form does not show (or the error names no field).
-     */
-    problems: (err: unknown, shown: (field: string) => boolean): { errors: Record<string, string>; top: string | null } => {
-      const errors: Record<string, string> = {};
-      if (err instanceof ApiError) for (const f of err.fields) errors[f.field] = lang === 'hi' && f.messageHi ? f.messageHi : f.message;
-      const keys = Object.keys(errors);
-      const top = !keys.length || !keys.every(shown) ? (err instanceof ApiError && err.status !== 0 ? err.message : t('error.network')) : null;
-      return { errors, top };
-    },
-    /** Field problems of a validation error by field, in the UI language. */
-    fields: (err: unknown): Record<string, string> => {
-      const out: Record<string, string> = {};
-      if (err instanceof ApiError) for (const f of err.fields) out[f.field] = lang === 'hi' && f.messageHi ? f.messageHi : f.message;
-      return out;
-    },
+    ...apiErrors,
   };
 }
 
@@ -72,8 +56,6 @@ export function VitalsLine({ vitals }: { vitals: Record<string, number | string>
 /** A medicine as the screens write it: name, strength and form, in the UI language. */
 export const medicineLabel = (m: Pick<Medicine, 'genericName' | 'nameHi' | 'strength' | 'form' | 'formHi'>, lang: string) =>
   `${lang === 'hi' && m.nameHi ? m.nameHi : m.genericName} ${m.strength} ${lang === 'hi' ? m.formHi : m.form.replace(/_/g, ' ')}`;
-
-export const nameOf = (n: Named | null | undefined, lang: string) => (!n ? '—' : lang === 'hi' && n.nameHi ? n.nameHi : n.name);
 
 /** Local time of day (IST as the browser shows it) of an ISO timestamp. */
 export function timeOf(iso: string | null | undefined): string {

@@ -7,9 +7,10 @@ import { Choropleth } from '../analytics/Choropleth.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getBoundaries, getUnit, unitName, type Feature } from '../geo/geo.api.ts';
 import {
-  dayMonth, getRanking, getStats, getUtilisation, named, PRESETS, presetPeriod, todayIst,
+  dayMonth, getRanking, getStats, getUtilisation, PRESETS, presetPeriod,
   type Period, type Preset, type Ranking, type Stats, type Utilisation,
 } from './telestats.api.ts';
+import { todayIst } from '../patients/patients.api.ts';
 import { RankingTable, useDuration, usePercent, UtilisationTable, WaitTable } from './TeleStatsTables.tsx';
 
 interface Loaded { byDay: Stats; bySpecialty: Stats; byDistrict: Stats; byHub: Stats; utilisation: Utilisation; ranking: Ranking }
@@ -79,7 +80,7 @@ export function TeleStatsPage() {
       return { id: d.id, lgdCode: d.lgdCode, label: unitName(d, lang), value: r?.consultations ?? 0 };
     });
     // Districts outside the state (spokes elsewhere) are listed beside the map.
-    for (const r of rows) if (!list.some((a) => a.id === r.orgUnitId)) list.push({ id: r.orgUnitId ?? r.key, lgdCode: r.lgdCode === null ? null : String(r.lgdCode), label: named(r, lang), value: r.consultations });
+    for (const r of rows) if (!list.some((a) => a.id === r.orgUnitId)) list.push({ id: r.orgUnitId ?? r.key, lgdCode: r.lgdCode === null ? null : String(r.lgdCode), label: unitName(r, lang), value: r.consultations });
     return list;
   }, [data, scope.districts, lang]);
 
@@ -139,9 +140,9 @@ export function TeleStatsPage() {
           ]} />
 
           <h2>{t('telestats.bySpecialty')}</h2>
-          <BarChart aria={t('telestats.bySpecialty')} rows={data.bySpecialty.rows.map((r) => ({ id: r.key, label: named(r, lang), value: r.consultations }))} />
+          <BarChart aria={t('telestats.bySpecialty')} rows={data.bySpecialty.rows.map((r) => ({ id: r.key, label: unitName(r, lang), value: r.consultations }))} />
           <h2>{t('telestats.byDistrict')}</h2>
-          <BarChart aria={t('telestats.byDistrict')} rows={data.byDistrict.rows.map((r) => ({ id: r.key, label: named(r, lang), value: r.consultations }))} />
+          <BarChart aria={t('telestats.byDistrict')} rows={data.byDistrict.rows.map((r) => ({ id: r.key, label: unitName(r, lang), value: r.consultations }))} />
 
           <h2>{t('telestats.map')}</h2>
           <Choropleth features={features} areas={areas} title={t('telestats.map')} />

@@ -1,5 +1,6 @@
 import { useI18n } from '../../i18n/i18n.tsx';
-import { named, type DoctorUse, type Ranking, type StatsRow, type Utilisation } from './telestats.api.ts';
+import { unitName } from '../geo/geo.api.ts';
+import type { DoctorUse, Ranking, StatsRow, Utilisation } from './telestats.api.ts';
 
 /** Minutes as "2 h 05 min" (or "45 min"). */
 export function useDuration() {
@@ -43,7 +44,7 @@ export function RankingTable({ ranking, ownState }: { ranking: Ranking; ownState
               <tr key={r.stateLgd} data-state={r.stateLgd} className={mine ? 'row-own' : undefined} style={mine ? { background: '#eef6ee', fontWeight: 600 } : undefined}>
                 <td className="num">{num(r.rank)}</td>
                 <th scope="row">
-                  {named(r, lang)}
+                  {unitName(r, lang)}
                   {mine && <span className="sub"> · {t('telestats.yourState')}</span>}
                 </th>
                 <td className="num" data-testid="consultations">{num(r.consultations)}</td>
@@ -92,7 +93,7 @@ export function UtilisationTable({ data }: { data: Utilisation }) {
         <tbody>
           {data.items.map((d: DoctorUse) => (
             <tr key={d.doctorId}>
-              <th scope="row">{named(d, lang)}</th>
+              <th scope="row">{unitName(d, lang)}</th>
               <td>{lang === 'hi' && d.hubNameHi ? d.hubNameHi : d.hubName}</td>
               <td className="num">{dur(d.onlineMinutes)}</td>
               <td className="num">{dur(d.consultingMinutes)}</td>
@@ -138,7 +139,7 @@ export function WaitTable({ rows, label, testId }: { rows: StatsRow[]; label: st
         <tbody>
           {rows.map((r) => (
             <tr key={r.key}>
-              <th scope="row">{named(r, lang)}</th>
+              <th scope="row">{unitName(r, lang)}</th>
               <td className="num">{num(r.requests)}</td>
               <td className="num">{num(r.consultations)}</td>
               <td className="num">{pct(r.noShowRate)}</td>

@@ -1,4 +1,5 @@
 import { get } from '../../api.ts';
+import { todayIst } from '../patients/patients.api.ts';
 
 export type StatsBy = 'day' | 'hub' | 'spoke' | 'specialty' | 'district' | 'state';
 
@@ -78,11 +79,6 @@ export const getRanking = (p: Period, signal?: AbortSignal) => get<Ranking>('/ap
 
 const DAY_MS = 86_400_000;
 
-/** Today's date in India (IST), YYYY-MM-DD. */
-export function todayIst(now = Date.now()): string {
-  return new Date(now + 330 * 60_000).toISOString().slice(0, 10);
-}
-
 export function shiftDay(day: string, by: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + by * DAY_MS).toISOString().slice(0, 10);
 }
@@ -102,6 +98,3 @@ export function presetPeriod(preset: Preset, today = todayIst()): Period {
 
 /** DD/MM from YYYY-MM-DD, for chart labels. */
 export const dayMonth = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
-
-/** A name in the UI language. */
-export const named = (x: { name: string; nameHi: string | null }, lang: string) => (lang === 'hi' && x.nameHi ? x.nameHi : x.name);
