@@ -5,6 +5,7 @@ import type { SmsSender } from '../../platform/sms.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as network from './telemedicine.network.js';
 import * as queue from './telemedicine.queue.js';
+import { requestView } from './telemedicine.views.js';
 import { QueueEvents, streamRequest } from './telemedicine.events.js';
 import { publicTelemedicineRoutes } from './telemedicine.public.routes.js';
 import {
@@ -74,7 +75,7 @@ export const telemedicineRoutes = (deps: AppDeps & { sms: SmsSender }): FastifyP
     async (request, reply) => {
       const { id } = request.params as Id;
       await queue.readableRequest(k, actorOf(request), id);
-      await streamRequest(request, reply, events, () => queue.requestView(k, id));
+      await streamRequest(request, reply, events, () => requestView(k, id));
     });
   app.post('/api/telemedicine/next', {
     schema: { tags, summary: 'The doctor takes the next patient of the queue: 200 with the request, 204 when nobody waits', body: QueueBody, response: { 200: Type.Any(), 204: Type.Null(), ...errors } },
