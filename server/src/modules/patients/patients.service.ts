@@ -45,7 +45,7 @@ export async function facilityFor(db: Db, actor: Actor, facilityId: string | und
 }
 
 /** The home place from an address: district, then block and village inside it. */
-async function homeOf(db: Db, address: NewPatientInput['address']): Promise<OrgUnitRow> {
+export async function homeOf(db: Db, address: NewPatientInput['address']): Promise<OrgUnitRow> {
   const district = (await cachedUnit(db, `district:${address.district}`, () => resolveOrgUnit(db, address.district, ['district'], 'address.district')))!;
   if (district.level !== 'district') throw badRequest(`address.district must be a district; ${district.name} is a ${district.level}`, `address.district में ज़िला दें`, { field: 'address.district' });
   let home = district;
@@ -63,8 +63,8 @@ async function homeOf(db: Db, address: NewPatientInput['address']): Promise<OrgU
 
 interface Identity { abhaNumber: string | null; abhaAddress: string | null; aadhaarLast4: string | null; mobile: string | null; birthDate: string; estimated: boolean }
 
-/** Checks identifiers and dates; every problem at once, ABHA check digits as warnings. */
-function checkIdentity(input: Pick<NewPatientInput, 'abha' | 'abhaAddress' | 'aadhaar' | 'mobile' | 'birthDate' | 'age'>, warnings: Warning[]): Identity {
+/** Checks identifiers and dates; every problem at once, ABHA check digits as warnings. No I/O. */
+export function checkIdentity(input: Pick<NewPatientInput, 'abha' | 'abhaAddress' | 'aadhaar' | 'mobile' | 'birthDate' | 'age'>, warnings: Warning[]): Identity {
   const problems: FieldProblem[] = [];
   const today = todayIst();
   let abhaNumber: string | null = null;
@@ -185,10 +185,13 @@ export async function registerPatient(db: Db, actor: Actor | null, input: NewPat
   }
   if (id.abhaNumber) {
     const taken = await db.selectFrom('patients').select(['state_number']).where('abha_number', '=', id.abhaNumber).executeTakeFirst();
+    // Nobody signed in learns where an ABHA number is registered.
+    if (taken && !actor) throw abhaTaken('abha');
     if (taken) throw conflict(`ABHA number ${input.abha} is already registered to patient ${taken.state_number}; find that patient instead`, `ABHA नंबर ${input.abha} पहले से मरीज़ ${taken.state_number} के नाम है; उसी को खोजें`, { field: 'abha', stateNumber: taken.state_number });
   }
   if (id.abhaAddress) {
     const taken = await db.selectFrom('patients').select(['state_number']).where('abha_address', '=', id.abhaAddress).executeTakeFirst();
+    if (taken && !actor) throw abhaTaken('abhaAddress');
     if (taken) throw conflict(`ABHA address ${id.abhaAddress} is already registered to patient ${taken.state_number}`, `ABHA पता ${id.abhaAddress} पहले से मरीज़ ${taken.state_number} के नाम है`, { field: 'abhaAddress', stateNumber: taken.state_number });
   }
   const row = {
@@ -237,6 +240,11 @@ const INSERT_AUDIT = `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values
 const LINK_AT = PATIENT_COLUMNS.length + AUDIT_COLUMNS.length + 1;
 const REGISTER = `with p as (${INSERT_PATIENT}) ${INSERT_AUDIT}`;
 const REGISTER_AT_FACILITY = `with p as (${INSERT_PATIENT}), l as (insert into patient_facilities (patient_id, facility_id, facility_path) values (${placeholders(LINK_AT, 3)})) ${INSERT_AUDIT}`;
+
+/** An ABHA number or address already registered, said to someone not signed in: not to whom. */
+const abhaTaken = (field: 'abha' | 'abhaAddress') => conflict(
+  `This ${field === 'abha' ? 'ABHA number' : 'ABHA address'} is already registered; show the ABHA card at a government health facility to find the record`,
+  `यह ${field === 'abha' ? 'ABHA नंबर' : 'ABHA पता'} पहले से पंजीकृत है; रिकॉर्ड खोजने के लिए ABHA कार्ड किसी सरकारी स्वास्थ्य संस्थान में दिखाएँ`, { field });
 
 /** Two registrations of one ABHA at the same moment: the second meets the unique index, answered as a conflict. */
 function uniqueToConflict(e: unknown, input: NewPatientInput): unknown {
