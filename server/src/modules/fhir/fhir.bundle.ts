@@ -18,7 +18,7 @@ import { forbidden } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { canRead, facilityFor, linkFacility, loadPatient } from '../patients/patients.service.js';
 import { bodyResource } from './fhir.http.js';
-import { inContext, invalid, notAllowed } from './fhir.outcome.js';
+import { inContext, invalid, notAllowed, operationOutcome, type Issue } from './fhir.outcome.js';
 import { createPatient, updatePatient } from './fhir.patient.js';
 import { patientVersion, readPatientResource } from './fhir.patient.map.js';
 import * as repo from './fhir.repository.js';
@@ -44,6 +44,8 @@ interface Planned {
   status?: string;
   version?: string;
   lastUpdated?: string;
+  /** What the server changed in the entry (an Aadhaar number cut to its last four digits), told in its response. */
+  notes: Issue[];
 }
 
 /** The entries of a bundle, checked for shape: each has a resource with a resourceType. */
@@ -58,7 +60,7 @@ function planOf(bundle: FhirResource): Planned[] {
     const method = String(isObject(e.request) && e.request.method ? e.request.method : 'POST').toUpperCase();
     if (method !== 'POST' && method !== 'PUT') throw invalid(`${at}.request.method ${method} is not supported in a bundle here; use POST or PUT`, `${at}.request.method`, undefined, 'not-supported');
     const url = isObject(e.request) && typeof e.request.url === 'string' ? e.request.url : undefined;
-    return { index, type, resource: e.resource as FhirResource, fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, method, url };
+    return { index, type, resource: e.resource as FhirResource, fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, method, url, notes: [] };
   });
 }
 
@@ -86,7 +88,7 @@ function putId(p: Planned): string {
 async function placePatient(db: Db, actor: Actor, p: Planned, facility: { id: string; path: string } | null) {
   if (p.method === 'PUT') {
     const id = putId(p);
-    const out = await updatePatient(db, actor, id, { ...p.resource, id });
+    const out = await updatePatient(db, actor, id, { ...p.resource, id }, undefined, p.notes);
     Object.assign(p, { target: `Patient/${id}`, status: '200 OK', version: out.meta!.versionId, lastUpdated: out.meta!.lastUpdated });
     return;
   }
@@ -107,6 +109,7 @@ async function placePatient(db: Db, actor: Actor, p: Planned, facility: { id: st
     return;
   }
   const created = await createPatient(db, actor, p.resource);
+  p.notes.push(...created.notes);
   Object.assign(p, { target: `Patient/${created.row.id}`, status: '201 Created', version: created.resource.meta!.versionId, lastUpdated: created.resource.meta!.lastUpdated });
 }
 
@@ -190,7 +193,7 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
       const own = await subjectPatient(db, actor, resource);
       const patientId = own ?? (SHARED_TYPES.has(p.type) ? null : bundlePatient);
       const id = p.target!.split('/')[1];
-      const out = p.existing ? await storeVersion(db, actor, p.existing, { ...resource, id }, patientId) : await storeNew(db, actor, resource, patientId, id);
+      const out = p.existing ? await storeVersion(db, actor, p.existing, { ...resource, id }, patientId, p.notes) : await storeNew(db, actor, resource, patientId, id, p.notes);
       Object.assign(p, { status: p.existing ? '200 OK' : '201 Created', version: out.meta!.versionId, lastUpdated: out.meta!.lastUpdated });
     } catch (e) {
       throw at(p, e);
@@ -212,6 +215,7 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
         location: p.version ? `${p.target}/_history/${p.version}` : p.target!,
         ...(p.version ? { etag: `W/"${p.version}"` } : {}),
         ...(p.lastUpdated ? { lastModified: p.lastUpdated } : {}),
+        ...(p.notes.length ? { outcome: operationOutcome(p.notes.map((n) => ({ ...n, expression: n.expression?.map((x) => x.replace(/^[A-Z][A-Za-z]+/, `Bundle.entry[${p.index}].resource`)) }))) } : {}),
       },
     })),
   };

@@ -9,8 +9,9 @@
 import type { Selectable } from 'kysely';
 import type { PatientsTable } from '../../db/types.js';
 import { todayIst } from '../../platform/periods.js';
-import { normaliseMobile, parseAbhaAddress, parseAbhaNumber } from '../patients/patients.identity.js';
+import { checkAadhaar, maskAadhaar, normaliseMobile, parseAbhaAddress, parseAbhaNumber } from '../patients/patients.identity.js';
 import { scriptOf } from '../patients/patients.names.js';
+import { isAadhaarIdentifier, UIDAI_SYSTEM } from './fhir.aadhaar.js';
 import { invalid } from './fhir.outcome.js';
 import { ABHA_ADDRESS_SYSTEMS, ABHA_NUMBER_SYSTEMS, isObject, parseReference, SYSTEM, type FhirResource } from './fhir.types.js';
 
@@ -27,6 +28,8 @@ export interface PatientFacts {
   mobile?: string;
   abha?: string;
   abhaAddress?: string;
+  /** From an Aadhaar identifier (the whole number, checked, or its masked form): only the last four digits. */
+  aadhaarLast4?: string;
   address: { district?: string; city?: string; state?: string; lines: string[]; postalCode?: string; country?: string };
   /** `managingOrganization` when it names an org unit id. */
   organizationId?: string;
@@ -106,10 +109,17 @@ export function readPatientResource(r: FhirResource, today = todayIst()): Patien
 
   let abha: string | undefined;
   let abhaAddress: string | undefined;
+  let aadhaarLast4: string | undefined;
   for (const id of (Array.isArray(r.identifier) ? r.identifier : []).filter(isObject)) {
     const system = typeof id.system === 'string' ? id.system.replace(/\/+$/, '') : '';
-    const value = typeof id.value === 'string' ? id.value.trim() : '';
+    const value = typeof id.value === 'string' ? id.value.trim() : typeof id.value === 'number' ? String(id.value) : '';
     if (!value) continue;
+    if (isAadhaarIdentifier(id)) {
+      const last4 = aadhaarDigits(value);
+      if (aadhaarLast4 && aadhaarLast4 !== last4) throw invalid('Patient.identifier has two different Aadhaar numbers', 'Patient.identifier');
+      aadhaarLast4 = last4;
+      continue;
+    }
     const numberSystem = ABHA_NUMBER_SYSTEMS.includes(system);
     if (ABHA_ADDRESS_SYSTEMS.includes(system) || (numberSystem && value.includes('@'))) {
       const a = parseAbhaAddress(value);
@@ -132,10 +142,21 @@ export function readPatientResource(r: FhirResource, today = todayIst()): Patien
 
   const org = parseReference(isObject(r.managingOrganization) ? r.managingOrganization.reference : undefined);
   return {
-    name, ...(latin && hindi ? { nameHi: hindi.text } : {}), sex: gender, birthDate, age, mobile, abha, abhaAddress,
+    name, ...(latin && hindi ? { nameHi: hindi.text } : {}), sex: gender, birthDate, age, mobile, abha, abhaAddress, ...(aadhaarLast4 ? { aadhaarLast4 } : {}),
     address: { district: text(a.district), city: text(a.city), state: text(a.state), lines, postalCode: text(a.postalCode), country: text(a.country) },
     ...(org?.type === 'Organization' ? { organizationId: org.id } : {}),
   };
+}
+
+/**
+ * The last four digits of an Aadhaar identifier's value: a whole number (12 digits, Verhoeff-checked)
+ * or one already masked (`XXXX-XXXX-1234`). Refusals never repeat the number.
+ */
+function aadhaarDigits(value: string): string {
+  if (/^[Xx*•\s-]*[0-9\u0966-\u096F]{4}$/.test(value)) return maskAadhaar(value).slice(-4);
+  const a = checkAadhaar(value);
+  if (!a.ok) throw invalid(`Patient.identifier (Aadhaar number): ${a.message}, or send only its last four digits as XXXX-XXXX-1234`, 'Patient.identifier', a.messageHi, 'value');
+  return a.last4;
 }
 
 /** A name split for HumanName: the last word is the family name, the rest given names. */
@@ -167,6 +188,8 @@ export function toPatientResource(p: PatientRow, places: Places = {}): FhirResou
     }
   }
   if (p.abha_address) identifier.push({ use: 'secondary', type: { text: 'ABHA address' }, system: SYSTEM.abhaAddress, value: p.abha_address });
+  // Aadhaar: only the last four digits are ever kept, and shown masked.
+  if (p.aadhaar_last4) identifier.push({ use: 'secondary', type: { text: 'Aadhaar number (last four digits)' }, system: UIDAI_SYSTEM, value: maskAadhaar(p.aadhaar_last4) });
   const home = places.home;
   const city = home && (home.level === 'village' || home.level === 'block' || home.level === 'panchayat') ? home.name : undefined;
   return {

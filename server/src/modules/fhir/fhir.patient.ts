@@ -14,6 +14,7 @@ import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
 import { canRead, facilityFor, loadPatient, readPatient, registerPatient, statePrefix, toDto } from '../patients/patients.service.js';
 import { classifyQuery, searchPatients } from '../patients/patients.search.js';
+import { maskAadhaarIdentifiers } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
 import { patientVersion, readPatientResource, toLimitedPatient, toPatientResource, type PatientFacts, type Places } from './fhir.patient.map.js';
 import * as repo from './fhir.repository.js';
@@ -129,8 +130,11 @@ export async function createPatient(db: Db, actor: Actor, resource: FhirResource
   } catch (e) {
     throw inFhirTerms(e);
   }
+  // Aadhaar: the registry keeps the last four digits; the client is told its number was cut.
+  if (facts.aadhaarLast4) await repo.updatePatientRow(db, created.id, { aadhaar_last4: facts.aadhaarLast4 });
   const row = await loadPatient(db, created.id);
   const notes: Issue[] = (created.warnings ?? []).map((w) => ({ severity: 'warning', code: 'value', diagnostics: w.message, expression: ['Patient.identifier'] }));
+  notes.push(...maskAadhaarIdentifiers(resource, 'Patient'));
   return { resource: await patientResource(db, row), row, notes };
 }
 
@@ -142,10 +146,11 @@ export async function readFhirPatient(db: Db, actor: Actor, id: string): Promise
 
 /**
  * Replaces a patient's demographic fields (name, gender, birth date, mobile, ABHA number and address,
- * address) from a FHIR Patient. The state number, Aadhaar digits, blood group and facility links are
+ * address) from a FHIR Patient, and the last four Aadhaar digits when an Aadhaar identifier is given
+ * (said in `notes` when a whole number was cut). The state number, blood group and facility links are
  * not part of the FHIR mapping and stay. `If-Match` is honoured (412 when the version moved on).
  */
-export async function updatePatient(db: Db, actor: Actor, id: string, resource: FhirResource, ifMatch?: string): Promise<FhirResource> {
+export async function updatePatient(db: Db, actor: Actor, id: string, resource: FhirResource, ifMatch?: string, notes: Issue[] = []): Promise<FhirResource> {
   requirePermission(actor, 'can_update_patient');
   if (resource.id !== id) throw invalid(`Patient.id must be ${id}, as in the URL${resource.id ? `, not ${resource.id}` : ''}`, 'Patient.id', 'Patient.id URL वाली आईडी होनी चाहिए');
   const before = await db.selectFrom('patients').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -155,6 +160,7 @@ export async function updatePatient(db: Db, actor: Actor, id: string, resource: 
     throw new FhirError(412, 'conflict', { en: `Patient/${id} is at version ${patientVersion(before)}, not ${versionFromEtag(ifMatch)}; read it again`, hi: 'रिकॉर्ड बदल चुका है; फिर से पढ़ें' });
   }
   const facts = readPatientResource(resource);
+  notes.push(...maskAadhaarIdentifiers(resource, 'Patient'));
   const facility = await facilityFor(db, actor, undefined);
   const { district, matched } = await districtFor(db, actor, facts.address, facility);
   for (const [column, value, label] of [['abha_number', facts.abha, 'ABHA number'], ['abha_address', facts.abhaAddress, 'ABHA address']] as const) {
@@ -178,6 +184,7 @@ export async function updatePatient(db: Db, actor: Actor, id: string, resource: 
     mobile_verified_at: facts.mobile && facts.mobile === before.mobile ? before.mobile_verified_at : null,
     abha_number: facts.abha ?? null,
     abha_address: facts.abhaAddress ?? null,
+    aadhaar_last4: facts.aadhaarLast4 ?? before.aadhaar_last4,
     address_line: addressLine(facts.address, matched) ?? null,
     home_id: home.id,
     home_path: home.path,

@@ -6,7 +6,7 @@ import { writeBundle } from './fhir.bundle.js';
 import { capabilityStatement } from './fhir.capability.js';
 import { readFacilityResource, searchFacilityResources, type FacilityType } from './fhir.facilities.js';
 import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendWritten } from './fhir.http.js';
-import { fhirNotFound, installFhirErrors, notAllowed } from './fhir.outcome.js';
+import { fhirNotFound, installFhirErrors, notAllowed, type Issue } from './fhir.outcome.js';
 import { createPatient, readFhirPatient, searchFhirPatients, updatePatient } from './fhir.patient.js';
 import { pageOf, searchset, type Query } from './fhir.search.js';
 import { createStored, readStored, searchStored, updateStored } from './fhir.store.js';
@@ -83,8 +83,9 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const actor = actorOf(request);
       const id = idOf(request);
       const resource = bodyResource(request.body, 'Patient');
-      const out = await k.transaction().execute((trx) => updatePatient(trx, actor, id, resource, ifMatch(request)));
-      return sendWritten(request, reply, out, 200);
+      const notes: Issue[] = [];
+      const out = await k.transaction().execute((trx) => updatePatient(trx, actor, id, resource, ifMatch(request), notes));
+      return sendWritten(request, reply, out, 200, notes);
     });
 
     // ------------------------------------------------------------ Organization, Location: the facility registry
@@ -121,8 +122,9 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const actor = actorOf(request);
       if (!isStoredType(type)) throw refusedWrite(type);
       const resource = bodyResource(request.body, type);
-      const out = await k.transaction().execute((trx) => createStored(trx, actor, resource));
-      return sendWritten(request, reply, out, 201);
+      const notes: Issue[] = [];
+      const out = await k.transaction().execute((trx) => createStored(trx, actor, resource, notes));
+      return sendWritten(request, reply, out, 201, notes);
     });
 
     fhir.get('/:type/:id', {
@@ -138,8 +140,9 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const id = idOf(request);
       if (!isStoredType(type)) throw refusedWrite(type);
       const resource = bodyResource(request.body, type);
-      const out = await k.transaction().execute((trx) => updateStored(trx, actor, type, id, resource, ifMatch(request)));
-      return sendWritten(request, reply, out, 200);
+      const notes: Issue[] = [];
+      const out = await k.transaction().execute((trx) => updateStored(trx, actor, type, id, resource, ifMatch(request), notes));
+      return sendWritten(request, reply, out, 200, notes);
     });
 
     fhir.delete('/:type/:id', {

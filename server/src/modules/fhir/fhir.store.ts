@@ -11,7 +11,8 @@ import { recordAudit } from '../../platform/audit.js';
 import { forbidden } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { canRead, facilityFor, loadPatient } from '../patients/patients.service.js';
-import { FhirError, fhirNotFound, invalid, notAllowed, unprocessable } from './fhir.outcome.js';
+import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
+import { FhirError, fhirNotFound, invalid, notAllowed, unprocessable, type Issue } from './fhir.outcome.js';
 import * as repo from './fhir.repository.js';
 import { single, values, type Page, type Query, type SearchEntry } from './fhir.search.js';
 import { ABHA_NUMBER_SYSTEMS, isObject, parseReference, patientIdOf, versionFromEtag, type FhirResource } from './fhir.types.js';
@@ -77,6 +78,7 @@ export async function subjectPatient(db: Db, actor: Actor, r: FhirResource): Pro
 /** A stored row as the resource clients see: its id, version and time of last change in `meta`. */
 export function storedResource(row: repo.StoredRow): FhirResource {
   const r = row.resource as FhirResource;
+  maskAadhaarIdentifiers(r); // never served whole, even if stored so before it was masked
   return { ...r, resourceType: row.resource_type, id: row.id, meta: { ...(r.meta ?? {}), versionId: String(row.version), lastUpdated: row.updated_at.toISOString() } };
 }
 
@@ -88,11 +90,12 @@ function stamped(r: FhirResource, id: string, version: number, at: Date): FhirRe
 
 /**
  * Keeps a new resource (already checked and with references resolved) under `id`; audited as a create.
- * Used by create and by bundles.
+ * Used by create and by bundles. Aadhaar numbers are cut to their last four digits, said in `notes`.
  */
-export async function storeNew(db: Db, actor: Actor, r: FhirResource, patientId: string | null, id = uid()): Promise<FhirResource> {
+export async function storeNew(db: Db, actor: Actor, r: FhirResource, patientId: string | null, id = uid(), notes: Issue[] = []): Promise<FhirResource> {
   const at = new Date();
   const out = stamped(r, id, 1, at);
+  notes.push(...maskForStorage(out));
   const facility = await facilityFor(db, actor, undefined);
   const facilityPath = facility?.path ?? null;
   await repo.insertResource(db, { id, type: r.resourceType, patientId, resource: out, facilityPath, createdBy: actor.username, at });
@@ -100,23 +103,24 @@ export async function storeNew(db: Db, actor: Actor, r: FhirResource, patientId:
   return out;
 }
 
-/** Replaces a stored resource with its next version; audited as an update. */
-export async function storeVersion(db: Db, actor: Actor, before: repo.StoredRow, r: FhirResource, patientId: string | null): Promise<FhirResource> {
+/** Replaces a stored resource with its next version; audited as an update. Aadhaar numbers as in storeNew. */
+export async function storeVersion(db: Db, actor: Actor, before: repo.StoredRow, r: FhirResource, patientId: string | null, notes: Issue[] = []): Promise<FhirResource> {
   const at = new Date();
   const version = before.version + 1;
   const out = stamped(r, before.id, version, at);
+  notes.push(...maskForStorage(out));
   await repo.replaceResource(db, { id: before.id, type: before.resource_type, patientId, resource: out, version, at });
   await recordAudit(db, actor, { action: 'update', entity: auditEntity(before.resource_type), entityId: before.id, orgPath: before.facility_path ?? actor.orgPath, before: { patient: before.patient_id, version: before.version }, after: { patient: patientId, version } });
   return out;
 }
 
-/** Creates a clinical resource; the server assigns the id (any id sent is ignored, as FHIR says). */
-export async function createStored(db: Db, actor: Actor, r: FhirResource): Promise<FhirResource> {
+/** Creates a clinical resource; the server assigns the id (any id sent is ignored, as FHIR says). What was changed goes into `notes`. */
+export async function createStored(db: Db, actor: Actor, r: FhirResource, notes: Issue[] = []): Promise<FhirResource> {
   requirePermission(actor, 'can_update_patient');
   checkRequired(r);
   const body = structuredClone(r);
   const patientId = await subjectPatient(db, actor, body);
-  return storeNew(db, actor, body, patientId);
+  return storeNew(db, actor, body, patientId, uid(), notes);
 }
 
 /** Reads a stored resource of any type; 403 when it is about a patient the caller may not read. */
@@ -133,7 +137,7 @@ export async function readStored(db: Db, actor: Actor, type: string, id: string)
  * Replaces a stored resource (PUT). The body's id must be the URL's; unknown ids are 405 (this server
  * assigns ids); `If-Match` with another version is 412.
  */
-export async function updateStored(db: Db, actor: Actor, type: string, id: string, r: FhirResource, ifMatch?: string): Promise<FhirResource> {
+export async function updateStored(db: Db, actor: Actor, type: string, id: string, r: FhirResource, ifMatch?: string, notes: Issue[] = []): Promise<FhirResource> {
   requirePermission(actor, 'can_update_patient');
   if (r.id !== id) throw invalid(`${type}.id must be ${id}, as in the URL${r.id ? `, not ${r.id}` : ''}`, `${type}.id`);
   const before = await repo.lockResource(db, type, id);
@@ -145,7 +149,7 @@ export async function updateStored(db: Db, actor: Actor, type: string, id: strin
   checkRequired(r);
   const body = structuredClone(r);
   const patientId = await subjectPatient(db, actor, body);
-  return storeVersion(db, actor, before, body, patientId);
+  return storeVersion(db, actor, before, body, patientId, notes);
 }
 
 /**
