@@ -24,6 +24,7 @@ import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.j
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { publicRegistrationRoutes } from './modules/patients/patients.public.routes.js';
+import { presenceRoutes } from './modules/patients/patients.presence.routes.js';
 import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.js';
 import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
 import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(patientRoutes({ ...deps, sms }));
   await app.register(fhirRoutes(deps));
   await app.register(publicRegistrationRoutes({ ...deps, sms }));
+  await app.register(presenceRoutes({ ...deps, sms }));
   await app.register(telemedicineRoutes({ ...deps, sms }));
   await app.register(teleStatsRoutes(deps));
   await app.register(teleClinicalRoutes(deps));

@@ -7,9 +7,11 @@ import type {
 } from './types.patients.js';
 
 import type { TelemedicineTables } from './types.telemedicine.js';
+import type { PresenceTables } from './types.presence.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
+export type * from './types.presence.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -296,7 +298,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables {
+export interface Database extends TelemedicineTables, PresenceTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

@@ -35,6 +35,7 @@ export const PERMISSIONS = [
   'can_read_surveillance',
   'can_submit_surveillance',
   'can_register_patient',
+  'can_register_opd',
   'can_search_patient',
   'can_read_patient',
   'can_update_patient',
@@ -50,6 +51,7 @@ export const PERMISSIONS = [
   'can_dispense',
   'can_refer',
   'can_receive_referral',
+  'can_review_break_glass',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -58,8 +60,11 @@ const READER: Permission[] = ['can_read_geo', 'can_read_facility'];
 const STAFF: Permission[] = [...READER, 'can_read_metadata', 'can_read_data'];
 /** IDSP weekly S/P/L reporting: health workers, doctors and the officers above them. */
 const IDSP: Permission[] = ['can_read_surveillance', 'can_submit_surveillance'];
-/** Counter and clinical staff of a facility: register, find and (where registered or seen) read patients. */
-const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_read_patient', 'can_update_patient', 'can_register_pregnancy'];
+/**
+ * Counter and clinical staff of a facility: register, find and (where registered or seen) read
+ * patients, give OPD tokens. Registering a person is not serving them: an OPD token is its own permission.
+ */
+const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_read_patient', 'can_update_patient', 'can_register_pregnancy', 'can_register_opd'];
 
 /** Telemedicine at a spoke: request a consultation, follow it, dispense what was prescribed, refer. */
 const SPOKE: Permission[] = ['can_request_consultation', 'can_read_telemedicine', 'can_dispense', 'can_refer', 'can_receive_referral'];
@@ -68,8 +73,8 @@ const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedic
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN],
-  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN],
+  state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass'],
+  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine'],

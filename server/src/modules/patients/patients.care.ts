@@ -9,6 +9,7 @@ import { todayIst } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { newPregnancyRegistrationNumber, validPregnancyRegistrationNumber } from './patients.identity.js';
 import type { OpdInput, PregnancyInput, QueueInput, UltrasoundInput, UltrasoundSummaryInput } from './patients.schema.js';
+import { requirePresence } from './patients.presence.js';
 import { canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
@@ -24,11 +25,13 @@ async function requireFacility(db: Db, actor: Actor, facilityId: string | undefi
 /**
  * Registers a patient at an OPD counter: the next token of the department today (IST), and a link
  * that lets the facility's staff read the record. Tokens are numbered 1, 2, 3… per department per day.
+ * Staff who may not read the record yet must first show the patient present (patients.presence.ts).
  */
 export async function registerOpd(db: Db, actor: Actor, input: OpdInput) {
-  requirePermission(actor, 'can_register_patient');
+  requirePermission(actor, 'can_register_opd');
   const facility = await requireFacility(db, actor, input.facilityId);
   const patient = await loadPatient(db, input.patientId);
+  await requirePresence(db, actor, patient.id);
   const department = input.department.trim().toLowerCase();
   const day = todayIst();
   for (let attempt = 0; ; attempt++) {
@@ -78,6 +81,8 @@ export async function registerPregnancy(db: Db, actor: Actor, input: PregnancyIn
   requirePermission(actor, 'can_register_pregnancy');
   const facility = await requireFacility(db, actor, input.facilityId);
   const patient = await loadPatient(db, input.patientId);
+  // Before anything that names her (sex, an open registration): presence or the right to read.
+  await requirePresence(db, actor, patient.id);
   if (patient.sex !== 'female') {
     throw badRequest(`${patient.name} is registered as ${patient.sex}; a pregnancy is registered for a woman`, `${patient.name} का लिंग ${patient.sex} दर्ज है; गर्भावस्था केवल महिला के लिए दर्ज होती है`, { field: 'patientId' });
   }

@@ -9,6 +9,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import type { DocumentStore, S3WithEarlierFiles } from '../../platform/objectstore.js';
+import { requirePresence } from './patients.presence.js';
 import { canRead, facilityFor, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
@@ -32,7 +33,7 @@ export async function addDocument(db: Db, store: DocumentStore, actor: Actor, pa
   upload: { bytes: Buffer; declaredType: string; title?: string; visitId?: string }) {
   requirePermission(actor, 'can_update_patient');
   const patient = await loadPatient(db, patientId);
-  if (!(await canRead(db, actor, patient.id))) throw forbidden('Only staff who may read this record can add to it', 'केवल रिकॉर्ड देखने वाले कर्मचारी इसमें जोड़ सकते हैं');
+  await requirePresence(db, actor, patient.id);
   const facility = await facilityFor(db, actor, undefined);
   if (!facility) throw badRequest('Documents are added by staff of a facility', 'दस्तावेज़ संस्थान के कर्मचारी जोड़ते हैं');
   if (!upload.bytes.length) throw badRequest('The file is empty', 'फ़ाइल खाली है');

@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { luhnCheckDigit } from './patients.identity.js';
+import { requirePresence } from './patients.presence.js';
 import { ageOn, canRead, loadPatient, statePrefix } from './patients.service.js';
 
 type Db = Kysely<Database>;
@@ -56,6 +57,9 @@ export async function insertFamily(db: Db, actor: Actor, input: { headPatientId:
 
 /** Registers a household with its head and answers with the family view. */
 export async function createFamily(db: Db, actor: Actor, input: { headPatientId: string; externalId?: string; addressLine?: string }) {
+  // A household of an existing patient: the caller serves them (the survey registers its heads anew).
+  requirePermission(actor, 'can_register_patient');
+  await requirePresence(db, actor, (await loadPatient(db, input.headPatientId)).id);
   const family = await insertFamily(db, actor, input);
   return familyView(db, actor, family.id);
 }
@@ -69,10 +73,13 @@ export async function addFamilyMember(db: Db, actor: Actor, familyRef: string, i
   requirePermission(actor, 'can_register_patient');
   const f = await loadFamily(db, familyRef);
   requireFamilyScope(actor, f.home_path);
+  // Scope over the family: the caller serves its head. Then the person added, before anything names them.
+  if (f.head_patient_id) await requirePresence(db, actor, f.head_patient_id);
   if (!(RELATIONS as readonly string[]).includes(input.relation) || input.relation === 'head') {
     throw badRequest(`relation must be one of ${RELATIONS.filter((r) => r !== 'head').join(', ')}`, 'संबंध सूची में से चुनें', { field: 'relation' });
   }
   const p = await loadPatient(db, input.patientId);
+  await requirePresence(db, actor, p.id);
   await addMember(db, actor, f.id, p.id, input.relation);
   await recordAudit(db, actor, { action: 'update', entity: 'family', entityId: f.id, orgPath: f.home_path, after: { added: p.id, relation: input.relation } });
   return familyView(db, actor, f.id);
@@ -109,12 +116,12 @@ export async function mergePatients(db: Db, actor: Actor, fromRef: string, intoR
   requirePermission(actor, 'can_update_patient');
   const from = await loadPatient(db, fromRef);
   const into = await loadPatient(db, intoRef);
+  // Both records: read already, or the person shown present for each (a card or code of each record).
+  await requirePresence(db, actor, from.id);
+  await requirePresence(db, actor, into.id);
   if (from.id === into.id) throw badRequest('A patient cannot be merged into themself', 'मरीज़ को उसी में नहीं मिलाया जा सकता', { field: 'into' });
   if (from.merged_into) throw conflict(`Patient ${from.state_number} is already merged into another`, `मरीज़ ${from.state_number} पहले ही किसी अन्य में मिलाया जा चुका है`);
   if (into.merged_into) throw conflict(`Patient ${into.state_number} was itself merged; merge into the one it points to`, `मरीज़ ${into.state_number} स्वयं मिलाया जा चुका है`);
-  if (!(await canRead(db, actor, from.id)) || !(await canRead(db, actor, into.id))) {
-    throw forbidden('Only staff who may read both records can merge them', 'केवल वही कर्मचारी मिला सकते हैं जो दोनों रिकॉर्ड देख सकते हैं');
-  }
   const moved: Record<string, string[]> = {};
   for (const [table, key] of MOVES) {
     const rows = await sql<{ id: string }>`update ${sql.table(table)} set patient_id = ${into.id} where patient_id = ${from.id} returning ${sql.ref(key)} as id`.execute(db);

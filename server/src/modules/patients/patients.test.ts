@@ -46,6 +46,12 @@ for (const engine of testEngines()) {
 
     let ramesh: any;
     let sunita: any;
+    /** The patient is present with their health card (patients.presence.ts): staff who may not read the record may then serve them. */
+    const showCard = async (token: string, id: string) => {
+      const { card_token } = await t.db.kysely.selectFrom('patients').select('card_token').where('id', '=', id).executeTakeFirstOrThrow();
+      const r = await t.req('POST', `/api/patients/${id}/presence`, token, { method: 'card', code: `SWASTHYA-CARD:${card_token}` });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    };
     test('registration at a counter: Hindi name romanised, state number, ABHA formatted, Aadhaar reduced to four digits', async () => {
       const aadhaar = aadhaarOf('23456789012');
       const r = await register(tok.adampur, { name: 'रमेश कुमार', sex: 'male', age: 45, mobile: '+91 98765 43210', abha: abhaOf('9112345678901').replace(/-/g, ''), aadhaar });
@@ -136,6 +142,12 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', `/api/patients/${ramesh.id}`, tok.hisarDo)).status, 403);
       assert.equal((await t.req('GET', '/api/patients/Abcdefghijk', tok.adampur)).status, 404);
 
+      // A write does not grant a read: Barwala first shows Ramesh present (his health card), then registers the visit.
+      const refused = await t.req('POST', '/api/opd/registrations', tok.barwala, { patientId: ramesh.id, department: 'General' });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.details.reason, 'presence_required');
+      assert.ok(!JSON.stringify(refused.body).includes('Ramesh'), 'the refusal names no one');
+      await showCard(tok.barwala, ramesh.id);
       const opd = await t.req('POST', '/api/opd/registrations', tok.barwala, { patientId: ramesh.id, department: 'General' });
       assert.equal(opd.status, 201, JSON.stringify(opd.body));
       const record = await t.req('GET', `/api/patients/${ramesh.stateNumber}?purpose=consultation`, tok.barwala);
@@ -284,6 +296,7 @@ for (const engine of testEngines()) {
         assert.equal(r.status, 201, JSON.stringify(r.body));
         return r.body.token;
       };
+      await showCard(tok.adampur, sunita.id); // registered at Barwala
       const tokens = await Promise.all([tokenOf(ramesh.id, 'medicine'), tokenOf(sunita.id, 'medicine')]);
       assert.deepEqual(tokens.sort(), [1, 2]);
       assert.equal(await tokenOf(sunita.id, 'gynae'), 1);

@@ -10,6 +10,7 @@ import { uid } from '../../platform/ids.js';
 import { parsePeriod, todayIst } from '../../platform/periods.js';
 import { approvalLocks, upsertValues, type ValueRow } from '../hmis/hmis.datavalues.repository.js';
 import { DEFAULTS } from '../hmis/hmis.metadata.types.js';
+import { requirePresence } from './patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
@@ -146,9 +147,7 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput) {
   const facility = await facilityFor(db, actor, input.facilityId);
   if (!facility) throw badRequest('Name the facility (facilityId)', 'संस्थान बताएँ (facilityId)', { field: 'facilityId' });
   const patient = await loadPatient(db, input.patientId);
-  if (!(await canRead(db, actor, patient.id))) {
-    throw forbidden('Register the patient at this facility (an OPD token) before recording the visit', 'विज़िट दर्ज करने से पहले मरीज़ का इस संस्थान में पंजीकरण (ओपीडी टोकन) करें');
-  }
+  await requirePresence(db, actor, patient.id);
   const problems: FieldProblem[] = [];
   for (const [k, v] of Object.entries(input.vitals ?? {})) {
     const range = VITALS[k];

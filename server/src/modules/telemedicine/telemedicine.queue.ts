@@ -13,6 +13,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { todayIst } from '../../platform/periods.js';
 import { cachedUnit } from '../geo/geo.cache.js';
 import { hasOpenPregnancy } from '../patients/patients.care.js';
+import { requirePresence } from '../patients/patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from '../patients/patients.service.js';
 import { loadFacility, notifyQueue, requireSpecialty } from './telemedicine.network.js';
 import { PRIORITIES, priorityName, specialtyName, type PriorityName } from './telemedicine.specialties.js';
@@ -101,6 +102,8 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
     throw badRequest(`${hub.name} does not run a ${specialtyName(specialty)} OPD for patients at home`, `${hub.name} घर से ${specialtyName(specialty, 'hi')} ओपीडी नहीं चलाता`, { field: 'specialty' });
   }
   const patient = await loadPatient(db, input.patientId);
+  // Staff at a spoke serve the patient in front of them: read already, or shown present (not needed from home: the code proved it).
+  if (actor) await requirePresence(db, actor, patient.id);
   if (patient.merged_into) throw conflict(`${patient.name}'s record was merged into another; use that one`, `${patient.name} का रिकॉर्ड दूसरे में मिला दिया गया है`, { mergedInto: patient.merged_into });
   const open = await db.selectFrom('tele_requests').select(['id', 'token']).where('patient_id', '=', patient.id).where('hub_id', '=', hub.id)
     .where('specialty', '=', specialty).where('status', 'in', ['waiting', 'called', 'in_consultation']).executeTakeFirst();
