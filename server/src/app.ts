@@ -11,6 +11,7 @@ import { authRoutes } from './platform/auth/auth.routes.js';
 import { authenticate } from './platform/auth/auth.service.js';
 import { installErrorHandler, installValidation } from './platform/http.js';
 import { unauthenticated } from './platform/errors.js';
+import { installRoutePermissions } from './platform/route-permissions.js';
 import { geoRoutes } from './modules/geo/geo.routes.js';
 import { facilityRoutes } from './modules/facilities/facilities.routes.js';
 import { hmisMetadataRoutes } from './modules/hmis/hmis.metadata.routes.js';
@@ -68,6 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw header ? unauthenticated('Your session has ended or the token is not valid; sign in again', 'आपका सत्र समाप्त हो गया है; फिर से लॉग इन करें') : unauthenticated();
     }
   });
+  // Permission before any body is read: each route's declared need (platform/route-permissions.ts)
+  // is checked in a route-level onRequest hook, after the API's and FHIR's sign-in hooks.
+  installRoutePermissions(app);
 
   await app.register(swagger, {
     openapi: {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { periodOfType, todayIst } from '../../platform/periods.js';
+import { xlsxBomb } from '../../test/zip-bomb.js';
 
 const NOW = periodOfType('Monthly', todayIst()).id;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -71,7 +72,7 @@ for (const engine of testEngines()) {
       const fakeZip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 1)]);
       const bad = await upload(fakeZip, XLSX);
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.json().error.message, /cannot be opened/);
+      assert.match(bad.json().error.message, /not a readable zip archive/);
       assert.equal((await upload(Buffer.alloc(11 * 1024 * 1024, 65), 'text/csv')).statusCode, 413);
       const other = await t.userWith('district_officer', 22);
       assert.equal((await get(`/api/hmis/dataSets/HMIS_MONTHLY/template?orgUnit=${fac}&period=${NOW}`, other.token)).statusCode, 403);
@@ -80,6 +81,21 @@ for (const engine of testEngines()) {
       const nt = await upload(Buffer.from(await notTemplate.xlsx.writeBuffer()), XLSX);
       assert.equal(nt.statusCode, 400);
       assert.match(nt.json().error.message, /not a Swasthya template/);
+    });
+
+    test('a 1 MB workbook that unpacks to 1 GiB is refused before it is unpacked; a citizen\'s before it is read', async () => {
+      const bomb = xlsxBomb(1024);
+      const started = performance.now();
+      const r = await upload(bomb, XLSX);
+      assert.equal(r.statusCode, 413, r.body);
+      assert.match(r.json().error.message, /unpacks to more than 50 MB/);
+      assert.ok(performance.now() - started < 2000, `answered in ${Math.round(performance.now() - started)} ms`);
+      const hi = await t.app.inject({ method: 'POST', url: '/api/hmis/sheets', headers: { authorization: `Bearer ${op.token}`, 'content-type': XLSX, 'accept-language': 'hi' }, payload: bomb });
+      assert.match(hi.json().error.message, /सीमा/);
+      const citizen = await t.userWith('citizen', 6);
+      const c = await upload(bomb, XLSX, citizen.token);
+      assert.equal(c.statusCode, 403);
+      assert.match(c.json().error.message, /can_submit_data/);
     });
   });
 }

@@ -4,6 +4,7 @@ import type { Database } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { parsePeriod } from '../../platform/periods.js';
+import { repackStored, unpackZip, XLSX_LIMITS } from '../../platform/archive.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { fromCsv, type RawSet } from './hmis.datavalues.parse.js';
 import { dataSetForm } from './hmis.metadata.service.js';
@@ -70,9 +71,13 @@ export async function readSheet(body: Buffer): Promise<RawSet[]> {
 }
 
 async function readXlsx(body: Buffer): Promise<RawSet[]> {
+  // Unpacked within limits (total size, ratio, entries) before ExcelJS sees it: a 1 MB zip bomb that
+  // would expand to gigabytes is refused from its central directory, and ExcelJS gets only the
+  // entries as checked, stored uncompressed.
+  const checked = repackStored(await unpackZip(body, XLSX_LIMITS));
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(body as unknown as ArrayBuffer);
+    await wb.xlsx.load(checked as unknown as ArrayBuffer);
   } catch {
     throw badRequest('The Excel file cannot be opened; save it again as .xlsx', 'एक्सेल फ़ाइल खुल नहीं सकी; इसे .xlsx में फिर से सहेजें');
   }
