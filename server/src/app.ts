@@ -10,6 +10,7 @@ import { auditRoutes } from './platform/audit.routes.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { authenticate } from './platform/auth/auth.service.js';
 import { installErrorHandler, installValidation } from './platform/http.js';
+import { redactedLogger } from './platform/logging.js';
 import { unauthenticated } from './platform/errors.js';
 import { installRoutePermissions } from './platform/route-permissions.js';
 import { geoRoutes } from './modules/geo/geo.routes.js';
@@ -40,10 +41,26 @@ export interface AppDeps {
   logger?: boolean | object;
 }
 
+/** How long the health check waits for the database. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+/** Null when the database answers `select 1` within HEALTH_TIMEOUT_MS, else why not. */
+async function databaseProblem(db: Db): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => { timer = setTimeout(() => resolve(`no answer within ${HEALTH_TIMEOUT_MS} ms`), HEALTH_TIMEOUT_MS); });
+  const probe = db.kysely.selectNoFrom((eb) => eb.lit(1).as('one')).execute().then(() => null, (e: Error) => e.message || String(e));
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The whole HTTP application: every module registered. Tests build it too. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Request URLs are logged without their query strings (search terms, keys); see platform/logging.ts.
+    logger: redactedLogger(deps.logger),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },
@@ -54,6 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
 
   const sms = deps.sms ?? smsSenderFor(deps.config, (line) => app.log.warn(line));
+  if (!deps.sms && sms.kind === 'log') {
+    app.log.warn('SMS: the development log sender is in use: no text message is sent, each one (one-time codes included) is written to this log. Set SWASTHYA_SMS_URL to send through a gateway.');
+  }
   app.decorate('sms', sms);
   app.decorateRequest('actor', null);
   app.decorateRequest('bearer', null);
@@ -82,9 +102,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and database engine' } }, async () => {
-    await deps.db.kysely.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-    return { status: 'ok', database: deps.db.engine };
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and whether the database answers (200, or 503 while it does not)' } }, async (request, reply) => {
+    const problem = await databaseProblem(deps.db);
+    if (!problem) return { status: 'ok', database: deps.db.engine };
+    request.log.warn({ reason: problem }, 'health: database unavailable');
+    // The reason (addresses, error text) goes to the log only; the caller learns that the database does not answer.
+    return reply.status(503).send({ status: 'unavailable', database: deps.db.engine, message: 'The database does not answer; API requests get 503 until it is back' });
   });
 
   await app.register(authRoutes(deps));

@@ -3,10 +3,28 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
+import { isConnectionError } from './db/connection-errors.js';
 import { prepareDatabase } from './bootstrap.js';
 import { DEMO_STAFF } from './modules/telemedicine/telemedicine.demo.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// A lost database connection must never end the server: the pool opens new connections once
+// PostgreSQL is back, and requests meanwhile get 503. Node would otherwise exit on any stray
+// rejection or unheard 'error' event.
+process.on('unhandledRejection', (reason) => {
+  if (isConnectionError(reason)) console.warn(`Database unavailable: ${(reason as Error).message}`);
+  else console.error('Unhandled promise rejection (the server keeps running):', reason);
+});
+process.on('uncaughtException', (e) => {
+  if (isConnectionError(e)) {
+    console.warn(`Database unavailable: ${e.message}`);
+    return;
+  }
+  // Anything else may have left the process in a state nobody planned for: stop, and let the supervisor restart.
+  console.error(e);
+  process.exit(1);
+});
 
 async function main() {
   let config;

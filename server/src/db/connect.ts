@@ -54,6 +54,28 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   };
 }
 
+/** How long a request waits for a pooled connection before it is answered 503. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A connection the database ends (restart, failover, `pg_terminate_backend`, a network fault) makes
+ * node-postgres emit 'error', on the pool for an idle connection and on the client for one in use
+ * between queries; unheard, that event ends the process. Heard here: the dead connection leaves the
+ * pool (pg-pool drops idle ones at once and in-use ones when they are released), the query that was
+ * running fails and its request is answered 503, and the next request opens a new connection.
+ */
+function survivesLostConnections(pool: pg.Pool) {
+  let warnedAt = 0;
+  const warn = (err: Error) => {
+    // One line per burst: a restart ends every connection at once.
+    if (Date.now() - warnedAt < 10_000) return;
+    warnedAt = Date.now();
+    console.warn(`PostgreSQL connection lost (${err.message}); new connections are opened as requests need them`);
+  };
+  pool.on('error', warn);
+  pool.on('connect', (client) => { client.on('error', warn); });
+}
+
 /** The `options` parameter of a connection URL (e.g. `-c search_path=x`), or ''. */
 export function urlOptions(url: string): string {
   try {
@@ -81,7 +103,15 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
     options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
   };
-  const pool = new pg.Pool({ ...clientConfig, max: opts.max ?? 10 });
+  const pool = new pg.Pool({
+    ...clientConfig,
+    max: opts.max ?? 10,
+    // While the database is away a request waits at most this long for a connection, then gets a 503.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Names the connections in pg_stat_activity (a connection URL's own application_name wins).
+    application_name: opts.schema ? `swasthya ${opts.schema}` : 'swasthya',
+  });
+  survivesLostConnections(pool);
   trackClients(pool);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);

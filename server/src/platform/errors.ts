@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'service_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  service_unavailable: 503,
 };
 
 /** A message in both languages of the screens; `hi` falls back to `en`. */
@@ -48,6 +50,12 @@ export const unauthenticated = (en = 'Sign in first', hi = 'पहले लॉ�
   new AppError('unauthenticated', { en, hi });
 export const conflict = (en: string, hi?: string, details?: AppError['details']) =>
   new AppError('conflict', { en, hi }, details);
+
+/** 503: the database cannot be reached at the moment (see db/connection-errors.ts); trying again later helps. */
+export const serviceUnavailable = () => new AppError('service_unavailable', {
+  en: 'The service cannot reach its database at the moment. Please try again in a minute; check before repeating a change, which may or may not have been saved.',
+  hi: 'सेवा अभी अपने डेटाबेस से नहीं जुड़ पा रही है। कृपया एक मिनट बाद फिर से प्रयास करें; कोई बदलाव दोबारा करने से पहले देख लें कि वह सहेजा गया या नहीं।',
+});
 
 /** One problem per named field, reported together. */
 export function fieldErrors(fields: FieldProblem[]): AppError {

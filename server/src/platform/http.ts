@@ -3,7 +3,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Actor } from './actor.js';
-import { AppError, localise, pickLang, unauthenticated, type FieldProblem } from './errors.js';
+import { AppError, localise, pickLang, serviceUnavailable, unauthenticated, type FieldProblem } from './errors.js';
+import { isConnectionError } from '../db/connection-errors.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -95,6 +96,11 @@ function hindiType(t: string) {
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: any, request: FastifyRequest, reply: FastifyReply) => {
     const lang = pickLang(request.headers['accept-language']);
+    if (isConnectionError(error)) {
+      // The database went away (restart, failover, ended connection): 503, and the pool reconnects by itself.
+      request.log.warn({ code: error.code, reason: String(error.message ?? error) }, 'database unavailable; answered 503');
+      error = serviceUnavailable();
+    }
     if (error instanceof AppError) {
       return reply.status(error.status).send({ error: { code: error.code, message: localise(error.msg, lang), details: error.details } });
     }

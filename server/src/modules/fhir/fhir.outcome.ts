@@ -3,12 +3,13 @@
  * API keeps its own `{error:{code,message}}` shape: this handler is installed only inside the FHIR plugin.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, localise, pickLang, type ErrorCode, type FieldProblem, type Message } from '../../platform/errors.js';
+import { AppError, localise, pickLang, serviceUnavailable, type ErrorCode, type FieldProblem, type Message } from '../../platform/errors.js';
+import { isConnectionError } from '../../db/connection-errors.js';
 
 /** The IssueType codes (http://hl7.org/fhir/issue-type) this server uses. */
 export type IssueCode =
   | 'invalid' | 'structure' | 'required' | 'value' | 'login' | 'forbidden' | 'not-found' | 'not-supported'
-  | 'duplicate' | 'conflict' | 'processing' | 'too-costly' | 'throttled' | 'exception' | 'informational';
+  | 'duplicate' | 'conflict' | 'processing' | 'too-costly' | 'throttled' | 'exception' | 'informational' | 'transient';
 
 /** One OperationOutcome issue. */
 export interface Issue {
@@ -77,6 +78,7 @@ const APP_CODES: Record<ErrorCode, IssueCode> = {
   unsupported_media_type: 'not-supported',
   rate_limited: 'throttled',
   internal: 'exception',
+  service_unavailable: 'transient',
 };
 
 /**
@@ -86,6 +88,10 @@ const APP_CODES: Record<ErrorCode, IssueCode> = {
  */
 export function outcomeOf(error: any, request: FastifyRequest): { status: number; body: ReturnType<typeof operationOutcome> } {
   const lang = pickLang(request.headers['accept-language']);
+  if (isConnectionError(error)) {
+    request.log.warn({ code: error.code, reason: String(error.message ?? error) }, 'database unavailable; answered 503');
+    error = serviceUnavailable();
+  }
   const issue = (code: IssueCode, diagnostics: string, expression?: string[]): Issue =>
     ({ severity: 'error', code, diagnostics, ...(expression?.length ? { expression } : {}) });
   if (error instanceof FhirError) {
