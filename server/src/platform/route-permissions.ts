@@ -42,13 +42,17 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/patients/:id/merge': 'can_update_patient',
   'POST /api/patients/merges/:id/undo': 'can_update_patient',
   'POST /api/opd/visits': 'can_read_patient',
-  'POST /api/opd/registrations': 'can_register_patient',
+  'POST /api/opd/registrations': 'can_register_opd',
   'POST /api/patients/:id/documents': 'can_update_patient',
   'POST /api/survey/sync': 'can_survey',
   'POST /api/survey/assignments': 'can_assign_survey',
   'POST /api/pregnancies': 'can_register_pregnancy',
   'POST /api/pregnancies/:id/close': 'can_register_pregnancy',
   'POST /api/ultrasounds': 'can_record_ultrasound',
+  // presence before access (patients.presence.ts) and the district's review of break-glass
+  'POST /api/patients/:id/presence/code': 'can_search_patient',
+  'POST /api/patients/:id/presence': 'can_search_patient',
+  'POST /api/break-glass/:id/review': 'can_review_break_glass',
   // registration and OPD from home: code-confirmed and rate-limited
   'POST /api/public/otp': 'public',
   'POST /api/public/patients': 'public',
