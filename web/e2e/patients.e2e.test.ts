@@ -32,7 +32,7 @@ describe('patient registration in Hindi (browser)', () => {
       assert.ok(phc, 'Hisar has a PHC in the demo data');
       const operator = `hisar_counter_${Math.floor(Math.random() * 1e6)}`;
       await apiCall(base, 'POST', '/api/users', admin.token, { username: operator, password: USER_PASSWORD, role: 'facility_operator', orgUnit: phc.id });
-      const other = await apiCall<{ id: string; stateNumber: string }>(base, 'POST', '/api/patients', admin.token, {
+      const other = await apiCall<{ id: string; stateNumber: string; mobile: string }>(base, 'POST', '/api/patients', admin.token, {
         name: 'Kamla Devi', sex: 'female', age: 34, mobile: randomMobile(), address: { district: 63 },
       });
 
@@ -137,9 +137,38 @@ describe('patient registration in Hindi (browser)', () => {
       await queueGroup.getByRole('row').filter({ hasText: 'कमला देवी' }).waitFor();
       await page.screenshot({ path: join(resultsDir, 'opd-queue-hi.png'), fullPage: true });
 
-      // The other Kamla Devi was never seen here: her record opens once the visit is registered.
+      // The other Kamla Devi was never seen here. A visit alone does not open her record: she shows
+      // she is here with the code sent to her own mobile (the operator sees only its last four
+      // digits), then the visit is registered and the record opens.
       await page.goto(`${base}/#/patients/${encodeURIComponent(other.id)}`);
       await page.getByText('यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख सकते हैं').waitFor();
+      const presence = page.getByRole('region', { name: 'दिखाएँ कि मरीज़ यहाँ मौजूद है' });
+      await presence.getByRole('radio', { name: 'मरीज़ के मोबाइल पर कोड' }).check();
+      await presence.getByRole('radio', { name: 'न फ़ोन, न कार्ड (ब्रेक-ग्लास)' }).waitFor();
+      await presence.getByRole('button', { name: 'मरीज़ के मोबाइल पर कोड भेजें' }).click();
+      await presence.getByText(`कोड XXXXXX${other.mobile.slice(-4)} पर भेजा गया।`).waitFor();
+      assert.ok(!(await page.content()).includes(other.mobile), 'the operator never sees the number');
+      // The development sender prints what it would have sent; wait for the n-th code to this number.
+      const codeNumber = async (n: number) => {
+        for (let i = 0; i < 100; i++) {
+          const all = [...server.output().matchAll(new RegExp(`to ${other.mobile}: Swasthya: your code is (\\d{6})`, 'g'))];
+          if (all.length >= n) return all[n - 1]![1]!;
+          await page.waitForTimeout(100);
+        }
+        throw new Error(`code ${n} to ${other.mobile} not in the server log`);
+      };
+      const first = await codeNumber(1);
+      const wrong = first === '000000' ? '111111' : '000000';
+      await presence.getByLabel('मरीज़ के SMS का कोड').fill(wrong);
+      await presence.getByRole('button', { name: 'पुष्टि करें और आगे बढ़ें' }).click();
+      await presence.getByText('कोड गलत है या उसकी समय-सीमा समाप्त हो गई है').waitFor();
+      await presence.getByRole('button', { name: 'नया कोड भेजें' }).click();
+      await presence.getByLabel('मरीज़ के SMS का कोड').fill('');
+      const code = await codeNumber(2);
+      await presence.getByLabel('मरीज़ के SMS का कोड').fill(code);
+      await page.screenshot({ path: join(resultsDir, 'patients-presence-hi.png'), fullPage: true });
+      await presence.getByRole('button', { name: 'पुष्टि करें और आगे बढ़ें' }).click();
+      await page.getByText('मरीज़ की उपस्थिति दर्ज हुई। यहाँ विज़िट दर्ज करें:').waitFor();
       await page.getByRole('button', { name: 'यहाँ ओपीडी विज़िट दर्ज करें' }).click();
       await page.getByRole('heading', { level: 1, name: /Kamla Devi/ }).waitFor();
       await page.getByText(other.stateNumber).first().waitFor();

@@ -15,6 +15,7 @@ import { MapPage } from './features/facilities/MapPage.tsx';
 import { EntryPage } from './features/hmis/EntryPage.tsx';
 import { ReturnsPage } from './features/hmis/ReturnsPage.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
+import { BreakGlassPage } from './features/patients/BreakGlassPage.tsx';
 import { OpdQueuePage } from './features/patients/OpdQueuePage.tsx';
 import { PatientRecordPage } from './features/patients/PatientRecordPage.tsx';
 import { PatientsPage } from './features/patients/PatientsPage.tsx';
@@ -126,6 +127,7 @@ function Page({ route }: { route: Route }) {
     if (!third) return <PatientRecordPage key={second} id={second} />;
   }
   if (first === 'opd') return <OpdQueuePage query={route.query} />;
+  if (first === 'break-glass') return <BreakGlassPage />;
   if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;
   if (first === 'telemedicine' && !second) return <ChoPage query={route.query} />;
   if (first === 'telemedicine' && second === 'doctor') return <DoctorPage />;

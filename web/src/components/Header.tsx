@@ -34,6 +34,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
     ...(can(me, 'can_search_patient')
       ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
+    ...(can(me, 'can_review_break_glass')
+      ? [{ id: 'break-glass', href: '#/break-glass', label: t('nav.breakGlass') }] : []),
     ...(can(me, 'can_survey')
       ? [{ id: 'survey', href: '#/survey', label: t('nav.survey') }] : []),
     ...(can(me, 'can_assign_survey')

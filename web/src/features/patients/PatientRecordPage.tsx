@@ -6,6 +6,7 @@ import { can, useMe } from '../auth/session.tsx';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
 import { HealthCardButton } from './HealthCardButton.tsx';
 import { OpdRegisterForm } from './OpdRegisterForm.tsx';
+import { PresencePanel } from './PresencePanel.tsx';
 import { VisitsPanel } from './VisitsPanel.tsx';
 import { getAccessLog, getPatient, namesOf, type AccessEntry, type OpdToken, type PatientRecord } from './patients.api.ts';
 
@@ -23,6 +24,8 @@ export function PatientRecordPage({ id }: { id: string }) {
   const [log, setLog] = useState<AccessEntry[] | null>(null);
   const [token, setToken] = useState<OpdToken | null>(null);
   const [reload, setReload] = useState(0);
+  // Shown present (patients.presence): this user may now register the visit, which opens the record.
+  const [present, setPresent] = useState(false);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -70,13 +73,13 @@ export function PatientRecordPage({ id }: { id: string }) {
       <section aria-labelledby="record-title">
         <h1 id="record-title">{t('patients.recordTitle')}</h1>
         <Notice kind="error">{state.message}</Notice>
-        {can(me, 'can_register_patient') && (
+        {can(me, 'can_register_opd') && (present ? (
           <div className="panel">
             <h2>{t('opd.registerHere')}</h2>
-            <p className="muted">{t('opd.registerHereLead')}</p>
+            <p className="muted">{t('presence.done')}</p>
             <OpdRegisterForm patientId={id} label={t('opd.registerHere')} onDone={onToken} />
           </div>
-        )}
+        ) : <PresencePanel patientId={id} onPresent={() => setPresent(true)} />)}
         <p><a href="#/patients">{t('patients.backToSearch')}</a></p>
       </section>
     );
@@ -140,7 +143,7 @@ export function PatientRecordPage({ id }: { id: string }) {
             <h2>{t('patients.healthCard')}</h2>
             <HealthCardButton id={p.id} stateNumber={p.stateNumber} />
           </div>
-          {can(me, 'can_register_patient') && (
+          {can(me, 'can_register_opd') && (
             <div className="panel">
               <h2>{t('opd.registerVisit')}</h2>
               <OpdRegisterForm patientId={p.id} label={t('opd.registerVisit')} onDone={onToken} />

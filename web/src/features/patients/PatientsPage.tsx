@@ -1,10 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
 import { can, useMe } from '../auth/session.tsx';
+import { OpdRegisterForm } from './OpdRegisterForm.tsx';
 import { PatientName, placeOf, useAgeSex } from './PatientBits.tsx';
+import { PresencePanel } from './PresencePanel.tsx';
 import { PAGE_SIZE, searchPatients, type SearchAnswer } from './patients.api.ts';
 
 /** Find a person across the state: name in either script, mobile, ABHA number or state number. */
@@ -18,6 +20,8 @@ export function PatientsPage({ query }: { query: URLSearchParams }) {
   const [answer, setAnswer] = useState<SearchAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  // A person found whom this facility may not read yet: show them present, then give the OPD token.
+  const [serving, setServing] = useState<{ id: string; present: boolean } | null>(null);
 
   useEffect(() => setText(q), [q]);
 
@@ -90,10 +94,15 @@ export function PatientsPage({ query }: { query: URLSearchParams }) {
             </thead>
             <tbody>
               {items.map((p) => (
-                <tr key={p.id}>
+                <Fragment key={p.id}>
+                <tr>
                   <td>
                     <PatientName p={p} href={`#/patients/${encodeURIComponent(p.id)}`} />
                     {!p.canRead && <div className="sub">{t('patients.notHere')}</div>}
+                    {!p.canRead && can(me, 'can_register_opd') && serving?.id !== p.id && (
+                      <button type="button" className="secondary small" onClick={() => setServing({ id: p.id, present: false })}
+                        aria-label={t('presence.serveNamed', { name: p.nameLatin ?? p.name })}>{t('presence.serve')}</button>
+                    )}
                   </td>
                   <td className="mono">{p.stateNumber}</td>
                   <td>{ageSex(p)}<div className="sub">{t('patients.bornIn', { year: p.birthYear })}</div></td>
@@ -101,6 +110,21 @@ export function PatientsPage({ query }: { query: URLSearchParams }) {
                   <td>{p.mobileLast4 ? <span aria-label={t('patients.mobileEnding', { last4: p.mobileLast4 })}>••••••{p.mobileLast4}</span> : '—'}</td>
                   <td>{p.hasAbha ? t('common.yes') : t('common.no')}</td>
                 </tr>
+                {serving?.id === p.id && (
+                  <tr className="presence-row">
+                    <td colSpan={6}>
+                      {serving.present ? (
+                        <div className="panel">
+                          <p>{t('presence.done')}</p>
+                          <OpdRegisterForm patientId={p.id} label={t('opd.registerHere')}
+                            onDone={() => navigate(`/patients/${encodeURIComponent(p.id)}`)} />
+                        </div>
+                      ) : <PresencePanel patientId={p.id} mobileLast4={p.mobileLast4} onPresent={() => setServing({ id: p.id, present: true })} />}
+                      <button type="button" className="secondary small" onClick={() => setServing(null)}>{t('presence.close')}</button>
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               ))}
             </tbody>
           </table>

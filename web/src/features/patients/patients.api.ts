@@ -1,4 +1,4 @@
-import { api, downloadFile, get } from '../../api.ts';
+import { api, ApiError, downloadFile, get } from '../../api.ts';
 
 export type Sex = 'male' | 'female' | 'other';
 export const SEXES: readonly Sex[] = ['female', 'male', 'other'];
@@ -142,3 +142,31 @@ export function todayIst(): string {
 
 /** Age in years from the year of birth (the search and queue give no full date). */
 export const ageFromBirthYear = (birthYear: number) => Math.max(0, yearIst() - birthYear);
+
+// ---------------------------------------------------------------- presence before access
+
+export type PresenceMethod = 'otp' | 'card' | 'break_glass';
+export interface PresenceGrant { id: string; patientId: string; method: PresenceMethod; expiresAt: string; patientTold?: boolean }
+
+/** True when the server refused because the patient must first be shown present. */
+export const needsPresence = (err: unknown): boolean =>
+  err instanceof ApiError && err.status === 403 && err.details?.['reason'] === 'presence_required';
+
+/** Sends a one-time code to the patient's own mobile on record; only its last four digits come back. */
+export const sendPresenceCode = (patientId: string) =>
+  api<{ challengeId: string; sentTo: string; expiresAt: string }>('POST', `/api/patients/${encodeURIComponent(patientId)}/presence/code`);
+
+/** Shows the patient present: the code they received, their health card's QR text, or a break-glass reason. */
+export const recordPresence = (patientId: string, body: { method: PresenceMethod; challengeId?: string; code?: string; reason?: string }) =>
+  api<PresenceGrant>('POST', `/api/patients/${encodeURIComponent(patientId)}/presence`, { body });
+
+export interface BreakGlassItem {
+  id: string; at: string; by: string; role: string; place: string | null; placeHi: string | null; reason: string; stateNumber: string;
+  patientTold: boolean; reviewedBy: string | null; reviewedAt: string | null; reviewNote: string | null;
+}
+
+export const listBreakGlass = (status: 'open' | 'reviewed' | 'all', offset: number, signal?: AbortSignal) =>
+  get<{ items: BreakGlassItem[]; total: number; limit: number; offset: number }>('/api/break-glass', { status, limit: PAGE_SIZE, offset }, signal);
+
+export const reviewBreakGlass = (id: string, note: string) =>
+  api<{ id: string; reviewedBy: string; reviewedAt: string }>('POST', `/api/break-glass/${encodeURIComponent(id)}/review`, { body: note.trim() ? { note: note.trim() } : {} });

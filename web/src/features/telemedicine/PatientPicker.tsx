@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PatientName, useAgeSex } from '../patients/PatientBits.tsx';
 import { searchPatients, type PatientHit } from '../patients/patients.api.ts';
+import { PresencePanel } from '../patients/PresencePanel.tsx';
 import { useTele } from './bits.tsx';
 
 /** Find the patient by name (either script), mobile, ABHA or state number, and choose one; or register a new one. */
@@ -13,6 +14,8 @@ export function PatientPicker({ value, onChange, error }: { value: PatientHit | 
   const [hits, setHits] = useState<PatientHit[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Chosen but not readable here yet: the patient is first shown present (code, card or break-glass).
+  const [pending, setPending] = useState<PatientHit | null>(null);
 
   async function search(e: FormEvent) {
     e.preventDefault();
@@ -30,6 +33,18 @@ export function PatientPicker({ value, onChange, error }: { value: PatientHit | 
     }
   }
 
+  if (pending && !value) {
+    return (
+      <div className="tele-chosen-patient" role="group" aria-label={t('tele.patient')}>
+        <div>
+          <strong><PatientName p={pending} /></strong> <span className="mono">{pending.stateNumber}</span>
+          <div className="sub">{ageSex(pending)}</div>
+        </div>
+        <PresencePanel patientId={pending.id} mobileLast4={pending.mobileLast4} onPresent={() => { onChange(pending); setPending(null); }} />
+        <button type="button" className="secondary small" onClick={() => setPending(null)}>{t('tele.changePatient')}</button>
+      </div>
+    );
+  }
   if (value) {
     return (
       <div className="tele-chosen-patient" role="group" aria-label={t('tele.patient')}>
@@ -60,7 +75,7 @@ export function PatientPicker({ value, onChange, error }: { value: PatientHit | 
           {hits.map((p) => (
             <li key={p.id}>
               <span><PatientName p={p} /> <span className="mono">{p.stateNumber}</span> <span className="sub">{ageSex(p)}</span></span>
-              <button type="button" className="small" onClick={() => { onChange(p); setHits(null); setQ(''); }} aria-label={t('tele.choosePatient', { number: p.stateNumber })}>
+              <button type="button" className="small" onClick={() => { if (p.canRead) onChange(p); else setPending(p); setHits(null); setQ(''); }} aria-label={t('tele.choosePatient', { number: p.stateNumber })}>
                 {t('tele.choose')}
               </button>
             </li>
