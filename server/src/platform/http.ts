@@ -111,7 +111,9 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     const status: number | undefined = error.statusCode;
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ error: { code: 'payload_too_large', message: lang === 'hi' ? 'अनुरोध बहुत बड़ा है' : 'The request body is too large' } });
+      // The limit in force is the route's own or the server's (1 MB for JSON): name it.
+      const limit = `${Math.round(((request.routeOptions.bodyLimit ?? 1024 * 1024) / 1024 / 1024) * 10) / 10} MB`;
+      return reply.status(413).send({ error: { code: 'payload_too_large', message: lang === 'hi' ? `अनुरोध ${limit} की सीमा से बड़ा है` : `The request body is larger than the ${limit} allowed here` } });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return reply.status(415).send({ error: { code: 'unsupported_media_type', message: `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here; send application/json` } });

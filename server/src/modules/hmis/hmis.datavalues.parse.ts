@@ -50,7 +50,31 @@ export function fromJson(body: unknown): RawSet[] {
 
 const CSV_COLUMNS = ['dataelement', 'period', 'orgunit', 'categoryoptioncombo', 'attributeoptioncombo', 'value', 'storedby', 'lastupdated', 'comment', 'followup', 'deleted'];
 
-/** DHIS2's CSV layout: a header row (optional) and the columns in DHIS2's order. */
+/** Where each field sits in a CSV row: DHIS2's order, or the order a header row names. */
+export interface CsvColumns { de: number; pe: number; ou: number; coc: number; aoc: number; value: number; storedBy: number; comment: number; followup: number; deleted: number }
+
+/** The column layout, and whether `first` was a header row (true when its first cell reads dataelement). */
+export function csvColumns(first: string[] | undefined): { columns: CsvColumns; header: boolean } {
+  let names = CSV_COLUMNS;
+  const header = !!first && first[0]?.toLowerCase().replace(/[^a-z]/g, '') === 'dataelement';
+  if (header) names = first.map((c) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/^timestamp$/, 'lastupdated'));
+  const at = (name: string) => names.indexOf(name);
+  return {
+    header,
+    columns: { de: at('dataelement'), pe: at('period'), ou: at('orgunit'), coc: at('categoryoptioncombo'), aoc: at('attributeoptioncombo'), value: at('value'), storedBy: at('storedby'), comment: at('comment'), followup: at('followup'), deleted: at('deleted') },
+  };
+}
+
+/** One CSV row as a data value. */
+export function csvValue(r: string[], c: CsvColumns): RawValue {
+  const cell = (i: number) => (i >= 0 && r[i] !== undefined && r[i] !== '' ? r[i] : undefined);
+  return {
+    dataElement: cell(c.de), period: cell(c.pe), orgUnit: cell(c.ou), categoryOptionCombo: cell(c.coc), attributeOptionCombo: cell(c.aoc),
+    value: cell(c.value) ?? null, storedBy: cell(c.storedBy), comment: cell(c.comment) ?? null, followup: bool(cell(c.followup)), deleted: bool(cell(c.deleted)),
+  };
+}
+
+/** DHIS2's CSV layout held in memory (offline sheets): a header row (optional) and the columns in DHIS2's order. */
 export function fromCsv(text: string): RawSet[] {
   let rows: string[][];
   const body = text.replace(/^\uFEFF/, '');
@@ -64,21 +88,9 @@ export function fromCsv(text: string): RawSet[] {
       throw badRequest(`The CSV cannot be read: ${(e as Error).message}`, 'CSV पढ़ी नहीं जा सकी');
     }
   }
-  let columns = CSV_COLUMNS;
-  if (rows.length && rows[0][0]?.toLowerCase().replace(/[^a-z]/g, '') === 'dataelement') {
-    columns = rows[0].map((c) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/^timestamp$/, 'lastupdated'));
-    rows = rows.slice(1);
-  }
-  const at = (name: string) => columns.indexOf(name);
-  const [de, pe, ou, coc, aoc, value, storedBy, comment, followup, deleted] =
-    ['dataelement', 'period', 'orgunit', 'categoryoptioncombo', 'attributeoptioncombo', 'value', 'storedby', 'comment', 'followup', 'deleted'].map(at);
-  const cell = (r: string[], i: number) => (i >= 0 && r[i] !== undefined && r[i] !== '' ? r[i] : undefined);
-  return [{
-    dataValues: rows.map((r) => ({
-      dataElement: cell(r, de), period: cell(r, pe), orgUnit: cell(r, ou), categoryOptionCombo: cell(r, coc), attributeOptionCombo: cell(r, aoc),
-      value: cell(r, value) ?? null, storedBy: cell(r, storedBy), comment: cell(r, comment) ?? null, followup: bool(cell(r, followup)), deleted: bool(cell(r, deleted)),
-    })),
-  }];
+  const { columns, header } = csvColumns(rows[0]);
+  if (header) rows = rows.slice(1);
+  return [{ dataValues: rows.map((r) => csvValue(r, columns)) }];
 }
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);

@@ -1,11 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
+import { BODY_LIMITS, megabytes, readText, refuseDeclaredOver } from '../../platform/body-limits.js';
+import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { exportDataValues, toAdxXml, toCsv } from './hmis.datavalues.export.js';
 import type { DataValueImportOptions } from './hmis.datavalues.import.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
-import { fromAdx, fromCsv, fromJson, type RawSet } from './hmis.datavalues.parse.js';
+import { fromAdx, fromJson } from './hmis.datavalues.parse.js';
+import { BATCH_ROWS, importCsvStream } from './hmis.datavalues.stream.js';
+
+const CSV_TYPES = ['application/csv', 'text/csv'];
+const XML_TYPES = ['application/adx+xml', 'application/xml', 'text/xml'];
 
 const Scheme = Type.String({ enum: ['UID', 'CODE', 'uid', 'code'] });
 const ImportQuery = Type.Object({
@@ -23,19 +30,48 @@ const ExportQuery = Type.Object({
 
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(';')).filter(Boolean));
 
-export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
-  for (const type of ['application/csv', 'text/csv', 'application/adx+xml', 'application/xml', 'text/xml']) {
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 200 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+/** The body's media type without parameters; JSON when none is given. */
+const mediaType = (request: FastifyRequest) => String(request.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+
+function parseJsonText(text: string): unknown {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value));
+  } catch (e) {
+    throw badRequest(`The body is not valid JSON: ${(e as Error).message}`, `बॉडी सही JSON नहीं है: ${(e as Error).message}`);
   }
+}
+
+export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+  // Bodies reach the handler unread (after the permission hook), each kind with its own limit:
+  // CSV streams into batches, ADX and JSON are read whole up to their (smaller) limits.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', ...CSV_TYPES, ...XML_TYPES], (_req, payload, done) => done(null, payload));
 
   app.post('/api/dataValueSets', {
-    bodyLimit: 200 * 1024 * 1024,
-    schema: { tags: ['hmis'], summary: 'Import data values: DHIS2 JSON, CSV (application/csv) or ADX (application/adx+xml); returns DHIS2\'s import summary', querystring: ImportQuery, response: { 400: ErrorBody, 403: ErrorBody } },
+    schema: {
+      tags: ['hmis'],
+      summary: `Import data values: DHIS2 JSON (up to ${megabytes(BODY_LIMITS.dataValueSetJson)}), CSV (application/csv, streamed, up to ${megabytes(BODY_LIMITS.dataValueSetStream)}) or ADX (application/adx+xml, up to ${megabytes(BODY_LIMITS.dataValueSetAdx)}); returns DHIS2's import summary`,
+      querystring: ImportQuery, response: { 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
+    },
   }, async (request) => {
     const actor = actorOf(request);
-    const type = String(request.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
-    const sets: RawSet[] = type.includes('csv') ? fromCsv(String(request.body ?? '')) : type.includes('xml') ? fromAdx(String(request.body ?? '')) : fromJson(request.body);
-    return importInTransaction(db.kysely, actor, sets, request.query as DataValueImportOptions);
+    const opts = request.query as DataValueImportOptions;
+    const body = request.body as Readable | undefined;
+    const type = mediaType(request);
+    if (CSV_TYPES.includes(type)) {
+      refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The CSV file');
+      // PGlite has one connection: smaller batches let other requests in sooner.
+      return importCsvStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows: db.engine === 'pglite' ? 1000 : BATCH_ROWS });
+    }
+    if (XML_TYPES.includes(type)) {
+      refuseDeclaredOver(request, BODY_LIMITS.dataValueSetAdx, 'The ADX document');
+      const text = body ? await readText(body, BODY_LIMITS.dataValueSetAdx, 'The ADX document') : '';
+      return importInTransaction(db.kysely, actor, fromAdx(text), opts);
+    }
+    refuseDeclaredOver(request, BODY_LIMITS.dataValueSetJson, 'The JSON data value set');
+    const text = body ? await readText(body, BODY_LIMITS.dataValueSetJson, 'The JSON data value set') : '';
+    return importInTransaction(db.kysely, actor, fromJson(parseJsonText(text)), opts);
   });
 
   app.get('/api/dataValueSets', {

@@ -1,0 +1,100 @@
+import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { parse, CsvError } from 'csv-parse';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { requirePermission, type Actor } from '../../platform/actor.js';
+import { BODY_LIMITS, byteLimit } from '../../platform/body-limits.js';
+import { badRequest } from '../../platform/errors.js';
+import type { Conflict, DataValueImportOptions, ImportSummary } from './hmis.datavalues.import.js';
+import { csvColumns, csvValue, type CsvColumns, type RawSet, type RawValue } from './hmis.datavalues.parse.js';
+import { importInTransaction } from './hmis.datavalues.run.js';
+
+/** Rows imported per transaction: small enough that other requests wait at most a moment for the database. */
+export const BATCH_ROWS = 5000;
+
+export interface StreamOptions { limit?: number; batchRows?: number }
+
+/**
+ * Imports DHIS2 CSV as it arrives: the request is parsed incrementally (csv-parse) and imported in
+ * batches of BATCH_ROWS values, each in its own transaction, yielding to the event loop between
+ * batches. The body is never held whole; more than `limit` bytes is a 413. Conflicts are reported
+ * with their row's index in the whole file, as one summary. A file that breaks off part way (bad
+ * quoting, too large) keeps the batches stored before the break, as DHIS2's own import does.
+ */
+export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: Readable, opts: DataValueImportOptions = {}, so: StreamOptions = {}): Promise<ImportSummary> {
+  requirePermission(actor, 'can_submit_data');
+  const batchRows = so.batchRows ?? BATCH_ROWS;
+  const limiter = byteLimit(so.limit ?? BODY_LIMITS.dataValueSetStream, 'The CSV file');
+  const parser = parse({ relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
+  const stop = (e: Error) => parser.destroy(e);
+  body.on('error', stop);
+  limiter.on('error', stop);
+  body.pipe(limiter).pipe(parser);
+
+  const parts: ImportSummary[] = [];
+  const bases: number[] = [];
+  let seen = 0;
+  let batch: RawValue[] = [];
+  let columns: CsvColumns | null = null;
+  const flush = async () => {
+    bases.push(seen - batch.length);
+    const sets: RawSet[] = [{ dataValues: batch }];
+    batch = [];
+    parts.push(await importInTransaction(db, actor, sets, opts));
+    await nextTurn();
+  };
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!columns) {
+        const layout = csvColumns(record);
+        columns = layout.columns;
+        if (layout.header) continue;
+      }
+      batch.push(csvValue(record, columns));
+      seen++;
+      if (batch.length >= batchRows) await flush();
+    }
+    if (batch.length || !parts.length) await flush();
+  } catch (e) {
+    if (e instanceof CsvError) throw badRequest(`The CSV cannot be read at line ${(e as CsvError & { lines?: number }).lines ?? '?'}: ${e.message}`, 'CSV पढ़ी नहीं जा सकी');
+    throw e;
+  } finally {
+    // Whatever is left of a refused or broken body is drained, not destroyed: the answer must still reach the client.
+    body.unpipe(limiter);
+    body.off('error', stop);
+    if (!body.readableEnded) body.resume();
+  }
+  return mergeSummaries(parts, bases, seen);
+}
+
+/** One import summary for a file imported in batches; `bases[i]` is the index of batch i's first value. */
+export function mergeSummaries(parts: ImportSummary[], bases: number[], total: number): ImportSummary {
+  const first = parts[0];
+  const conflicts = new Map<string, Conflict>();
+  const rejected: number[] = [];
+  const count = { imported: 0, updated: 0, ignored: 0, deleted: 0 };
+  let dataSetComplete: string | false = false;
+  parts.forEach((p, i) => {
+    for (const k of Object.keys(count) as (keyof typeof count)[]) count[k] += p.importCount[k];
+    for (const c of p.conflicts) {
+      const key = `${c.errorCode}|${c.object}|${c.property}`;
+      const into = conflicts.get(key) ?? { ...c, indexes: [] };
+      into.indexes.push(...c.indexes.map((x) => x + bases[i]));
+      conflicts.set(key, into);
+    }
+    rejected.push(...p.rejectedIndexes.map((x) => x + bases[i]));
+    if (p.dataSetComplete) dataSetComplete = p.dataSetComplete;
+  });
+  const list = [...conflicts.values()];
+  const status = !list.length ? 'SUCCESS' : rejected.length >= total && total > 0 ? 'ERROR' : 'WARNING';
+  return {
+    ...first,
+    status,
+    description: status === 'SUCCESS' ? 'Import process completed successfully' : `Import process completed with ${list.length} conflict(s)`,
+    importCount: count,
+    conflicts: list,
+    rejectedIndexes: rejected,
+    dataSetComplete,
+  };
+}
