@@ -11,6 +11,7 @@ import { authRoutes } from './platform/auth/auth.routes.js';
 import { authenticate } from './platform/auth/auth.service.js';
 import { installErrorHandler, installValidation } from './platform/http.js';
 import { redactedLogger } from './platform/logging.js';
+import { installInputGuard } from './platform/input.js';
 import { unauthenticated } from './platform/errors.js';
 import { installRoutePermissions } from './platform/route-permissions.js';
 import { geoRoutes } from './modules/geo/geo.routes.js';
@@ -69,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandler(app);
+  // Text PostgreSQL cannot keep is refused (400 naming the field); Aadhaar numbers in free text are masked.
+  installInputGuard(app);
 
   const sms = deps.sms ?? smsSenderFor(deps.config, (line) => app.log.warn(line));
   if (!deps.sms && sms.kind === 'log') {

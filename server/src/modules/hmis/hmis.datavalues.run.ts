@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
+import { cleanInput } from '../../platform/input.js';
 import { importDataValues, type DataValueImportOptions, type ImportSummary } from './hmis.datavalues.import.js';
 import type { RawSet } from './hmis.datavalues.parse.js';
 import { RETRY_CODES } from './hmis.datavalues.repository.js';
@@ -14,6 +15,9 @@ class DryRun extends Error { constructor(readonly summary: ImportSummary) { supe
  * again and finds them stored.
  */
 export async function importInTransaction(db: Kysely<Database>, actor: Actor, sets: RawSet[], opts: DataValueImportOptions = {}): Promise<ImportSummary> {
+  // What CSV, ADX and spreadsheet readers produced passes the same gate as a JSON body: text the
+  // database cannot keep is refused, Aadhaar numbers in comments are masked.
+  sets.forEach((set, i) => cleanInput(set, sets.length > 1 ? `body.group[${i}]` : 'body'));
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
