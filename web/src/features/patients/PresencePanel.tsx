@@ -107,7 +107,7 @@ export function PresencePanel({ patientId, mobileLast4, onPresent }: { patientId
                 <p role="status">{t('presence.codeSent', { to: challenge.sentTo })}</p>
                 <div className="field">
                   <label htmlFor={id('code')}>{t('presence.code')}</label>
-                  <input id={id('code')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)}
+                  <input id={id('code')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code} onChange={(e) => { setCode(e.target.value); setFieldError(null); }}
                     aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? errorId : undefined} />
                 </div>
                 <div className="actions">
@@ -122,7 +122,7 @@ export function PresencePanel({ patientId, mobileLast4, onPresent }: { patientId
           <>
             <div className="field">
               <label htmlFor={id('card')}>{t('presence.card')}</label>
-              <input id={id('card')} value={card} onChange={(e) => setCard(e.target.value)} autoComplete="off" aria-describedby={`${id('card-hint')}${fieldError ? ` ${errorId}` : ''}`}
+              <input id={id('card')} value={card} onChange={(e) => { setCard(e.target.value); setFieldError(null); }} autoComplete="off" aria-describedby={`${id('card-hint')}${fieldError ? ` ${errorId}` : ''}`}
                 aria-invalid={fieldError ? true : undefined} />
               <div className="hint" id={id('card-hint')}>{t('presence.cardHint')}</div>
             </div>
@@ -134,7 +134,7 @@ export function PresencePanel({ patientId, mobileLast4, onPresent }: { patientId
             <Notice kind="info">{t('presence.breakGlassWarning')}</Notice>
             <div className="field">
               <label htmlFor={id('reason')}>{t('presence.reason')}</label>
-              <textarea id={id('reason')} rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)}
+              <textarea id={id('reason')} rows={3} maxLength={500} value={reason} onChange={(e) => { setReason(e.target.value); setFieldError(null); }}
                 aria-invalid={fieldError ? true : undefined} aria-describedby={`${id('reason-hint')}${fieldError ? ` ${errorId}` : ''}`} />
               <div className="hint" id={id('reason-hint')}>{t('presence.reasonHint', { min: MIN_REASON })}</div>
             </div>
