@@ -1,14 +1,23 @@
-/** DHIS2's value-type rules for a data value, with the message a person can act on. */
+/** DHIS2 keeps INTEGER values in a 32-bit signed integer (Java's int), and so do its other integer types. */
+export const INT_MIN = -2147483648;
+export const INT_MAX = 2147483647;
+
+/**
+ * DHIS2's value-type rules for a data value, with the message a person can act on. Integers must fit
+ * DHIS2's 32-bit range and numbers must be finite doubles, so that every stored value is also a
+ * number analytics can add up.
+ */
 export function valueProblem(valueType: string, value: string): string | null {
   const num = Number(value);
   const isNum = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) && Number.isFinite(num);
-  const isInt = /^[-+]?\d+$/.test(value);
+  const isInt = /^[-+]?\d+$/.test(value) && num >= INT_MIN && num <= INT_MAX;
+  const range = `from ${INT_MIN} to ${INT_MAX}`;
   switch (valueType) {
-    case 'NUMBER': return isNum ? null : 'Value must be a number';
-    case 'INTEGER': return isInt ? null : 'Value must be a whole number';
-    case 'INTEGER_POSITIVE': return isInt && num > 0 ? null : 'Value must be a whole number greater than zero';
-    case 'INTEGER_NEGATIVE': return isInt && num < 0 ? null : 'Value must be a whole number less than zero';
-    case 'INTEGER_ZERO_OR_POSITIVE': return isInt && num >= 0 ? null : 'Value must be a whole number, zero or more';
+    case 'NUMBER': return isNum ? null : 'Value must be a number (finite, as DHIS2 keeps it)';
+    case 'INTEGER': return isInt ? null : `Value must be a whole number ${range}`;
+    case 'INTEGER_POSITIVE': return isInt && num > 0 ? null : `Value must be a whole number from 1 to ${INT_MAX}`;
+    case 'INTEGER_NEGATIVE': return isInt && num < 0 ? null : `Value must be a whole number from ${INT_MIN} to -1`;
+    case 'INTEGER_ZERO_OR_POSITIVE': return isInt && num >= 0 ? null : `Value must be a whole number from 0 to ${INT_MAX}`;
     case 'UNIT_INTERVAL': return isNum && num >= 0 && num <= 1 ? null : 'Value must be a number from 0 to 1';
     case 'PERCENTAGE': return isNum && num >= 0 && num <= 100 ? null : 'Value must be a percentage from 0 to 100';
     case 'BOOLEAN': return /^(true|false|1|0)$/i.test(value) ? null : 'Value must be true or false';
