@@ -6,6 +6,7 @@ import { isUid, stableUid } from '../../platform/ids.js';
 import { isPeriodType } from '../../platform/periods.js';
 import { FACILITY_TYPES } from '../facilities/facilities.schema.js';
 import * as repo from './hmis.metadata.repository.js';
+import { shapeProblems } from './hmis.metadata.shape.js';
 import type { Table } from './hmis.metadata.repository.js';
 import {
   MISSING_VALUE_STRATEGIES, NOT_OBJECTS, OPERATORS, SUPPORTED, VALUE_TYPES,
@@ -38,6 +39,15 @@ export async function importMetadata(db: Db, actor: Actor, payload: Dhis2Metadat
   const strategy = opts.importStrategy ?? 'CREATE_AND_UPDATE';
   const atomic = opts.atomicMode ?? 'ALL';
   const warnings: string[] = [];
+  // A payload DHIS2 could not read (an entry that is not an object, a property of the wrong type) is refused whole.
+  const malformed = shapeProblems((payload ?? {}) as Record<string, unknown>);
+  if (malformed.length) {
+    const total = (k: keyof Stats) => malformed.reduce((a, r) => a + r.stats[k], 0);
+    return {
+      status: 'ERROR', importParams: { dryRun: !!opts.dryRun, importStrategy: strategy, atomicMode: atomic },
+      stats: { created: 0, updated: 0, deleted: 0, ignored: total('ignored'), total: total('total') }, typeReports: malformed, warnings,
+    };
+  }
   const objects = new Map<Klass, Obj[]>();
   for (const [key, value] of Object.entries(payload ?? {})) {
     if (NOT_OBJECTS.has(key)) continue;
