@@ -4,6 +4,7 @@ import type { Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { uid } from './platform/ids.js';
 import { hashPassword } from './platform/auth/passwords.js';
+import { passwordProblems } from './platform/auth/password-policy.js';
 import { COUNTRY_ID, ensureReferenceGeography } from './modules/geo/geo.service.js';
 import { seedDemo } from './modules/demo/demo.seed.js';
 import { ensureDefaults } from './modules/hmis/hmis.metadata.repository.js';
@@ -31,6 +32,8 @@ export async function prepareDatabase(db: Db, config: Pick<Config, 'adminPasswor
   let adminPassword: string | null = null;
   const anyUser = await db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (!anyUser) {
+    const problem = config.adminPassword != null ? passwordProblems(config.adminPassword, 'admin') : null;
+    if (problem) throw new Error(`The admin password ${problem.en}`);
     adminPassword = config.adminPassword ?? randomPassword();
     await db.kysely.insertInto('users').values({
       id: uid(), username: 'admin', password_hash: await hashPassword(adminPassword), role: 'admin', org_unit_id: COUNTRY_ID, display_name: 'Administrator',

@@ -31,4 +31,10 @@ describe('config', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'SWASTHYA_DEMO', 'SWASTHYA_ADMIN_PASSWORD']) assert.match(text, new RegExp(name));
     assert.equal((err as ConfigError).problems.length, 4);
   });
+
+  test('SWASTHYA_ADMIN_PASSWORD follows the password rules: 10 characters, not a common password', () => {
+    assert.throws(() => loadConfig({ SWASTHYA_ADMIN_PASSWORD: '12345678' }), /SWASTHYA_ADMIN_PASSWORD: must have at least 10 characters/);
+    assert.throws(() => loadConfig({ SWASTHYA_ADMIN_PASSWORD: 'Password123' }), /SWASTHYA_ADMIN_PASSWORD: is one of the most common passwords; choose another/);
+    assert.equal(loadConfig({ SWASTHYA_ADMIN_PASSWORD: 'Tulsi-Ghat-Morning' }).adminPassword, 'Tulsi-Ghat-Morning');
+  });
 });

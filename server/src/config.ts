@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { passwordProblems } from './platform/auth/password-policy.js';
 
 /** Settings read once from the environment. Tests build their own with `loadConfig({...})`. */
 export interface Config {
@@ -13,7 +14,7 @@ export interface Config {
   readonly demo: boolean;
   readonly sessionHours: number;
   readonly logLevel: string;
-  /** Requests per minute per IP allowed on login. */
+  /** Failed sign-ins (and sign-ins being checked) allowed per minute from one address, over all user names. */
   readonly loginRateLimit: number;
   /** SMS gateway URL (POST {to, text}); null = the development log sender, which sends nothing. */
   readonly smsUrl: string | null;
@@ -66,9 +67,8 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got ${JSON.stringify(databaseUrl.slice(0, 20))}…)`);
   }
   const adminPassword = env.SWASTHYA_ADMIN_PASSWORD ?? null;
-  if (adminPassword !== null && adminPassword.length < 8) {
-    problems.push('SWASTHYA_ADMIN_PASSWORD must have at least 8 characters');
-  }
+  const adminProblem = adminPassword !== null ? passwordProblems(adminPassword, 'admin') : null;
+  if (adminProblem) problems.push(`SWASTHYA_ADMIN_PASSWORD: ${adminProblem.en}`);
   const demoRaw = env.SWASTHYA_DEMO ?? '1';
   if (!['0', '1', 'true', 'false', ''].includes(demoRaw)) {
     problems.push(`SWASTHYA_DEMO=${JSON.stringify(demoRaw)} must be 0 or 1`);

@@ -165,6 +165,12 @@ for (const engine of testEngines()) {
       const given = await run('user', 'add', 'hp_state', '--role=state_officer', '--org-unit', 'state:2', '--password', 'Long-Enough-1');
       assert.equal(given.code, 0, given.stderr);
       assert.doesNotMatch(given.stdout, /Password:/);
+      const weak = await run('user', 'add', 'weak_pw', '--role', 'district_officer', '--org-unit', '22', '--password', '12345678');
+      assert.equal(weak.code, 1);
+      assert.match(weak.stderr, /password: must have at least 10 characters/);
+      const common = await run('user', 'add', 'common_pw', '--role', 'district_officer', '--org-unit', '22', '--password', 'Password123');
+      assert.equal(common.code, 1);
+      assert.match(common.stderr, /password: is one of the most common passwords; choose another/);
       const taken = await run('user', 'add', 'mandi_cmo', '--role', 'district_officer', '--org-unit', '22');
       assert.equal(taken.code, 1);
       assert.match(taken.stderr, /User name mandi_cmo is taken/);

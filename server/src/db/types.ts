@@ -57,12 +57,12 @@ export interface SessionsTable {
   revoked_at: Timestamp | null;
 }
 
-export interface LoginAttemptsTable {
-  id: Generated<number>;
+/** Sign-in failures since window_start: per (user name, address), per address (username ''), per name (ip ''). */
+export interface LoginFailuresTable {
   username: string;
   ip: string;
-  success: boolean;
-  at: Generated<Date>;
+  failures: number;
+  window_start: Generated<Date>;
 }
 
 export interface AuditLogTable {
@@ -343,7 +343,7 @@ export interface Database extends TelemedicineTables, PresenceTables {
   org_units: OrgUnitsTable;
   users: UsersTable;
   sessions: SessionsTable;
-  login_attempts: LoginAttemptsTable;
+  login_failures: LoginFailuresTable;
   audit_log: AuditLogTable;
   facilities: FacilitiesTable;
   facility_upgrades: FacilityUpgradesTable;

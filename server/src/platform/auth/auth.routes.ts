@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
+import { AppError } from '../errors.js';
 import { actorOf, ErrorBody, Paging } from '../http.js';
 import { ROLES } from '../roles.js';
 import * as auth from './auth.service.js';
@@ -13,7 +14,7 @@ const Login = Type.Object(
 const NewUser = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 200, description: 'at least 10 characters, and not one of the most common passwords' }),
     role: Type.String({ enum: [...ROLES] }),
     orgUnit: Type.Union([Type.String({ minLength: 1, maxLength: 40 }), Type.Integer({ minimum: 0 })]),
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
@@ -23,14 +24,25 @@ const NewUser = Type.Object(
 
 export const authRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => {
   const { db, config } = deps;
-  const limits = { userFailures: 5, userWindowMin: 15, ipPerMinute: config.loginRateLimit };
 
   app.post('/api/auth/login', {
     config: { public: true },
-    schema: { tags: ['auth'], summary: 'Sign in; returns a bearer token', body: Login, response: { 401: ErrorBody, 429: ErrorBody } },
-  }, async (request) => {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in; returns a bearer token',
+      description: 'Failed sign-ins are limited per user name from one address (5 in 15 minutes; 2 while the name is '
+        + 'under attack from many addresses) and per address (SWASTHYA_LOGIN_RATE_LIMIT a minute); past a limit the '
+        + 'answer is 429 with Retry-After, and the password is not checked. Other addresses are not held back.',
+      body: Login,
+      response: { 401: ErrorBody, 429: ErrorBody },
+    },
+  }, async (request, reply) => {
     const body = request.body as { username: string; password: string };
-    const result = await auth.login(db.kysely, { ...body, ip: request.ip }, config.sessionHours, limits);
+    const result = await auth.login(db.kysely, { ...body, ip: request.ip }, config.sessionHours, config.loginRateLimit).catch((err) => {
+      const wait = err instanceof AppError ? err.details?.retryAfterSeconds : undefined;
+      if (typeof wait === 'number') reply.header('retry-after', String(wait));
+      throw err;
+    });
     const actor = await auth.authenticate(db.kysely, result.token, request.ip, { cache: false });
     return { token: result.token, expiresAt: result.expiresAt, user: await users.me(db.kysely, actor!) };
   });

@@ -56,7 +56,7 @@ for (const engine of testEngines()) {
       assert.match(r.body.error.message, /session has ended/);
     });
 
-    test('repeated wrong passwords for one user are rate-limited (429), even with the right one', async () => {
+    test('repeated wrong passwords for one user from one address are rate-limited (429), even with the right one', async () => {
       const u = await t.userWith('district_officer', 63);
       for (let i = 0; i < 5; i++) assert.equal((await t.req('POST', '/api/auth/login', null, { username: u.username, password: 'wrong-password' })).status, 401);
       const r = await t.req('POST', '/api/auth/login', null, { username: u.username, password: 'wrong-password' });
@@ -119,7 +119,7 @@ for (const engine of testEngines()) {
       }
       const r = await t.req('POST', '/api/auth/login', null, { username: 'meena', password: 'guess-1234' });
       assert.equal(r.status, 429);
-      assert.match(r.body.error.message, /Too many sign-in attempts/);
+      assert.match(r.body.error.message, /Too many failed sign-ins from this address; wait 1 minute/);
     });
   });
 }

@@ -19,13 +19,3 @@ export async function verifyDummy(plain: string): Promise<void> {
   dummy ??= hashPassword('not-a-real-password');
   await verifyPassword(await dummy, plain);
 }
-
-/** Rules a person can follow; returns the problem in English and Hindi. */
-export function passwordProblems(p: string, username?: string): { en: string; hi: string } | null {
-  if (p.length < 8) return { en: 'password must have at least 8 characters', hi: 'पासवर्ड में कम से कम 8 अक्षर होने चाहिए' };
-  if (p.length > 200) return { en: 'password must have at most 200 characters', hi: 'पासवर्ड में अधिकतम 200 अक्षर हो सकते हैं' };
-  if (username && p.toLowerCase() === username.toLowerCase()) {
-    return { en: 'password must not be the user name', hi: 'पासवर्ड उपयोगकर्ता नाम नहीं हो सकता' };
-  }
-  return null;
-}

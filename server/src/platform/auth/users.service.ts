@@ -7,7 +7,8 @@ import { conflict, fieldErrors, notFound } from '../errors.js';
 import { uid } from '../ids.js';
 import { isRole, ROLE_LEVEL, ROLE_PERMISSIONS, ROLES, type Role } from '../roles.js';
 import { findUserByUsername } from './auth.repository.js';
-import { hashPassword, passwordProblems } from './passwords.js';
+import { passwordProblems } from './password-policy.js';
+import { hashPassword } from './passwords.js';
 
 type Db = Kysely<Database>;
 
