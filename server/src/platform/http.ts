@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Actor } from './actor.js';
 import { AppError, localise, pickLang, serviceUnavailable, unauthenticated, type FieldProblem } from './errors.js';
 import { isConnectionError } from '../db/connection-errors.js';
+import { isRaceError, raceConflict } from './races.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -100,6 +101,11 @@ export function installErrorHandler(app: FastifyInstance) {
       // The database went away (restart, failover, ended connection): 503, and the pool reconnects by itself.
       request.log.warn({ code: error.code, reason: String(error.message ?? error) }, 'database unavailable; answered 503');
       error = serviceUnavailable();
+    }
+    if (isRaceError(error)) {
+      // A parallel request won a rule PostgreSQL enforces, and no service said more: 409, never 500.
+      request.log.info({ code: error.code, constraint: error.constraint }, 'lost a race; answered 409');
+      error = raceConflict();
     }
     if (error instanceof AppError) {
       return reply.status(error.status).send({ error: { code: error.code, message: localise(error.msg, lang), details: error.details } });

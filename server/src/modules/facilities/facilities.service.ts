@@ -4,6 +4,7 @@ import { requirePermission, requireScope, type Actor } from '../../platform/acto
 import { recordAudit } from '../../platform/audit.js';
 import { conflict, notFound, type FieldProblem } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
+import { isUniqueViolation } from '../../platform/races.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { facilityReclassified } from '../hmis/hmis.analytics.js';
 import * as repo from './facilities.repository.js';
@@ -125,13 +126,17 @@ function checkFacilityError(fields: FieldProblem[]) {
   return checkFacility.error(fields);
 }
 
+const hfrTaken = (hfrId: string) =>
+  conflict(`HFR id ${hfrId} belongs to another facility; find that facility instead of registering it again`, `HFR आईडी ${hfrId} किसी अन्य संस्थान की है; उसे दोबारा पंजीकृत करने के बजाय वही संस्थान खोजें`, { field: 'hfrId' });
+
+/** The HFR id's unique index refused a write: another request stored the same id at the same moment. */
+const hfrRace = (e: unknown, hfrId: string | null | undefined) => (hfrId && isUniqueViolation(e, 'facilities_hfr_id_key') ? hfrTaken(hfrId) : e);
+
 export async function createFacility(db: Db, actor: Actor, input: NewFacilityInput) {
   requirePermission(actor, 'can_create_facility');
   checkFacility(input, null);
   const place = await placeOf(db, actor, input.orgUnit);
-  if (input.hfrId && (await repo.existsHfr(db, input.hfrId))) {
-    throw conflict(`HFR id ${input.hfrId} belongs to another facility`, `HFR आईडी ${input.hfrId} किसी अन्य संस्थान की है`, { field: 'hfrId' });
-  }
+  if (input.hfrId && (await repo.existsHfr(db, input.hfrId))) throw hfrTaken(input.hfrId);
   if (input.hubId) await loadInScope(db, actor, input.hubId);
   const id = uid();
   const portalStatus = (input.portalStatus ?? 'registered') as 'listed' | 'registered';
@@ -159,7 +164,7 @@ export async function createFacility(db: Db, actor: Actor, input: NewFacilityInp
     source: 'manual',
     state_lgd: place.state_lgd,
   };
-  await repo.insert(db, { id, level: 'facility', name: input.name.trim(), name_hi: input.nameHi?.trim() || null, parent_id: place.id, path: `${place.path}${id}/`, state_lgd: place.state_lgd, opened_on: input.openedOn ?? null, closed_on: input.closedOn ?? null }, row);
+  await repo.insert(db, { id, level: 'facility', name: input.name.trim(), name_hi: input.nameHi?.trim() || null, parent_id: place.id, path: `${place.path}${id}/`, state_lgd: place.state_lgd, opened_on: input.openedOn ?? null, closed_on: input.closedOn ?? null }, row).catch((e: unknown) => { throw hfrRace(e, input.hfrId); });
   const dto = toDto((await repo.findById(db, id))!, []);
   await recordAudit(db, actor, { action: 'create', entity: 'facility', entityId: id, orgPath: `${place.path}${id}/`, after: dto });
   return dto;
@@ -184,9 +189,7 @@ export async function updateFacility(db: Db, actor: Actor, id: string, patch: Fa
       unitPatch.path = statePath = `${place.path}${id}/`;
     }
   }
-  if (patch.hfrId && (await repo.existsHfr(db, patch.hfrId, id))) {
-    throw conflict(`HFR id ${patch.hfrId} belongs to another facility`, `HFR आईडी ${patch.hfrId} किसी अन्य संस्थान की है`, { field: 'hfrId' });
-  }
+  if (patch.hfrId && (await repo.existsHfr(db, patch.hfrId, id))) throw hfrTaken(patch.hfrId);
   const f: Partial<NewFacility> = {};
   const map: [keyof FacilityPatchInput, keyof NewFacility][] = [
     ['type', 'type'], ['ownership', 'ownership'], ['system', 'system'], ['ayushSystem', 'ayush_system'], ['beds', 'beds'],
@@ -198,7 +201,7 @@ export async function updateFacility(db: Db, actor: Actor, id: string, patch: Fa
   if (patch.portalStatus === 'registered' && !current.registered_on && !patch.registeredOn) f.registered_on = todayIst();
   if (patch.portalStatus === 'listed') f.registered_on = null;
   if (patch.system === 'allopathic') f.ayush_system = null;
-  await repo.update(db, id, unitPatch, f);
+  await repo.update(db, id, unitPatch, f).catch((e: unknown) => { throw hfrRace(e, patch.hfrId); });
   if (unitPatch.path || (f.type && f.type !== current.type) || (f.ownership && f.ownership !== current.ownership)) {
     await facilityReclassified(db, id, { ownership: current.ownership, type: current.type }, unitPatch.path);
   }

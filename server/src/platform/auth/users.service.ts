@@ -38,7 +38,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
     throw conflict(`User name ${input.username} is taken`, `उपयोगकर्ता नाम ${input.username} पहले से है`, { field: 'username' });
   }
   const id = uid();
-  await db
+  const stored = await db
     .insertInto('users')
     .values({
       id,
@@ -49,7 +49,11 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
       display_name: input.displayName ?? null,
       created_by: actor.userId,
     })
-    .execute();
+    // User names are unique regardless of case (an index on lower(username)): a name taken meanwhile is a 409.
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!stored) throw conflict(`User name ${input.username} was just taken by someone else; choose another`, `उपयोगकर्ता नाम ${input.username} अभी किसी और ने ले लिया है; दूसरा नाम चुनें`, { field: 'username' });
   const user = { id, username: input.username, role, displayName: input.displayName ?? null, orgUnit: toDto(unit), active: true };
   await recordAudit(db, actor, { action: 'create', entity: 'user', entityId: id, orgPath: unit.path, after: { ...user, orgUnit: unit.id } });
   return user;
