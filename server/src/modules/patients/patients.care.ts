@@ -37,9 +37,8 @@ export async function registerOpd(db: Db, actor: Actor, input: OpdInput) {
   for (let attempt = 0; ; attempt++) {
     try {
       const row = await db.transaction().execute(async (trx) => {
-        const next = await trx.selectFrom('opd_registrations').select(sql<number>`coalesce(max(token), 0) + 1`.as('n'))
-          .where('facility_id', '=', facility.id).where('department', '=', department).where('day', '=', day).executeTakeFirstOrThrow();
-        const r = { id: uid(), patient_id: patient.id, facility_id: facility.id, department, day, token: Number(next.n), created_by: actor.username };
+        const token = await nextOpdToken(trx, facility.id, department, day);
+        const r = { id: uid(), patient_id: patient.id, facility_id: facility.id, department, day, token, created_by: actor.username };
         await trx.insertInto('opd_registrations').values(r).execute();
         await linkFacility(trx, patient.id, facility);
         await recordAudit(trx, actor, { action: 'create', entity: 'opd_registration', entityId: r.id, orgPath: facility.path, after: { patient: patient.id, department, token: r.token } });
@@ -47,11 +46,26 @@ export async function registerOpd(db: Db, actor: Actor, input: OpdInput) {
       });
       return { id: row.id, patientId: patient.id, stateNumber: patient.state_number, facilityId: facility.id, department, day, token: row.token, status: 'waiting' };
     } catch (e) {
-      // Two counters taking the same number at once: the second takes the next one.
+      // The counter row makes this rare (a token issued before the counter existed): take the next one.
       if (isUniqueViolation(e) && attempt < 5) continue;
       throw e;
     }
   }
+}
+
+/**
+ * The next token of a department today: one counter row per facility, department and day, bumped
+ * atomically. Its row lock is held until the registration commits, so counters at any number of
+ * server instances never take the same number. A day without a row starts after the highest token
+ * already issued that day.
+ */
+async function nextOpdToken(trx: Db, facilityId: string, department: string, day: string): Promise<number> {
+  const { rows } = await sql<{ last: number }>`
+    insert into opd_token_counters as c (facility_id, department, day, last)
+    values (${facilityId}, ${department}, ${day}, (select coalesce(max(token), 0) + 1 from opd_registrations where facility_id = ${facilityId} and department = ${department} and day = ${day}))
+    on conflict (facility_id, department, day) do update set last = c.last + 1
+    returning last`.execute(trx);
+  return Number(rows[0].last);
 }
 
 /** A department's queue for a day, for the counter screen. */
@@ -89,16 +103,19 @@ export async function registerPregnancy(db: Db, actor: Actor, input: PregnancyIn
   if (input.lmp && (input.lmp > todayIst() || Date.parse(todayIst()) - Date.parse(input.lmp) > 300 * 86_400_000)) {
     throw badRequest('lmp must be within the last 300 days', 'अंतिम मासिक धर्म की तिथि पिछले 300 दिनों में होनी चाहिए', { field: 'lmp' });
   }
-  const open = await db.selectFrom('pregnancies').select(['registration_number']).where('patient_id', '=', patient.id).where('status', '=', 'open').executeTakeFirst();
-  if (open) {
-    throw conflict(`${patient.name} already has an open pregnancy registration, number ${open.registration_number}`, `${patient.name} का गर्भावस्था पंजीकरण पहले से खुला है, नंबर ${open.registration_number}`, { registrationNumber: open.registration_number });
-  }
+  const open = await alreadyOpen(db, patient);
+  if (open) throw open;
   for (let attempt = 0; ; attempt++) {
     const number = newPregnancyRegistrationNumber();
     try {
       const row = await db.transaction().execute(async (trx) => {
         const r = { id: uid(), registration_number: number, patient_id: patient.id, facility_id: facility.id, facility_path: facility.path, lmp: input.lmp ?? null, created_by: actor.username, closed_reason: null, closed_at: null };
-        await trx.insertInto('pregnancies').values(r).execute();
+        // One open pregnancy per woman (a partial unique index): a registration made meanwhile wins.
+        const inserted = await trx.insertInto('pregnancies').values(r)
+          .onConflict((oc) => oc.column('patient_id').where('status', '=', 'open').doNothing()).returning('id').executeTakeFirst();
+        if (!inserted) {
+          throw (await alreadyOpen(trx, patient)) ?? conflict(`${patient.name}'s pregnancy registration changed just now; look her up again and retry`, `${patient.name} का गर्भावस्था पंजीकरण अभी बदला है; फिर से खोजकर प्रयास करें`);
+        }
         await linkFacility(trx, patient.id, facility);
         await recordAudit(trx, actor, { action: 'create', entity: 'pregnancy', entityId: r.id, orgPath: facility.path, after: { patient: patient.id, registrationNumber: number } });
         return r;
@@ -109,6 +126,14 @@ export async function registerPregnancy(db: Db, actor: Actor, input: PregnancyIn
       throw e;
     }
   }
+}
+
+/** A 409 naming the woman's open registration, or null when she has none. */
+async function alreadyOpen(db: Db, patient: { id: string; name: string }) {
+  const open = await db.selectFrom('pregnancies').select(['registration_number']).where('patient_id', '=', patient.id).where('status', '=', 'open').executeTakeFirst();
+  if (!open) return null;
+  return conflict(`${patient.name} already has an open pregnancy registration, number ${open.registration_number}; use that number, or close it first`,
+    `${patient.name} का गर्भावस्था पंजीकरण पहले से खुला है, नंबर ${open.registration_number}; वही नंबर इस्तेमाल करें या पहले उसे बंद करें`, { registrationNumber: open.registration_number });
 }
 
 /** Closes a pregnancy registration (delivery, abortion, moved away…): its number no longer admits a scan. */

@@ -29,7 +29,14 @@ async function addMember(db: Db, actor: Actor, familyId: string, patientId: stri
   const other = await db.selectFrom('family_members as m').innerJoin('families as f', 'f.id', 'm.family_id')
     .select(['f.family_number']).where('m.patient_id', '=', patientId).executeTakeFirst();
   if (other) throw conflict(`This person is already in family ${other.family_number}; remove them there first`, `यह व्यक्ति पहले से परिवार ${other.family_number} में है`, { familyNumber: other.family_number });
-  await db.insertInto('family_members').values({ family_id: familyId, patient_id: patientId, relation, added_by: actor.username }).execute();
+  // A person is in one family (unique patient_id): when someone added them elsewhere meanwhile, say where.
+  const added = await db.insertInto('family_members').values({ family_id: familyId, patient_id: patientId, relation, added_by: actor.username })
+    .onConflict((oc) => oc.column('patient_id').doNothing()).returning('patient_id').executeTakeFirst();
+  if (!added) {
+    const now = await db.selectFrom('family_members as m').innerJoin('families as f', 'f.id', 'm.family_id')
+      .select(['f.family_number']).where('m.patient_id', '=', patientId).executeTakeFirst();
+    throw conflict(`This person was just added to family ${now?.family_number ?? '(another)'}; remove them there first`, `यह व्यक्ति अभी परिवार ${now?.family_number ?? ''} में जोड़ा गया है; पहले वहाँ से हटाएँ`, { familyNumber: now?.family_number ?? null });
+  }
 }
 
 /**
@@ -49,7 +56,9 @@ export async function insertFamily(db: Db, actor: Actor, input: { headPatientId:
     id: uid(), family_number: `F${digits}${luhnCheckDigit(digits)}`, external_id: input.externalId?.trim() || null, head_patient_id: head.id,
     home_id: head.home_id, home_path: head.home_path, address_line: input.addressLine?.trim() || head.address_line, created_by: actor.username,
   };
-  await db.insertInto('families').values(family).execute();
+  // The state's family id is unique: a registration of it made meanwhile wins.
+  const stored = await db.insertInto('families').values(family).onConflict((oc) => oc.column('external_id').doNothing()).returning('id').executeTakeFirst();
+  if (!stored) throw conflict(`Family id ${family.external_id} was just registered by someone else; find that family and add to it`, `परिवार आईडी ${family.external_id} अभी किसी और ने पंजीकृत की है; वही परिवार खोजकर उसमें जोड़ें`, { field: 'externalId' });
   await addMember(db, actor, family.id, head.id, 'head');
   await recordAudit(db, actor, { action: 'create', entity: 'family', entityId: family.id, orgPath: family.home_path, after: family });
   return family;
@@ -122,6 +131,7 @@ export async function mergePatients(db: Db, actor: Actor, fromRef: string, intoR
   if (from.id === into.id) throw badRequest('A patient cannot be merged into themself', 'मरीज़ को उसी में नहीं मिलाया जा सकता', { field: 'into' });
   if (from.merged_into) throw conflict(`Patient ${from.state_number} is already merged into another`, `मरीज़ ${from.state_number} पहले ही किसी अन्य में मिलाया जा चुका है`);
   if (into.merged_into) throw conflict(`Patient ${into.state_number} was itself merged; merge into the one it points to`, `मरीज़ ${into.state_number} स्वयं मिलाया जा चुका है`);
+  await lockForMerge(db, from, into);
   const moved: Record<string, string[]> = {};
   for (const [table, key] of MOVES) {
     const rows = await sql<{ id: string }>`update ${sql.table(table)} set patient_id = ${into.id} where patient_id = ${from.id} returning ${sql.ref(key)} as id`.execute(db);
@@ -139,6 +149,27 @@ export async function mergePatients(db: Db, actor: Actor, fromRef: string, intoR
   return { mergeId: id, from: from.state_number, into: into.state_number, moved: Object.fromEntries(Object.entries(moved).map(([k, v]) => [k, v.length])) };
 }
 
+/**
+ * One merge per record: locks both patients' rows (in id order, so that merges of the same pair
+ * wait for each other instead of deadlocking) until the merge commits, then checks again that
+ * neither was merged meanwhile and that they do not both have an open pregnancy (a woman has one).
+ */
+async function lockForMerge(db: Db, from: { id: string; state_number: string }, into: { id: string; state_number: string }) {
+  const rows = await db.selectFrom('patients').select(['id', 'merged_into']).where('id', 'in', [from.id, into.id]).orderBy('id').forUpdate().execute();
+  const mergedInto = new Map(rows.map((r) => [r.id, r.merged_into]));
+  if (mergedInto.get(from.id)) {
+    throw conflict(`Patient ${from.state_number} was merged into another just now; reload the record: there is nothing left to merge`, `मरीज़ ${from.state_number} अभी किसी अन्य में मिलाया गया है; रिकॉर्ड फिर से खोलें, मिलाने को कुछ नहीं बचा`);
+  }
+  if (mergedInto.get(into.id)) {
+    throw conflict(`Patient ${into.state_number} was merged into another just now; merge into the record it points to`, `मरीज़ ${into.state_number} अभी किसी अन्य में मिलाया गया है; उस रिकॉर्ड में मिलाएँ जिसकी ओर यह इंगित करता है`);
+  }
+  const open = await db.selectFrom('pregnancies').select(['patient_id', 'registration_number']).where('patient_id', 'in', [from.id, into.id]).where('status', '=', 'open').execute();
+  if (open.length > 1) {
+    const numbers = open.map((p) => p.registration_number).join(', ');
+    throw conflict(`Both records have an open pregnancy registration (${numbers}); close the wrong one before merging`, `दोनों रिकॉर्ड में खुला गर्भावस्था पंजीकरण है (${numbers}); मिलाने से पहले गलत वाला बंद करें`, { registrationNumbers: open.map((p) => p.registration_number) });
+  }
+}
+
 /** Undoes a merge: what moved goes back and the duplicate stands on its own again. */
 export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
   requirePermission(actor, 'can_update_patient');
@@ -154,7 +185,9 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
   const links = moved.patient_facilities ?? [];
   if (links.length) await db.deleteFrom('patient_facilities').where('patient_id', '=', m.into_id).where('facility_id', 'in', links).execute();
   await db.updateTable('patients').set({ merged_into: null, updated_at: new Date() }).where('id', '=', m.from_id).execute();
-  await db.updateTable('patient_merges').set({ undone_by: actor.username, undone_at: new Date() }).where('id', '=', m.id).execute();
+  // Undone once: a second undo made at the same moment finds it undone.
+  const undone = await db.updateTable('patient_merges').set({ undone_by: actor.username, undone_at: new Date() }).where('id', '=', m.id).where('undone_at', 'is', null).returning('id').executeTakeFirst();
+  if (!undone) throw conflict('This merge was undone just now by someone else', 'यह विलय अभी किसी और ने वापस लिया है');
   await recordAudit(db, actor, { action: 'update', entity: 'patient', entityId: m.from_id, orgPath: actor.orgPath, purpose: 'unmerge', before: { mergedInto: m.into_id }, after: { mergedInto: null, mergeId } });
   return { mergeId, undone: true };
 }

@@ -105,9 +105,9 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
   // Staff at a spoke serve the patient in front of them: read already, or shown present (not needed from home: the code proved it).
   if (actor) await requirePresence(db, actor, patient.id);
   if (patient.merged_into) throw conflict(`${patient.name}'s record was merged into another; use that one`, `${patient.name} का रिकॉर्ड दूसरे में मिला दिया गया है`, { mergedInto: patient.merged_into });
-  const open = await db.selectFrom('tele_requests').select(['id', 'token']).where('patient_id', '=', patient.id).where('hub_id', '=', hub.id)
+  const open = await db.selectFrom('tele_requests').select('id').where('patient_id', '=', patient.id).where('hub_id', '=', hub.id)
     .where('specialty', '=', specialty).where('status', 'in', ['waiting', 'called', 'in_consultation']).executeTakeFirst();
-  if (open) throw conflict(`${patient.name} is already in this queue with token ${open.token}`, `${patient.name} पहले से इस कतार में हैं, टोकन ${open.token}`, { requestId: open.id, token: open.token });
+  if (open) throw await alreadyQueued(db, patient, hub.id, specialty);
 
   let preferred: string | null = null;
   if (input.preferredDoctorId) {
@@ -145,7 +145,11 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
       expires_at: new Date(Date.now() + settings.teleExpiryMinutes * 60_000), access_key_hash: key ? sha256(key) : null,
       client_seen_at: key ? new Date() : null, requested_by: actor?.username ?? `citizen:${patient.mobile ?? ''}`, called_at: null, doctor_id: null, started_at: null, ended_at: null, room_url: null,
     };
-    await trx.insertInto('tele_requests').values(r).execute();
+    // Once per queue while open (a partial unique index): a request made meanwhile for the patient wins.
+    const inserted = await trx.insertInto('tele_requests').values(r)
+      .onConflict((oc) => oc.columns(['patient_id', 'hub_id', 'specialty']).where('status', 'in', ['waiting', 'called', 'in_consultation']).doNothing())
+      .returning('id').executeTakeFirst();
+    if (!inserted) throw await alreadyQueued(trx, patient, hub.id, specialty);
     if (spoke) await linkFacility(trx, patient.id, spoke);
     await recordAudit(trx, actor, { action: 'create', entity: 'tele_request', entityId: r.id, orgPath: (spoke ?? hub).path, after: { patient: patient.id, hub: hub.id, specialty, priority: priorityName(priority), token } });
     return r;
@@ -154,6 +158,14 @@ export async function createRequest(db: Db, actor: Actor | null, input: NewReque
   if (!db.isTransaction) await notifyQueue(db, hub.id, specialty);
   const view = await requestView(db, row.id);
   return key ? { ...view, key } : view;
+}
+
+/** The 409 for a patient already in a queue, naming their token. */
+async function alreadyQueued(db: Db, patient: { id: string; name: string }, hubId: string, specialty: string): Promise<AppError> {
+  const open = await db.selectFrom('tele_requests').select(['id', 'token']).where('patient_id', '=', patient.id).where('hub_id', '=', hubId)
+    .where('specialty', '=', specialty).where('status', 'in', ['waiting', 'called', 'in_consultation']).executeTakeFirst();
+  return conflict(`${patient.name} is already in this queue${open ? ` with token ${open.token}` : ''}; wait for that turn, or cancel it before asking again`,
+    `${patient.name} पहले से इस कतार में हैं${open ? `, टोकन ${open.token}` : ''}; उसी बारी की प्रतीक्षा करें या दोबारा माँगने से पहले उसे रद्द करें`, open ? { requestId: open.id, token: open.token } : undefined);
 }
 
 /** Requests nobody took in time, and home requests whose waiting room was closed, expire. */
