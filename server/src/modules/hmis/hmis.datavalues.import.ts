@@ -62,8 +62,10 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
   const periodIds = [...new Set(sets.flatMap((s) => [s.period, ...s.dataValues.map((v) => v.period)]).filter((p): p is string => !!p).map((p) => lookup.period(p)?.id ?? p))];
   const locks = await repo.approvalLocks(db, periodIds);
   const exceptions = await repo.lockExceptions(db, periodIds);
-  const rows: repo.ValueRow[] = [];
-  const deletes: repo.ValueKey[] = [];
+  let rows: repo.ValueRow[] = [];
+  let deletes: repo.ValueKey[] = [];
+  // The returns each accepted value or delete writes to, held against approval before writing.
+  const targets = new Map<object, { index: number; returns: string[]; period: Period; unit: OrgUnitRow }>();
   let ignored = 0;
   let index = -1;
   const completions: { ds: DataSetInfo; period: Period; unit: OrgUnitRow; aoc: string; at: Date }[] = [];
@@ -82,22 +84,39 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
       }
       const { element, period, unit, coc, aoc } = problem;
       const key: repo.ValueKey = { de: element.id, period: period.id, ou: unit.id, coc, aoc };
+      const target = { index, returns: lookup.dataSetsFor(element.id, period.type).map((d) => repo.returnKey(d.id, period.id, unit.id, aoc)), period, unit };
       const empty = v.value === undefined || v.value === null || v.value === '';
-      if (strategy === 'DELETE' || v.deleted || empty) { deletes.push(key); continue; }
+      if (strategy === 'DELETE' || v.deleted || empty) { deletes.push(key); targets.set(key, target); continue; }
       const value = String(v.value).trim();
       const bad = valueProblem(element.valueType, value);
       if (bad) { conflict(index, value, 'value', 'E7619', `${bad} (data element ${element.code ?? element.id} is ${element.valueType})`); continue; }
       if (!element.zeroIsSignificant && isZero(element.valueType, value)) { ignored++; continue; }
-      rows.push({
+      const row: repo.ValueRow = {
         de: key.de, period: key.period, ou: key.ou, coc: key.coc, aoc: key.aoc, value, num: numericValue(element.valueType, value), comment: v.comment ?? null,
         followUp: !!v.followup, storedBy: v.storedBy ?? actor.username, periodType: period.type, start: period.startDate, end: period.endDate, path: unit.path, stateLgd: unit.state_lgd,
-      });
+      };
+      rows.push(row);
+      targets.set(row, target);
     }
     if (set.completeDate !== undefined && setDs && set.period && set.orgUnit) {
       const period = lookup.period(set.period);
       const unit = lookup.orgUnit(set.orgUnit, schemes.orgUnit);
       if (period && unit && inScope(actor, unit.path) && setAoc) completions.push({ ds: setDs, period, unit, aoc: setAoc, at: completionInstant(actor, set.completeDate, now) });
     }
+  }
+
+  // Returns approved since `locks` was read are locked now: their values are refused like the rest.
+  const approvedMeanwhile = await repo.holdReturns(db, [...targets.values()].flatMap((t) => t.returns));
+  if (approvedMeanwhile.size) {
+    const writable = (x: object) => {
+      const t = targets.get(x)!;
+      if (!t.returns.some((k) => approvedMeanwhile.has(k))) return true;
+      const c = lockedReturn(t.period, t.unit);
+      conflict(t.index, c.object, c.property, c.error, c.message);
+      return false;
+    };
+    rows = rows.filter(writable);
+    deletes = deletes.filter(writable);
   }
 
   const counts = { imported: 0, updated: 0, ignored, deleted: 0 };
@@ -167,11 +186,13 @@ function checkValue(lookup: Lookup, actor: Actor, set: RawSet, setDs: DataSetInf
     if (closed && !(closed.error === 'E7641' && exceptions.has(`${ds.id}|${period.id}|${unit.id}`))) return closed;
   }
   const lockedBy = sets.find((d) => locks.isLocked(d.id, period.id, unit.id, aoc));
-  if (lockedBy) {
-    return { error: 'E7643', object: unit.id, property: 'orgUnit', message: `The ${period.id} return of ${unit.name} is approved and locked; un-approve it first` };
-  }
+  if (lockedBy) return lockedReturn(period, unit);
   void strategy;
   return { element, period, unit, coc: coc.id, aoc };
+}
+
+function lockedReturn(period: Period, unit: OrgUnitRow) {
+  return { error: 'E7643', object: unit.id, property: 'orgUnit', message: `The ${period.id} return of ${unit.name} is approved and locked; ask the district to un-approve it first` };
 }
 
 const windowCache = new WeakMap<Date, Map<string, Extract<Checked, { error: string }> | null>>();

@@ -261,8 +261,35 @@ export async function approvalLocks(db: Db, periods: string[]): Promise<Approval
   const rows = periods.length
     ? await db.selectFrom('hmis_return_states').select(['data_set_id', 'period', 'org_unit_id', 'aoc_id']).where('state', 'in', ['approved', 'accepted']).where('period', 'in', periods).execute()
     : [];
-  const locked = new Set(rows.map((r) => `${r.data_set_id}|${r.period}|${r.org_unit_id}|${r.aoc_id}`));
-  return { isLocked: (ds, period, ou, aoc) => locked.has(`${ds}|${period}|${ou}|${aoc}`) };
+  const locked = new Set(rows.map((r) => returnKey(r.data_set_id, r.period, r.org_unit_id, r.aoc_id)));
+  return { isLocked: (ds, period, ou, aoc) => locked.has(returnKey(ds, period, ou, aoc)) };
+}
+
+/** The key of a return in approvalLocks and holdReturns. */
+export const returnKey = (dataSetId: string, period: string, orgUnitId: string, aoc: string) => `${dataSetId}|${period}|${orgUnitId}|${aoc}`;
+
+/**
+ * Holds returns against approval until the transaction ends, before values are written to them:
+ * their completion rows are locked FOR SHARE (approving locks the same row FOR UPDATE, so one waits
+ * for the other, on any number of server instances). Answers the keys (see returnKey) among them
+ * that are approved or accepted now, read after the lock: approved since approvalLocks was read.
+ */
+export async function holdReturns(db: Db, keys: Iterable<string>): Promise<Set<string>> {
+  const sorted = [...new Set(keys)].sort();
+  const locked = new Set<string>();
+  for (let i = 0; i < sorted.length; i += BATCH) {
+    const b = sorted.slice(i, i + BATCH).map((k) => k.split('|'));
+    const col = (j: number) => b.map((k) => k[j]);
+    const k = sql`unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[]) as k(ds, period, ou, aoc)`;
+    await sql`select 1 from hmis_complete_registrations c join ${k} on c.data_set_id = k.ds and c.period = k.period and c.org_unit_id = k.ou and c.aoc_id = k.aoc
+      order by c.data_set_id, c.period, c.org_unit_id, c.aoc_id for share of c`.execute(db);
+    const { rows } = await sql<{ ds: string; period: string; ou: string; aoc: string }>`
+      select s.data_set_id as ds, s.period, s.org_unit_id as ou, s.aoc_id as aoc from hmis_return_states s
+      join ${k} on s.data_set_id = k.ds and s.period = k.period and s.org_unit_id = k.ou and s.aoc_id = k.aoc
+      where s.state in ('approved', 'accepted')`.execute(db);
+    for (const r of rows) locked.add(returnKey(r.ds, r.period, r.ou, r.aoc));
+  }
+  return locked;
 }
 
 /** Facilities allowed to enter periods their data set has closed (DHIS2 lock exceptions). */

@@ -47,8 +47,11 @@ export async function returnStep(db: Db, actor: Actor, action: ReturnAction, ref
   }
   const key = { data_set_id: ds.id, period: period.id, org_unit_id: unit.id, aoc_id: DEFAULTS.categoryOptionCombo };
   const where = (t: 'hmis_complete_registrations' | 'hmis_return_states') => db.selectFrom(t).selectAll().where('data_set_id', '=', key.data_set_id).where('period', '=', key.period).where('org_unit_id', '=', key.org_unit_id).where('aoc_id', '=', key.aoc_id);
-  const completion = await where('hmis_complete_registrations').executeTakeFirst();
-  const state = await where('hmis_return_states').executeTakeFirst();
+  // The return's rows are locked until this step commits: two steps on one return (approve and send
+  // back, say) take turns and the second sees what the first did; value writes hold the completion
+  // row FOR SHARE (holdReturns), so an approval waits for them and they, after it, see it approved.
+  const completion = await where('hmis_complete_registrations').forUpdate().executeTakeFirst();
+  const state = await where('hmis_return_states').forUpdate().executeTakeFirst();
   const locked = state?.state === 'approved' || state?.state === 'accepted';
   const del = (t: 'hmis_complete_registrations' | 'hmis_return_states') => db.deleteFrom(t).where('data_set_id', '=', key.data_set_id).where('period', '=', key.period).where('org_unit_id', '=', key.org_unit_id).where('aoc_id', '=', key.aoc_id).execute();
   const setState = (s: 'returned' | 'approved' | 'accepted') => db.insertInto('hmis_return_states').values({ ...key, state: s, reason: ref.reason ?? null, ou_path: unit.path, updated_by: actor.username })

@@ -8,7 +8,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { badRequest, fieldErrors, forbidden, type FieldProblem } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { parsePeriod, todayIst } from '../../platform/periods.js';
-import { approvalLocks, upsertValues, type ValueRow } from '../hmis/hmis.datavalues.repository.js';
+import { holdReturns, returnKey, upsertValues, type ValueRow } from '../hmis/hmis.datavalues.repository.js';
 import { DEFAULTS } from '../hmis/hmis.metadata.types.js';
 import { requirePresence } from './patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
@@ -106,8 +106,9 @@ export async function recountHmis(db: Db, facilityId: string, period: string) {
     .select(['o.id', 'o.path', 'o.state_lgd', 'f.system']).where('o.id', '=', facilityId).executeTakeFirstOrThrow();
   const ds = await db.selectFrom('hmis_data_sets').select('id').where('code', '=', 'HMIS_MONTHLY').executeTakeFirst();
   if (!ds) return { period, updated: [], skipped: 'no HMIS monthly data set' };
-  const locks = await approvalLocks(db, [p.id]);
-  if (locks.isLocked(ds.id, p.id, facility.id, DEFAULTS.categoryOptionCombo)) return { period: p.id, updated: [], skipped: 'the return is approved and locked' };
+  // Held against approval until the visit commits; an approved return is left as it is.
+  const locked = await holdReturns(db, [returnKey(ds.id, p.id, facility.id, DEFAULTS.categoryOptionCombo)]);
+  if (locked.size) return { period: p.id, updated: [], skipped: 'the return is approved and locked' };
   const visits = await db.selectFrom('opd_visits').select(['diagnoses', 'age_years']).where('facility_id', '=', facilityId).where('period', '=', p.id).execute();
   const counts = new Map<string, number>([[facility.system === 'ayush' ? '14.2.2' : '14.2.1', visits.length]]);
   for (const c of VISIT_COUNTS) counts.set(c.item, visits.filter(c.counts).length);
