@@ -19,8 +19,8 @@ import * as m0660 from './migrations/20261122T0660_create_patient_documents.js';
 import * as m0670 from './migrations/20261122T0670_create_health_card_survey.js';
 import * as m0700 from './migrations/20261122T0700_create_telemedicine.js';
 import * as m0610 from './migrations/20261122T0610_create_fhir_resources.js';
-import * as m1201_0300 from './migrations/20261201T0300_enforce_one_open_per_patient.js';
 import * as m1201_0100 from './migrations/20261201T0100_create_login_failures.js';
+import * as m1201_0300 from './migrations/20261201T0300_enforce_one_open_per_patient.js';
 import * as m1201_0400 from './migrations/20261201T0400_create_patient_presence.js';
 import * as m1201_0600 from './migrations/20261201T0600_mask_aadhaar_in_fhir.js';
 
@@ -44,8 +44,8 @@ const migrations: Record<string, Migration> = {
   '20261122T0660_create_patient_documents': m0660,
   '20261122T0670_create_health_card_survey': m0670,
   '20261122T0700_create_telemedicine': m0700,
-  '20261201T0300_enforce_one_open_per_patient': m1201_0300,
   '20261201T0100_create_login_failures': m1201_0100,
+  '20261201T0300_enforce_one_open_per_patient': m1201_0300,
   '20261201T0400_create_patient_presence': m1201_0400,
   '20261201T0600_mask_aadhaar_in_fhir': m1201_0600,
 };
