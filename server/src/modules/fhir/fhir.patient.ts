@@ -12,7 +12,7 @@ import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
-import { canRead, facilityFor, loadPatient, readPatient, registerPatient, statePrefix, toDto } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient, readPatient, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
 import { classifyQuery, searchPatients } from '../patients/patients.search.js';
 import { maskAadhaarIdentifiers } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
@@ -298,10 +298,13 @@ const SCAN_LIMIT = 500;
  * Searches patients: `name` (either script, small misspellings), `identifier` (ABHA number under either
  * ABDM system, ABHA address, state patient number), `phone`, `_id`, narrowed by `gender` and `birthdate`
  * (prefixes eq, ne, gt, lt, ge, le). Patients the caller may read come whole (each read audited);
- * others only as name, gender and birth year, marked REDACTED, as the registry's own search shows them.
+ * others only as name, gender and birth year, marked REDACTED, as the registry's own search shows them,
+ * and only when nothing narrows the search: a narrowed search matches only patients the caller may read.
+ * A national account searches nobody (403).
  */
 export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean }> {
   requirePermission(actor, 'can_search_patient');
+  const state = statePrefix(requireRecordArea(actor));
   const c = readCriteria(q);
   if (c.none) return { entries: [], more: false };
   type Hit = { row: PatientRow; item?: { id: string; name: string; nameHi: string | null; nameLatin: string; sex: string; birthYear: number }; readable: boolean };
@@ -310,8 +313,10 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
   if (c.id) {
     const row = await loadPatient(db, c.id).catch(() => undefined);
     const readable = row ? await canRead(db, actor, row.id) : false;
-    if (row && row.id === c.id && (readable || row.home_path.startsWith(statePrefix(actor.orgPath))) && matches(row, c)) hits = [{ row, readable }];
-    await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: statePrefix(actor.orgPath), purpose: 'search', after: { kind: 'id', results: hits.length } });
+    // Other criteria test only records the caller may read: a filter never tells a fact of another.
+    const filtered = !!(c.name || c.identifier || c.phone || c.genders || c.birthdates.length);
+    if (row && row.id === c.id && (readable || (!filtered && row.home_path.startsWith(state))) && matches(row, c)) hits = [{ row, readable }];
+    await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'id', results: hits.length } });
     hits = hits.slice(page.offset, page.offset + page.count);
   } else {
     const driver = driverOf(c);
@@ -322,7 +327,9 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
       }
       return { entries: [], more: false };
     }
-    // Criteria besides the one searched on are checked here, so paging then happens over the checked list.
+    // Criteria besides the one searched on are checked here, so paging then happens over the checked
+    // list, and only on records the caller may read: a filter (birthdate=le…, gender) then never
+    // tells anything of a record the caller may not read, however many searches are made.
     const narrowed = !!(c.genders || c.birthdates.length || (c.name && driver !== c.name) || (c.phone && driver !== c.phone)
       || (c.identifier && driver !== c.identifier.value));
     const want = page.offset + page.count;
@@ -334,7 +341,7 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
       const rows = new Map((await repo.patientsByIds(db, r.items.map((i) => i.id))).map((p) => [p.id, p]));
       for (const item of r.items) {
         const row = rows.get(item.id);
-        if (row && (!narrowed || matches(row, c))) found.push({ row, item, readable: item.canRead });
+        if (row && (!narrowed || (item.canRead && matches(row, c)))) found.push({ row, item, readable: item.canRead });
       }
       offset += r.items.length;
       more = r.more;

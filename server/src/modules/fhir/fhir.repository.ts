@@ -97,7 +97,7 @@ export interface StoreFilter {
   patientId?: string;
   /** Identifier tokens (system and/or value), any of which may match. */
   identifiers?: { system?: string; value?: string }[];
-  /** Only resources without a patient or whose patient is linked to a facility under this path; null = all. */
+  /** Only resources without a patient or whose patient is linked to a facility under this path; null = none about a patient. */
   readableUnder: string | null;
 }
 
@@ -117,14 +117,13 @@ export async function searchResources(db: Db, f: StoreFilter, page: { count: num
       sql<boolean>`r.resource->'identifier' @> ${t}::jsonb`,
     ])));
   }
-  if (f.readableUnder !== null) {
-    const under = `${f.readableUnder}%`;
-    q = q.where((eb) => eb.or([
-      eb('r.patient_id', 'is', null),
-      eb.exists(eb.selectFrom('patient_facilities as pf').select('pf.patient_id')
-        .whereRef('pf.patient_id', '=', 'r.patient_id').where('pf.facility_path', 'like', under)),
-    ]));
-  }
+  // Restricted before any count or page: the total never counts what the caller may not read.
+  const under = f.readableUnder === null ? null : `${f.readableUnder}%`;
+  q = q.where((eb) => eb.or([
+    eb('r.patient_id', 'is', null),
+    ...(under === null ? [] : [eb.exists(eb.selectFrom('patient_facilities as pf').select('pf.patient_id')
+      .whereRef('pf.patient_id', '=', 'r.patient_id').where('pf.facility_path', 'like', under))]),
+  ]));
   const rows = await q.orderBy('r.updated_at', 'desc').orderBy('r.id').limit(page.count).offset(page.offset).execute();
   let total = rows[0]?.total ?? 0;
   // Past the last page the window count is missing: count from the first row instead.

@@ -10,7 +10,7 @@ import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { forbidden } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
-import { canRead, facilityFor, loadPatient } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient, recordArea } from '../patients/patients.service.js';
 import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, fhirNotFound, invalid, notAllowed, unprocessable, type Issue } from './fhir.outcome.js';
 import * as repo from './fhir.repository.js';
@@ -176,7 +176,7 @@ export async function searchStored(db: Db, actor: Actor, type: string, q: Query,
     return bar >= 0 ? { system: t.slice(0, bar) || undefined, value: t.slice(bar + 1) || undefined } : { value: t };
   });
   const { rows, total } = await repo.searchResources(db, {
-    type, ids, patientId, identifiers, readableUnder: actor.role === 'admin' ? null : actor.orgPath,
+    type, ids, patientId, identifiers, readableUnder: recordArea(actor),
   }, page);
   await recordAudit(db, actor, { action: 'read', entity: auditEntity(type), orgPath: actor.orgPath, purpose: 'care', after: { search: true, patient: patientId ?? null, results: rows.length } });
   return { entries: rows.map((r) => ({ resource: storedResource(r) })), more: page.offset + rows.length < total, total };

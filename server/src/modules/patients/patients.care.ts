@@ -10,7 +10,7 @@ import { resolveOrgUnit } from '../geo/geo.service.js';
 import { newPregnancyRegistrationNumber, validPregnancyRegistrationNumber } from './patients.identity.js';
 import type { OpdInput, PregnancyInput, QueueInput, UltrasoundInput, UltrasoundSummaryInput } from './patients.schema.js';
 import { requirePresence } from './patients.presence.js';
-import { canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
+import { canRead, facilityFor, linkFacility, loadPatient, requireRecordArea } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
@@ -71,12 +71,15 @@ async function nextOpdToken(trx: Db, facilityId: string, department: string, day
 /** A department's queue for a day, for the counter screen. */
 export async function opdQueue(db: Db, actor: Actor, input: QueueInput) {
   requirePermission(actor, 'can_read_patient');
+  requireRecordArea(actor);
   const facility = await requireFacility(db, actor, input.facilityId);
   let q = db.selectFrom('opd_registrations as r').innerJoin('patients as p', 'p.id', 'r.patient_id')
     .select(['r.id', 'r.token', 'r.department', 'r.status', 'r.created_at', 'p.id as patient_id', 'p.state_number', 'p.name', 'p.name_hi', 'p.sex', 'p.birth_date'])
     .where('r.facility_id', '=', facility.id).where('r.day', '=', input.day ?? todayIst());
   if (input.department) q = q.where('r.department', '=', input.department.trim().toLowerCase());
   const rows = await q.orderBy('r.department').orderBy('r.token').execute();
+  // Names are personal data: the view is audited (one row per view).
+  await recordAudit(db, actor, { action: 'read', entity: 'opd_queue', entityId: facility.id, orgPath: facility.path, purpose: 'queue', after: { day: input.day ?? todayIst(), department: input.department ?? null, results: rows.length } });
   return {
     facility: { id: facility.id, name: facility.name, nameHi: facility.name_hi },
     day: input.day ?? todayIst(),

@@ -7,7 +7,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { uid } from '../../platform/ids.js';
 import { luhnCheckDigit } from './patients.identity.js';
 import { requirePresence } from './patients.presence.js';
-import { ageOn, canRead, loadPatient, statePrefix } from './patients.service.js';
+import { ageOn, canRead, loadPatient, requireRecordArea, statePrefix } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
@@ -20,9 +20,9 @@ async function loadFamily(db: Db, ref: string) {
   return f;
 }
 
-/** Staff may see a family of their state; the members' records stay under the patient privacy rule. */
+/** Staff may see a family of their state (no role exempt); the members' records stay under the patient privacy rule. */
 function requireFamilyScope(actor: Actor, homePath: string) {
-  if (actor.role !== 'admin' && !homePath.startsWith(statePrefix(actor.orgPath))) throw forbidden('This family is registered in another state', 'यह परिवार दूसरे राज्य में पंजीकृत है');
+  if (!homePath.startsWith(statePrefix(requireRecordArea(actor)))) throw forbidden('This family is registered in another state', 'यह परिवार दूसरे राज्य में पंजीकृत है');
 }
 
 async function addMember(db: Db, actor: Actor, familyId: string, patientId: string, relation: string) {
@@ -106,6 +106,7 @@ export async function familyView(db: Db, actor: Actor, ref: string) {
     id: m.id, stateNumber: m.state_number, name: m.name, nameHi: m.name_hi, nameLatin: m.name_latin, sex: m.sex, age: ageOn(m.birth_date),
     relation: m.relation, hasAbha: !!m.abha_number, hasCard: !!m.card_issued_at,
   }));
+  await recordAudit(db, actor, { action: 'read', entity: 'family', entityId: f.id, orgPath: f.home_path, purpose: 'family', after: { members: items.length } });
   return {
     id: f.id, familyNumber: f.family_number, externalId: f.external_id, headPatientId: f.head_patient_id, addressLine: f.address_line,
     members: items,

@@ -4,13 +4,13 @@ import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kyse
 import type { Database, PatientsTable } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
-import { badRequest } from '../../platform/errors.js';
+import { AppError, badRequest } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { normaliseMobile, parseAbhaAddress } from './patients.identity.js';
 import { phoneticKey, similarity } from './patients.names.js';
 import type { DuplicateInput, SearchInput } from './patients.schema.js';
-import { ageOn, readableSet, statePrefix } from './patients.service.js';
+import { ageOn, readableSet, requireRecordArea, statePrefix } from './patients.service.js';
 
 type Db = Kysely<Database>;
 type PatientRow = Selectable<PatientsTable>;
@@ -99,11 +99,18 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
  */
 export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
   requirePermission(actor, 'can_search_patient');
+  const state = statePrefix(requireRecordArea(actor));
   const limit = input.limit ?? 20;
   const offset = input.offset ?? 0;
   const within = input.village !== undefined ? await resolveOrgUnit(db, input.village, ['village'], 'village')
     : input.district !== undefined ? await resolveOrgUnit(db, input.district, ['district'], 'district') : null;
-  const area = within?.path ?? statePrefix(actor.orgPath);
+  // A place narrows the search within the caller's state; it never takes it into another state.
+  if (within && !within.path.startsWith(state)) {
+    const field = input.village !== undefined ? 'village' : 'district';
+    throw new AppError('forbidden', { en: `${field} ${within.name} is in another state; search finds patients of your own state only`,
+      hi: `${within.name} दूसरे राज्य में है; खोज केवल आपके अपने राज्य के मरीज़ों में होती है` }, { field });
+  }
+  const area = within?.path ?? state;
   const c = classifyQuery(input.q);
   const base = (d: Db = db) => d.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
     .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
@@ -133,11 +140,12 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
  * script) of the same sex born within two years. Shown before a new registration is made.
  */
 export async function likelyDuplicates(db: Db, actor: Actor, input: DuplicateInput) {
-  requirePermission(actor, 'can_register_patient');
+  // It shows people found state-wide, as a search does: for those who may search (not ASHAs).
+  requirePermission(actor, 'can_search_patient');
   const key = phoneticKey(input.name);
   const mobile = input.mobile ? normaliseMobile(input.mobile) : null;
   const year = input.birthDate ? Number(input.birthDate.slice(0, 4)) : input.age !== undefined ? Number(todayIst().slice(0, 4)) - input.age : null;
-  const area = statePrefix(actor.orgPath);
+  const area = statePrefix(requireRecordArea(actor));
   let q = db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
     .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
     .select(sql<number>`similarity(p.name_key, ${key})`.as('score'))
@@ -159,6 +167,7 @@ export async function likelyDuplicates(db: Db, actor: Actor, input: DuplicateInp
     .sort((a, b) => Number(b.sameMobile) - Number(a.sameMobile) || b.nameScore - a.nameScore)
     .slice(0, 10);
   const readable = await readableSet(db, actor, scored.map((x) => x.r.id));
+  await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'duplicates', after: { kind: 'duplicates', results: scored.length } });
   return {
     items: scored.map((x) => ({ ...searchItem({ ...(x.r as any), score: x.nameScore }, readable.has(x.r.id), today), sameMobile: x.sameMobile })),
   };

@@ -180,7 +180,7 @@ export async function registerPatient(db: Db, actor: Actor | null, input: NewPat
   const id = checkIdentity(input, warnings);
   const home = await homeOf(db, input.address);
   const facility = actor ? await facilityFor(db, actor, input.facilityId) : null;
-  if (actor && via === 'counter' && !facility && actor.role !== 'admin') {
+  if (actor && via === 'counter' && !facility) {
     throw badRequest('Say at which facility the patient is registered (facilityId)', 'बताएँ कि मरीज़ किस संस्थान में पंजीकृत हो रहा है (facilityId)', { field: 'facilityId' });
   }
   if (id.abhaNumber) {
@@ -261,12 +261,31 @@ export async function linkFacility(db: Db, patientId: string, facility: Pick<Org
     .onConflict((oc) => oc.columns(['patient_id', 'facility_id']).doUpdateSet({ last_seen: sql`now()` })).execute();
 }
 
+/**
+ * The path under which `actor` reads patients: their own org unit, whatever the role (admins
+ * included). Null for someone posted at the country: a national account manages users and
+ * settings, not records, and reads no patient.
+ */
+export function recordArea(actor: Actor): string | null {
+  return actor.orgPath.split('/').filter(Boolean).length < 2 ? null : actor.orgPath;
+}
+
+/** 403 for a national account, which reads no patient (not even in a search or a list). */
+export function requireRecordArea(actor: Actor): string {
+  const area = recordArea(actor);
+  if (!area) {
+    throw forbidden('A national account manages users and settings, not patient records; sign in with an account of your state, district or facility',
+      'राष्ट्रीय खाता उपयोगकर्ताओं और सेटिंग्स के लिए है, मरीज़ों के रिकॉर्ड के लिए नहीं; अपने राज्य, ज़िले या संस्थान के खाते से साइन इन करें');
+  }
+  return area;
+}
+
 /** The ids among `ids` whose full record `actor` may read (see canRead). */
 export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<Set<string>> {
-  if (!ids.length || !actor.permissions.has('can_read_patient')) return new Set();
-  if (actor.role === 'admin') return new Set(ids);
+  const area = recordArea(actor);
+  if (!ids.length || !area || !actor.permissions.has('can_read_patient')) return new Set();
   const linked = db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
-    .where('facility_path', 'like', `${actor.orgPath}%`);
+    .where('facility_path', 'like', `${area}%`);
   // A doctor in an active teleconsultation reads the patient wherever they are registered (same statement).
   const rows = await (actor.permissions.has('can_consult')
     ? linked.union(db.selectFrom('tele_requests').select('patient_id').where('doctor_id', '=', actor.userId)
@@ -276,9 +295,10 @@ export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<
 }
 
 /**
- * Whether `actor` may read a patient's record: an admin, staff of a facility where the patient is
- * registered or was seen (the link lies under the staff member's own unit), or the doctor who has
- * the patient in an active teleconsultation (called or in consultation, not after it ends).
+ * Whether `actor` may read a patient's record: staff (admins too) of a facility where the patient
+ * is registered or was seen (the link lies under the staff member's own unit, never the country),
+ * or the doctor who has the patient in an active teleconsultation (called or in consultation, not
+ * after it ends). No role is exempt.
  */
 export async function canRead(db: Db, actor: Actor, patientId: string): Promise<boolean> {
   return (await readableSet(db, actor, [patientId])).has(patientId);

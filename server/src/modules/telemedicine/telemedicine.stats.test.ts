@@ -42,7 +42,7 @@ for (const engine of testEngines()) {
         { user_id: u.h1.id, hub_id: f.hisarHub, specialties: ['general_medicine'], name: 'Dr. Sunil Malik', name_hi: null },
       ]).execute();
       const patient = async (district: number) => {
-        const r = await t.req('POST', '/api/patients', t.adminToken, { name: 'Kamla Devi', sex: 'female', age: 50, address: { district } });
+        const r = await t.req('POST', '/api/patients', t.adminToken, { name: 'Kamla Devi', sex: 'female', age: 50, address: { district }, facilityId: district === MANDI ? f.mandiHub : f.hisarHub });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         return r.body.id as string;
       };
