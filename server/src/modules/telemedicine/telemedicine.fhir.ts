@@ -18,7 +18,7 @@ import { FREQUENCIES } from './telemedicine.clinical.schema.js';
 import { doctorProfile } from './telemedicine.network.js';
 import { prescriptionPdfBytes } from './telemedicine.prescription.pdf.js';
 import { prescriptionsOfRequests, type PrescriptionItem } from './telemedicine.prescriptions.js';
-import { canReadRequest, loadRequest } from './telemedicine.queue.js';
+import { canReadClinical, canReadRequest, loadRequest } from './telemedicine.queue.js';
 import { referralsOfRequest } from './telemedicine.referrals.js';
 import { specialtyName } from './telemedicine.specialties.js';
 
@@ -96,7 +96,8 @@ function medicationRequest(item: PrescriptionItem, ctx: { issuedAt: string; pres
 export async function exportRecord(db: Db, actor: Actor, requestId: string, type: RecordType = 'OPConsultRecord'): Promise<FhirResource> {
   requirePermission(actor, 'can_read_patient');
   const request = await loadRequest(db, requestId);
-  if (!(await canReadRequest(db, actor, request))) throw forbidden('You may not read this consultation', 'आप यह परामर्श नहीं देख सकते');
+  // Both rules, for every role: following the request is not reading the record (a national admin reads none).
+  if (!(await canReadRequest(db, actor, request)) || !(await canReadClinical(db, actor, request))) throw forbidden('You may not read this consultation', 'आप यह परामर्श नहीं देख सकते');
   if (request.status !== 'in_consultation' && request.status !== 'completed') {
     throw conflict(`This consultation is ${request.status}: only a started or completed consultation is a health record`, `यह परामर्श ${request.status} है: केवल शुरू या पूरा हुआ परामर्श ही स्वास्थ्य रिकॉर्ड है`, { status: request.status });
   }

@@ -17,7 +17,7 @@ import { requirePresence } from '../patients/patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from '../patients/patients.service.js';
 import { loadFacility, notifyQueue, requireSpecialty } from './telemedicine.network.js';
 import { PRIORITIES, priorityName, specialtyName, type PriorityName } from './telemedicine.specialties.js';
-import { abandonedBefore, requestView, requestViews } from './telemedicine.views.js';
+import { abandonedBefore, requestView, requestViewsFor } from './telemedicine.views.js';
 
 type Db = Kysely<Database>;
 export type RequestRow = Selectable<TeleRequestsTable>;
@@ -38,9 +38,12 @@ export async function loadRequest(db: Db, id: string): Promise<RequestRow> {
   return row;
 }
 
-/** Staff of the spoke or the hub (or officers over them), and the doctor who took it. */
+/**
+ * Staff of the spoke or the hub (or officers over them; no role exempt), and the doctor who took it.
+ * Who among them sees the patient's name is telemedicine.views.ts' namedFor.
+ */
 export async function canReadRequest(_db: Db, actor: Actor, row: Pick<RequestRow, 'hub_path' | 'spoke_path' | 'doctor_id'>): Promise<boolean> {
-  if (actor.role === 'admin' || row.doctor_id === actor.userId) return true;
+  if (row.doctor_id === actor.userId) return true;
   if (!actor.permissions.has('can_read_telemedicine')) return false;
   return inScope(actor, row.hub_path) || (!!row.spoke_path && inScope(actor, row.spoke_path));
 }
@@ -289,7 +292,7 @@ export async function cancelRequest(db: Db, actor: Actor | null, id: string) {
   });
   if (u) await notifyQueue(db, row.hub_id, row.specialty);
   if (!u) throw conflict(`This consultation is ${row.status} and can no longer be cancelled`, `यह परामर्श ${row.status} है; अब रद्द नहीं हो सकता`, { status: row.status });
-  return requestView(db, id);
+  return actor ? (await requestViewsFor(db, actor, [id]))[0] : requestView(db, id);
 }
 
 
@@ -302,7 +305,8 @@ export async function readableRequest(db: Db, actor: Actor, id: string): Promise
 
 export async function getRequest(db: Db, actor: Actor, id: string) {
   await readableRequest(db, actor, id);
-  return requestView(db, id);
+  const [view] = await requestViewsFor(db, actor, [id]);
+  return view;
 }
 
 /** Requests of a spoke (the CHO's list) or, for a doctor, the ones they hold now. */
@@ -318,7 +322,7 @@ export async function listRequests(db: Db, actor: Actor, q: { spokeId?: string; 
     if (q.status) query = query.where('status', '=', q.status as RequestRow['status']);
   }
   const ids = await query.execute();
-  return { items: await requestViews(db, ids.map((r) => r.id)) };
+  return { items: await requestViewsFor(db, actor, ids.map((r) => r.id)) };
 }
 
 /** The live queue of a hub (hub manager, doctors): who waits, for how long, and who is online. */

@@ -38,7 +38,7 @@ function referralQuery(db: Db) {
 }
 type Row = Awaited<ReturnType<ReturnType<typeof referralQuery>['executeTakeFirstOrThrow']>>;
 
-/** A referral as the API shows it; the patient's name only to those who may read the record. */
+/** A referral as the API shows it; the patient's name and the reason only to those who may read the record. */
 function toDto(r: Row, showPatient: boolean) {
   return {
     id: r.id,
@@ -50,7 +50,7 @@ function toDto(r: Row, showPatient: boolean) {
     from: r.from_facility_id ? { id: r.from_facility_id, name: r.from_name, nameHi: r.from_name_hi } : null,
     to: { id: r.to_facility_id, name: r.to_name, nameHi: r.to_name_hi },
     specialty: r.specialty, specialtyName: r.specialty ? specialtyName(r.specialty) : null, specialtyNameHi: r.specialty ? specialtyName(r.specialty, 'hi') : null,
-    urgency: r.urgency, reason: r.reason, status: r.status, statusHi: STATUS_HI[r.status], next: NEXT[r.status],
+    urgency: r.urgency, reason: showPatient ? r.reason : null, status: r.status, statusHi: STATUS_HI[r.status], next: NEXT[r.status],
     referredBy: r.referred_by, referredAt: r.referred_at.toISOString(),
     acknowledgedAt: r.acknowledged_at?.toISOString() ?? null, acknowledgedBy: r.acknowledged_by,
     arrivedAt: r.arrived_at?.toISOString() ?? null, seenAt: r.seen_at?.toISOString() ?? null, updatedAt: r.updated_at.toISOString(),
@@ -136,6 +136,9 @@ export async function listReferrals(db: Db, actor: Actor, q: ReferralListInput) 
   const more = rows.length > (q.limit ?? 50);
   const page = rows.slice(0, q.limit ?? 50);
   const readable = await readableSet(db, actor, [...new Set(page.map((r) => r.patient_id))]);
+  // A list that names patients is a read of personal data: one audit row per view.
+  const named = page.filter((r) => readable.has(r.patient_id)).length;
+  if (named) await recordAudit(db, actor, { action: 'read', entity: 'referral', orgPath: path, purpose: 'referrals', after: { direction: q.direction, named } });
   return { items: page.map((r) => toDto(r, readable.has(r.patient_id))), more, limit: q.limit ?? 50, offset: q.offset ?? 0 };
 }
 

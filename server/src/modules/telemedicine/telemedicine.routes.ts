@@ -5,7 +5,7 @@ import type { SmsSender } from '../../platform/sms.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as network from './telemedicine.network.js';
 import * as queue from './telemedicine.queue.js';
-import { requestView } from './telemedicine.views.js';
+import { auditNamedView, namedFor, requestView, withoutPatient } from './telemedicine.views.js';
 import { QueueEvents, streamRequest } from './telemedicine.events.js';
 import { publicTelemedicineRoutes } from './telemedicine.public.routes.js';
 import {
@@ -74,8 +74,12 @@ export const telemedicineRoutes = (deps: AppDeps & { sms: SmsSender }): FastifyP
   app.get('/api/telemedicine/requests/:id/events', { schema: { tags, summary: 'Server-sent events: the request\'s status, position and wait as they change', params: IdParams, response: errors } },
     async (request, reply) => {
       const { id } = request.params as Id;
-      await queue.readableRequest(k, actorOf(request), id);
-      await streamRequest(request, reply, events, () => requestView(k, id));
+      const actor = actorOf(request);
+      await queue.readableRequest(k, actor, id);
+      // Who sees the patient by name is settled (and audited) once, when the stream opens.
+      const named = (await namedFor(k, actor, [await requestView(k, id)])).size > 0;
+      if (named) await auditNamedView(k, actor, [id]);
+      await streamRequest(request, reply, events, async () => { const v = await requestView(k, id); return named ? v : withoutPatient(v); });
     });
   app.post('/api/telemedicine/next', {
     schema: { tags, summary: 'The doctor takes the next patient of the queue: 200 with the request, 204 when nobody waits', body: QueueBody, response: { 200: Type.Any(), 204: Type.Null(), ...errors } },

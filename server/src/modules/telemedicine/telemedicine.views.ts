@@ -2,8 +2,10 @@
 // place in the queue with an honest estimate of the wait.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
+import type { Actor } from '../../platform/actor.js';
+import { recordAudit } from '../../platform/audit.js';
 import { notFound } from '../../platform/errors.js';
-import { ageOn } from '../patients/patients.service.js';
+import { ageOn, readableSet } from '../patients/patients.service.js';
 import { priorityName, specialtyName } from './telemedicine.specialties.js';
 import type { RequestRow } from './telemedicine.queue.js';
 
@@ -72,3 +74,34 @@ export async function requestViews(db: Db, ids: string[]) {
   })));
 }
 export type RequestView = Awaited<ReturnType<typeof requestView>>;
+
+/**
+ * The requests among `views` whose patient `actor` may see by name: the doctor holding the request,
+ * and staff posted at the spoke that asked who may read the patient's record. Everyone else who may
+ * follow a request (officers, the hub manager, other doctors of the hub) gets tokens, status, age,
+ * sex and the wait, as the live queue shows them.
+ */
+export async function namedFor(db: Db, actor: Actor, views: Pick<RequestView, 'id' | 'patientId' | 'doctor' | 'spoke'>[]): Promise<Set<string>> {
+  const atSpoke = views.filter((v) => v.spoke?.id === actor.orgUnitId);
+  const readable = await readableSet(db, actor, [...new Set(atSpoke.map((v) => v.patientId))]);
+  return new Set(views.filter((v) => v.doctor?.id === actor.userId || (v.spoke?.id === actor.orgUnitId && readable.has(v.patientId))).map((v) => v.id));
+}
+
+/** A request without what tells who the patient is or what ails them (name, number, complaint, vitals) or the video room. */
+export function withoutPatient(v: RequestView) {
+  return { ...v, patient: { id: v.patient.id, name: null, nameHi: null, stateNumber: null, sex: v.patient.sex, age: v.patient.age }, complaint: null, vitals: null, roomUrl: null, patientHidden: true };
+}
+
+/** One audit row for a view that showed patients by name (one per view, not per request). */
+export async function auditNamedView(db: Db, actor: Actor, named: string[]) {
+  if (!named.length) return;
+  await recordAudit(db, actor, { action: 'read', entity: 'tele_request', entityId: named.length === 1 ? named[0] : null, orgPath: actor.orgPath, purpose: 'telemedicine', after: { requests: named.length } });
+}
+
+/** Requests as `actor` may see them (see namedFor); a view with names is audited. */
+export async function requestViewsFor(db: Db, actor: Actor, ids: string[]) {
+  const views = await requestViews(db, ids);
+  const named = await namedFor(db, actor, views);
+  await auditNamedView(db, actor, [...named]);
+  return views.map((v) => (named.has(v.id) ? v : withoutPatient(v)));
+}

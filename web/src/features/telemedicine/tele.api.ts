@@ -80,7 +80,7 @@ export interface Referral {
   patient: { stateNumber: string; name?: string; nameHi?: string | null; sex?: string; age?: number };
   requestId: string | null; from: Named | null; to: Named;
   specialty: string | null; specialtyName: string | null; specialtyNameHi: string | null;
-  urgency: Urgency; reason: string; status: ReferralStatus; statusHi: string; next: ReferralStatus[];
+  urgency: Urgency; reason: string | null; status: ReferralStatus; statusHi: string; next: ReferralStatus[];
   referredBy: string; referredAt: string;
 }
 
