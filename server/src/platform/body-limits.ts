@@ -14,10 +14,8 @@ export const BODY_LIMITS = {
   json: 1 * MB,
   /** A DHIS2 JSON data value set: parsed whole, so a month of a district at most; larger sets go as CSV. */
   dataValueSetJson: 10 * MB,
-  /** DHIS2 CSV data values: streamed and imported in batches, never held whole. */
+  /** DHIS2 CSV and ADX data values: streamed and imported in batches, never held whole. */
   dataValueSetStream: 200 * MB,
-  /** DHIS2 ADX data values: parsed whole (XML), so kept to what parses in well under a second. */
-  dataValueSetAdx: 20 * MB,
 } as const;
 
 export const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;

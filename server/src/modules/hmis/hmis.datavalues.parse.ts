@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { XMLParser } from 'fast-xml-parser';
 import { badRequest } from '../../platform/errors.js';
 
 /** One data value as sent, before any identifier is resolved. */
@@ -91,35 +90,4 @@ export function fromCsv(text: string): RawSet[] {
   const { columns, header } = csvColumns(rows[0]);
   if (header) rows = rows.slice(1);
   return [{ dataValues: rows.map((r) => csvValue(r, columns)) }];
-}
-
-const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
-const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo']);
-
-/** ADX (IHE QRPH): groups of data values; categories may be exploded into attributes named by category code. */
-export function fromAdx(text: string): RawSet[] {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, isArray: (name) => name === 'group' || name === 'dataValue', parseAttributeValue: false, parseTagValue: false, processEntities: true });
-  let doc: any;
-  try {
-    doc = parser.parse(text);
-  } catch (e) {
-    throw badRequest(`The ADX document cannot be read: ${(e as Error).message}`, 'ADX दस्तावेज़ पढ़ा नहीं जा सका');
-  }
-  if (!doc?.adx) throw badRequest('The document is not ADX: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015">', 'दस्तावेज़ ADX नहीं है');
-  const groups: any[] = doc.adx.group ?? [];
-  return groups.map((g) => {
-    const extra = Object.fromEntries(Object.entries(g).filter(([k, v]) => typeof v === 'string' && !GROUP_ATTRS.has(k))) as Record<string, string>;
-    return {
-      dataSet: str(g.dataSet), period: str(g.period), orgUnit: str(g.orgUnit), attributeOptionCombo: str(g.attributeOptionCombo), completeDate: str(g.completeDate),
-      attributeCategoryOptions: Object.keys(extra).length ? extra : undefined,
-      dataValues: (g.dataValue ?? []).map((v: any) => {
-        const cats = Object.fromEntries(Object.entries(v).filter(([k, x]) => typeof x === 'string' && !VALUE_ATTRS.has(k))) as Record<string, string>;
-        const annotation = typeof v.annotation === 'string' ? v.annotation : v.annotation?.['#text'];
-        return {
-          dataElement: str(v.dataElement), value: str(v.value) ?? null, categoryOptionCombo: str(v.categoryOptionCombo),
-          categoryOptions: Object.keys(cats).length ? cats : undefined, comment: annotation ? String(annotation).trim() : null,
-        };
-      }),
-    };
-  });
 }

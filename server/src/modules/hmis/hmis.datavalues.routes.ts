@@ -8,7 +8,8 @@ import { actorOf, ErrorBody } from '../../platform/http.js';
 import { exportDataValues, toAdxXml, toCsv } from './hmis.datavalues.export.js';
 import type { DataValueImportOptions } from './hmis.datavalues.import.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
-import { fromAdx, fromJson } from './hmis.datavalues.parse.js';
+import { importAdxStream } from './hmis.datavalues.adx.js';
+import { fromJson } from './hmis.datavalues.parse.js';
 import { BATCH_ROWS, importCsvStream } from './hmis.datavalues.stream.js';
 
 const CSV_TYPES = ['application/csv', 'text/csv'];
@@ -44,14 +45,14 @@ function parseJsonText(text: string): unknown {
 
 export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
   // Bodies reach the handler unread (after the permission hook), each kind with its own limit:
-  // CSV streams into batches, ADX and JSON are read whole up to their (smaller) limits.
+  // CSV and ADX stream into batches; JSON is read whole up to its (smaller) limit.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', ...CSV_TYPES, ...XML_TYPES], (_req, payload, done) => done(null, payload));
 
   app.post('/api/dataValueSets', {
     schema: {
       tags: ['hmis'],
-      summary: `Import data values: DHIS2 JSON (up to ${megabytes(BODY_LIMITS.dataValueSetJson)}), CSV (application/csv, streamed, up to ${megabytes(BODY_LIMITS.dataValueSetStream)}) or ADX (application/adx+xml, up to ${megabytes(BODY_LIMITS.dataValueSetAdx)}); returns DHIS2's import summary`,
+      summary: `Import data values: DHIS2 JSON (up to ${megabytes(BODY_LIMITS.dataValueSetJson)}), CSV (application/csv) or ADX (application/adx+xml), both streamed, up to ${megabytes(BODY_LIMITS.dataValueSetStream)}; returns DHIS2's import summary`,
       querystring: ImportQuery, response: { 400: ErrorBody, 403: ErrorBody, 413: ErrorBody },
     },
   }, async (request) => {
@@ -59,15 +60,15 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
     const opts = request.query as DataValueImportOptions;
     const body = request.body as Readable | undefined;
     const type = mediaType(request);
+    // PGlite has one connection: smaller batches let other requests in sooner.
+    const batchRows = db.engine === 'pglite' ? 1000 : BATCH_ROWS;
     if (CSV_TYPES.includes(type)) {
       refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The CSV file');
-      // PGlite has one connection: smaller batches let other requests in sooner.
-      return importCsvStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows: db.engine === 'pglite' ? 1000 : BATCH_ROWS });
+      return importCsvStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows });
     }
     if (XML_TYPES.includes(type)) {
-      refuseDeclaredOver(request, BODY_LIMITS.dataValueSetAdx, 'The ADX document');
-      const text = body ? await readText(body, BODY_LIMITS.dataValueSetAdx, 'The ADX document') : '';
-      return importInTransaction(db.kysely, actor, fromAdx(text), opts);
+      refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The ADX document');
+      return importAdxStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows });
     }
     refuseDeclaredOver(request, BODY_LIMITS.dataValueSetJson, 'The JSON data value set');
     const text = body ? await readText(body, BODY_LIMITS.dataValueSetJson, 'The JSON data value set') : '';

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { importCsvStream } from './hmis.datavalues.stream.js';
+import { importAdxStream } from './hmis.datavalues.adx.js';
 import { authenticate } from '../../platform/auth/auth.service.js';
 
 /** Rows in the large import: 200,000 on PostgreSQL; fewer on PGlite, which writes them several times slower. */
@@ -110,12 +111,35 @@ for (const engine of testEngines()) {
       const json = await post('application/json', {}, `{"dataValues":[${'{"value":"1"},'.repeat(800_000)}{}]}`);
       assert.equal(json.statusCode, 413);
       assert.match(json.json().error.message, /JSON data value set is larger than the 10 MB allowed/);
-      const adx = await post('application/adx+xml', { 'transfer-encoding': 'chunked' }, Readable.from((function* () { for (let i = 0; i < 22; i++) yield '<x>'.padEnd(1024 * 1024, ' '); })()));
+      const adx = await post('application/adx+xml', { 'content-length': String(300 * 1024 * 1024) }, Readable.from(['<adx/>']));
       assert.equal(adx.statusCode, 413);
-      assert.match(adx.json().error.message, /ADX document is larger than the 20 MB allowed/);
+      assert.match(adx.json().error.message, /ADX document is larger than the 200 MB allowed/);
+      const actor = await authenticate(t.db.kysely, t.adminToken, null);
+      const chunked = importAdxStream(t.db.kysely, actor!, Readable.from((function* () { yield '<adx xmlns="urn:ihe:qrph:adx:2015">'; for (let i = 0; i < 40; i++) yield '<!-- -->'.repeat(8192); })()), {}, { limit: 1024 * 1024 });
+      await assert.rejects(chunked, (e: any) => e.status === 413 && /1 MB/.test(e.message));
       const other = await t.req('POST', '/api/hmis/validation/run', t.adminToken, { dataSet: 'x'.repeat(1_100_000) });
       assert.equal(other.status, 413);
       assert.match(other.body.error.message, /1 MB/);
+    });
+
+    test('ADX streams too: a group larger than a batch is imported in parts and completed once, conflicts indexed in the document', async () => {
+      const actor = await authenticate(t.db.kysely, t.adminToken, null);
+      const values = cells.slice(0, 25).map((c, i) => `<dataValue dataElement="${c.de}" categoryOptionCombo="${c.coc}" value="${i === 17 ? 'x' : 300 + i}"><annotation>note ${i}</annotation></dataValue>`);
+      const doc = `<?xml version="1.0"?>\n<adx xmlns="urn:ihe:qrph:adx:2015" exported="2024-12-01"><group orgUnit="${facilities[0]}" period="2024-11-01/P1M" dataSet="HMIS_MONTHLY" completeDate="2024-12-02">${values.join('\n')}</group></adx>`;
+      // Fed a few bytes at a time, imported 10 values per transaction.
+      const pieces = Array.from({ length: Math.ceil(doc.length / 97) }, (_, i) => doc.slice(i * 97, (i + 1) * 97));
+      const summary = await importAdxStream(t.db.kysely, actor!, Readable.from(pieces), { idScheme: 'UID', dataSetIdScheme: 'CODE' }, { batchRows: 10 });
+      assert.deepEqual(summary.rejectedIndexes, [17], JSON.stringify(summary.conflicts));
+      assert.equal(summary.importCount.imported, 24);
+      assert.ok(summary.dataSetComplete, 'the group\'s completeDate completed the return');
+      const stored = await t.db.kysely.selectFrom('hmis_data_values').select(['value', 'comment']).where('org_unit_id', '=', facilities[0]).where('period', '=', '202411').execute();
+      assert.equal(stored.length, 24);
+      assert.ok(stored.some((r) => r.comment === 'note 3'));
+      const bomb = await t.req('POST', '/api/dataValueSets', t.adminToken, '<?xml version="1.0"?><!DOCTYPE adx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><adx><group><dataValue dataElement="x" value="&b;"/></group></adx>', { 'content-type': 'application/adx+xml' });
+      assert.equal(bomb.status, 400, 'entities are not expanded');
+      const notAdx = await t.req('POST', '/api/dataValueSets', t.adminToken, '<html><body/></html>', { 'content-type': 'application/xml' });
+      assert.equal(notAdx.status, 400);
+      assert.match(notAdx.body.error.message, /not ADX/);
     });
 
     test('a CSV that breaks off with bad quoting is a 400 naming the line', async () => {
