@@ -57,13 +57,20 @@ async function databaseProblem(db: Db): Promise<string | null> {
   }
 }
 
+/** Fastify's trustProxy from the config: a number of hops becomes "the first n hops" (its types take no number). */
+function trustedProxies(setting: Config['trustProxy'] | undefined): boolean | string | ((addr: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_addr, hop) => hop < setting;
+  return setting ?? false;
+}
+
 /** The whole HTTP application: every module registered. Tests build it too. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Request URLs are logged without their query strings (search terms, keys); see platform/logging.ts.
     logger: redactedLogger(deps.logger),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Behind a load balancer, SWASTHYA_TRUST_PROXY makes request.ip the client's (sign-in limits key on it).
+    trustProxy: trustedProxies(deps.config.trustProxy),
     ajv: { customOptions: { removeAdditional: false } },
   });
   // The API speaks JSON; other bodies get 415 with a message rather than a confusing 400.

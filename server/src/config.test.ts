@@ -32,6 +32,15 @@ describe('config', () => {
     assert.equal((err as ConfigError).problems.length, 4);
   });
 
+  test('SWASTHYA_TRUST_PROXY: none by default, a number of proxies or their addresses, never everyone', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ SWASTHYA_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ SWASTHYA_TRUST_PROXY: '10.0.0.5, 10.0.1.0/24,loopback,fd00::/8' }).trustProxy, '10.0.0.5,10.0.1.0/24,loopback,fd00::/8');
+    for (const bad of ['true', '*', '10.0.0.300', '10.0.0.0/33', '99']) {
+      assert.throws(() => loadConfig({ SWASTHYA_TRUST_PROXY: bad }), /SWASTHYA_TRUST_PROXY=.* must be the number of proxies in front/, bad);
+    }
+  });
+
   test('SWASTHYA_ADMIN_PASSWORD follows the password rules: 10 characters, not a common password', () => {
     assert.throws(() => loadConfig({ SWASTHYA_ADMIN_PASSWORD: '12345678' }), /SWASTHYA_ADMIN_PASSWORD: must have at least 10 characters/);
     assert.throws(() => loadConfig({ SWASTHYA_ADMIN_PASSWORD: 'Password123' }), /SWASTHYA_ADMIN_PASSWORD: is one of the most common passwords; choose another/);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { passwordProblems } from './platform/auth/password-policy.js';
 
@@ -16,6 +17,11 @@ export interface Config {
   readonly logLevel: string;
   /** Failed sign-ins (and sign-ins being checked) allowed per minute from one address, over all user names. */
   readonly loginRateLimit: number;
+  /**
+   * Proxies in front whose X-Forwarded-For is believed (Fastify's trustProxy): false = none, clients
+   * connect directly; a number of hops; or their addresses. Sign-in limits key on the client's address.
+   */
+  readonly trustProxy: false | number | string;
   /** SMS gateway URL (POST {to, text}); null = the development log sender, which sends nothing. */
   readonly smsUrl: string | null;
   readonly smsToken: string | null;
@@ -61,6 +67,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535, problems);
   const sessionHours = int(env, 'SWASTHYA_SESSION_HOURS', 12, 1, 24 * 30, problems);
   const loginRateLimit = int(env, 'SWASTHYA_LOGIN_RATE_LIMIT', 30, 1, 10000, problems);
+  const trustProxy = trustedProxies(env, problems);
   const host = env.HOST?.trim() || '127.0.0.1';
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -98,10 +105,31 @@ export function loadConfig(env: Env = process.env): Config {
     sessionHours,
     logLevel,
     loginRateLimit,
+    trustProxy,
     smsUrl,
     smsToken: env.SWASTHYA_SMS_TOKEN?.trim() || null,
     s3,
   });
+}
+
+/**
+ * SWASTHYA_TRUST_PROXY: unset (or 0) when clients connect directly; behind a load balancer either the
+ * number of proxies in front or their addresses (IPs, CIDR ranges, or loopback / linklocal / uniquelocal).
+ * Never "trust everyone": a client could then choose the address its sign-in failures are counted on.
+ */
+function trustedProxies(env: Env, problems: string[]): false | number | string {
+  const raw = env.SWASTHYA_TRUST_PROXY?.trim() ?? '';
+  if (raw === '' || raw === '0') return false;
+  if (/^\d+$/.test(raw) && Number(raw) <= 10) return Number(raw);
+  const parts = raw.split(',').map((p) => p.trim());
+  const ok = (p: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(p) || (() => {
+    const [addr, bits, extra] = p.split('/');
+    const v = isIP(addr ?? '');
+    return v !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128)));
+  })();
+  if (parts.every(ok)) return parts.join(',');
+  problems.push(`SWASTHYA_TRUST_PROXY=${JSON.stringify(raw)} must be the number of proxies in front (1 to 10) or their addresses, e.g. 10.0.0.5,10.0.1.0/24 (unset when clients connect directly)`);
+  return false;
 }
 
 /** SWASTHYA_S3_*: all of endpoint, bucket and keys, or none (documents then stay under the data directory). */

@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { buildApp } from '../../app.js';
 import { prepareDatabase } from '../../bootstrap.js';
-import { freshDb, startTestApp, testEngines, ADMIN_PASSWORD, type TestApp } from '../../test/harness.js';
+import { openPostgres } from '../../db/connect.js';
+import { freshDb, startTestApp, testConfig, testEngines, ADMIN_PASSWORD, type TestApp } from '../../test/harness.js';
 import { LOGIN_LIMITS } from './auth.service.js';
 
 /** A sign-in from a given address (`remoteAddress` is what `request.ip` reports). */
@@ -89,6 +92,24 @@ for (const engine of testEngines()) {
       assert.equal((await signIn(t, u.username, u.password, '10.4.0.2')).status, 200);
     });
 
+    test('two server instances on one database share the counts', { skip: engine === 'pglite' && 'a PGlite database belongs to one process' }, async () => {
+      const u = await userWithPassword(t, 'district_officer', 63);
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db.kysely);
+      const db2 = await openPostgres(process.env.TEST_DATABASE_URL!, { schema: rows[0].schema, max: 5 });
+      const app2 = await buildApp({ db: db2, config: testConfig() });
+      try {
+        const second = { ...t, app: app2 };
+        const codes = (await Promise.all(Array.from({ length: 16 }, (_, i) => signIn(i % 2 ? t : second, u.username, 'wrong-password', '10.4.1.1'))))
+          .map((r) => r.status);
+        assert.equal(count(codes, 401), LOGIN_LIMITS.pairFailures, JSON.stringify(codes));
+        assert.equal(await failures(t, u.username, '10.4.1.1'), LOGIN_LIMITS.pairFailures);
+        assert.equal((await signIn(second, u.username, u.password, '10.4.1.2')).status, 200);
+      } finally {
+        await app2.close();
+        await db2.close();
+      }
+    });
+
     test('parallel right passwords from one address all get in and leave no failure behind', async () => {
       const u = await userWithPassword(t, 'district_officer', 63);
       const codes = (await Promise.all(Array.from({ length: 4 }, () => signIn(t, u.username, u.password, '10.5.0.1')))).map((r) => r.status);
@@ -102,7 +123,7 @@ for (const engine of testEngines()) {
 for (const engine of testEngines()) {
   describe(`sign-in limit per address (SWASTHYA_LOGIN_RATE_LIMIT) [${engine}]`, () => {
     let t: TestApp;
-    before(async () => { t = await startTestApp(engine, { config: { loginRateLimit: 3 } }); });
+    before(async () => { t = await startTestApp(engine, { config: { loginRateLimit: 3, trustProxy: '127.0.0.1' } }); });
     after(async () => { await t.close(); });
 
     test('parallel wrong passwords across names from one address: exactly the limit are checked; other addresses are not held back', async () => {
@@ -115,6 +136,19 @@ for (const engine of testEngines()) {
       assert.equal(r.status, 429);
       assert.match(r.body.error.message, /from this address/);
       assert.equal((await signIn(t, 'admin', ADMIN_PASSWORD, '10.6.0.2')).status, 200);
+    });
+
+    test('behind a trusted proxy (SWASTHYA_TRUST_PROXY) the client named in X-Forwarded-For is counted; others cannot choose', async () => {
+      const via = async (remoteAddress: string, client: string, password: string) => (await t.app.inject({
+        method: 'POST', url: '/api/auth/login', remoteAddress,
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        payload: JSON.stringify({ username: 'admin', password }),
+      })).statusCode;
+      for (let i = 0; i < 3; i++) assert.equal(await via('127.0.0.1', '10.7.0.1', 'wrong-password'), 401);
+      assert.equal(await via('127.0.0.1', '10.7.0.1', ADMIN_PASSWORD), 429);
+      assert.equal(await via('127.0.0.1', '10.7.0.2', ADMIN_PASSWORD), 200, 'another client behind the same proxy');
+      for (let i = 0; i < 3; i++) assert.equal(await via('10.7.9.9', `10.7.1.${i}`, 'wrong-password'), 401);
+      assert.equal(await via('10.7.9.9', '10.7.1.50', ADMIN_PASSWORD), 429, 'an untrusted peer is counted on its own address');
     });
   });
 }
