@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { badRequest } from '../../platform/errors.js';
+import { badRequest, fieldErrors } from '../../platform/errors.js';
 
 /** One data value as sent, before any identifier is resolved. */
 export interface RawValue {
@@ -36,6 +36,10 @@ export function fromJson(body: unknown): RawSet[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a DHIS2 data value set: an object with dataValues', 'बॉडी dataValues वाला DHIS2 डेटा वैल्यू सेट होनी चाहिए');
   const o = body as Record<string, any>;
   if (o.dataValues !== undefined && !Array.isArray(o.dataValues)) throw badRequest('dataValues must be a list', 'dataValues एक सूची होनी चाहिए');
+  const notObject = (o.dataValues ?? []).findIndex((v: unknown) => !v || typeof v !== 'object' || Array.isArray(v));
+  if (notObject >= 0) {
+    throw fieldErrors([{ field: `dataValues[${notObject}]`, message: 'must be an object with dataElement, period, orgUnit and value', messageHi: 'dataElement, period, orgUnit और value वाला ऑब्जेक्ट होना चाहिए' }]);
+  }
   return [{
     dataSet: str(o.dataSet), period: str(o.period), orgUnit: str(o.orgUnit), attributeOptionCombo: str(o.attributeOptionCombo),
     completeDate: str(o.completeDate ?? o.completedDate),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
+import { AppError } from '../../platform/errors.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
 import { csvTemplate, MAX_SHEET_BYTES, readSheet, xlsxTemplate } from './hmis.sheets.js';
 
@@ -32,7 +33,11 @@ export const hmisSheetRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
     schema: { tags: ['hmis'], summary: 'Upload a filled offline sheet (.xlsx or .csv, up to 10 MB); returns the DHIS2 import summary', querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody } },
   }, async (request) => {
     const actor = actorOf(request);
-    const sets = await readSheet(request.body as Buffer);
+    if (!Buffer.isBuffer(request.body)) {
+      // A JSON body reaches here parsed; the sheet is a file.
+      throw new AppError('unsupported_media_type', { en: `Send the filled sheet as the file itself: Content-Type ${XLSX} (.xlsx) or text/csv`, hi: 'भरी हुई शीट फ़ाइल के रूप में भेजें: .xlsx या CSV' });
+    }
+    const sets = await readSheet(request.body);
     return importInTransaction(db.kysely, actor, sets, { dryRun: !!(request.query as { dryRun?: boolean }).dryRun });
   });
 };

@@ -36,6 +36,10 @@ export async function addDocument(db: Db, store: DocumentStore, actor: Actor, pa
   await requirePresence(db, actor, patient.id);
   const facility = await facilityFor(db, actor, undefined);
   if (!facility) throw badRequest('Documents are added by staff of a facility', 'दस्तावेज़ संस्थान के कर्मचारी जोड़ते हैं');
+  if (!Buffer.isBuffer(upload.bytes)) {
+    // No body, or a JSON one parsed by the default parser: the document is the file itself.
+    throw new AppError('unsupported_media_type', { en: 'Send the file itself as the body, with Content-Type application/pdf, image/jpeg, image/png or image/webp', hi: 'फ़ाइल को ही बॉडी के रूप में भेजें, Content-Type application/pdf, image/jpeg, image/png या image/webp के साथ' });
+  }
   if (!upload.bytes.length) throw badRequest('The file is empty', 'फ़ाइल खाली है');
   if (upload.bytes.length > MAX_DOCUMENT_BYTES) {
     throw new AppError('payload_too_large', { en: `The file is ${(upload.bytes.length / 1048576).toFixed(1)} MB; the limit is 10 MB`, hi: 'फ़ाइल 10 MB से बड़ी है' });

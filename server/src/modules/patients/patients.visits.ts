@@ -161,6 +161,9 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput) {
   const { titles, listLoaded } = await lookUpCodes(db, codes);
   const unknown = listLoaded ? codes.filter((c) => ICD.test(c) && !titles.has(c)) : [];
   if (unknown.length) problems.push({ field: 'diagnoses', message: `${unknown.join(', ')} not in the ICD-10 list`, messageHi: `${unknown.join(', ')} ICD-10 सूची में नहीं है` });
+  if (input.opdRegistrationId && !(await db.selectFrom('opd_registrations').select('id').where('id', '=', input.opdRegistrationId).where('patient_id', '=', patient.id).executeTakeFirst())) {
+    problems.push({ field: 'opdRegistrationId', message: `${input.opdRegistrationId} is not an OPD token of this patient; give the token's id or leave it out`, messageHi: 'यह इस मरीज़ का ओपीडी टोकन नहीं है; टोकन की id दें या इसे छोड़ दें' });
+  }
   if (problems.length) throw fieldErrors(problems);
 
   const day = todayIst();
