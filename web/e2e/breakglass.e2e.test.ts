@@ -35,8 +35,11 @@ describe('break-glass (browser)', () => {
       await apiCall(base, 'POST', '/api/users', admin.token, { username: operator, password: PASSWORD, role: 'facility_operator', orgUnit: phc.id });
       await apiCall(base, 'POST', '/api/users', admin.token, { username: officer, password: PASSWORD, role: 'district_officer', orgUnit: 63 });
       const mobile = randomMobile();
+      // She is registered at another Hisar facility: the operator's PHC may not read her record.
+      const elsewhere = (await apiCall<{ items: { id: string }[] }>(base, 'GET', '/api/facilities?district=63&limit=5', admin.token)).items.find((f) => f.id !== phc.id);
+      assert.ok(elsewhere, 'Hisar has another facility in the demo data');
       const woman = await apiCall<{ id: string; stateNumber: string }>(base, 'POST', '/api/patients', admin.token, {
-        name: 'Santosh Bala', sex: 'female', age: 61, mobile, address: { district: 63 },
+        name: 'Santosh Bala', sex: 'female', age: 61, mobile, address: { district: 63 }, facilityId: elsewhere.id,
       });
 
       // The operator finds her: not registered here.

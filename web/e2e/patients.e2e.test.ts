@@ -25,15 +25,18 @@ describe('patient registration in Hindi (browser)', () => {
     await browserSession('patients', async ({ server, page, resultsDir }) => {
       const base = server.base;
 
-      // The admin creates the counter operator of a Hisar PHC, and registers (without a facility)
-      // another Kamla Devi of about the same age: the likely duplicate the form should show.
+      // The admin creates the counter operator of a Hisar PHC, and registers at another Hisar facility
+      // (which the operator's PHC cannot read) another Kamla Devi of about the same age: the likely
+      // duplicate the form should show.
       const admin = await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD });
       const phc = (await apiCall<{ items: { id: string; name: string }[] }>(base, 'GET', '/api/facilities?district=63&type=PHC&limit=1', admin.token)).items[0];
       assert.ok(phc, 'Hisar has a PHC in the demo data');
       const operator = `hisar_counter_${Math.floor(Math.random() * 1e6)}`;
       await apiCall(base, 'POST', '/api/users', admin.token, { username: operator, password: USER_PASSWORD, role: 'facility_operator', orgUnit: phc.id });
+      const elsewhere = (await apiCall<{ items: { id: string }[] }>(base, 'GET', '/api/facilities?district=63&limit=5', admin.token)).items.find((f) => f.id !== phc.id);
+      assert.ok(elsewhere, 'Hisar has another facility in the demo data');
       const other = await apiCall<{ id: string; stateNumber: string; mobile: string }>(base, 'POST', '/api/patients', admin.token, {
-        name: 'Kamla Devi', sex: 'female', age: 34, mobile: randomMobile(), address: { district: 63 },
+        name: 'Kamla Devi', sex: 'female', age: 34, mobile: randomMobile(), address: { district: 63 }, facilityId: elsewhere.id,
       });
 
       // The operator signs in (the page starts in English) and switches to Hindi.
