@@ -7,10 +7,9 @@ import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { exportDataValues, toAdxXml, toCsv } from './hmis.datavalues.export.js';
 import type { DataValueImportOptions } from './hmis.datavalues.import.js';
-import { importInTransaction } from './hmis.datavalues.run.js';
 import { importAdxStream } from './hmis.datavalues.adx.js';
 import { fromJson } from './hmis.datavalues.parse.js';
-import { BATCH_ROWS, importCsvStream } from './hmis.datavalues.stream.js';
+import { BATCH_ROWS, importCsvStream, importSetsInBatches } from './hmis.datavalues.stream.js';
 
 const CSV_TYPES = ['application/csv', 'text/csv'];
 const XML_TYPES = ['application/adx+xml', 'application/xml', 'text/xml'];
@@ -45,7 +44,7 @@ function parseJsonText(text: string): unknown {
 
 export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
   // Bodies reach the handler unread (after the permission hook), each kind with its own limit:
-  // CSV and ADX stream into batches; JSON is read whole up to its (smaller) limit.
+  // CSV and ADX stream into batches; JSON is read whole up to its (smaller) limit, then imported in batches.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', ...CSV_TYPES, ...XML_TYPES], (_req, payload, done) => done(null, payload));
 
@@ -72,7 +71,7 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
     }
     refuseDeclaredOver(request, BODY_LIMITS.dataValueSetJson, 'The JSON data value set');
     const text = body ? await readText(body, BODY_LIMITS.dataValueSetJson, 'The JSON data value set') : '';
-    return importInTransaction(db.kysely, actor, fromJson(parseJsonText(text)), opts);
+    return importSetsInBatches(db.kysely, actor, fromJson(parseJsonText(text)), opts, batchRows);
   });
 
   app.get('/api/dataValueSets', {

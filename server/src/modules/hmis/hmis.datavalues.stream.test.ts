@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
-import { importCsvStream } from './hmis.datavalues.stream.js';
+import { importCsvStream, importSetsInBatches } from './hmis.datavalues.stream.js';
 import { importAdxStream } from './hmis.datavalues.adx.js';
 import { authenticate } from '../../platform/auth/auth.service.js';
 
@@ -96,6 +96,14 @@ for (const engine of testEngines()) {
       assert.equal(summary.status, 'WARNING');
       const c = summary.importCount;
       assert.equal(c.imported + c.updated + c.ignored, 10, 'the other ten are counted');
+      // The same for a JSON set held in memory, split into batches of 5: one summary, completed with the last part.
+      const set = { dataSet: 'HMIS_MONTHLY', period: '202410', orgUnit: facilities[1], completeDate: '2024-11-03', dataValues: cells.slice(0, 12).map((c, i) => ({ dataElement: i === 9 ? 'NoSuchElem1' : c.de, categoryOptionCombo: c.coc, value: String(40 + i) })) };
+      const json = await importSetsInBatches(t.db.kysely, actor!, [set], { dataSetIdScheme: 'CODE' }, 5);
+      assert.deepEqual(json.rejectedIndexes, [9]);
+      assert.equal(json.importCount.imported, 11);
+      assert.ok(json.dataSetComplete);
+      const completions = await t.db.kysely.selectFrom('hmis_complete_registrations').select('completed_at').where('org_unit_id', '=', facilities[1]).where('period', '=', '202410').execute();
+      assert.equal(completions.length, 1);
     });
 
     test('each kind of body has its own limit, named in the 413 (English and Hindi)', async () => {

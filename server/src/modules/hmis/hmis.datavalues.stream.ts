@@ -68,6 +68,43 @@ export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: 
   return mergeSummaries(parts, bases, seen);
 }
 
+/**
+ * Imports data value sets already in memory (a JSON body) the same way: in one transaction when they
+ * hold at most `batchRows` values, else in batches of that many, yielding between them. A set split
+ * across batches keeps its attributes in each part; its completeDate goes with its last part.
+ */
+export async function importSetsInBatches(db: Kysely<Database>, actor: Actor, sets: RawSet[], opts: DataValueImportOptions = {}, batchRows = BATCH_ROWS): Promise<ImportSummary> {
+  const total = sets.reduce((n, s) => n + s.dataValues.length, 0);
+  if (total <= batchRows) return importInTransaction(db, actor, sets, opts);
+  const parts: ImportSummary[] = [];
+  const bases: number[] = [];
+  let seen = 0;
+  let pending: RawSet[] = [];
+  let count = 0;
+  const flush = async () => {
+    bases.push(seen);
+    seen += count;
+    const batch = pending;
+    pending = [];
+    count = 0;
+    parts.push(await importInTransaction(db, actor, batch, opts));
+    await nextTurn();
+  };
+  for (const set of sets) {
+    let i = 0;
+    do {
+      const slice = set.dataValues.slice(i, i + batchRows - count);
+      i += slice.length;
+      const last = i >= set.dataValues.length;
+      pending.push({ ...set, dataValues: slice, completeDate: last ? set.completeDate : undefined });
+      count += slice.length;
+      if (count >= batchRows) await flush();
+    } while (i < set.dataValues.length);
+  }
+  if (pending.length) await flush();
+  return mergeSummaries(parts, bases, total);
+}
+
 /** One import summary for a file imported in batches; `bases[i]` is the index of batch i's first value. */
 export function mergeSummaries(parts: ImportSummary[], bases: number[], total: number): ImportSummary {
   const first = parts[0];
