@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { startTestApp, testEngines, type TestApp } from '../test/harness.js';
+import { facilityBody, startTestApp, testEngines, type TestApp } from '../test/harness.js';
+import { ROLE_PERMISSIONS, ROLES } from './roles.js';
 import { BODY_METHODS, ROUTE_ACCESS, routeAccess } from './route-permissions.js';
 
 /** A body of `total` bytes made only as the server pulls it; `pulled` says how much it took. */
@@ -76,6 +77,31 @@ for (const engine of testEngines()) {
         checked.push(`${o.method} ${o.path}`);
       }
       assert.ok(checked.includes('POST /api/dataValueSets') && checked.includes('POST /api/hmis/sheets') && checked.includes('POST /fhir/Patient'), checked.join(', '));
+    });
+
+    test('every other role, too, is refused before the body on each route it lacks the permission for', async () => {
+      const facility = (await t.req('POST', '/api/facilities', t.adminToken, facilityBody())).body.id;
+      let refused = 0;
+      for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'citizen')) {
+        const token = (await t.userWith(role, facility)).token;
+        const has = new Set<string>(ROLE_PERMISSIONS[role]);
+        for (const o of ops) {
+          const access = routeAccess(o.method, o.url);
+          if (access === undefined || access === 'public' || access === 'signed_in') continue;
+          const any = typeof access === 'string' ? [access] : access;
+          if (any.some((p) => has.has(p))) continue;
+          const body = lazyBody(300 * 1024 * 1024);
+          const r = await t.app.inject({
+            method: o.method as 'POST', url: concrete(o.path), payload: body,
+            headers: { authorization: `Bearer ${token}`, 'content-type': contentTypeFor(o.path), 'transfer-encoding': 'chunked' },
+          });
+          assert.equal(r.statusCode, 403, `${role}: ${o.method} ${o.path} → ${r.statusCode}`);
+          assert.ok(body.pulled <= 1024 * 1024, `${role}: ${o.method} ${o.path} read ${body.pulled} bytes first`);
+          body.destroy();
+          refused++;
+        }
+      }
+      assert.ok(refused > 200, `${refused} refusals checked`);
     });
 
     test('the refusal names the permission, in Hindi too; FHIR answers an OperationOutcome', async () => {
