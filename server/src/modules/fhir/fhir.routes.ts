@@ -114,8 +114,10 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       return searchset(request, type, page, r.entries, r.more, r.total);
     });
 
+    // A type this server does not take directly is a 405 before the permission check and the body.
+    const writable = async (request: FastifyRequest) => { if (!isStoredType(typeOf(request))) throw refusedWrite(typeOf(request)); };
     fhir.post('/:type', {
-      bodyLimit: FHIR_BODY_LIMIT,
+      bodyLimit: FHIR_BODY_LIMIT, onRequest: writable,
       schema: { tags, summary: 'Create an Encounter, Condition, MedicationRequest, MedicationStatement or Practitioner; the server assigns the id', params: TypeParams, body: FhirBody },
     }, async (request, reply) => {
       const type = typeOf(request);
@@ -132,7 +134,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
     }, async (request) => readStored(k, actorOf(request), typeOf(request), idOf(request)));
 
     fhir.put('/:type/:id', {
-      bodyLimit: FHIR_BODY_LIMIT,
+      bodyLimit: FHIR_BODY_LIMIT, onRequest: writable,
       schema: { tags, summary: 'Replace a kept Encounter, Condition, MedicationRequest, MedicationStatement or Practitioner (new version); If-Match honoured', params: TypeIdParams, body: FhirBody },
     }, async (request, reply) => {
       const type = typeOf(request);

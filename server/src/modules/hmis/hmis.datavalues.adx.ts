@@ -10,7 +10,7 @@ import { badRequest } from '../../platform/errors.js';
 import type { DataValueImportOptions, ImportSummary } from './hmis.datavalues.import.js';
 import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
-import { BATCH_ROWS, mergeSummaries, type StreamOptions } from './hmis.datavalues.stream.js';
+import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from './hmis.datavalues.stream.js';
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
 const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo']);
@@ -80,6 +80,7 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
   const parts: ImportSummary[] = [];
   const bases: number[] = [];
   let seen = 0;
+  let done = 0;
   const flush = async () => {
     const sets = pending;
     bases.push(seen);
@@ -91,7 +92,9 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
       group.set = { ...group.set, dataValues: [] };
       pending.push(group.set);
     }
+    const counted = seen;
     parts.push(await importInTransaction(db, actor, sets.filter((s) => s.dataValues.length || s.completeDate !== undefined), opts));
+    done = counted;
     await nextTurn();
   };
 
@@ -107,6 +110,8 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
     if (failure) throw failure;
     if (!root) throw notAdx();
     await flush();
+  } catch (e) {
+    throw storedBeforeBreak(e, parts, bases, done);
   } finally {
     body.unpipe(limiter);
     if (!body.readableEnded) body.resume();

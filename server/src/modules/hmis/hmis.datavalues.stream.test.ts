@@ -155,5 +155,24 @@ for (const engine of testEngines()) {
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.match(r.body.error.message, /CSV cannot be read/);
     });
+
+    test('a file that breaks off after batches were stored says what was kept and where to go on from', async () => {
+      const actor = await authenticate(t.db.kysely, t.adminToken, null);
+      const lines = [...csvLines(9)].join('').split('\n').filter(Boolean).map((l) => l.replace(/,(\d+)$/, (_, v) => `,${Number(v) + 500}`));
+      lines.splice(8, 0, '"broken,202401,x,y,,1'); // after 7 values: two batches of 3 stored, the seventh value still pending
+      // Line by line, as a slow upload arrives: the batches before the break are stored by then.
+      const slowly = Readable.from((async function* () { for (const l of lines) { yield `${l}\n`; await new Promise((res) => setTimeout(res, 20)); } })());
+      const broken = importCsvStream(t.db.kysely, actor!, slowly, {}, { batchRows: 3 });
+      await assert.rejects(broken, (e: any) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, /CSV cannot be read.*The first 6 value\(s\) of the file were already processed and kept \(\d+ imported, \d+ updated, 0 ignored, 0 refused\); send the values from number 7 on again/);
+        assert.equal(e.details.notImportedFrom, 6);
+        assert.equal(e.details.stored.importCount.imported + e.details.stored.importCount.updated, 6);
+        assert.match(e.msg.hi, /पहले 6 मान/);
+        return true;
+      });
+      const kept = await t.db.kysely.selectFrom('hmis_data_values').select('value').where('org_unit_id', 'in', facilities).where('value', 'in', lines.slice(1, 7).map((l) => l.split(',').pop()!)).execute();
+      assert.ok(kept.length >= 1, 'the stored batches are in the database');
+    });
   });
 }

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { BODY_LIMITS, byteLimit } from '../../platform/body-limits.js';
-import { badRequest } from '../../platform/errors.js';
+import { AppError, badRequest } from '../../platform/errors.js';
 import type { Conflict, DataValueImportOptions, ImportSummary } from './hmis.datavalues.import.js';
 import { csvColumns, csvValue, type CsvColumns, type RawSet, type RawValue } from './hmis.datavalues.parse.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
@@ -37,11 +37,13 @@ export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: 
   let seen = 0;
   let batch: RawValue[] = [];
   let columns: CsvColumns | null = null;
+  let done = 0;
   const flush = async () => {
     bases.push(seen - batch.length);
     const sets: RawSet[] = [{ dataValues: batch }];
     batch = [];
     parts.push(await importInTransaction(db, actor, sets, opts));
+    done = seen;
     await nextTurn();
   };
   try {
@@ -57,8 +59,8 @@ export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: 
     }
     if (batch.length || !parts.length) await flush();
   } catch (e) {
-    if (e instanceof CsvError) throw badRequest(`The CSV cannot be read at line ${(e as CsvError & { lines?: number }).lines ?? '?'}: ${e.message}`, 'CSV पढ़ी नहीं जा सकी');
-    throw e;
+    const err = e instanceof CsvError ? badRequest(`The CSV cannot be read at line ${(e as CsvError & { lines?: number }).lines ?? '?'}: ${e.message}`, 'CSV पढ़ी नहीं जा सकी') : e;
+    throw storedBeforeBreak(err, parts, bases, done);
   } finally {
     // Whatever is left of a refused or broken body is drained, not destroyed: the answer must still reach the client.
     body.unpipe(limiter);
@@ -103,6 +105,22 @@ export async function importSetsInBatches(db: Kysely<Database>, actor: Actor, se
   }
   if (pending.length) await flush();
   return mergeSummaries(parts, bases, total);
+}
+
+/**
+ * A file that breaks off after some batches were stored: the refusal (400, 413…) keeps its status and
+ * says how many values before the break were stored, with their import summary in `details.stored`
+ * and the index of the first value not imported in `details.notImportedFrom`, so the sender knows
+ * to send the rest and nothing is lost without a word. Before the first batch it is left as it is.
+ */
+export function storedBeforeBreak(e: unknown, parts: ImportSummary[], bases: number[], done: number): unknown {
+  if (!(e instanceof AppError) || !parts.length) return e;
+  const stored = mergeSummaries(parts, bases, done);
+  const c = stored.importCount;
+  return new AppError(e.code, {
+    en: `${e.msg.en}. The first ${done} value(s) of the file were already processed and kept (${c.imported} imported, ${c.updated} updated, ${c.ignored} ignored, ${stored.rejectedIndexes.length} refused); send the values from number ${done + 1} on again`,
+    hi: `${e.msg.hi ?? e.msg.en}। फ़ाइल के पहले ${done} मान पहले ही संसाधित होकर रखे जा चुके हैं (${c.imported} नए, ${c.updated} बदले, ${stored.rejectedIndexes.length} अस्वीकृत); मान संख्या ${done + 1} से आगे के मान फिर भेजें`,
+  }, { ...(e.details ?? {}), stored, notImportedFrom: done });
 }
 
 /** One import summary for a file imported in batches; `bases[i]` is the index of batch i's first value. */
