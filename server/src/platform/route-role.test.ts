@@ -1,0 +1,305 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { startTestApp, testEngines, type TestApp } from '../test/harness.js';
+import { buildNetwork, inConsultation, type Network } from '../modules/telemedicine/telemedicine.clinical.fixture.js';
+import { childRow, resolveOrgUnit } from '../modules/geo/geo.service.js';
+import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
+
+/**
+ * Route × role, built from the OpenAPI document. A small Hisar (Haryana) world is made through the
+ * API: facilities, a hub and spoke, a patient in consultation with a prescription and a referral, a
+ * family, a pregnancy, a visit and a document. Then, for EVERY operation the document lists:
+ *  - without a token: 401 (public operations are named below, each with its reason);
+ *  - for a user of EVERY role posted in Himachal (state, Mandi district, a Mandi facility), the
+ *    operation aimed at the Hisar world: 403 or 404, never the data (reference data that is the same
+ *    for everyone is named below, each with its reason).
+ * A new operation without a case here fails the test, so none can skip the check.
+ */
+
+/** Answer without a token, on purpose. */
+const PUBLIC: Record<string, string> = {
+  'GET /api/health': 'liveness',
+  'POST /api/auth/login': 'signing in',
+  'GET /api/public/districts': 'the LGD list',
+  'POST /api/public/otp': 'registration from home: code-confirmed and rate-limited',
+  'POST /api/public/patients': 'registration from home: needs the code sent to the mobile',
+  'GET /api/public/telemedicine/opds': 'the list of OPDs open to citizens',
+  'POST /api/public/telemedicine/otp': 'OPD from home: code-confirmed and rate-limited',
+  'POST /api/public/telemedicine/requests': 'OPD from home: needs the code sent to the mobile',
+  'GET /api/public/telemedicine/requests/{id}': 'the waiting room: needs the booking\'s key',
+  'GET /api/public/telemedicine/requests/{id}/events': 'the waiting room: needs the booking\'s key',
+  'GET /api/public/telemedicine/requests/{id}/prescription.pdf': 'the prescription: needs the booking\'s key',
+  'POST /api/public/telemedicine/requests/{id}/cancel': 'cancelling: needs the booking\'s key',
+  'GET /fhir/metadata': 'the FHIR capability statement',
+};
+
+/** Signed-in operations that are about the caller or are reference data alike for every area. */
+const NOT_AREA_BOUND: Record<string, string> = {
+  'POST /api/auth/logout': 'the caller\'s own session',
+  'GET /api/auth/me': 'the caller\'s own account',
+  'GET /api/geo/units/{code}': 'LGD geography is public reference data',
+  'GET /api/geo/units/{code}/children': 'LGD geography is public reference data',
+  'GET /api/geo/boundaries': 'district outlines are public reference data',
+  'GET /api/hmis/dataSets': 'the state\'s forms (metadata)',
+  'POST /api/metadata': 'forms are metadata shared by every area, changed only by state-level managers',
+  'GET /api/hmis/indicators': 'indicator definitions (metadata)',
+  'GET /api/hmis/dataSets/{id}/form': 'a form\'s layout (metadata)',
+  'GET /api/hmis/notifications': 'the caller\'s own notifications',
+  'GET /api/surveillance/diseases': 'the IDSP disease list',
+  'GET /api/codes/icd10': 'ICD-10 codes',
+  'GET /api/telemedicine/specialties': 'the list of specialties',
+  'GET /api/telemedicine/formulary': 'the medicine list',
+  'GET /api/telemedicine/ranking': 'the published national ranking of states (counts)',
+  'GET /api/referrals/destinations': 'hospital names of the caller\'s own state',
+  'GET /api/survey/assignments': 'the caller\'s own assignments',
+  'GET /fhir/Organization': 'the facility directory (FHIR), searched within the caller\'s own area',
+  'GET /fhir/Location': 'facility locations (FHIR), searched within the caller\'s own area',
+};
+
+interface Case {
+  url: string; body?: unknown; contentType?: string;
+  /**
+   * Presence before access works across areas on purpose (a patient from anywhere may stand at the
+   * counter): staff holding this permission may succeed; every other role must still be refused.
+   */
+  acrossAreasWith?: Permission;
+  /**
+   * A 200 that is still a refusal: a list or search scoped to the caller's own area with nothing of
+   * Hisar in it, or an import summary (DHIS2's, the survey's) that stored nothing, row by row refused.
+   */
+  refusedIn200?: (body: any) => boolean;
+}
+type Cases = Record<string, Case>;
+
+/** Himachal users of every role: the outsiders. */
+function outsiderUnit(role: Role, n: Network): string | number {
+  switch (role) {
+    case 'admin': case 'state_officer': case 'helpline_agent': case 'citizen': return 'state:2';
+    case 'facility_operator': case 'doctor': case 'cho': case 'ultrasound_operator': return n.mandiSpoke;
+    default: return 22;
+  }
+}
+
+const refused = (status: number) => status === 403 || status === 404;
+/** An import summary that stored nothing and said why (conflicts). */
+const storedNothing = (b: any) => b.importCount?.imported === 0 && b.importCount?.updated === 0 && b.conflicts?.length > 0;
+
+for (const engine of testEngines()) {
+  describe(`route × role from the OpenAPI document [${engine}]`, () => {
+    let t: TestApp;
+    let n: Network;
+    let cases: Cases;
+    let operations: string[];
+    const outsiders = new Map<Role, string>();
+
+    before(async () => {
+      t = await startTestApp(engine);
+      n = await buildNetwork(t);
+      const c = await inConsultation(t, n, { name: 'Sunita Devi', nameHi: 'सुनीता देवी', age: 31 });
+      const patient = c.patient.id as string;
+      const ok = async (p: Promise<{ status: number; body: any }>, status = 201) => {
+        const r = await p;
+        assert.equal(r.status, status, JSON.stringify(r.body));
+        return r.body;
+      };
+      const rx = await ok(t.req('POST', `/api/telemedicine/requests/${c.requestId}/prescriptions`, n.tok.doctor, { items: [{ code: 'paracetamol-500-tab', dose: '1 tablet', frequency: 'TDS', days: 3 }] }));
+      const referral = await ok(t.req('POST', '/api/referrals', n.tok.doctor, { patientId: patient, requestId: c.requestId, toFacilityId: n.hospital, urgency: 'routine', reason: 'ECG and echo' }));
+      const family = await ok(t.req('POST', '/api/families', n.tok.cho, { headPatientId: patient }));
+      const other = await ok(t.req('POST', '/api/patients', n.tok.cho, { name: 'Ramesh Kumar', sex: 'male', age: 40, address: { district: 63 } }));
+      const pregnancy = await ok(t.req('POST', '/api/pregnancies', n.tok.cho, { patientId: patient }));
+      const visit = await ok(t.req('POST', '/api/opd/visits', n.tok.cho, { patientId: patient, complaint: 'fever' }));
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+      const docRes = await t.app.inject({ method: 'POST', url: `/api/patients/${patient}/documents?title=report`, headers: { authorization: `Bearer ${n.tok.cho}`, 'content-type': 'application/pdf' }, payload: pdf });
+      assert.equal(docRes.statusCode, 201, docRes.body);
+      const documentId = JSON.parse(docRes.body).id as string;
+      const fhirEncounter = await ok(t.req('POST', '/fhir/Encounter', n.tok.cho, { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } }, { 'content-type': 'application/fhir+json' }));
+      const hospitalPatient = await ok(t.req('POST', '/api/patients', n.tok.hospital, { name: 'Meena', sex: 'female', age: 25, address: { district: 63 } }));
+      const glass = await ok(t.req('POST', `/api/patients/${patient}/presence`, n.tok.doctor2, { method: 'break_glass', reason: 'unconscious at the gate, no card, no phone' }));
+      const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
+
+      const hisar = '63';
+      const villageRow = childRow(await resolveOrgUnit(t.db.kysely, 'district:63'), 'village', 64101, 'Sarsod', 'सरसोद');
+      await t.db.kysely.insertInto('org_units').values(villageRow).execute();
+      const village = villageRow.id;
+      const card = await ok(t.req('GET', `/api/patients/${patient}/card`, n.tok.cho), 200);
+      const template = await t.app.inject({ method: 'GET', url: `/api/hmis/dataSets/HMIS_MONTHLY/template?orgUnit=${n.hub}&period=202411`, headers: { authorization: `Bearer ${n.tok.hubOperator}` } });
+      assert.equal(template.statusCode, 200, template.body);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
+      wb.getWorksheet('Return')!.eachRow((row, i) => { if (i >= 6 && String(row.getCell(1).value) === '1.1') row.getCell(5).value = 25; });
+      const sheet = Buffer.from(await wb.xlsx.writeBuffer());
+      const month = { dataSet: 'HMIS_MONTHLY', period: '202411', orgUnit: n.hub };
+      cases = {
+        'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
+        'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
+        'GET /api/audit': { url: `/api/audit?entityId=${patient}`, refusedIn200: (b) => b.items.length === 0 },
+        'GET /api/facilities': { url: `/api/facilities?district=${hisar}` },
+        'POST /api/facilities': { url: '/api/facilities', body: { name: 'RR PHC', type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: hisar, latitude: 29.15, longitude: 75.72 } },
+        'GET /api/facilities/points': { url: `/api/facilities/points?district=${hisar}` },
+        'GET /api/facilities/summary': { url: `/api/facilities/summary?orgUnit=${hisar}` },
+        'GET /api/facilities/{id}': { url: `/api/facilities/${n.hub}` },
+        'PATCH /api/facilities/{id}': { url: `/api/facilities/${n.hub}`, body: { beds: 31 } },
+        'DELETE /api/facilities/{id}': { url: `/api/facilities/${n.hub2}` },
+        'POST /api/facilities/{id}/registration': { url: `/api/facilities/${n.hub}/registration`, body: {} },
+        'POST /api/facilities/{id}/upgrades': { url: `/api/facilities/${n.hub}/upgrades`, body: { kind: 'beds', beds: 40, date: '2025-01-01' } },
+        'POST /api/dataValueSets': { url: '/api/dataValueSets', body: { dataValues: [{ dataElement: 'AnyElement1', period: '202411', orgUnit: n.hub, value: '1' }] }, refusedIn200: storedNothing },
+        'GET /api/dataValueSets': { url: `/api/dataValueSets?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${n.hub}` },
+        'GET /api/hmis/reporting-rates': { url: `/api/hmis/reporting-rates?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
+        'GET /api/hmis/defaulters': { url: `/api/hmis/defaulters?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
+        'POST /api/hmis/defaulters/reminders': { url: '/api/hmis/defaulters/reminders', body: { ...month, orgUnit: hisar } },
+        'GET /api/hmis/returns': { url: `/api/hmis/returns?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
+        'POST /api/hmis/returns/{action}': { url: '/api/hmis/returns/approve', body: month },
+        'POST /api/hmis/lock-exceptions': { url: '/api/hmis/lock-exceptions', body: { ...month, reason: 'late because of floods' } },
+        'GET /api/hmis/analytics': { url: `/api/hmis/analytics?dx=HMIS_MONTHLY&pe=202411&ou=${hisar}` },
+        'GET /api/hmis/dataSets/{id}/template': { url: `/api/hmis/dataSets/HMIS_MONTHLY/template?orgUnit=${n.hub}&period=202411` },
+        'POST /api/hmis/sheets': { url: '/api/hmis/sheets', body: sheet, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', refusedIn200: storedNothing },
+        'GET /api/hmis/dataSets/{id}/history': { url: `/api/hmis/dataSets/HMIS_MONTHLY/history?orgUnit=${n.hub}&period=202411` },
+        'GET /api/hmis/outliers': { url: `/api/hmis/outliers?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
+        'POST /api/hmis/validation/run': { url: '/api/hmis/validation/run', body: month },
+        'GET /api/hmis/validation/violations': { url: `/api/hmis/validation/violations?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
+        'POST /api/surveillance/reports': { url: '/api/surveillance/reports', body: { orgUnit: n.hub, week: '2024W47', form: 'P', counts: [] } },
+        'GET /api/surveillance/trends': { url: `/api/surveillance/trends?disease=P_MALARIA&orgUnit=${hisar}` },
+        'GET /api/surveillance/rising': { url: `/api/surveillance/rising?orgUnit=${hisar}` },
+        'GET /api/surveillance/burden': { url: `/api/surveillance/burden?disease=P_MALARIA&orgUnit=${hisar}` },
+        'GET /api/surveillance/alerts': { url: `/api/surveillance/alerts?orgUnit=${hisar}` },
+        'POST /api/patients': { url: '/api/patients', body: { name: 'Raj Kumar', sex: 'male', age: 30, address: { district: 63 }, facilityId: n.hub } },
+        'GET /api/patients': { url: `/api/patients?q=Sunita&district=${hisar}` },
+        'GET /api/patients/duplicates': { url: '/api/patients/duplicates?name=Sunita%20Devi&sex=female&age=31', refusedIn200: (b) => !JSON.stringify(b).includes(patient) },
+        'GET /api/patients/{id}': { url: `/api/patients/${patient}` },
+        'POST /api/patients/{id}/presence/code': { url: `/api/patients/${patient}/presence/code`, acrossAreasWith: 'can_search_patient' },
+        'POST /api/patients/{id}/presence': { url: `/api/patients/${patient}/presence`, body: { method: 'break_glass', reason: 'brought in after a road accident' }, acrossAreasWith: 'can_search_patient' },
+        'GET /api/break-glass': { url: `/api/break-glass?orgUnit=${hisar}&status=all` },
+        'POST /api/break-glass/{id}/review': { url: `/api/break-glass/${glass.id}/review`, body: { note: 'checked with the hospital' } },
+        'GET /api/patients/{id}/access-log': { url: `/api/patients/${patient}/access-log` },
+        'GET /api/patients/{id}/card': { url: `/api/patients/${patient}/card` },
+        'GET /api/patients/{id}/card.pdf': { url: `/api/patients/${patient}/card.pdf` },
+        'POST /api/cards/resolve': { url: '/api/cards/resolve', body: { code: card.qr }, acrossAreasWith: 'can_search_patient' },
+        'POST /api/families': { url: '/api/families', body: { headPatientId: hospitalPatient.id } },
+        'GET /api/families/{id}': { url: `/api/families/${family.id}` },
+        'POST /api/families/{id}/members': { url: `/api/families/${family.id}/members`, body: { patientId: hospitalPatient.id, relation: 'daughter' } },
+        'POST /api/patients/{id}/merge': { url: `/api/patients/${hospitalPatient.id}/merge`, body: { into: patient, reason: 'the same woman registered twice' } },
+        'POST /api/patients/merges/{id}/undo': { url: `/api/patients/merges/${merge.mergeId ?? merge.id}/undo` },
+        'POST /api/opd/visits': { url: '/api/opd/visits', body: { patientId: patient, facilityId: n.spoke, complaint: 'cough' } },
+        'GET /api/patients/{id}/visits': { url: `/api/patients/${patient}/visits` },
+        'POST /api/patients/{id}/documents': { url: `/api/patients/${patient}/documents?title=x`, body: pdf, contentType: 'application/pdf' },
+        'GET /api/patients/{id}/documents': { url: `/api/patients/${patient}/documents` },
+        'GET /api/documents/{id}': { url: `/api/documents/${documentId}` },
+        'POST /api/survey/sync': { url: '/api/survey/sync', body: { households: [{ clientId: 'rr-1', area: village, addressLine: 'House 1', recordedAt: '2026-11-20T10:15:00+05:30', members: [{ name: 'Ramphal', sex: 'male', age: 52, relation: 'head' }] }] }, refusedIn200: (b) => b.results.every((x: any) => x.status === 'refused') },
+        'POST /api/survey/assignments': { url: '/api/survey/assignments', body: { username: 'admin', area: hisar } },
+        'GET /api/survey/coverage': { url: `/api/survey/coverage?orgUnit=${hisar}` },
+        'POST /api/opd/registrations': { url: '/api/opd/registrations', body: { patientId: patient, facilityId: n.spoke, department: 'general' } },
+        'GET /api/opd/queue': { url: `/api/opd/queue?facilityId=${n.spoke}` },
+        'POST /api/pregnancies': { url: '/api/pregnancies', body: { patientId: hospitalPatient.id, facilityId: n.hospital } },
+        'POST /api/pregnancies/{id}/close': { url: `/api/pregnancies/${pregnancy.registrationNumber}/close`, body: { reason: 'delivered' } },
+        'POST /api/ultrasounds': { url: '/api/ultrasounds', body: { registrationNumber: pregnancy.registrationNumber, facilityId: n.hospital } },
+        'GET /api/ultrasounds/summary': { url: `/api/ultrasounds/summary?orgUnit=${hisar}` },
+        'POST /fhir/': { url: '/fhir/', contentType: 'application/fhir+json', body: { resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: `Patient/${patient}`, resource: { resourceType: 'Patient', id: patient, name: [{ text: 'Sunita Devi' }], gender: 'female', birthDate: '1995-01-01' }, request: { method: 'PUT', url: `Patient/${patient}` } }] } },
+        'GET /fhir/Patient': { url: '/fhir/Patient?name=Sunita', refusedIn200: (b) => !(b.entry ?? []).length },
+        'POST /fhir/Patient': { url: '/fhir/Patient', contentType: 'application/fhir+json', body: { resourceType: 'Patient', name: [{ text: 'Raj' }], gender: 'male', birthDate: '1990-01-01', managingOrganization: { reference: `Organization/${n.hub}` } } },
+        'GET /fhir/Patient/{id}': { url: `/fhir/Patient/${patient}` },
+        'PUT /fhir/Patient/{id}': { url: `/fhir/Patient/${patient}`, contentType: 'application/fhir+json', body: { resourceType: 'Patient', id: patient, name: [{ text: 'Sunita Devi' }], gender: 'female', birthDate: '1995-01-01' } },
+        'GET /fhir/Organization/{id}': { url: `/fhir/Organization/${n.hub}` },
+        'GET /fhir/Location/{id}': { url: `/fhir/Location/${n.hub}` },
+        'GET /fhir/{type}': { url: `/fhir/Encounter?subject=Patient/${patient}` },
+        'POST /fhir/{type}': { url: '/fhir/Encounter', contentType: 'application/fhir+json', body: { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } } },
+        'GET /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}` },
+        'PUT /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}`, contentType: 'application/fhir+json', body: { resourceType: 'Encounter', id: fhirEncounter.id, status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } } },
+        'DELETE /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}` },
+        'GET /api/telemedicine/hubs': { url: `/api/telemedicine/hubs?spokeId=${n.spoke}` },
+        'GET /api/telemedicine/hubs/{id}': { url: `/api/telemedicine/hubs/${n.hub}` },
+        'PUT /api/telemedicine/hubs/{id}/specialties': { url: `/api/telemedicine/hubs/${n.hub}/specialties`, body: { items: [{ specialty: 'general_medicine' }] } },
+        'POST /api/telemedicine/links': { url: '/api/telemedicine/links', body: { spokeId: n.spoke, hubId: n.hub2 } },
+        'DELETE /api/telemedicine/links': { url: `/api/telemedicine/links?spokeId=${n.spoke}&hubId=${n.hub}` },
+        'POST /api/telemedicine/doctors': { url: '/api/telemedicine/doctors', body: { username: 'admin', hubId: n.hub, specialties: ['general_medicine'] } },
+        'PUT /api/telemedicine/equipment/{id}': { url: `/api/telemedicine/equipment/${n.hub}`, body: { items: [{ kind: 'desktop', installed: 1 }] } },
+        'GET /api/telemedicine/readiness': { url: `/api/telemedicine/readiness?area=${hisar}` },
+        'GET /api/telemedicine/rosters': { url: `/api/telemedicine/rosters?hubId=${n.hub}` },
+        'POST /api/telemedicine/rosters': { url: '/api/telemedicine/rosters', body: { hubId: n.hub, specialty: 'general_medicine', username: 'admin', weekday: 1, starts: '09:00', ends: '10:00' } },
+        'DELETE /api/telemedicine/rosters/{id}': { url: '/api/telemedicine/rosters/Zz000000000' },
+        'POST /api/telemedicine/duty': { url: '/api/telemedicine/duty', body: { hubId: n.hub, specialty: 'general_medicine', status: 'online' } },
+        'POST /api/telemedicine/requests': { url: '/api/telemedicine/requests', body: { patientId: patient, spokeId: n.spoke, hubId: n.hub, specialty: 'general_medicine', complaint: 'headache' } },
+        'GET /api/telemedicine/requests': { url: `/api/telemedicine/requests?spokeId=${n.spoke}` },
+        'GET /api/telemedicine/requests/{id}': { url: `/api/telemedicine/requests/${c.requestId}` },
+        'GET /api/telemedicine/requests/{id}/events': { url: `/api/telemedicine/requests/${c.requestId}/events` },
+        'POST /api/telemedicine/next': { url: '/api/telemedicine/next', body: { hubId: n.hub, specialty: 'general_medicine' } },
+        'POST /api/telemedicine/requests/{id}/start': { url: `/api/telemedicine/requests/${c.requestId}/start` },
+        'POST /api/telemedicine/requests/{id}/no-answer': { url: `/api/telemedicine/requests/${c.requestId}/no-answer` },
+        'POST /api/telemedicine/requests/{id}/complete': { url: `/api/telemedicine/requests/${c.requestId}/complete` },
+        'POST /api/telemedicine/requests/{id}/cancel': { url: `/api/telemedicine/requests/${c.requestId}/cancel` },
+        'GET /api/telemedicine/queue': { url: `/api/telemedicine/queue?hubId=${n.hub}` },
+        'GET /api/telemedicine/stats': { url: `/api/telemedicine/stats?from=2025-01-01&to=2025-01-31&orgUnit=${hisar}` },
+        'GET /api/telemedicine/utilisation': { url: `/api/telemedicine/utilisation?from=2025-01-01&to=2025-01-31&hubId=${n.hub}` },
+        'PUT /api/telemedicine/requests/{id}/consultation': { url: `/api/telemedicine/requests/${c.requestId}/consultation`, body: { notes: 'seen' } },
+        'GET /api/telemedicine/requests/{id}/consultation': { url: `/api/telemedicine/requests/${c.requestId}/consultation` },
+        'POST /api/telemedicine/requests/{id}/prescriptions': { url: `/api/telemedicine/requests/${c.requestId}/prescriptions`, body: { items: [{ code: 'ors-sachet', dose: '1 sachet', frequency: 'OD', days: 2 }] } },
+        'GET /api/telemedicine/prescriptions/{id}': { url: `/api/telemedicine/prescriptions/${rx.id}` },
+        'GET /api/telemedicine/prescriptions/{id}.pdf': { url: `/api/telemedicine/prescriptions/${rx.id}.pdf` },
+        'POST /api/telemedicine/prescriptions/{id}/dispense': { url: `/api/telemedicine/prescriptions/${rx.id}/dispense`, body: { items: [{ itemId: rx.items?.[0]?.id ?? 'x', quantity: 1 }] } },
+        'GET /api/telemedicine/stock': { url: `/api/telemedicine/stock?facilityId=${n.spoke}` },
+        'PUT /api/telemedicine/stock': { url: '/api/telemedicine/stock', body: { facilityId: n.spoke, items: [{ code: 'ors-sachet', quantity: 5 }] } },
+        'GET /api/telemedicine/requests/{id}/fhir': { url: `/api/telemedicine/requests/${c.requestId}/fhir` },
+        'GET /api/patients/{id}/consultations': { url: `/api/patients/${patient}/consultations` },
+        'POST /api/referrals': { url: '/api/referrals', body: { patientId: patient, toFacilityId: n.hospital, urgency: 'urgent', reason: 'Suspected pneumonia; needs an X-ray' } },
+        'GET /api/referrals': { url: `/api/referrals?direction=incoming&facilityId=${n.hospital}` },
+        'POST /api/referrals/{id}/status': { url: `/api/referrals/${referral.id}/status`, body: { status: 'acknowledged' } },
+      };
+      const doc = await t.req('GET', '/api/docs/json');
+      operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
+        .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+      for (const role of ROLES) outsiders.set(role, (await t.userWith(role, outsiderUnit(role, n))).token);
+    });
+    after(async () => { await t?.close(); });
+
+    const send = (op: string, c: Case, token: string | null) => {
+      const method = op.split(' ')[0];
+      const payload = c.body === undefined ? undefined : Buffer.isBuffer(c.body) || typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
+      return t.app.inject({
+        method: method as any, url: c.url, payload,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': c.contentType ?? 'application/json' } : {}) },
+      });
+    };
+
+    test('every operation in the document has a case here, or a reason it needs none', () => {
+      const missing = operations.filter((op) => !cases[op] && !PUBLIC[op] && !NOT_AREA_BOUND[op]);
+      assert.deepEqual(missing, [], `operations without a route × role case: ${missing.join(', ')}`);
+      const stale = Object.keys({ ...cases, ...PUBLIC, ...NOT_AREA_BOUND }).filter((op) => !operations.includes(op));
+      assert.deepEqual(stale, [], `cases for operations the document no longer has: ${stale.join(', ')}`);
+    });
+
+    test('without a token, every operation but the public ones is 401', async () => {
+      const wrong: string[] = [];
+      for (const op of operations) {
+        if (PUBLIC[op]) continue;
+        const c = cases[op] ?? { url: op.split(' ')[1].replace(/\{[^}]+\}/g, 'X1') };
+        const r = await send(op, c, null);
+        if (r.statusCode !== 401) wrong.push(`${op} → ${r.statusCode}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    test('every role posted in Himachal gets 403 or 404 for every operation aimed at Hisar', async () => {
+      const wrong: string[] = [];
+      let sent = 0;
+      for (const role of ROLES) {
+        const token = outsiders.get(role)!;
+        for (const op of operations) {
+          const c = cases[op];
+          if (!c) continue;
+          const r = await Promise.race([send(op, c, token), new Promise<null>((res) => setTimeout(() => res(null), 5000))]);
+          sent++;
+          if (!r) { wrong.push(`${role}: ${op} → no answer in 5 s (a stream opened?)`); continue; }
+          if (refused(r.statusCode)) continue;
+          // (or 429: the patient's number has had its codes for now)
+          if (c.acrossAreasWith && ROLE_PERMISSIONS[role].includes(c.acrossAreasWith) && (r.statusCode < 300 || r.statusCode === 429)) continue;
+          // Health records are never deleted (FHIR DELETE is 405 for everyone).
+          if (op === 'DELETE /fhir/{type}/{id}' && r.statusCode === 405) continue;
+          if (r.statusCode === 200 && c.refusedIn200?.(JSON.parse(r.body))) continue;
+          wrong.push(`${role}: ${op} → ${r.statusCode} ${r.body.slice(0, 160)}`);
+        }
+      }
+      console.log(`route × role [${engine}]: ${operations.length} operations, ${ROLES.length} roles, ${sent} requests from outside the area`);
+      assert.deepEqual(wrong, [], `${wrong.length} operations answered outside the caller's area:\n${wrong.join('\n')}`);
+    });
+  });
+}
