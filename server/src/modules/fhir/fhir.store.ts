@@ -23,8 +23,8 @@ type Db = Kysely<Database>;
 /** Audit entity of a resource type: `fhir_encounter`, `fhir_medicationrequest`. */
 export const auditEntity = (type: string) => `fhir_${type.toLowerCase()}`;
 
-const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may read or write their records; register the visit first';
-const PRIVACY_HI = 'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख या लिख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; पहले विज़िट दर्ज करें';
+const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may read or write their records; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit';
+const PRIVACY_HI = 'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख या लिख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें';
 
 /** Elements R4 requires of the stored types (cardinality 1..1), checked before anything is kept. */
 const REQUIRED: Record<string, (string | string[])[]> = {

@@ -316,8 +316,8 @@ export async function readPatient(db: Db, actor: Actor, id: string, purpose = 'c
   const row = await loadPatient(db, id);
   if (!(await canRead(db, actor, row.id))) {
     throw forbidden(
-      'Only staff of a facility where this patient is registered or has been seen may read the record; register the visit first',
-      'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; पहले विज़िट दर्ज करें',
+      'Only staff of a facility where this patient is registered or has been seen may read the record; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit',
+      'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें',
     );
   }
   await recordAudit(db, actor, { action: 'read', entity: 'patient', entityId: row.id, orgPath: actor.orgPath, purpose });

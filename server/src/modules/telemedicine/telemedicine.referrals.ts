@@ -86,8 +86,8 @@ export async function createReferral(db: Db, actor: Actor, input: ReferralInput)
     from = request.spoke_id && request.spoke_path ? { id: request.spoke_id, path: request.spoke_path } : await facilityFor(db, actor, undefined);
   } else {
     if (!(await canRead(db, actor, patient.id))) {
-      throw forbidden('Only staff of a facility where this patient is registered or has been seen may refer them; register the visit first',
-        'केवल उन्हीं संस्थानों के कर्मचारी रेफर कर सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; पहले विज़िट दर्ज करें');
+      throw forbidden('Only staff of a facility where this patient is registered or has been seen may refer them; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit',
+        'केवल उन्हीं संस्थानों के कर्मचारी रेफर कर सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें');
     }
     from = await facilityFor(db, actor, undefined);
   }
