@@ -84,9 +84,11 @@ describe('connections ended mid-load with pg_terminate_backend [postgresql]', { 
 const haveInitdb = fs.existsSync(path.join(PG_BIN, 'initdb'));
 
 describe('a PostgreSQL cluster stopped and started under a running server [postgresql]', {
-  skip: skipPg || (!haveInitdb && `${PG_BIN}/initdb not found: install postgresql-15`),
+  // With TEST_DATABASE_URL set (CI) a missing initdb fails the test rather than skipping it.
+  skip: skipPg,
   timeout: 90_000,
 }, () => {
+  test('initdb is there to make a cluster of its own', () => assert.ok(haveInitdb, `${PG_BIN}/initdb not found: install postgresql-15`));
   let dir = '';
   let port = 0;
   let server: Instance | null = null;
