@@ -56,14 +56,23 @@ const nameKeyC = sql<string>`(p.name_key collate "C")`;
  * script), newest first; the key with each word corrected to its nearest word in the dictionary of
  * name words (by trigrams, or the same consonants); names beginning with the key, in key order;
  * then names having a near word for every word typed, best match first. The first three read the (name_key, created_at) index in order.
+ * Every page of one query reads the same step, the first that finds anyone at all (at offset 0),
+ * and the offset applies within that step's fixed order: a later page never falls through to
+ * another step, so each person is on exactly one page.
  */
 async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number) {
+  type Row = Awaited<ReturnType<Q['execute']>>[number];
+  // This step's page, or null when the step finds no one at all (then the next step is tried).
+  const page = async (run: (from: number, take: number) => Promise<Row[]>): Promise<Row[] | null> => {
+    const rows = await run(offset, limit + 1);
+    if (rows.length) return rows;
+    return offset > 0 && (await run(0, 1)).length ? rows : null; // paged past the last of them
+  };
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
-  const exact = (k: string, from = offset, d: Db = db) => base(d).where(sql<boolean>`${nameKeyC} = ${k}`).select(score)
-    .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(from).execute();
-  let rows = await exact(key);
-  if (rows.length) return rows;
-  if (offset > 0 && (await exact(key, 0)).length) return rows; // paged past the last of them
+  const exact = (k: string, d: Db = db) => (from: number, take: number) => base(d).where(sql<boolean>`${nameKeyC} = ${k}`).select(score)
+    .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(take).offset(from).execute() as Promise<Row[]>;
+  const spelt = await page(exact(key));
+  if (spelt) return spelt;
   return db.transaction().execute(async (trx) => {
     await sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(trx);
     const words = key.split(' ');
@@ -74,21 +83,21 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
     const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
     const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
     if (corrected !== key) {
-      rows = await exact(corrected, offset, trx);
-      if (rows.length) return rows;
+      const rows = await page(exact(corrected, trx));
+      if (rows) return rows;
     }
     const prefix = key.replace(/[\\%_]/g, '');
-    rows = await base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`).select(score)
-      .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
-    if (rows.length || offset > 0) return rows;
+    const begins = await page((from, take) => base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`).select(score)
+      .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(take).offset(from).execute() as Promise<Row[]>);
+    if (begins) return begins;
     const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
     if (!close.length) return [];
     let fuzzy = base(trx).select(score);
     for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
-    // A word typed that is near no name word leaves the others to match many people: show some of
-    // them rather than rank them all.
-    if (close.length < words.length) return fuzzy.limit(limit + 1).execute();
-    return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).execute();
+    // A word typed that is near no name word leaves the others to match many people: show them in
+    // record order rather than rank them all.
+    if (close.length < words.length) return fuzzy.orderBy('p.id').limit(limit + 1).offset(offset).execute();
+    return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
   });
 }
 
