@@ -5,6 +5,7 @@ import type { AppDeps } from '../../app.js';
 import { BODY_LIMITS, megabytes, readText, refuseDeclaredOver } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
+import { todayIst } from '../../platform/periods.js';
 import { exportDataValues, toAdxXml, toCsv } from './hmis.datavalues.export.js';
 import type { DataValueImportOptions } from './hmis.datavalues.import.js';
 import { importAdxStream } from './hmis.datavalues.adx.js';
@@ -85,7 +86,8 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
     });
     if (format === 'csv') return reply.type('application/csv; charset=utf-8').send(toCsv(out.values));
     if (format === 'adx') return reply.type('application/adx+xml; charset=utf-8').send(toAdxXml(out.values, out.dataSet ?? ''));
-    const completed = out.complete.length === 1 ? out.complete[0].completed_at.toISOString() : undefined;
+    // DHIS2 writes completeDate as the calendar date; the day is India's, so 2019-06-05 stays 2019-06-05.
+    const completed = out.complete.length === 1 ? todayIst(out.complete[0].completed_at) : undefined;
     return { dataSet: out.dataSet, ...(out.single ?? {}), ...(completed && out.single ? { completeDate: completed } : {}), dataValues: out.values };
   });
 };

@@ -1,0 +1,59 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+import { hasShared, readShared } from '../../test/shared.js';
+
+const D = (f: string) => ['fixtures', 'dhis2', f] as const;
+const OU = 'P1233333333';
+const DS = 'MalariaDSSS';
+
+/**
+ * Metadata with the ids DHIS2's own test files use (importDates.adx.xml, dataValueSetWithDataSetHeader.csv),
+ * so those files import as they are, plus yes/no and text elements.
+ */
+async function loadRulesMetadata(t: TestApp) {
+  const hisar = (await t.req('GET', '/api/geo/units/63', t.adminToken)).body;
+  const r1 = await t.req('POST', '/api/metadata', t.adminToken, {
+    organisationUnits: [OU, 'DiszpKrYNg8', 'BdfsJfj87js'].map((id, i) => ({ id, name: `Rules facility ${i}`, code: `RULES_OU_${i}`, parent: { id: hisar.id } })),
+  });
+  assert.equal(r1.body.status, 'OK', JSON.stringify(r1.body).slice(0, 400));
+  const de = (id: string, valueType: string, categoryCombo = 'bjDvmb4bfuf') => ({ id, code: id, name: `Rules ${id}`, shortName: id, valueType, domainType: 'AGGREGATE', aggregationType: 'NONE', categoryCombo: { id: categoryCombo } });
+  const r2 = await t.req('POST', '/api/metadata', t.adminToken, {
+    categoryOptions: [['over5555555', 'Over 5'], ['under555555', 'Under 5'], ['MMMMMMMMMMM', 'Male'], ['FFFFFFFFFFF', 'Female']].map(([id, name]) => ({ id, name, shortName: name })),
+    categories: [
+      { id: 'ageeeeeeeee', code: 'age', name: 'Rules age', shortName: 'Rules age', dataDimensionType: 'DISAGGREGATION', categoryOptions: [{ id: 'over5555555' }, { id: 'under555555' }] },
+      { id: 'sexxxxxxxxx', code: 'sex', name: 'Rules sex', shortName: 'Rules sex', dataDimensionType: 'DISAGGREGATION', categoryOptions: [{ id: 'MMMMMMMMMMM' }, { id: 'FFFFFFFFFFF' }] },
+    ],
+    categoryCombos: [{ id: 'AgeSexCombo', name: 'Rules age and sex', dataDimensionType: 'DISAGGREGATION', categories: [{ id: 'ageeeeeeeee' }, { id: 'sexxxxxxxxx' }] }],
+    dataElements: [
+      { ...de('MalNummmmmm', 'INTEGER', 'AgeSexCombo'), aggregationType: 'SUM' }, { ...de('f7n9E0hX8qk', 'INTEGER'), aggregationType: 'SUM' },
+      de('BoolElemnt1', 'BOOLEAN'), de('TrueOnlyEl1', 'TRUE_ONLY'), de('RemarksText', 'TEXT'), de('LongTextEl1', 'LONG_TEXT'),
+    ],
+    dataSets: [
+      { id: DS, code: 'RULES_DS', name: 'Rules data set', periodType: 'Monthly', dataSetElements: ['MalNummmmmm', 'BoolElemnt1', 'TrueOnlyEl1', 'RemarksText', 'LongTextEl1'].map((id) => ({ dataElement: { id } })), organisationUnits: [{ id: OU }] },
+      { id: 'pBOMPrpg1QX', code: 'RULES_CSV', name: 'Rules CSV data set', periodType: 'Monthly', dataSetElements: [{ dataElement: { id: 'f7n9E0hX8qk' } }], organisationUnits: [{ id: 'DiszpKrYNg8' }, { id: 'BdfsJfj87js' }] },
+    ],
+  });
+  assert.equal(r2.body.status, 'OK', JSON.stringify(r2.body).slice(0, 600));
+}
+
+for (const engine of testEngines()) {
+  describe(`DHIS2 data value rules [${engine}]`, () => {
+    let t: TestApp;
+    const stored = (de: string, period: string) => t.db.kysely.selectFrom('hmis_data_values').select(['value', 'comment', 'created_at']).where('data_element_id', '=', de).where('period', '=', period).where('org_unit_id', '=', OU).executeTakeFirst();
+    const adx = (body: string) => t.req('POST', '/api/dataValueSets', t.adminToken, `<adx xmlns="urn:ihe:qrph:adx:2015">${body}</adx>`, { 'content-type': 'application/adx+xml' });
+    before(async () => { t = await startTestApp(engine); await loadRulesMetadata(t); });
+    after(async () => { await t.close(); });
+
+    test('completeDate keeps its calendar day: 2019-06-05 sent (JSON or ADX) is 2019-06-05 exported', async () => {
+      const r = await t.req('POST', '/api/dataValueSets', t.adminToken, { dataSet: DS, period: '201905', orgUnit: OU, completeDate: '2019-06-05', dataValues: [{ dataElement: 'RemarksText', value: 'ok' }] });
+      assert.equal(r.body.status, 'SUCCESS', JSON.stringify(r.body));
+      const out = await t.req('GET', `/api/dataValueSets?dataSet=${DS}&period=201905&orgUnit=${OU}`, t.adminToken);
+      assert.equal(out.body.completeDate, '2019-06-05');
+      const a = await adx(`<group dataSet="${DS}" period="2019-04-01/P1M" orgUnit="${OU}" completeDate="2019-05-31"><dataValue dataElement="MalNummmmmm" age="over5555555" sex="FFFFFFFFFFF" value="4"/></group>`);
+      assert.equal(a.body.status, 'SUCCESS', JSON.stringify(a.body));
+      const back = await t.req('GET', `/api/dataValueSets?dataSet=${DS}&period=201904&orgUnit=${OU}`, t.adminToken);
+      assert.equal(back.body.completeDate, '2019-05-31');
+    });
+  });
+}
