@@ -55,5 +55,19 @@ for (const engine of testEngines()) {
       const back = await t.req('GET', `/api/dataValueSets?dataSet=${DS}&period=201904&orgUnit=${OU}`, t.adminToken);
       assert.equal(back.body.completeDate, '2019-05-31');
     });
+
+    test('BOOLEAN and TRUE_ONLY take DHIS2\'s spellings and are stored as true/false; others are refused', async () => {
+      const bool: [string, string | null][] = [['true', 'true'], ['True', 'true'], ['T', 'true'], ['t', 'true'], ['1', 'true'], ['yes', 'true'], ['Y', 'true'],
+        ['FALSE', 'false'], ['f', 'false'], ['0', 'false'], ['No', 'false'], ['n', 'false'], ['tru', null], ['2', null], ['oui', null]];
+      const trueOnly: [string, string | null][] = [['TRUE', 'true'], ['t', 'true'], ['1', 'true'], ['yes', 'true'], ['false', null], ['0', null], ['f', null]];
+      const cases = [...bool.map((c) => ['BoolElemnt1', ...c] as const), ...trueOnly.map((c) => ['TrueOnlyEl1', ...c] as const)];
+      const periods = cases.map((_, i) => `${2000 + Math.floor(i / 12)}${String((i % 12) + 1).padStart(2, '0')}`);
+      const r = await t.req('POST', '/api/dataValueSets', t.adminToken, { orgUnit: OU, dataValues: cases.map(([dataElement, value], i) => ({ dataElement, value, period: periods[i] })) });
+      const refused = cases.map((c, i) => (c[2] === null ? i : -1)).filter((i) => i >= 0);
+      assert.deepEqual(r.body.rejectedIndexes, refused, JSON.stringify(r.body.conflicts));
+      for (const [i, [de, sent, want]] of cases.entries()) {
+        assert.equal((await stored(de, periods[i]))?.value ?? null, want, `${de} ${sent}`);
+      }
+    });
   });
 }

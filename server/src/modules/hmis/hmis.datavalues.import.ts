@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { expiryInstant, isFutureBeyondOpen, type Period } from '../../platform/periods.js';
 import { Lookup, type DataSetInfo, type IdScheme } from './hmis.lookup.js';
 import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
-import { isZero, numericValue, valueProblem } from './hmis.datavalues.validate.js';
+import { isZero, normalizeValue, numericValue, valueProblem } from './hmis.datavalues.validate.js';
 import * as repo from './hmis.datavalues.repository.js';
 import { DEFAULTS } from './hmis.metadata.types.js';
 
@@ -87,7 +87,7 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
       const target = { index, returns: lookup.dataSetsFor(element.id, period.type).map((d) => repo.returnKey(d.id, period.id, unit.id, aoc)), period, unit };
       const empty = v.value === undefined || v.value === null || v.value === '';
       if (strategy === 'DELETE' || v.deleted || empty) { deletes.push(key); targets.set(key, target); continue; }
-      const value = String(v.value).trim();
+      const value = normalizeValue(element.valueType, String(v.value).trim());
       const bad = valueProblem(element.valueType, value);
       if (bad) { conflict(index, value, 'value', 'E7619', `${bad} (data element ${element.code ?? element.id} is ${element.valueType})`); continue; }
       if (!element.zeroIsSignificant && isZero(element.valueType, value)) { ignored++; continue; }

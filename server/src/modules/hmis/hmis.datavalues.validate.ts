@@ -20,8 +20,8 @@ export function valueProblem(valueType: string, value: string): string | null {
     case 'INTEGER_ZERO_OR_POSITIVE': return isInt && num >= 0 ? null : `Value must be a whole number from 0 to ${INT_MAX}`;
     case 'UNIT_INTERVAL': return isNum && num >= 0 && num <= 1 ? null : 'Value must be a number from 0 to 1';
     case 'PERCENTAGE': return isNum && num >= 0 && num <= 100 ? null : 'Value must be a percentage from 0 to 100';
-    case 'BOOLEAN': return /^(true|false|1|0)$/i.test(value) ? null : 'Value must be true or false';
-    case 'TRUE_ONLY': return /^(true|1)$/i.test(value) ? null : 'Value must be true';
+    case 'BOOLEAN': return value === 'true' || value === 'false' ? null : 'Value must be true or false (also accepted: t/f, 1/0, yes/no, y/n)';
+    case 'TRUE_ONLY': return value === 'true' ? null : 'Value must be true (also accepted: t, 1, yes, y); leave it out for not true';
     case 'DATE': return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value) ? null : 'Value must be a date as YYYY-MM-DD';
     case 'DATETIME': return Number.isNaN(Date.parse(value)) ? 'Value must be a date and time' : null;
     case 'LETTER': return value.length === 1 ? null : 'Value must be a single letter';
@@ -32,9 +32,23 @@ export function valueProblem(valueType: string, value: string): string | null {
   }
 }
 
+/**
+ * DHIS2's spellings of a yes/no value, as its data entry normalises them before checking: for BOOLEAN
+ * and TRUE_ONLY, `t`, `y`, `1`, `yes`, `true` (any case) are stored as `true` and `f`, `n`, `0`, `no`,
+ * `false` as `false`; anything else is left as sent (and refused by valueProblem). TRUE_ONLY then
+ * accepts only `true`.
+ */
+export function normalizeValue(valueType: string, value: string): string {
+  if (valueType !== 'BOOLEAN' && valueType !== 'TRUE_ONLY') return value;
+  const lower = value.toLowerCase();
+  if (['t', 'y', '1', 'yes', 'true'].includes(lower)) return 'true';
+  if (['f', 'n', '0', 'no', 'false'].includes(lower)) return 'false';
+  return value;
+}
+
 /** The number analytics sum for a value, or null when it is not numeric. */
 export function numericValue(valueType: string, value: string): number | null {
-  if (valueType === 'BOOLEAN' || valueType === 'TRUE_ONLY') return /^(true|1)$/i.test(value) ? 1 : 0;
+  if (valueType === 'BOOLEAN' || valueType === 'TRUE_ONLY') return value === 'true' ? 1 : 0;
   const n = Number(value);
   return /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType) && Number.isFinite(n) ? n : null;
 }
