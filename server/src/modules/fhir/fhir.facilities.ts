@@ -101,7 +101,7 @@ export async function searchFacilityResources(db: Db, actor: Actor, type: Facili
       if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) return null;
       throw e;
     });
-    const entries = one && page.offset === 0 ? [{ resource: convert(type, one) }] : [];
+    const entries = one && page.offset === 0 && page.count > 0 ? [{ resource: convert(type, one) }] : [];
     return { entries, more: false, total: one ? 1 : 0 };
   }
   const identifier = single(q, 'identifier');
@@ -114,10 +114,12 @@ export async function searchFacilityResources(db: Db, actor: Actor, type: Facili
   }
   const name = single(q, 'name');
   const text = hfr ?? name;
-  const r = await listFacilities(db, actor, { q: text?.slice(0, 100), limit: page.count, offset: page.offset });
+  // _count=0 asks for the total only: one row is read for it, none is answered.
+  const r = await listFacilities(db, actor, { q: text?.slice(0, 100), limit: page.count || 1, offset: page.count ? page.offset : 0 });
   let items = r.items;
   if (hfr) items = items.filter((f) => f.hfrId === hfr);
   if (hfr && name) items = items.filter((f) => `${f.name} ${f.nameHi ?? ''}`.toLowerCase().includes(name.toLowerCase()));
   const total = hfr ? items.length : r.total;
+  if (!page.count) items = [];
   return { entries: items.map((f) => ({ resource: convert(type, f) })), more: !hfr && page.offset + r.items.length < r.total, total };
 }

@@ -126,8 +126,8 @@ export async function searchResources(db: Db, f: StoreFilter, page: { count: num
   ]));
   const rows = await q.orderBy('r.updated_at', 'desc').orderBy('r.id').limit(page.count).offset(page.offset).execute();
   let total = rows[0]?.total ?? 0;
-  // Past the last page the window count is missing: count from the first row instead.
-  if (!rows.length && page.offset > 0) total = (await searchResources(db, f, { count: 1, offset: 0 })).total;
+  // Past the last page (or with _count=0) the window count is missing: count from the first row instead.
+  if (!rows.length && (page.offset > 0 || page.count === 0)) total = (await searchResources(db, f, { count: 1, offset: 0 })).total;
   return { rows: rows.map(({ total: _t, ...r }) => toStored(r as Selectable<FhirResourcesTable>)), total };
 }
 

@@ -8,7 +8,7 @@ import { readFacilityResource, searchFacilityResources, type FacilityType } from
 import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendWritten } from './fhir.http.js';
 import { fhirNotFound, installFhirErrors, notAllowed, type Issue } from './fhir.outcome.js';
 import { createPatient, readFhirPatient, searchFhirPatients, updatePatient } from './fhir.patient.js';
-import { pageOf, searchset, type Query } from './fhir.search.js';
+import { searchPage, searchset, type Query } from './fhir.search.js';
 import { createStored, readStored, searchStored, updateStored } from './fhir.store.js';
 import { ID_PATTERN, isStoredType, TYPE_PATTERN } from './fhir.types.js';
 
@@ -57,7 +57,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       schema: { tags, summary: 'Search patients: name (either script), identifier (ABHA, ABHA address, state number), phone, _id, gender, birthdate, _count, _offset' },
     }, async (request) => {
       const q = request.query as Query;
-      const page = pageOf(q);
+      const page = searchPage(request, 'Patient');
       const r = await searchFhirPatients(k, actorOf(request), q, page);
       return searchset(request, 'Patient', page, r.entries, r.more);
     });
@@ -94,7 +94,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
         schema: { tags, summary: `Search facilities as ${type}s: name, _id, identifier (HFR id), _count, _offset` },
       }, async (request) => {
         const q = request.query as Query;
-        const page = pageOf(q);
+        const page = searchPage(request, type);
         const r = await searchFacilityResources(k, actorOf(request), type, q, page);
         return searchset(request, type, page, r.entries, r.more, r.total);
       });
@@ -109,7 +109,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
     }, async (request) => {
       const type = typeOf(request);
       const q = request.query as Query;
-      const page = pageOf(q);
+      const page = searchPage(request, type);
       const r = await searchStored(k, actorOf(request), type, q, page);
       return searchset(request, type, page, r.entries, r.more, r.total);
     });

@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { uid } from '../../platform/ids.js';
+import { searchParamNames } from './fhir.capability.js';
 import { invalid } from './fhir.outcome.js';
 import { baseUrl } from './fhir.http.js';
 import type { FhirResource } from './fhir.types.js';
@@ -37,9 +38,30 @@ function integer(q: Query, name: string, min: number, max: number, fallback: num
   return Math.min(Math.max(Number(text), min), max);
 }
 
-/** `_count` (1–100, default 20) and `_offset` (0–10000) of a search. */
+/** `_count` (0–100, default 20; 0 asks for the total only) and `_offset` (0–10000) of a search. */
 export function pageOf(q: Query): Page {
-  return { count: integer(q, '_count', 1, MAX_COUNT, DEFAULT_COUNT), offset: integer(q, '_offset', 0, MAX_OFFSET, 0) };
+  return { count: integer(q, '_count', 0, MAX_COUNT, DEFAULT_COUNT), offset: integer(q, '_offset', 0, MAX_OFFSET, 0) };
+}
+
+/** Parameters every search takes besides its type's own search parameters. */
+const RESULT_PARAMS = ['_count', '_offset', '_format'];
+const usedBy = (type: string) => new Set([...searchParamNames(type), ...RESULT_PARAMS]);
+
+/**
+ * The page of a search of `type`. Parameters it does not apply (_sort, _include, modifiers, unknown
+ * names) are ignored, unless the client sends `Prefer: handling=strict`: then 400 naming each of them.
+ */
+export function searchPage(request: FastifyRequest, type: string): Page {
+  const q = (request.query ?? {}) as Query;
+  if (/\bhandling\s*=\s*strict\b/i.test(String(request.headers.prefer ?? ''))) {
+    const used = usedBy(type);
+    const unused = Object.keys(q).filter((k) => !used.has(k));
+    if (unused.length) {
+      throw invalid(`This server does not support ${unused.join(', ')} on a ${type} search; see /fhir/metadata (without Prefer: handling=strict such parameters are ignored)`,
+        unused, `${type} खोज में ${unused.join(', ')} समर्थित नहीं है; /fhir/metadata देखें`, 'not-supported');
+    }
+  }
+  return pageOf(q);
 }
 
 /** An entry of a search result: the resource, `match` or `include`. */
@@ -48,14 +70,16 @@ export interface SearchEntry { resource: FhirResource; mode?: 'match' | 'include
 /**
  * A `searchset` Bundle for one page, with a self link and, when there are more or earlier results,
  * next and previous links that repeat the query with another `_offset` (what paging clients follow).
+ * The links carry only the parameters the search applied (FHIR: the self link says what was used).
  */
 export function searchset(request: FastifyRequest, type: string, page: Page, entries: SearchEntry[], more: boolean, total?: number) {
   const base = baseUrl(request);
   const query = (request.query ?? {}) as Query;
+  const used = usedBy(type);
   const link = (offset: number) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
-      if (k === '_offset' || k === '_count' || v === undefined) continue;
+      if (k === '_offset' || k === '_count' || v === undefined || !used.has(k)) continue;
       for (const one of Array.isArray(v) ? v : [v]) params.append(k, String(one));
     }
     params.set('_count', String(page.count));
@@ -63,8 +87,8 @@ export function searchset(request: FastifyRequest, type: string, page: Page, ent
     return `${base}/${type}?${params.toString()}`;
   };
   const links = [{ relation: 'self', url: link(page.offset) }];
-  if (more) links.push({ relation: 'next', url: link(page.offset + page.count) });
-  if (page.offset > 0) links.push({ relation: 'previous', url: link(Math.max(0, page.offset - page.count)) });
+  if (more && page.count > 0) links.push({ relation: 'next', url: link(page.offset + page.count) });
+  if (page.offset > 0 && page.count > 0) links.push({ relation: 'previous', url: link(Math.max(0, page.offset - page.count)) });
   return {
     resourceType: 'Bundle',
     id: uid(),

@@ -82,7 +82,7 @@ for (const engine of testEngines()) {
       assert.ok(cs.format.includes('json'));
       const res = (type: string) => cs.rest[0].resource.find((r: any) => r.type === type);
       assert.deepEqual(res('Patient').interaction.map((i: any) => i.code).sort(), ['create', 'read', 'search-type', 'update']);
-      assert.deepEqual(res('Patient').searchParam.map((p: any) => p.name).sort(), ['_id', 'birthdate', 'gender', 'identifier', 'name', 'phone']);
+      assert.deepEqual(res('Patient').searchParam.map((p: any) => p.name).sort(), ['_id', 'birthdate', 'gender', 'identifier', 'name', 'phone', 'telecom']);
       for (const type of ['Encounter', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Practitioner']) assert.ok(res(type), type);
       assert.deepEqual(res('Organization').interaction.map((i: any) => i.code).sort(), ['read', 'search-type']);
       assert.ok(cs.rest[0].interaction.some((i: any) => i.code === 'transaction'));

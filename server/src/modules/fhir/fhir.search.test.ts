@@ -1,0 +1,105 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+
+/** Search rules a FHIR client relies on, the status and headers of reads, and not-found answers under /fhir. */
+for (const engine of testEngines()) {
+  describe(`FHIR search, read headers and unmatched paths [${engine}]`, () => {
+    let t: TestApp;
+    let token: string;
+    let patient: any;
+    let encounter: any;
+    let facility: string;
+    const call = async (method: string, url: string, headers: Record<string, string> = {}, body?: unknown) => {
+      const r = await t.app.inject({
+        method: method as any, url,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/fhir+json' } : {}), ...headers },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      });
+      return { status: r.statusCode, headers: r.headers, body: r.body ? JSON.parse(r.body) : undefined };
+    };
+    const selfOf = (bundle: any) => new URL(bundle.link.find((l: any) => l.relation === 'self').url);
+
+    before(async () => {
+      t = await startTestApp(engine);
+      const f = await t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'PHC Search' }));
+      assert.equal(f.status, 201, JSON.stringify(f.body));
+      facility = f.body.id;
+      token = (await t.userWith('facility_operator', facility)).token;
+      const p = await call('POST', '/fhir/Patient', {}, {
+        resourceType: 'Patient', name: [{ text: 'Sunita Yadav' }], gender: 'female', birthDate: '1985-03-04', address: [{ district: 'Hisar' }],
+      });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      patient = p.body;
+      const e = await call('POST', '/fhir/Encounter', {}, { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${patient.id}` } });
+      assert.equal(e.status, 201, JSON.stringify(e.body));
+      encounter = e.body;
+    });
+    after(async () => { await t.close(); });
+
+    test('parameters the server does not apply are left out of the self link; Prefer: handling=strict refuses them by name', async () => {
+      const unsupported = '_sort=-date&_include=Encounter:patient&_revinclude=Condition:encounter&_summary=true&_total=accurate&code=X&date=ge2020&status=finished&foo=1';
+      const r = await call('GET', `/fhir/Encounter?patient=Patient/${patient.id}&${unsupported}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.entry.length, 1);
+      const self = selfOf(r.body);
+      assert.deepEqual([...new Set(self.searchParams.keys())].sort(), ['_count', '_offset', 'patient']);
+      for (const url of ['/fhir/Patient?name=Sunita&_sort=name&_summary=count', '/fhir/Organization?name=PHC&_elements=name']) {
+        const keys = [...selfOf((await call('GET', url)).body).searchParams.keys()];
+        assert.ok(!keys.some((k) => ['_sort', '_summary', '_elements'].includes(k)), `${url}: ${keys}`);
+        assert.ok(keys.includes('name'), `${url}: the applied name stays`);
+      }
+
+      const strict = await call('GET', `/fhir/Encounter?patient=Patient/${patient.id}&_sort=-date&code=X`, { prefer: 'handling=strict' });
+      assert.equal(strict.status, 400, JSON.stringify(strict.body));
+      assert.equal(strict.body.resourceType, 'OperationOutcome');
+      assert.match(strict.body.issue[0].diagnostics, /_sort/);
+      assert.match(strict.body.issue[0].diagnostics, /code/);
+      assert.deepEqual(strict.body.issue[0].expression, ['_sort', 'code']);
+      const strictPatient = await call('GET', '/fhir/Patient?name=Sunita&_include=Patient:organization', { prefer: 'handling=strict' });
+      assert.equal(strictPatient.status, 400, JSON.stringify(strictPatient.body));
+      assert.ok(strictPatient.body.issue[0].expression.includes('_include'));
+      const lenient = await call('GET', `/fhir/Encounter?patient=Patient/${patient.id}&_sort=-date`, { prefer: 'handling=lenient' });
+      assert.equal(lenient.status, 200);
+      assert.ok(!selfOf(lenient.body).searchParams.has('_sort'));
+      // What the server does apply is accepted under strict handling.
+      const ok = await call('GET', `/fhir/Encounter?patient=Patient/${patient.id}&_id=${encounter.id}&_count=5&_offset=0`, { prefer: 'handling=strict' });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    });
+
+    test('every search parameter the CapabilityStatement lists is accepted under strict handling', async () => {
+      const cs = (await call('GET', '/fhir/metadata')).body;
+      const values: Record<string, string> = {
+        _id: encounter.id, patient: `Patient/${patient.id}`, subject: `Patient/${patient.id}`, identifier: 'x|y', name: 'Sunita',
+        phone: '9812345678', telecom: 'phone|9812345678', gender: 'female', birthdate: 'ge1980',
+      };
+      const patientParams = cs.rest[0].resource.find((r: any) => r.type === 'Patient').searchParam.map((p: any) => p.name);
+      assert.ok(patientParams.includes('telecom'), 'telecom is searched, so it is listed');
+      for (const res of cs.rest[0].resource) {
+        for (const p of res.searchParam) {
+          const driver = res.type === 'Patient' && !['name', '_id', 'identifier', 'phone', 'telecom'].includes(p.name) ? '&name=Sunita' : '';
+          const r = await call('GET', `/fhir/${res.type}?${p.name}=${encodeURIComponent(values[p.name] ?? 'x')}${driver}`, { prefer: 'handling=strict' });
+          assert.equal(r.status, 200, `${res.type}?${p.name}: ${JSON.stringify(r.body)}`);
+          assert.ok(selfOf(r.body).searchParams.has(p.name), `${res.type}?${p.name} is echoed`);
+        }
+        assert.ok(!res.interaction.some((i: any) => i.code === 'vread' || i.code === 'history-instance'), 'no history interactions are claimed');
+      }
+    });
+
+    test('_count=0 answers the total and no entries', async () => {
+      const r = await call('GET', `/fhir/Encounter?patient=Patient/${patient.id}&_count=0`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.total, 1);
+      assert.equal((r.body.entry ?? []).length, 0);
+      assert.ok(!r.body.link.some((l: any) => l.relation === 'next'), 'no next link that would never advance');
+      assert.equal(selfOf(r.body).searchParams.get('_count'), '0');
+      const patients = await call('GET', '/fhir/Patient?name=Sunita&_count=0');
+      assert.equal(patients.status, 200, JSON.stringify(patients.body));
+      assert.equal((patients.body.entry ?? []).length, 0);
+      const orgs = await call('GET', '/fhir/Organization?_count=0');
+      assert.equal(orgs.status, 200, JSON.stringify(orgs.body));
+      assert.ok(orgs.body.total >= 1, JSON.stringify(orgs.body));
+      assert.equal((orgs.body.entry ?? []).length, 0);
+    });
+  });
+}
