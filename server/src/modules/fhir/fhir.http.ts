@@ -71,13 +71,26 @@ export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/fhir`;
 }
 
+/** ETag (`W/"<meta.versionId>"`, what If-Match takes) and Last-Modified (`meta.lastUpdated`) of a resource. */
+function versionHeaders(reply: FastifyReply, resource: FhirResource) {
+  if (resource.meta?.versionId) reply.header('etag', etag(resource.meta.versionId));
+  if (resource.meta?.lastUpdated) reply.header('last-modified', new Date(resource.meta.lastUpdated).toUTCString());
+}
+
+/** Answers a read with the resource and its ETag and Last-Modified headers. */
+export function sendRead(reply: FastifyReply, resource: FhirResource) {
+  versionHeaders(reply, resource);
+  return resource;
+}
+
 /**
- * Answers a create (201) or update (200) the way FHIR asks: Location (create), ETag and Last-Modified
- * headers, and the body the client prefers (`Prefer: return=minimal | representation | OperationOutcome`).
+ * Answers a create (201) or update (200) the way FHIR asks: Location (create) or Content-Location
+ * (update) at the resource (no version history is kept, so no `_history` address), ETag and
+ * Last-Modified headers, and the body the client prefers (`Prefer: return=minimal | representation | OperationOutcome`).
  */
 export function sendWritten(request: FastifyRequest, reply: FastifyReply, resource: FhirResource, status: 200 | 201, notes: Issue[] = []) {
   const version = resource.meta?.versionId ?? '1';
-  const location = `${baseUrl(request)}/${resource.resourceType}/${resource.id}/_history/${version}`;
+  const location = `${baseUrl(request)}/${resource.resourceType}/${resource.id}`;
   reply.status(status).header('etag', etag(version));
   if (status === 201) reply.header('location', location); else reply.header('content-location', location);
   if (resource.meta?.lastUpdated) reply.header('last-modified', new Date(resource.meta.lastUpdated).toUTCString());

@@ -5,7 +5,7 @@ import { actorOf } from '../../platform/http.js';
 import { writeBundle } from './fhir.bundle.js';
 import { capabilityStatement } from './fhir.capability.js';
 import { readFacilityResource, searchFacilityResources, type FacilityType } from './fhir.facilities.js';
-import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendWritten } from './fhir.http.js';
+import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendRead, sendWritten } from './fhir.http.js';
 import { fhirNotFound, installFhirErrors, notAllowed, type Issue } from './fhir.outcome.js';
 import { createPatient, readFhirPatient, searchFhirPatients, updatePatient } from './fhir.patient.js';
 import { searchPage, searchset, type Query } from './fhir.search.js';
@@ -74,7 +74,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     fhir.get('/Patient/:id', {
       schema: { tags, summary: 'Read a patient (staff of a facility where they are registered or seen); audited, purpose care', params: IdParams },
-    }, async (request) => readFhirPatient(k, actorOf(request), idOf(request)));
+    }, async (request, reply) => sendRead(reply, await readFhirPatient(k, actorOf(request), idOf(request))));
 
     fhir.put('/Patient/:id', {
       bodyLimit: FHIR_BODY_LIMIT,
@@ -100,7 +100,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       });
       fhir.get(`/${type}/:id`, {
         schema: { tags, summary: `Read a facility as a${type === 'Organization' ? 'n' : ''} ${type}`, params: IdParams },
-      }, async (request) => readFacilityResource(k, actorOf(request), type, idOf(request)));
+      }, async (request, reply) => sendRead(reply, await readFacilityResource(k, actorOf(request), type, idOf(request))));
     }
 
     // ------------------------------------------------------------ Clinical resources kept whole
@@ -131,7 +131,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     fhir.get('/:type/:id', {
       schema: { tags, summary: 'Read a kept resource; 403 when it is about a patient you may not read; audited as fhir_<type>', params: TypeIdParams },
-    }, async (request) => readStored(k, actorOf(request), typeOf(request), idOf(request)));
+    }, async (request, reply) => sendRead(reply, await readStored(k, actorOf(request), typeOf(request), idOf(request))));
 
     fhir.put('/:type/:id', {
       bodyLimit: FHIR_BODY_LIMIT, onRequest: writable,

@@ -101,5 +101,45 @@ for (const engine of testEngines()) {
       assert.ok(orgs.body.total >= 1, JSON.stringify(orgs.body));
       assert.equal((orgs.body.entry ?? []).length, 0);
     });
+
+    test('unmatched paths and methods under /fhir are OperationOutcomes', async () => {
+      for (const [method, url] of [['GET', '/fhir/Patient/x/y/z'], ['GET', '/fhir/Nope/1/_history'], ['GET', '/fhir/Encounter/1/_history/1/extra'], ['PATCH', `/fhir/Patient/${patient.id}`], ['GET', '/fhir/Patient/x/y/z?a=1'], ['GET', '/fhir'], ['PUT', '/fhir/metadata'], ['DELETE', '/fhir/Patient'], ['GET', '/fhir/Patient/x/_history'], ['OPTIONS', '/fhir/Patient/x/y']]) {
+        const r = await call(method, url);
+        assert.ok(r.status === 404 || r.status === 405, `${method} ${url}: ${r.status}`);
+        assert.equal(r.body.resourceType, 'OperationOutcome', `${method} ${url}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.issue[0].severity, 'error');
+        assert.match(String(r.headers['content-type']), /application\/fhir\+json/);
+      }
+      const api = await t.req('GET', '/api/nope', token);
+      assert.equal(api.status, 404);
+      assert.equal(api.body.error.code, 'not_found', 'the rest of the API keeps its error shape');
+    });
+
+    test('reads carry ETag and Last-Modified of meta; Location points at a resource that can be read', async () => {
+      const targets = [`/fhir/Patient/${patient.id}`, `/fhir/Encounter/${encounter.id}`, `/fhir/Organization/${facility}`, `/fhir/Location/${facility}`];
+      for (const url of targets) {
+        const r = await call('GET', url);
+        assert.equal(r.status, 200, `${url}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.headers.etag, `W/"${r.body.meta.versionId}"`, url);
+        assert.equal(r.headers['last-modified'], new Date(r.body.meta.lastUpdated).toUTCString(), url);
+      }
+      const created = await call('POST', '/fhir/Encounter', {}, { resourceType: 'Encounter', status: 'planned', class: { code: 'AMB' }, subject: { reference: `Patient/${patient.id}` } });
+      assert.equal(created.status, 201);
+      const location = new URL(String(created.headers.location));
+      const again = await call('GET', location.pathname);
+      assert.equal(again.status, 200, `${location.pathname}: ${JSON.stringify(again.body)}`);
+      assert.equal(again.body.id, created.body.id);
+      assert.equal(again.headers.etag, created.headers.etag, 'the ETag of the read is the one the create gave');
+      // The read's ETag is what If-Match takes on update.
+      const read = await call('GET', `/fhir/Encounter/${created.body.id}`);
+      const put = await call('PUT', `/fhir/Encounter/${created.body.id}`, { 'if-match': String(read.headers.etag) }, { ...read.body, status: 'finished' });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const stale = await call('PUT', `/fhir/Encounter/${created.body.id}`, { 'if-match': String(read.headers.etag) }, { ...read.body, status: 'cancelled' });
+      assert.equal(stale.status, 412);
+      const updated = await call('PUT', `/fhir/Patient/${patient.id}`, { 'if-match': String((await call('GET', `/fhir/Patient/${patient.id}`)).headers.etag) }, { ...patient, gender: 'female' });
+      assert.equal(updated.status, 200, JSON.stringify(updated.body));
+      const contentLocation = new URL(String(updated.headers['content-location']));
+      assert.equal((await call('GET', contentLocation.pathname)).status, 200);
+    });
   });
 }
