@@ -302,7 +302,7 @@ const SCAN_LIMIT = 500;
  * and only when nothing narrows the search: a narrowed search matches only patients the caller may read.
  * A national account searches nobody (403).
  */
-export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean }> {
+export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total?: number }> {
   requirePermission(actor, 'can_search_patient');
   const state = statePrefix(requireRecordArea(actor));
   const c = readCriteria(q);
@@ -310,6 +310,7 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
   type Hit = { row: PatientRow; item?: { id: string; name: string; nameHi: string | null; nameLatin: string; sex: string; birthYear: number }; readable: boolean };
   let hits: Hit[] = [];
   let more = false;
+  let total: number | undefined;
   if (c.id) {
     const row = await loadPatient(db, c.id).catch(() => undefined);
     const readable = row ? await canRead(db, actor, row.id) : false;
@@ -337,7 +338,10 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
     let offset = narrowed ? 0 : page.offset;
     const limit = narrowed ? 100 : page.count;
     for (;;) {
-      const r = await searchPatients(db, actor, { q: driver, limit, offset }).catch((e) => { throw inFhirTerms(e); });
+      // A name search not narrowed further counts its matches (Bundle.total) in the step it pages through.
+      const r = await searchPatients(db, actor, { q: driver, limit, offset }, { total: !narrowed && driver === c.name })
+        .catch((e) => { throw inFhirTerms(e); });
+      total = r.total;
       const rows = new Map((await repo.patientsByIds(db, r.items.map((i) => i.id))).map((p) => [p.id, p]));
       for (const item of r.items) {
         const row = rows.get(item.id);
@@ -364,5 +368,5 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
       entries.push({ resource: toLimitedPatient(h.item ?? { id: r.id, name: r.name, nameHi: r.name_hi, nameLatin: r.name_latin, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) }) });
     }
   }
-  return { entries, more };
+  return { entries, more, total };
 }

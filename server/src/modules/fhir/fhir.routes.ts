@@ -59,7 +59,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const q = request.query as Query;
       const page = searchPage(request, 'Patient');
       const r = await searchFhirPatients(k, actorOf(request), q, page);
-      return searchset(request, 'Patient', page, r.entries, r.more);
+      return searchset(request, 'Patient', page, r.entries, r.more, r.total);
     });
 
     fhir.post('/Patient', {

@@ -78,7 +78,7 @@ for (const engine of testEngines()) {
       }
     });
 
-    test('FHIR: a client library follows next links through a near-word name search, each patient once', async () => {
+    test('FHIR: a client library follows next links through a near-word name search, each patient once; total counts them', async () => {
       const c = new Client({ baseUrl: base, customHeaders: { Authorization: `Bearer ${token}` } });
       for (const name of ['devi', 'Dewi']) {
         let bundle: any = await c.search({ resourceType: 'Patient', searchParams: { name, _count: 20 } });
@@ -87,7 +87,7 @@ for (const engine of testEngines()) {
         while (bundle) {
           pages++;
           assert.ok(pages <= 7, 'paging ends');
-          if (bundle.total !== undefined) assert.equal(bundle.total, 120, `${name}: total`);
+          assert.equal(bundle.total, 120, `${name}: total on page ${pages}`);
           seen.push(...(bundle.entry ?? []).map((e: any) => e.resource.id));
           bundle = await c.nextPage({ bundle });
         }
@@ -96,6 +96,11 @@ for (const engine of testEngines()) {
       }
       const last: any = await c.search({ resourceType: 'Patient', searchParams: { name: 'devi', _count: 20, _offset: 100 } });
       assert.equal(last.entry.length, 20);
+      assert.equal(last.total, 120);
+      for (const [name, want] of [['Rajnder', 25], ['Rajinder S', 25], ['nobody-like-this', 0]] as const) {
+        const b: any = await c.search({ resourceType: 'Patient', searchParams: { name, _count: 10, _offset: 10 } });
+        assert.equal(b.total, want, `${name}: total`);
+      }
       assert.ok(!last.link.some((l: any) => l.relation === 'next'), 'no next link on the last page');
     });
   });

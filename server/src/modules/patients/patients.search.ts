@@ -60,20 +60,26 @@ const nameKeyC = sql<string>`(p.name_key collate "C")`;
  * and the offset applies within that step's fixed order: a later page never falls through to
  * another step, so each person is on exactly one page.
  */
-async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number) {
+async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number, withTotal = false) {
   type Row = Awaited<ReturnType<Q['execute']>>[number];
-  // This step's page, or null when the step finds no one at all (then the next step is tried).
-  const page = async (run: (from: number, take: number) => Promise<Row[]>): Promise<Row[] | null> => {
-    const rows = await run(offset, limit + 1);
-    if (rows.length) return rows;
-    return offset > 0 && (await run(0, 1)).length ? rows : null; // paged past the last of them
-  };
+  type Found = { rows: Row[]; total?: number };
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
-  const exact = (k: string, d: Db = db) => (from: number, take: number) => base(d).where(sql<boolean>`${nameKeyC} = ${k}`).select(score)
-    .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(take).offset(from).execute() as Promise<Row[]>;
-  const spelt = await page(exact(key));
+  const keyOrder = (q: SelectQueryBuilder<any, any, any>) => q.orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id');
+  // This step's page (and, when asked, how many it finds in all), or null when the step finds no one
+  // at all (then the next step is tried). Counting is needed only when the page does not tell.
+  const page = async (found: SelectQueryBuilder<any, any, any>, order: typeof keyOrder): Promise<Found | null> => {
+    const run = (from: number, take: number) => order(found.select(score)).limit(take).offset(from).execute() as Promise<Row[]>;
+    const rows = await run(offset, limit + 1);
+    if (!rows.length && !(offset > 0 && (await run(0, 1)).length)) return null; // else paged past the last of them
+    if (!withTotal) return { rows };
+    if (rows.length && rows.length <= limit) return { rows, total: offset + rows.length };
+    const n = await found.clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return { rows, total: Number(n.n) };
+  };
+  const exact = (k: string, d: Db = db) => page(base(d).where(sql<boolean>`${nameKeyC} = ${k}`), keyOrder);
+  const spelt = await exact(key);
   if (spelt) return spelt;
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<Found> => {
     await sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(trx);
     const words = key.split(' ');
     const near = await sql<{ i: number; word: string; s: number }>`
@@ -83,21 +89,21 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
     const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
     const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
     if (corrected !== key) {
-      const rows = await page(exact(corrected, trx));
-      if (rows) return rows;
+      const found = await exact(corrected, trx);
+      if (found) return found;
     }
     const prefix = key.replace(/[\\%_]/g, '');
-    const begins = await page((from, take) => base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`).select(score)
-      .orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id').limit(take).offset(from).execute() as Promise<Row[]>);
+    const begins = await page(base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`), keyOrder);
     if (begins) return begins;
     const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
-    if (!close.length) return [];
-    let fuzzy = base(trx).select(score);
+    if (!close.length) return { rows: [], total: withTotal ? 0 : undefined };
+    let fuzzy: SelectQueryBuilder<any, any, any> = base(trx);
     for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
     // A word typed that is near no name word leaves the others to match many people: show them in
     // record order rather than rank them all.
-    if (close.length < words.length) return fuzzy.orderBy('p.id').limit(limit + 1).offset(offset).execute();
-    return fuzzy.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
+    const order = close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
+      : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id');
+    return (await page(fuzzy, order)) ?? { rows: [], total: withTotal ? 0 : undefined };
   });
 }
 
@@ -106,7 +112,7 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
  * ABHA number or address, or state number, optionally within a district or village. Results show
  * what is needed to recognise a person; `canRead` says whether the caller may open the record.
  */
-export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
+export async function searchPatients(db: Db, actor: Actor, input: SearchInput, opts: { total?: boolean } = {}) {
   requirePermission(actor, 'can_search_patient');
   const state = statePrefix(requireRecordArea(actor));
   const limit = input.limit ?? 20;
@@ -125,10 +131,11 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
     .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
     .where('p.home_path', 'like', `${area}%`);
   let rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>;
+  let total: number | undefined;
   if (c.kind === 'name') {
     const key = phoneticKey(c.value);
     if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    rows = await searchByName(db, base, key, limit, offset);
+    ({ rows, total } = await searchByName(db, base, key, limit, offset, opts.total));
   } else {
     let q = base();
     if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
@@ -141,7 +148,7 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput) {
   const readable = await readableSet(db, actor, page.map((r) => r.id));
   const today = todayIst();
   await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'search', after: { kind: c.kind, results: page.length } });
-  return { items: page.map((r) => searchItem(r as any, readable.has(r.id), today)), limit, offset, more: rows.length > limit, kind: c.kind };
+  return { items: page.map((r) => searchItem(r as any, readable.has(r.id), today)), limit, offset, more: rows.length > limit, kind: c.kind, total };
 }
 
 /**
