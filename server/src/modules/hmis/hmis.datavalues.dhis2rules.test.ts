@@ -69,5 +69,23 @@ for (const engine of testEngines()) {
         assert.equal((await stored(de, periods[i]))?.value ?? null, want, `${de} ${sent}`);
       }
     });
+
+    test('a CSV header that names the data set (DHIS2\'s dataValueSetWithDataSetHeader.csv) is a header, not a data row', async () => {
+      const own = '"dataelelement","period","orgunit","categoryoptioncombo","attributeoptioncombo","value","storedby","timestamp","comment","followup","deleted","pBOMPrpg1QX"\n'
+        + '"f7n9E0hX8qk","201301","DiszpKrYNg8","","","20001","john","2013-01-01","comment","false"\n"f7n9E0hX8qk","201301","BdfsJfj87js","","","20002","john","2013-01-02","comment","false"\n';
+      const files = [own, ...(hasShared(...D('dhis2-core_dataValueSetWithDataSetHeader.csv')) ? [readShared(...D('dhis2-core_dataValueSetWithDataSetHeader.csv'))] : [])];
+      for (const [i, csv] of files.entries()) {
+        const r = await t.req('POST', '/api/dataValueSets', t.adminToken, csv, { 'content-type': 'application/csv' });
+        assert.equal(r.body.status, 'SUCCESS', JSON.stringify(r.body.conflicts));
+        assert.deepEqual(r.body.importCount, { imported: i === 0 ? 2 : 3, updated: 0, ignored: 0, deleted: 0 });
+      }
+      // The data set the header names is the set's: one that does not exist is a conflict.
+      const unknown = await t.req('POST', '/api/dataValueSets', t.adminToken, own.replace('pBOMPrpg1QX', 'NoDataSet01').replace(/2000/g, '3000'), { 'content-type': 'application/csv' });
+      assert.ok(unknown.body.conflicts.some((c: any) => c.object === 'NoDataSet01'), JSON.stringify(unknown.body));
+      // A header led by a dataset column is a header too, and is read by its names.
+      const led = await t.req('POST', '/api/dataValueSets', t.adminToken, 'dataset,dataelement,period,orgunit,value\npBOMPrpg1QX,f7n9E0hX8qk,201302,DiszpKrYNg8,5\n', { 'content-type': 'application/csv' });
+      assert.equal(led.body.status, 'SUCCESS', JSON.stringify(led.body.conflicts));
+      assert.equal(led.body.importCount.imported, 1);
+    });
   });
 }

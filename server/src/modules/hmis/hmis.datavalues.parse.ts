@@ -56,14 +56,24 @@ const CSV_COLUMNS = ['dataelement', 'period', 'orgunit', 'categoryoptioncombo', 
 /** Where each field sits in a CSV row: DHIS2's order, or the order a header row names. */
 export interface CsvColumns { de: number; pe: number; ou: number; coc: number; aoc: number; value: number; storedBy: number; comment: number; followup: number; deleted: number }
 
-/** The column layout, and whether `first` was a header row (true when its first cell reads dataelement). */
-export function csvColumns(first: string[] | undefined): { columns: CsvColumns; header: boolean } {
+const norm = (c: string) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/^timestamp$/, 'lastupdated');
+
+/**
+ * The column layout, whether `first` was a header row, and the data set a header names. A first row
+ * is a header when it names dataelement or at least two of DHIS2's columns (DHIS2's own test file spells
+ * it "dataelelement"). Its columns are used by name when they include dataelement, period and orgunit,
+ * else DHIS2's order. DHIS2 reads a 12th header cell as the data set's id.
+ */
+export function csvColumns(first: string[] | undefined): { columns: CsvColumns; header: boolean; dataSet?: string } {
   let names = CSV_COLUMNS;
-  const header = !!first && first[0]?.toLowerCase().replace(/[^a-z]/g, '') === 'dataelement';
-  if (header) names = first.map((c) => c.toLowerCase().replace(/[^a-z]/g, '').replace(/^timestamp$/, 'lastupdated'));
+  const given = (first ?? []).map(norm);
+  const header = given[0] === 'dataelement' || given.filter((c) => CSV_COLUMNS.includes(c) || c === 'dataset').length >= 2;
+  if (header && ['dataelement', 'period', 'orgunit'].every((c) => given.includes(c))) names = given;
+  const twelfth = header ? first![11]?.trim() : undefined;
   const at = (name: string) => names.indexOf(name);
   return {
     header,
+    dataSet: twelfth && !CSV_COLUMNS.includes(norm(twelfth)) ? twelfth : undefined,
     columns: { de: at('dataelement'), pe: at('period'), ou: at('orgunit'), coc: at('categoryoptioncombo'), aoc: at('attributeoptioncombo'), value: at('value'), storedBy: at('storedby'), comment: at('comment'), followup: at('followup'), deleted: at('deleted') },
   };
 }
@@ -91,7 +101,7 @@ export function fromCsv(text: string): RawSet[] {
       throw badRequest(`The CSV cannot be read: ${(e as Error).message}`, 'CSV पढ़ी नहीं जा सकी');
     }
   }
-  const { columns, header } = csvColumns(rows[0]);
+  const { columns, header, dataSet } = csvColumns(rows[0]);
   if (header) rows = rows.slice(1);
-  return [{ dataValues: rows.map((r) => csvValue(r, columns)) }];
+  return [{ dataSet, dataValues: rows.map((r) => csvValue(r, columns)) }];
 }

@@ -37,10 +37,11 @@ export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: 
   let seen = 0;
   let batch: RawValue[] = [];
   let columns: CsvColumns | null = null;
+  let dataSet: string | undefined;
   let done = 0;
   const flush = async () => {
     bases.push(seen - batch.length);
-    const sets: RawSet[] = [{ dataValues: batch }];
+    const sets: RawSet[] = [{ dataSet, dataValues: batch }];
     batch = [];
     parts.push(await importInTransaction(db, actor, sets, opts));
     done = seen;
@@ -51,6 +52,7 @@ export async function importCsvStream(db: Kysely<Database>, actor: Actor, body: 
       if (!columns) {
         const layout = csvColumns(record);
         columns = layout.columns;
+        dataSet = layout.dataSet;
         if (layout.header) continue;
       }
       batch.push(csvValue(record, columns));
