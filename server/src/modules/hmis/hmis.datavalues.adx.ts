@@ -13,7 +13,8 @@ import { importInTransaction } from './hmis.datavalues.run.js';
 import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from './hmis.datavalues.stream.js';
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
-const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo']);
+// created and lastUpdated (DHIS2 writes them, as in its importDates.adx.xml) are not categories; they are ignored as DHIS2 ignores them.
+const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo', 'created', 'lastUpdated']);
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const notAdx = () => badRequest('The document is not ADX: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015">', 'दस्तावेज़ ADX नहीं है');
 

@@ -87,5 +87,25 @@ for (const engine of testEngines()) {
       assert.equal(led.body.status, 'SUCCESS', JSON.stringify(led.body.conflicts));
       assert.equal(led.body.importCount.imported, 1);
     });
+
+    test('ADX with created/lastUpdated attributes and elements (DHIS2\'s importDates.adx.xml) imports; the dates are ignored as DHIS2 ignores them', async () => {
+      const own = `<group dataSet="${DS}" period="2020-02-01/P1M" orgUnit="${OU}">
+        <dataValue dataElement="MalNummmmmm" ageeeeeeeee="under555555" value="21" sexxxxxxxxx="MMMMMMMMMMM" created="1987-12-21T23:59:38.376+0000" lastUpdated="1987-12-21T23:59:38.376+0000">
+          <annotation>seen at camp</annotation><created>1987-12-21T23:59:38.376+0000</created><lastUpdated>1987-12-21T23:59:38.376+0000</lastUpdated>
+        </dataValue></group>`;
+      const r = await adx(own);
+      assert.equal(r.body.status, 'SUCCESS', JSON.stringify(r.body));
+      assert.equal(r.body.importCount.imported, 1);
+      const v = await stored('MalNummmmmm', '202002');
+      assert.equal(v?.value, '21');
+      assert.equal(v?.comment, 'seen at camp');
+      assert.ok(v!.created_at.getFullYear() > 2000, 'the server keeps its own created date');
+      if (hasShared(...D('dhis2-core_adx_importDates.adx.xml'))) {
+        const file = await t.req('POST', '/api/dataValueSets', t.adminToken, readShared(...D('dhis2-core_adx_importDates.adx.xml')), { 'content-type': 'application/adx+xml' });
+        assert.equal(file.body.status, 'SUCCESS', JSON.stringify(file.body));
+        assert.equal(file.body.importCount.imported, 1);
+        assert.equal((await stored('MalNummmmmm', '202001'))?.value, '33');
+      }
+    });
   });
 }
