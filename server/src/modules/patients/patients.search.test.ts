@@ -97,6 +97,8 @@ for (const engine of testEngines()) {
       const last: any = await c.search({ resourceType: 'Patient', searchParams: { name: 'devi', _count: 20, _offset: 100 } });
       assert.equal(last.entry.length, 20);
       assert.equal(last.total, 120);
+      const counted: any = await c.search({ resourceType: 'Patient', searchParams: { name: 'dewi', _count: 0 } });
+      assert.deepEqual([counted.total, counted.entry?.length ?? 0], [120, 0], '_count=0 answers the total only');
       for (const [name, want] of [['Rajnder', 25], ['Rajinder S', 25], ['nobody-like-this', 0]] as const) {
         const b: any = await c.search({ resourceType: 'Patient', searchParams: { name, _count: 10, _offset: 10 } });
         assert.equal(b.total, want, `${name}: total`);
