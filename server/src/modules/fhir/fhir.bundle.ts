@@ -212,7 +212,7 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     entry: plan.map((p) => ({
       response: {
         status: p.status!,
-        location: p.version ? `${p.target}/_history/${p.version}` : p.target!,
+        location: p.target!,
         ...(p.version ? { etag: `W/"${p.version}"` } : {}),
         ...(p.lastUpdated ? { lastModified: p.lastUpdated } : {}),
         ...(p.notes.length ? { outcome: operationOutcome(p.notes.map((n) => ({ ...n, expression: n.expression?.map((x) => x.replace(/^[A-Z][A-Za-z]+/, `Bundle.entry[${p.index}].resource`)) }))) } : {}),

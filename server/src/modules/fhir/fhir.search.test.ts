@@ -140,6 +140,18 @@ for (const engine of testEngines()) {
       assert.equal(updated.status, 200, JSON.stringify(updated.body));
       const contentLocation = new URL(String(updated.headers['content-location']));
       assert.equal((await call('GET', contentLocation.pathname)).status, 200);
+      // A transaction's response locations are readable too.
+      const tx = await call('POST', '/fhir', {}, {
+        resourceType: 'Bundle', type: 'transaction',
+        entry: [{ fullUrl: 'urn:uuid:0b6d9f3e-1c7a-4f7e-9a51-2f1e3c4d5e6f', resource: { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${patient.id}` } }, request: { method: 'POST', url: 'Encounter' } }],
+      });
+      assert.equal(tx.status, 200, JSON.stringify(tx.body));
+      for (const e of tx.body.entry) {
+        const where = String(e.response.location).replace(/^.*?\/?(?=[A-Z][A-Za-z]+\/)/, '');
+        const got = await call('GET', `/fhir/${where}`);
+        assert.equal(got.status, 200, `${e.response.location}: ${JSON.stringify(got.body)}`);
+        assert.equal(got.headers.etag, e.response.etag);
+      }
     });
   });
 }
