@@ -13,8 +13,8 @@ import { importInTransaction } from './hmis.datavalues.run.js';
 import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from './hmis.datavalues.stream.js';
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
-// created and lastUpdated (DHIS2 writes them, as in its importDates.adx.xml) are not categories; they are ignored as DHIS2 ignores them.
-const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo', 'created', 'lastUpdated']);
+// created and lastUpdated (DHIS2 writes them, as in its importDates.adx.xml) are ignored as DHIS2 ignores them: the server keeps its own.
+const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo', 'comment', 'followup', 'deleted', 'created', 'lastUpdated']);
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const notAdx = () => badRequest('The document is not ADX: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015">', 'दस्तावेज़ ADX नहीं है');
 
@@ -36,7 +36,7 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
   let failure: Error | null = null;
   let depth = 0;
   let group: { set: RawSet; completeDate?: string } | null = null;
-  let value: { attrs: Record<string, string>; annotation: string } | null = null;
+  let value: { attrs: Record<string, string>; annotation: string | undefined } | null = null;
   let inAnnotation = false;
   let pending: RawSet[] = [];
   let pendingValues = 0;
@@ -56,8 +56,8 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
         set: { dataSet: attrs.dataSet, period: attrs.period, orgUnit: attrs.orgUnit, attributeOptionCombo: attrs.attributeOptionCombo, attributeCategoryOptions: Object.keys(extra).length ? extra : undefined, dataValues: [] },
       };
       pending.push(group.set);
-    } else if (depth === 3 && group && name === 'dataValue') value = { attrs, annotation: '' };
-    else if (depth === 4 && value && name === 'annotation') inAnnotation = true;
+    } else if (depth === 3 && group && name === 'dataValue') value = { attrs, annotation: undefined };
+    else if (depth === 4 && value && name === 'annotation') { inAnnotation = true; value.annotation ??= ''; }
   });
   sax.on('text', (text) => { if (inAnnotation && value) value.annotation += text; });
   sax.on('closetag', (tag: SaxesTagPlain) => {
@@ -66,8 +66,11 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
     else if (depth === 3 && value && group && name === 'dataValue') {
       const a = value.attrs;
       const cats = Object.fromEntries(Object.entries(a).filter(([k]) => !VALUE_ATTRS.has(k)));
-      const annotation = (a.annotation ?? value.annotation).trim();
-      const v: RawValue = { dataElement: a.dataElement, value: a.value ?? null, categoryOptionCombo: a.categoryOptionCombo, categoryOptions: Object.keys(cats).length ? cats : undefined, comment: annotation || null };
+      const annotation = (a.annotation ?? value.annotation)?.trim();
+      const v: RawValue = {
+        dataElement: a.dataElement, value: a.value ?? null, categoryOptionCombo: a.categoryOptionCombo, categoryOptions: Object.keys(cats).length ? cats : undefined,
+        annotation, comment: a.comment ?? null, followup: a.followup?.toLowerCase() === 'true', deleted: a.deleted?.toLowerCase() === 'true',
+      };
       group.set.dataValues.push(v);
       pendingValues++;
       value = null;

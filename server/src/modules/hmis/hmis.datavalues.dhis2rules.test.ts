@@ -107,5 +107,23 @@ for (const engine of testEngines()) {
         assert.equal((await stored('MalNummmmmm', '202001'))?.value, '33');
       }
     });
+
+    test('ADX: a text element\'s value is its annotation (DHIS2 writes value="0"), a number\'s annotation stays its comment; export writes text the same way', async () => {
+      const r = await adx(`<group dataSet="${DS}" period="2020-03-01/P1M" orgUnit="${OU}">
+        <dataValue dataElement="RemarksText" value="0"><annotation>Cold chain broke on 4 March</annotation></dataValue>
+        <dataValue dataElement="LongTextEl1" value="0"><annotation>Two ASHAs on leave</annotation></dataValue>
+        <dataValue dataElement="BoolElemnt1" value="0"><annotation>true</annotation></dataValue>
+        <dataValue dataElement="MalNummmmmm" ageeeeeeeee="over5555555" sexxxxxxxxx="FFFFFFFFFFF" value="9"><annotation>recount</annotation></dataValue></group>`);
+      assert.equal(r.body.status, 'SUCCESS', JSON.stringify(r.body));
+      assert.deepEqual(await stored('RemarksText', '202003').then((v) => [v?.value, v?.comment]), ['Cold chain broke on 4 March', null]);
+      assert.deepEqual(await stored('LongTextEl1', '202003').then((v) => [v?.value, v?.comment]), ['Two ASHAs on leave', null]);
+      assert.equal((await stored('BoolElemnt1', '202003'))?.value, 'true');
+      assert.deepEqual(await stored('MalNummmmmm', '202003').then((v) => [v?.value, v?.comment]), ['9', 'recount']);
+      const out = await t.app.inject({ method: 'GET', url: `/api/dataValueSets?dataSet=${DS}&period=202003&orgUnit=${OU}`, headers: { authorization: `Bearer ${t.adminToken}`, accept: 'application/adx+xml' } });
+      assert.match(out.body, /dataElement="RemarksText"[^>]*value="0"><annotation>Cold chain broke on 4 March<\/annotation>/);
+      assert.match(out.body, /value="9"><annotation>recount<\/annotation>/);
+      const again = await t.req('POST', '/api/dataValueSets', t.adminToken, out.body, { 'content-type': 'application/adx+xml' });
+      assert.equal(again.body.importCount.ignored, 4, JSON.stringify(again.body));
+    });
   });
 }

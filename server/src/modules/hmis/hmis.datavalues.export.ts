@@ -4,6 +4,7 @@ import { requirePermission, requireScope, type Actor } from '../../platform/acto
 import { badRequest, notFound } from '../../platform/errors.js';
 import { parsePeriod, toAdx } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
+import { isNumericType } from './hmis.datavalues.validate.js';
 import { Lookup, type IdScheme } from './hmis.lookup.js';
 
 type Db = Kysely<Database>;
@@ -44,13 +45,13 @@ export async function exportDataValues(db: Db, actor: Actor, q: ExportQuery) {
     units.push(u);
   }
   const elementIds = [...new Set(dataSets.flatMap((d) => [...d.elementIds]))];
-  if (!elementIds.length) return { values: [] as ExportedValue[], complete: [] };
+  if (!elementIds.length) return { values: [] as ExportedValue[], complete: [], textElements: new Set<string>() };
   let query = db.selectFrom('hmis_data_values as v')
     .innerJoin('hmis_data_elements as de', 'de.id', 'v.data_element_id')
     .innerJoin('org_units as o', 'o.id', 'v.org_unit_id')
     .innerJoin('hmis_category_option_combos as c', 'c.id', 'v.coc_id')
     .innerJoin('hmis_category_option_combos as a', 'a.id', 'v.aoc_id')
-    .select(['v.period', 'v.value', 'v.stored_by', 'v.created_at', 'v.updated_at', 'v.comment', 'v.follow_up', 'de.id as de_id', 'de.code as de_code', 'o.id as ou_id', 'o.code as ou_code', 'c.id as coc_id', 'c.code as coc_code', 'a.id as aoc_id', 'a.code as aoc_code'])
+    .select(['v.period', 'v.value', 'v.stored_by', 'v.created_at', 'v.updated_at', 'v.comment', 'v.follow_up', 'de.value_type', 'de.id as de_id', 'de.code as de_code', 'o.id as ou_id', 'o.code as ou_code', 'c.id as coc_id', 'c.code as coc_code', 'a.id as aoc_id', 'a.code as aoc_code'])
     .where('v.data_element_id', 'in', elementIds)
     .where((eb) => eb.or(units.map((u) => (q.children ? eb('v.ou_path', 'like', `${u.path}%`) : eb('v.org_unit_id', '=', u.id)))));
   if (periods.length) query = query.where('v.period', 'in', periods.map((p) => p.id));
@@ -62,12 +63,13 @@ export async function exportDataValues(db: Db, actor: Actor, q: ExportQuery) {
     attributeOptionCombo: pick(r.aoc_id, r.aoc_code), value: r.value, storedBy: r.stored_by, created: r.created_at.toISOString(),
     lastUpdated: r.updated_at.toISOString(), comment: r.comment, followup: r.follow_up,
   }));
+  const textElements = new Set(rows.filter((r) => !isNumericType(r.value_type)).map((r) => pick(r.de_id, r.de_code)));
   const complete = await db.selectFrom('hmis_complete_registrations').selectAll()
     .where('data_set_id', 'in', dataSets.map((d) => d.id))
     .where((eb) => eb.or(units.map((u) => (q.children ? eb('ou_path', 'like', `${u.path}%`) : eb('org_unit_id', '=', u.id)))))
     .$if(periods.length > 0, (qb) => qb.where('period', 'in', periods.map((p) => p.id)))
     .execute();
-  return { values, complete, dataSet: dataSets.length === 1 ? pick(dataSets[0].id, dataSets[0].code) : undefined, single: units.length === 1 && !q.children && periods.length === 1 ? { period: periods[0].id, orgUnit: pick(units[0].id, units[0].code) } : undefined };
+  return { values, complete, textElements, dataSet: dataSets.length === 1 ? pick(dataSets[0].id, dataSets[0].code) : undefined, single: units.length === 1 && !q.children && periods.length === 1 ? { period: periods[0].id, orgUnit: pick(units[0].id, units[0].code) } : undefined };
 }
 
 const CSV_HEADER = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup';
@@ -82,13 +84,20 @@ export function toCsv(values: ExportedValue[]): string {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** ADX: one group per data set, period and org unit. */
-export function toAdxXml(values: ExportedValue[], dataSet: string): string {
+/**
+ * ADX: one group per data set, period and org unit. ADX values are numbers, so as DHIS2 writes it a
+ * non-numeric element (`textElements`) has value="0" and its value in the annotation.
+ */
+export function toAdxXml(values: ExportedValue[], dataSet: string, textElements: Set<string> = new Set()): string {
   const groups = new Map<string, ExportedValue[]>();
   for (const v of values) groups.set(`${v.period}|${v.orgUnit}|${v.attributeOptionCombo}`, [...(groups.get(`${v.period}|${v.orgUnit}|${v.attributeOptionCombo}`) ?? []), v]);
   const body = [...groups.values()].map((vs) => {
     const g = vs[0];
-    const dv = vs.map((v) => `    <dataValue dataElement="${xml(v.dataElement)}" categoryOptionCombo="${xml(v.categoryOptionCombo)}" value="${xml(v.value)}"${v.comment ? `><annotation>${xml(v.comment)}</annotation></dataValue>` : '/>'}`).join('\n');
+    const dv = vs.map((v) => {
+      const text = textElements.has(v.dataElement);
+      const annotation = text ? v.value : v.comment;
+      return `    <dataValue dataElement="${xml(v.dataElement)}" categoryOptionCombo="${xml(v.categoryOptionCombo)}" value="${text ? '0' : xml(v.value)}"${annotation ? `><annotation>${xml(annotation)}</annotation></dataValue>` : '/>'}`;
+    }).join('\n');
     return `  <group dataSet="${xml(dataSet)}" period="${toAdx(parsePeriod(g.period))}" orgUnit="${xml(g.orgUnit)}" attributeOptionCombo="${xml(g.attributeOptionCombo)}">\n${dv}\n  </group>`;
   }).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<adx xmlns="urn:ihe:qrph:adx:2015" exported="${new Date().toISOString()}">\n${body}\n</adx>\n`;

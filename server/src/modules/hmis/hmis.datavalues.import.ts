@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { expiryInstant, isFutureBeyondOpen, type Period } from '../../platform/periods.js';
 import { Lookup, type DataSetInfo, type IdScheme } from './hmis.lookup.js';
 import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
-import { isZero, normalizeValue, numericValue, valueProblem } from './hmis.datavalues.validate.js';
+import { isNumericType, isZero, normalizeValue, numericValue, valueProblem } from './hmis.datavalues.validate.js';
 import * as repo from './hmis.datavalues.repository.js';
 import { DEFAULTS } from './hmis.metadata.types.js';
 
@@ -85,14 +85,18 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
       const { element, period, unit, coc, aoc } = problem;
       const key: repo.ValueKey = { de: element.id, period: period.id, ou: unit.id, coc, aoc };
       const target = { index, returns: lookup.dataSetsFor(element.id, period.type).map((d) => repo.returnKey(d.id, period.id, unit.id, aoc)), period, unit };
-      const empty = v.value === undefined || v.value === null || v.value === '';
+      // ADX: a text (non-numeric) element's value travels in the annotation, as DHIS2 writes and reads it.
+      const textInAnnotation = v.annotation !== undefined && !isNumericType(element.valueType);
+      const sent = textInAnnotation ? v.annotation : v.value;
+      const comment = textInAnnotation ? null : v.annotation || (v.comment ?? null);
+      const empty = sent === undefined || sent === null || sent === '';
       if (strategy === 'DELETE' || v.deleted || empty) { deletes.push(key); targets.set(key, target); continue; }
-      const value = normalizeValue(element.valueType, String(v.value).trim());
+      const value = normalizeValue(element.valueType, String(sent).trim());
       const bad = valueProblem(element.valueType, value);
       if (bad) { conflict(index, value, 'value', 'E7619', `${bad} (data element ${element.code ?? element.id} is ${element.valueType})`); continue; }
       if (!element.zeroIsSignificant && isZero(element.valueType, value)) { ignored++; continue; }
       const row: repo.ValueRow = {
-        de: key.de, period: key.period, ou: key.ou, coc: key.coc, aoc: key.aoc, value, num: numericValue(element.valueType, value), comment: v.comment ?? null,
+        de: key.de, period: key.period, ou: key.ou, coc: key.coc, aoc: key.aoc, value, num: numericValue(element.valueType, value), comment,
         followUp: !!v.followup, storedBy: v.storedBy ?? actor.username, periodType: period.type, start: period.startDate, end: period.endDate, path: unit.path, stateLgd: unit.state_lgd,
       };
       rows.push(row);

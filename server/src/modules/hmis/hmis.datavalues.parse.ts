@@ -12,6 +12,8 @@ export interface RawValue {
   categoryOptions?: Record<string, string>;
   value?: string | null;
   comment?: string | null;
+  /** ADX: the dataValue's annotation: the value of a non-numeric element, else the value's comment. */
+  annotation?: string;
   followup?: boolean;
   storedBy?: string;
   deleted?: boolean;

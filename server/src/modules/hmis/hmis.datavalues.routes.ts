@@ -85,7 +85,7 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
       dataSet: asList(q.dataSet), period: asList(q.period), orgUnit: asList(q.orgUnit), startDate: q.startDate, endDate: q.endDate, children: q.children, idScheme: q.idScheme,
     });
     if (format === 'csv') return reply.type('application/csv; charset=utf-8').send(toCsv(out.values));
-    if (format === 'adx') return reply.type('application/adx+xml; charset=utf-8').send(toAdxXml(out.values, out.dataSet ?? ''));
+    if (format === 'adx') return reply.type('application/adx+xml; charset=utf-8').send(toAdxXml(out.values, out.dataSet ?? '', out.textElements));
     // DHIS2 writes completeDate as the calendar date; the day is India's, so 2019-06-05 stays 2019-06-05.
     const completed = out.complete.length === 1 ? todayIst(out.complete[0].completed_at) : undefined;
     return { dataSet: out.dataSet, ...(out.single ?? {}), ...(completed && out.single ? { completeDate: completed } : {}), dataValues: out.values };

@@ -46,6 +46,9 @@ export function normalizeValue(valueType: string, value: string): string {
   return value;
 }
 
+/** DHIS2's numeric value types: their values are numbers in ADX's value attribute, the others travel in the annotation. */
+export const isNumericType = (valueType: string) => /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType);
+
 /** The number analytics sum for a value, or null when it is not numeric. */
 export function numericValue(valueType: string, value: string): number | null {
   if (valueType === 'BOOLEAN' || valueType === 'TRUE_ONLY') return value === 'true' ? 1 : 0;
