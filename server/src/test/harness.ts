@@ -5,6 +5,7 @@ import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js';
 import { createSchema, dropSchema } from '../db/schemas.js';
+import { DISTRICT_HQ } from '../modules/geo/geo.headquarters.js';
 
 export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
 
@@ -85,6 +86,13 @@ export async function startTestApp(engine: Engine, opts: { demo?: boolean; confi
   };
 }
 
+/** Coordinates near the headquarters of a district given by LGD code (Hisar's otherwise), as facilities must lie in their district. */
+function pointIn(orgUnit: unknown): { latitude: number; longitude: number } {
+  const lgd = typeof orgUnit === 'number' || (typeof orgUnit === 'string' && /^\d+$/.test(orgUnit)) ? Number(orgUnit) : 63;
+  const hq = lgd === 63 ? undefined : Object.values(DISTRICT_HQ).flat().find((h) => h[0] === lgd);
+  return hq ? { latitude: Math.round(hq[2] * 100) / 100, longitude: Math.round(hq[3] * 100) / 100 } : { latitude: 29.15, longitude: 75.72 };
+}
+
 /** A valid facility body; override what a test cares about. */
 export function facilityBody(over: Record<string, unknown> = {}) {
   return {
@@ -93,8 +101,7 @@ export function facilityBody(over: Record<string, unknown> = {}) {
     ownership: 'public',
     system: 'allopathic',
     orgUnit: '63',
-    latitude: 29.15,
-    longitude: 75.72,
+    ...pointIn(over.orgUnit),
     ...over,
   };
 }

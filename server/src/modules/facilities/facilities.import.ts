@@ -3,6 +3,7 @@ import type { Database, NewFacility, NewOrgUnit } from '../../db/types.js';
 import { uid } from '../../platform/ids.js';
 import { ImportFileError, loadPlaceIndex, readCsv, type Progress } from '../geo/geo.import.js';
 import * as repo from './facilities.repository.js';
+import { Placement } from './facilities.placement.js';
 import { facilityProblems } from './facilities.rules.js';
 import { INDIA_BOUNDS, PRIVATE_ONLY, PUBLIC_ONLY, type FacilityType } from './facilities.schema.js';
 
@@ -136,6 +137,7 @@ export async function importFacilities(db: Db, csvText: string, onProgress: Prog
   onProgress(0, rows.length);
   const places = await loadPlaceIndex(db);
   const known = await repo.bySourceRef(db, NHD_SOURCE);
+  const placement = new Placement(db);
   const result: FacilityImportResult = { read: rows.length, imported: 0, updated: 0, refused: [], warnings: { noCoordinates: 0, publicHospitalAsSdh: 0 } };
   const seen = new Map<string, number>();
   const units: NewOrgUnit[] = [];
@@ -168,6 +170,7 @@ export async function importFacilities(db: Db, csvText: string, onProgress: Prog
       phone: cleanPhone(cells[c.phone]),
     };
     const problems = facilityProblems(facts);
+    if (!problems.length) problems.push(...(await placement.problems(district, facts.latitude, facts.longitude)));
     if (problems.length) { refuse(problems.map((p) => `${p.field} ${p.message}`).join('; ')); continue; }
 
     const before = known.get(srNo);

@@ -11,6 +11,8 @@ import * as repo from './facilities.repository.js';
 import type { FacilityJoinedRow } from './facilities.repository.js';
 import type { FacilityPatchInput, ListQueryInput, NewFacilityInput, UpgradeInput } from './facilities.schema.js';
 import { checkFacility, todayIst } from './facilities.rules.js';
+import { Placement } from './facilities.placement.js';
+import { districtOf } from '../geo/geo.repository.js';
 
 type Db = Kysely<Database>;
 
@@ -122,6 +124,13 @@ async function placeOf(db: Db, actor: Actor, ref: string | number): Promise<OrgU
   return unit;
 }
 
+/** Coordinates must lie in the facility's district (its outline, else near its headquarters). */
+async function checkPlacement(db: Db, placePath: string, lat: number | null | undefined, lon: number | null | undefined) {
+  if (lat === null || lat === undefined || lon === null || lon === undefined) return;
+  const problems = await new Placement(db).problems(await districtOf(db, placePath), lat, lon);
+  if (problems.length) throw checkFacilityError(problems);
+}
+
 function checkFacilityError(fields: FieldProblem[]) {
   return checkFacility.error(fields);
 }
@@ -136,6 +145,7 @@ export async function createFacility(db: Db, actor: Actor, input: NewFacilityInp
   requirePermission(actor, 'can_create_facility');
   checkFacility(input, null);
   const place = await placeOf(db, actor, input.orgUnit);
+  await checkPlacement(db, place.path, input.latitude, input.longitude);
   if (input.hfrId && (await repo.existsHfr(db, input.hfrId))) throw hfrTaken(input.hfrId);
   if (input.hubId) await loadInScope(db, actor, input.hubId);
   const id = uid();
@@ -188,6 +198,11 @@ export async function updateFacility(db: Db, actor: Actor, id: string, patch: Fa
       unitPatch.parent_id = place.id;
       unitPatch.path = statePath = `${place.path}${id}/`;
     }
+  }
+  // Coordinates are checked against the district when they or the place change, so an old
+  // misplaced point does not block an unrelated edit.
+  if (patch.latitude !== undefined || patch.longitude !== undefined || unitPatch.path) {
+    await checkPlacement(db, unitPatch.path ?? current.path, merged.latitude, merged.longitude);
   }
   if (patch.hfrId && (await repo.existsHfr(db, patch.hfrId, id))) throw hfrTaken(patch.hfrId);
   const f: Partial<NewFacility> = {};

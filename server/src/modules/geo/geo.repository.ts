@@ -91,3 +91,21 @@ export async function upsertBoundary(db: Db, orgUnitId: string, geometry: unknow
 export async function analyzeUnits(db: Db): Promise<void> {
   await sql`analyze org_units`.execute(db);
 }
+
+/** Every stored district outline with its district and state, for placing a point. */
+export async function districtOutlines(db: Db, districtId?: string) {
+  let q = db
+    .selectFrom('geo_boundaries as b')
+    .innerJoin('org_units as u', 'u.id', 'b.org_unit_id')
+    .select(['u.id', 'u.lgd_code', 'u.name', 'u.name_hi', 'u.state_lgd', 'b.geometry'])
+    .where('u.level', '=', 'district');
+  if (districtId) q = q.where('u.id', '=', districtId);
+  return q.execute();
+}
+
+/** The district a unit lies in (itself when it is one). */
+export async function districtOf(db: Db, unitPath: string): Promise<OrgUnitRow | undefined> {
+  const ids = unitPath.split('/').filter(Boolean);
+  if (!ids.length) return undefined;
+  return db.selectFrom('org_units').selectAll().where('level', '=', 'district').where('id', 'in', ids).executeTakeFirst();
+}
