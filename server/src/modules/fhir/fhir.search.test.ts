@@ -96,6 +96,7 @@ for (const engine of testEngines()) {
       const patients = await call('GET', '/fhir/Patient?name=Sunita&_count=0');
       assert.equal(patients.status, 200, JSON.stringify(patients.body));
       assert.equal((patients.body.entry ?? []).length, 0);
+      assert.equal(patients.body.total, 1, 'the Patient search counts too');
       const orgs = await call('GET', '/fhir/Organization?_count=0');
       assert.equal(orgs.status, 200, JSON.stringify(orgs.body));
       assert.ok(orgs.body.total >= 1, JSON.stringify(orgs.body));
