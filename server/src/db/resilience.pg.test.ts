@@ -88,7 +88,7 @@ describe('a PostgreSQL cluster stopped and started under a running server [postg
   skip: skipPg,
   timeout: 90_000,
 }, () => {
-  test('initdb is there to make a cluster of its own', () => assert.ok(haveInitdb, `${PG_BIN}/initdb not found: install postgresql-15`));
+  it('initdb is there to make a cluster of its own', () => assert.ok(haveInitdb, `${PG_BIN}/initdb not found: install postgresql-15`));
   let dir = '';
   let port = 0;
   let server: Instance | null = null;
