@@ -131,7 +131,19 @@ export function outcomeOf(error: any, request: FastifyRequest): { status: number
   return { status: 500, body: operationOutcome([issue('exception', lang === 'hi' ? 'सर्वर में त्रुटि' : 'Internal error')]) };
 }
 
-/** Error and not-found handlers of the FHIR plugin: every error is an OperationOutcome. */
+/**
+ * The methods the FHIR routes take at a path of this shape (the base, /metadata, /<type>,
+ * /<type>/<id>), so another method there is a 405 naming them; empty for paths no route has.
+ */
+function methodsAt(url: string): string[] {
+  const parts = url.replace(/^\/fhir/, '').split('/').filter(Boolean);
+  if (parts.length === 0) return ['POST'];
+  if (parts.length === 1) return parts[0] === 'metadata' ? ['GET', 'HEAD'] : ['GET', 'HEAD', 'POST'];
+  if (parts.length === 2) return ['GET', 'HEAD', 'PUT', 'DELETE'];
+  return [];
+}
+
+/** Error and not-found handlers of the FHIR plugin: every error is an OperationOutcome; a known address with another method is a 405. */
 export function installFhirErrors(app: FastifyInstance) {
   app.setErrorHandler((error: any, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = outcomeOf(error, request);
@@ -140,6 +152,13 @@ export function installFhirErrors(app: FastifyInstance) {
   });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0];
+    const allowed = methodsAt(url);
+    if (allowed.length) {
+      return reply.status(405).header('allow', allowed.join(', ')).send(operationOutcome([{
+        severity: 'error', code: 'not-supported',
+        diagnostics: `${request.method} is not supported on ${url}; this address takes ${allowed.join(', ')} (see /fhir/metadata)`,
+      }]));
+    }
     return reply.status(404).send(operationOutcome([{
       severity: 'error', code: 'not-found',
       diagnostics: `No FHIR interaction ${request.method} ${url}; see ${url.startsWith('/fhir') ? '/fhir' : ''}/metadata for what this server supports`,

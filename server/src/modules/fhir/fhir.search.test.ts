@@ -111,6 +111,13 @@ for (const engine of testEngines()) {
         assert.equal(r.body.issue[0].severity, 'error');
         assert.match(String(r.headers['content-type']), /application\/fhir\+json/);
       }
+      for (const [method, url, allow] of [['PATCH', `/fhir/Patient/${patient.id}`, 'GET, HEAD, PUT, DELETE'], ['PUT', '/fhir/metadata', 'GET, HEAD'], ['DELETE', '/fhir/Patient', 'GET, HEAD, POST'], ['GET', '/fhir', 'POST']]) {
+        const r = await call(method, url);
+        assert.equal(r.status, 405, `${method} ${url}: a method this address does not take`);
+        assert.equal(r.headers.allow, allow);
+        assert.equal(r.body.issue[0].code, 'not-supported');
+      }
+      assert.equal((await call('GET', '/fhir/Patient/x/_history')).status, 404, 'an address no route has is 404');
       const api = await t.req('GET', '/api/nope', token);
       assert.equal(api.status, 404);
       assert.equal(api.body.error.code, 'not_found', 'the rest of the API keeps its error shape');
