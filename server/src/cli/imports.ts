@@ -103,7 +103,7 @@ export async function importFacilitiesCommand(config: Config, files: string[]) {
       const { refused, ...counts } = result;
       await recordAudit(trx, cliActor(), {
         action: 'import', entity: 'facility', orgPath: `/${COUNTRY_ID}/`,
-        after: { file: path.basename(files[0]), source: 'nhd', ...counts, refused: refused.length },
+        after: { file: path.basename(files[0]), source: 'nhd', ...counts, warnings: { ...counts.warnings, misplaced: counts.warnings.misplaced.length }, refused: refused.length },
       });
       return result;
     });
@@ -112,6 +112,11 @@ export async function importFacilitiesCommand(config: Config, files: string[]) {
     console.log(`read ${n(r.read)}, imported ${n(r.imported)}, updated ${n(r.updated)}, refused ${n(r.refused.length)}`);
     if (r.warnings.noCoordinates) console.log(`warning: ${n(r.warnings.noCoordinates)} imported without coordinates (missing, unreadable or outside India)`);
     if (r.warnings.publicHospitalAsSdh) console.log(`warning: ${n(r.warnings.publicHospitalAsSdh)} government hospitals with no level in their name imported as SDH`);
+    if (r.warnings.misplaced.length) {
+      console.log(`warning: ${n(r.warnings.misplaced.length)} kept without coordinates: their point lies outside their district`);
+      const file = writeReport(config, files[0], ['line', 'sr_no', 'name', 'state', 'district', 'reason'], r.warnings.misplaced.map((x) => [x.line, x.srNo, x.name, x.state, x.district, x.reason]), 'misplaced');
+      console.log(`Rows kept without coordinates written to ${file}`);
+    }
     printRefused(r.refused, (x) => `line ${x.line} (Sr_No ${x.srNo}, ${x.state || '-'} / ${x.district || '-'}): ${x.reason}`);
     if (r.refused.length) {
       const file = writeReport(config, files[0], ['line', 'sr_no', 'name', 'state', 'district', 'reason'], r.refused.map((x) => [x.line, x.srNo, x.name, x.state, x.district, x.reason]));

@@ -116,8 +116,8 @@ function writable(dir: string): boolean {
  * Writes `<input>.refused.csv` next to the input; when that folder is read-only, into
  * `<data dir>/reports/`, else the temp folder.
  */
-export function writeReport(config: Config, input: string, header: string[], rows: unknown[][]): string {
-  const base = `${path.basename(input).replace(/\.(csv|geojson|json)$/i, '')}.refused.csv`;
+export function writeReport(config: Config, input: string, header: string[], rows: unknown[][], kind = 'refused'): string {
+  const base = `${path.basename(input).replace(/\.(csv|geojson|json)$/i, '')}.${kind}.csv`;
   const text = [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
   for (const dir of [path.dirname(path.resolve(input)), path.join(config.dataDir, 'reports'), os.tmpdir()]) {
     if (!writable(dir)) continue;

@@ -25,6 +25,11 @@ export interface FacilityImportResult {
     noCoordinates: number;
     /** Government hospitals whose name gives no level, imported as SDH (the closest public type). */
     publicHospitalAsSdh: number;
+    /**
+     * Rows whose point lies outside their district (a geocoding error: the directory's own data):
+     * the facility is kept, without those coordinates, and each row is listed with where the point lies.
+     */
+    misplaced: FacilityRefusal[];
   };
 }
 
@@ -138,7 +143,7 @@ export async function importFacilities(db: Db, csvText: string, onProgress: Prog
   const places = await loadPlaceIndex(db);
   const known = await repo.bySourceRef(db, NHD_SOURCE);
   const placement = new Placement(db);
-  const result: FacilityImportResult = { read: rows.length, imported: 0, updated: 0, refused: [], warnings: { noCoordinates: 0, publicHospitalAsSdh: 0 } };
+  const result: FacilityImportResult = { read: rows.length, imported: 0, updated: 0, refused: [], warnings: { noCoordinates: 0, publicHospitalAsSdh: 0, misplaced: [] } };
   const seen = new Map<string, number>();
   const units: NewOrgUnit[] = [];
   const facilities: NewFacility[] = [];
@@ -170,8 +175,15 @@ export async function importFacilities(db: Db, csvText: string, onProgress: Prog
       phone: cleanPhone(cells[c.phone]),
     };
     const problems = facilityProblems(facts);
-    if (!problems.length) problems.push(...(await placement.problems(district, facts.latitude, facts.longitude)));
     if (problems.length) { refuse(problems.map((p) => `${p.field} ${p.message}`).join('; ')); continue; }
+    // A hospital the directory lists is kept even when its point is a geocoding error far outside its
+    // district: the point is left out, and the row is listed with where the point lies.
+    const misplaced = await placement.problems(district, facts.latitude, facts.longitude);
+    if (misplaced.length) {
+      result.warnings.misplaced.push({ line, srNo, name, state: stateName, district: districtName, reason: `${misplaced.map((p) => `${p.field} ${p.message}`).join('; ')}; kept without coordinates` });
+      facts.latitude = null;
+      facts.longitude = null;
+    }
 
     const before = known.get(srNo);
     const id = before?.id ?? uid();

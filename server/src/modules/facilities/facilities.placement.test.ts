@@ -62,7 +62,7 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('PATCH', `/api/facilities/${before.body.id}`, t.adminToken, { latitude: 31.88 })).status, 400);
     });
 
-    test('the directory import refuses a misplaced row with its line and keeps the rest', async () => {
+    test('the directory import keeps a misplaced row without its coordinates, listing it with its line', async () => {
       const csv = [
         'Sr_No,Location_Coordinates,Hospital_Name,District,Address_First_Line,State,Pincode,Telephone',
         '1,"29.16, 75.72",Civil Hospital Hisar,Hisar,Red Square Market,Haryana,125001,01662-123456',
@@ -70,11 +70,13 @@ for (const engine of testEngines()) {
         '3,,Sunrise Clinic,Hisar,Main Road,Haryana,125001,0',
       ].join('\n');
       const r = await t.db.kysely.transaction().execute((trx) => importFacilities(trx, csv));
-      assert.deepEqual([r.read, r.imported, r.refused.length], [3, 2, 1]);
-      assert.deepEqual(r.refused[0], {
+      assert.deepEqual([r.read, r.imported, r.refused.length], [3, 3, 0]);
+      assert.deepEqual(r.warnings.misplaced, [{
         line: 3, srNo: '2', name: 'Lucknow Nursing Home', state: 'Haryana', district: 'Hisar',
-        reason: 'latitude/longitude 26.85, 80.95 lies near Lucknow (Uttar Pradesh), not in Hisar; check the coordinates',
-      });
+        reason: 'latitude/longitude 26.85, 80.95 lies near Lucknow (Uttar Pradesh), not in Hisar; check the coordinates; kept without coordinates',
+      }]);
+      const kept = await t.db.kysely.selectFrom('facilities').select(['latitude', 'longitude']).where('source_ref', '=', '2').executeTakeFirstOrThrow();
+      assert.deepEqual(kept, { latitude: null, longitude: null });
     });
   });
 }
