@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, localise, pickLang, serviceUnavailable, type ErrorCode, type FieldProblem, type Message } from '../../platform/errors.js';
 import { isConnectionError } from '../../db/connection-errors.js';
+import { isRaceError } from '../../platform/races.js';
 
 /** The IssueType codes (http://hl7.org/fhir/issue-type) this server uses. */
 export type IssueCode =
@@ -120,9 +121,10 @@ export function outcomeOf(error: any, request: FastifyRequest): { status: number
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     return { status: 400, body: operationOutcome([issue('structure', `The body is not valid JSON: ${error.message}`)]) };
   }
-  // PostgreSQL refusing text from the request (a \u0000 in a string) or a unique key taken by a parallel request.
+  // PostgreSQL refusing text from the request (a \u0000 in a string), or a lost race (a unique key taken, a
+  // deadlock or serialization failure), as the API's own error handler answers it.
   if (code === '22P05' || code === '22021') return { status: 400, body: operationOutcome([issue('invalid', `The resource has text the database cannot keep: ${error.message}`)]) };
-  if (code === '23505') return { status: 409, body: operationOutcome([issue('duplicate', 'Another request stored the same record at the same moment; read it and try again')]) };
+  if (isRaceError(error)) return { status: 409, body: operationOutcome([issue('duplicate', 'Another request stored the same record at the same moment; read it and try again')]) };
   const status: number | undefined = error.statusCode;
   if (status && status >= 400 && status < 500) {
     return { status, body: operationOutcome([issue(status === 404 ? 'not-found' : 'processing', String(error.message))]) };

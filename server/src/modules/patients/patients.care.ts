@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
+import { isUniqueViolation } from '../../platform/races.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { newPregnancyRegistrationNumber, validPregnancyRegistrationNumber } from './patients.identity.js';
 import type { OpdInput, PregnancyInput, QueueInput, UltrasoundInput, UltrasoundSummaryInput } from './patients.schema.js';
@@ -13,8 +14,6 @@ import { requirePresence } from './patients.presence.js';
 import { canRead, facilityFor, linkFacility, loadPatient, requireRecordArea } from './patients.service.js';
 
 type Db = Kysely<Database>;
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
 async function requireFacility(db: Db, actor: Actor, facilityId: string | undefined) {
   const facility = await facilityFor(db, actor, facilityId);
