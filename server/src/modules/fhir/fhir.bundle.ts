@@ -21,6 +21,7 @@ import { bodyResource } from './fhir.http.js';
 import { inContext, invalid, notAllowed, operationOutcome, type Issue } from './fhir.outcome.js';
 import { createPatient, updatePatient } from './fhir.patient.js';
 import { patientVersion, readPatientResource } from './fhir.patient.map.js';
+import { requirePresence } from '../patients/patients.presence.js';
 import * as repo from './fhir.repository.js';
 import { checkRequired, storeNew, storeVersion, subjectPatient } from './fhir.store.js';
 import { isObject, isStoredType, parseReference, SHARED_TYPES, SYSTEM, TYPE_PATTERN, type FhirResource } from './fhir.types.js';
@@ -100,10 +101,9 @@ async function placePatient(db: Db, actor: Actor, p: Planned, facility: { id: st
     if (number) found = await loadPatient(db, number.value).catch(() => undefined);
   }
   if (found) {
-    if (!(await canRead(db, actor, found.id))) {
-      throw forbidden(`This patient (${found.state_number}) is registered, but not at a facility of yours; register the visit (OPD) first, then send the document`,
-        `यह मरीज़ (${found.state_number}) पंजीकृत है, पर आपके संस्थान में नहीं; पहले विज़िट (OPD) दर्ज करें`);
-    }
+    // Linking a registered patient to this facility needs the record's read right or the patient's
+    // presence, like every other link; the refusal names no one.
+    await requirePresence(db, actor, found.id);
     if (facility) await linkFacility(db, found.id, facility);
     Object.assign(p, { target: `Patient/${found.id}`, status: '200 OK', version: patientVersion(found), lastUpdated: found.updated_at.toISOString() });
     return;

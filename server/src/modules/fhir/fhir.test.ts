@@ -398,6 +398,15 @@ for (const engine of testEngines()) {
       assert.equal(again.entry[0].response.location.split('/')[1], pat[1]);
       assertOutcome(await refused(c.transaction({ body: { resourceType: 'Bundle', type: 'batch', entry: [] } })), 400, 'not-supported', 'Bundle.type');
       assertOutcome(await refused(as(tok.mandi).transaction({ body: { ...good, entry: [good.entry[1]] } })), 403, 'forbidden');
+      // Matching a registered patient links them to the sender's facility: that needs the patient's
+      // presence, and the refusal names no one (not even the state number the ABHA number led to).
+      const number = (await t.req('GET', `/api/patients/${pat[1]}`, tok.adampur)).body.stateNumber as string;
+      const hidden = await t.req('POST', '/fhir', tok.mandi, { ...good, entry: [good.entry[1]] }, { 'content-type': 'application/fhir+json' });
+      assert.equal(hidden.status, 403);
+      assert.ok(!JSON.stringify(hidden.body).includes(number), JSON.stringify(hidden.body));
+      assert.equal((await t.req('POST', `/api/patients/${pat[1]}/presence`, tok.mandi, { method: 'break_glass', reason: 'brought in unconscious, no card or phone' })).status, 201);
+      const present: any = await as(tok.mandi).transaction({ body: { ...good, entry: [good.entry[1]] } });
+      assert.equal(present.entry[0].response.status, '200 OK');
     });
 
     const fixtures = hasShared(...FIXTURES) ? fs.readdirSync(sharedPath(...FIXTURES)).filter((f) => f.endsWith('.json')).sort() : [];
