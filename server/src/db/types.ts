@@ -164,6 +164,8 @@ export interface HmisDataSetsTable extends MetaCommon {
   form_type: Generated<string>;
   version: Generated<number>;
   facility_types: ColumnType<string[], string[] | undefined, string[]>;
+  valid_complete_only: Generated<boolean>;
+  allow_complete_with_comments: Generated<boolean>;
 }
 export interface HmisDataSetElementsTable { data_set_id: string; data_element_id: string; category_combo_id: string | null }
 export interface HmisDataSetOrgUnitsTable { data_set_id: string; org_unit_id: string }
@@ -233,6 +235,19 @@ export interface HmisReturnStatesTable {
   ou_path: string;
   updated_by: string | null;
   updated_at: Generated<Date>;
+}
+/** Why a return was completed although a validation rule failed: one comment per rule, kept with the completion. */
+export interface HmisCompletionCommentsTable {
+  data_set_id: string;
+  period: string;
+  org_unit_id: string;
+  aoc_id: string;
+  rule_id: string;
+  comment: string;
+  left_value: number | null;
+  right_value: number | null;
+  commented_by: string;
+  created_at: Generated<Date>;
 }
 export interface HmisNotificationsTable {
   id: Generated<number>;
@@ -319,6 +334,7 @@ export interface Database extends TelemedicineTables, PresenceTables {
   surveillance_submissions: SurveillanceSubmissionsTable;
   surveillance_reports: SurveillanceReportsTable;
   hmis_return_states: HmisReturnStatesTable;
+  hmis_completion_comments: HmisCompletionCommentsTable;
   hmis_notifications: HmisNotificationsTable;
   hmis_data_values: HmisDataValuesTable;
   hmis_agg_district_month: HmisAggDistrictMonthTable;

@@ -27,6 +27,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/facilities/:id/upgrades': 'can_update_facility',
   // HMIS
   'POST /api/metadata': 'can_update_metadata',
+  'PATCH /api/hmis/dataSets/:id': 'can_update_metadata',
   'POST /api/dataValueSets': 'can_submit_data',
   'POST /api/hmis/sheets': 'can_submit_data',
   'POST /api/hmis/defaulters/reminders': 'can_approve_data',

@@ -8,6 +8,8 @@ import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
 import { isNumericType, isZero, normalizeValue, numericValue, valueProblem } from './hmis.datavalues.validate.js';
 import * as repo from './hmis.datavalues.repository.js';
 import { DEFAULTS } from './hmis.metadata.types.js';
+import { AppError } from '../../platform/errors.js';
+import { completeChecked, guardCompletedReturns } from './hmis.returns.checks.js';
 
 type Db = Kysely<Database>;
 
@@ -133,9 +135,18 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
   const removed = await repo.deleteValues(db, deletes);
   counts.deleted += removed;
   counts.ignored += deletes.length - removed;
+  // A completed return's validation rules still hold after these values (or the write is refused).
+  await guardCompletedReturns(db, lookup, [...targets.values()].flatMap((t) => t.returns));
   let dataSetComplete: string | false = false;
   for (const c of completions) {
-    await repo.complete(db, c.ds.id, c.period, c.unit, c.aoc, c.at, actor, actor.role === 'admin');
+    // Completion goes through the data set's validation rules (validCompleteOnly); a refusal is a conflict, the values stay.
+    try {
+      await completeChecked(db, actor, { ds: c.ds, period: c.period, unit: c.unit, aoc: c.aoc, at: c.at, overwrite: actor.role === 'admin' });
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'conflict') throw e;
+      conflicts.set(`E7644|${c.unit.id}|${c.period.id}`, { object: c.unit.id, value: e.message, errorCode: 'E7644', property: 'completeDate', indexes: [] });
+      continue;
+    }
     dataSetComplete = c.at.toISOString();
   }
   const list = [...conflicts.values()];

@@ -265,6 +265,9 @@ export async function approvalLocks(db: Db, periods: string[]): Promise<Approval
   return { isLocked: (ds, period, ou, aoc) => locked.has(returnKey(ds, period, ou, aoc)) };
 }
 
+/** Namespace of the advisory locks that stand for a return (the second key is hashtext of its returnKey). */
+export const RETURN_LOCK = 727301;
+
 /** The key of a return in approvalLocks and holdReturns. */
 export const returnKey = (dataSetId: string, period: string, orgUnitId: string, aoc: string) => `${dataSetId}|${period}|${orgUnitId}|${aoc}`;
 
@@ -277,6 +280,9 @@ export const returnKey = (dataSetId: string, period: string, orgUnitId: string, 
 export async function holdReturns(db: Db, keys: Iterable<string>): Promise<Set<string>> {
   const sorted = [...new Set(keys)].sort();
   const locked = new Set<string>();
+  // Writers share each return's lock; completing one takes it exclusively, so its validation rules
+  // are judged on values no one is writing (hmis.returns.checks.ts).
+  if (sorted.length) await sql`select pg_advisory_xact_lock_shared(${sql.lit(RETURN_LOCK)}, hashtext(s.k)) from (select k from unnest(${sorted}::text[]) as k order by k) as s`.execute(db);
   for (let i = 0; i < sorted.length; i += BATCH) {
     const b = sorted.slice(i, i + BATCH).map((k) => k.split('|'));
     const col = (j: number) => b.map((k) => k[j]);

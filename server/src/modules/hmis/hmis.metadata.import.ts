@@ -216,9 +216,13 @@ const PLANNERS: Record<Klass, (ctx: Ctx, o: Obj, err: Err) => Promise<void> | vo
       ous.push(id);
     }
     const version = await repo.nextDataSetVersion(ctx.db, o.id!, elements.map((e: { de: string | null }) => e.de!), o.version);
+    // DHIS2's validCompleteOnly, and Swasthya's allowCompleteWithComments (no DHIS2 equivalent): a payload that does not say keeps what is set.
+    const flags = await repo.dataSetCompletionFlags(ctx.db, o.id!);
     ctx.plan.upsert('hmis_data_sets', {
       ...common(o), period_type: o.periodType, timely_days: o.timelyDays ?? 15, expiry_days: o.expiryDays ?? 0,
       open_future_periods: o.openFuturePeriods ?? 0, category_combo_id: combo, form_type: o.formType ?? 'DEFAULT', version, facility_types: types,
+      valid_complete_only: typeof o.validCompleteOnly === 'boolean' ? o.validCompleteOnly : flags.validCompleteOnly,
+      allow_complete_with_comments: typeof o.allowCompleteWithComments === 'boolean' ? o.allowCompleteWithComments : flags.allowCompleteWithComments,
     });
     ctx.plan.links('hmis_data_set_elements', 'data_set_id', o.id!, elements.map((e: { de: string | null; cc: string | null }) => ({ data_set_id: o.id!, data_element_id: e.de!, category_combo_id: e.cc })));
     if (o.organisationUnits !== undefined) ctx.plan.links('hmis_data_set_org_units', 'data_set_id', o.id!, ous.map((org_unit_id) => ({ data_set_id: o.id!, org_unit_id })));

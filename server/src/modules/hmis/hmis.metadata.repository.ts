@@ -53,6 +53,12 @@ export async function checkCodes(db: Db, objects: Map<Klass, Obj[]>, reports: Ty
   }
 }
 
+/** A stored data set's completion rules (both off for a data set not stored yet). */
+export async function dataSetCompletionFlags(db: Db, id: string) {
+  const r = await db.selectFrom('hmis_data_sets').select(['valid_complete_only', 'allow_complete_with_comments']).where('id', '=', id).executeTakeFirst();
+  return { validCompleteOnly: r?.valid_complete_only ?? false, allowCompleteWithComments: r?.allow_complete_with_comments ?? false };
+}
+
 export async function dataSetFacilityTypes(db: Db, id: string): Promise<string[]> {
   return (await db.selectFrom('hmis_data_sets').select('facility_types').where('id', '=', id).executeTakeFirst())?.facility_types ?? [];
 }

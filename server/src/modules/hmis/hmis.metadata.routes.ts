@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { importMetadata, type ImportOptions } from './hmis.metadata.import.js';
 import { dataSetForm, listDataSets, listIndicators } from './hmis.metadata.service.js';
+import { setCompletionRules } from './hmis.returns.checks.js';
 
 const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean()),
@@ -27,6 +28,18 @@ export const hmisMetadataRoutes = ({ db }: AppDeps): FastifyPluginAsync => async
 
   app.get('/api/hmis/dataSets', { schema: { tags: ['hmis'], summary: 'Data sets (forms) with their periods and deadlines' } },
     async (request) => listDataSets(db.kysely, actorOf(request)));
+
+  app.patch('/api/hmis/dataSets/:id', {
+    schema: {
+      tags: ['hmis'], summary: "A data set's completion rules: validCompleteOnly (DHIS2's: no completion while a validation rule fails) and allowCompleteWithComments (Swasthya's: complete anyway with a comment per failing rule)",
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) }),
+      body: Type.Object({ validCompleteOnly: Type.Optional(Type.Boolean()), allowCompleteWithComments: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
+      response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => {
+    const actor = actorOf(request);
+    return db.kysely.transaction().execute((trx) => setCompletionRules(trx, actor, (request.params as { id: string }).id, request.body as { validCompleteOnly?: boolean }));
+  });
 
   app.get('/api/hmis/indicators', { schema: { tags: ['hmis'], summary: 'Indicators: numerator and denominator formulas, factor, names in Hindi and English' } },
     async (request) => listIndicators(db.kysely, actorOf(request)));

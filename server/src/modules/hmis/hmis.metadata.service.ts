@@ -16,7 +16,7 @@ export async function listDataSets(db: Db, actor: Actor) {
   requirePermission(actor, 'can_read_metadata');
   const rows = await db.selectFrom('hmis_data_sets as d')
     .leftJoin('hmis_data_set_elements as e', 'e.data_set_id', 'd.id')
-    .select(['d.id', 'd.code', 'd.name', 'd.short_name', 'd.translations', 'd.period_type', 'd.timely_days', 'd.expiry_days', 'd.open_future_periods', 'd.version', 'd.facility_types'])
+    .select(['d.id', 'd.code', 'd.name', 'd.short_name', 'd.translations', 'd.period_type', 'd.timely_days', 'd.expiry_days', 'd.open_future_periods', 'd.version', 'd.facility_types', 'd.valid_complete_only', 'd.allow_complete_with_comments'])
     .select((eb) => eb.fn.count<number>('e.data_element_id').as('elements'))
     .groupBy('d.id')
     .orderBy('d.name')
@@ -25,7 +25,7 @@ export async function listDataSets(db: Db, actor: Actor) {
     items: rows.map((r) => ({
       id: r.id, code: r.code, name: r.name, nameHi: hi(r.translations), shortName: r.short_name, periodType: r.period_type,
       timelyDays: r.timely_days, expiryDays: r.expiry_days, openFuturePeriods: r.open_future_periods, version: r.version,
-      facilityTypes: r.facility_types, elementCount: Number(r.elements),
+      facilityTypes: r.facility_types, validCompleteOnly: r.valid_complete_only, allowCompleteWithComments: r.allow_complete_with_comments, elementCount: Number(r.elements),
     })),
   };
 }
@@ -86,6 +86,7 @@ export async function dataSetForm(db: Db, actor: Actor, id: string) {
     dataSet: {
       id: ds.id, code: ds.code, name: ds.name, nameHi: hi(ds.translations), shortName: ds.short_name, translations: ds.translations, periodType: ds.period_type, timelyDays: ds.timely_days,
       expiryDays: ds.expiry_days, openFuturePeriods: ds.open_future_periods, version: ds.version, categoryCombo: ds.category_combo_id,
+      validCompleteOnly: ds.valid_complete_only, allowCompleteWithComments: ds.allow_complete_with_comments,
     },
     sections: out,
     validationRules: rules.map((r) => ({

@@ -33,7 +33,7 @@ const RULES: Record<string, Rule> = {
   importance: str(), operator: str(), numerator: str(), denominator: str(), openingDate: str(), closedDate: str(), startDate: str(), endDate: str(),
   timelyDays: int(), expiryDays: int(), openFuturePeriods: int(), version: int(), sortOrder: int(-INT_MAX - 1), decimals: int(0, 10),
   factor: int(-INT_MAX - 1),
-  zeroIsSignificant: bool, skipTotal: bool, ignoreApproval: bool, number: bool, annualized: bool,
+  zeroIsSignificant: bool, skipTotal: bool, validCompleteOnly: bool, allowCompleteWithComments: bool, ignoreApproval: bool, number: bool, annualized: bool,
   parent: ref, categoryCombo: ref, dataSet: ref, indicatorType: ref,
   categoryOptions: refs, categories: refs, organisationUnits: refs, dataElements: refs, indicators: refs, validationRules: refs,
   facilityTypes: { kind: 'strings' },

@@ -91,12 +91,13 @@ export async function outliers(db: Db, actor: Actor, q: { dataSet: string; perio
   return { dataSet: s.ds.id, period: period.id, orgUnit: { id: s.area.id, name: s.area.name }, items };
 }
 
-async function rulesFor(db: Db, ds: DataSetInfo) {
+/** The validation rules of a data set: those whose every item belongs to it. */
+export async function rulesFor(db: Db, ds: { elementIds: Set<string> }) {
   const rows = await db.selectFrom('hmis_validation_rules').selectAll().execute();
   return rows.filter((r) => [...`${r.left_expression} ${r.right_expression}`.matchAll(/#\{([A-Za-z][A-Za-z0-9]{10})/g)].every((m) => ds.elementIds.has(m[1])) && /#\{/.test(r.left_expression + r.right_expression));
 }
 
-function sourceOf(values: { data_element_id: string; coc_id: string; num_value: number | null }[]): ValueSource {
+export function sourceOf(values: { data_element_id: string; coc_id: string; num_value: number | null }[]): ValueSource {
   const total = new Map<string, number>();
   const one = new Map<string, number>();
   for (const v of values) {
@@ -108,8 +109,9 @@ function sourceOf(values: { data_element_id: string; coc_id: string; num_value: 
 }
 
 type RuleRow = Awaited<ReturnType<typeof rulesFor>>[number];
-const ruleDto = (r: RuleRow) => ({ id: r.id, name: r.name, nameHi: hi(r.translations), instruction: r.instruction, importance: r.importance, operator: r.operator });
-const check = (rules: RuleRow[], source: ValueSource) => rules.flatMap((r) => {
+const ruleDto = (r: RuleRow) => ({ id: r.id, code: r.code, name: r.name, nameHi: hi(r.translations), instruction: r.instruction, instructionHi: hi(r.translations, 'INSTRUCTION'), importance: r.importance, operator: r.operator });
+/** The rules that fail on the values of `source`, each with its left and right side's values. */
+export const check = (rules: RuleRow[], source: ValueSource) => rules.flatMap((r) => {
   const v = violates(r.operator, { expression: r.left_expression, missingValueStrategy: r.left_missing }, { expression: r.right_expression, missingValueStrategy: r.right_missing }, source);
   return v ? [{ rule: ruleDto(r), leftValue: v.left, rightValue: v.right }] : [];
 });

@@ -18,7 +18,9 @@ for (const engine of testEngines()) {
     before(async () => {
       t = await startTestApp(engine);
       const form = await t.req('GET', '/api/hmis/dataSets/HMIS_MONTHLY/form', t.adminToken);
-      elements = form.body.sections.flatMap((s: any) => s.elements).filter((e: any) => /INTEGER|NUMBER/.test(e.valueType)).map((e: any) => e.id);
+      // Items on no validation rule's left side: any value of them keeps a completed return valid.
+      const lefts = form.body.validationRules.map((r: any) => r.leftSide.expression).join(' ');
+      elements = form.body.sections.flatMap((s: any) => s.elements).filter((e: any) => /INTEGER|NUMBER/.test(e.valueType) && !lefts.includes(e.id)).map((e: any) => e.id);
       assert.ok(elements.length >= 12);
       officer = (await t.userWith('district_officer', 70)).token;
     });
@@ -76,6 +78,31 @@ for (const engine of testEngines()) {
         assert.equal(stored.length, 1 + landed);
         assert.equal(approve.body.values, stored.length, 'the approval saw every value the return holds: none was written after it');
       }
+    });
+
+    test('completing while a value that breaks a validation rule is written: one of them is refused, never a completed return that fails its rules', async () => {
+      const form = await t.req('GET', '/api/hmis/dataSets/HMIS_MONTHLY/form', t.adminToken);
+      const de = Object.fromEntries(form.body.sections.flatMap((s: any) => s.elements).map((e: any) => [e.code, e.id]));
+      const put = (op: string, ou: string, values: Record<string, string>) =>
+        t.req('POST', '/api/dataValueSets', op, { dataSet: 'HMIS_MONTHLY', period: NOW, orgUnit: ou, dataValues: Object.entries(values).map(([code, value]) => ({ dataElement: de[code], value })) });
+      const outcomes = new Set<string>();
+      for (let round = 1; round <= 8; round++) {
+        const f = await t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: `PHC Race Checks ${round}`, orgUnit: 70, latitude: 30.69, longitude: 76.86 }));
+        const op = (await t.userWith('facility_operator', f.body.id)).token;
+        assert.equal((await put(op, f.body.id, { '1.1': '10', '1.1.1': '5' })).body.status, 'SUCCESS');
+        // The write makes "ANC registered in 1st trimester <= total ANC registrations" fail (50 > 10).
+        const write = put(op, f.body.id, { '1.1.1': '50' });
+        await sleep(engine === 'postgresql' ? round % 4 : 0);
+        const [w, c] = await Promise.all([write, t.req('POST', '/api/hmis/returns/complete', op, { dataSet: 'HMIS_MONTHLY', period: NOW, orgUnit: f.body.id })]);
+        assert.ok(w.status < 500 && c.status < 500, JSON.stringify([w.body, c.body]));
+        assert.notDeepEqual([w.status, c.status], [200, 200], `both the failing value and the completion went through: ${JSON.stringify([w.body, c.body])}`);
+        outcomes.add(`${w.status}/${c.status}`);
+        const value = await t.db.kysely.selectFrom('hmis_data_values').select('value').where('org_unit_id', '=', f.body.id).where('data_element_id', '=', de['1.1.1']).executeTakeFirstOrThrow();
+        const done = await t.db.kysely.selectFrom('hmis_complete_registrations').select('org_unit_id').where('org_unit_id', '=', f.body.id).where('period', '=', NOW).executeTakeFirst();
+        if (done) assert.equal(value.value, '5', 'a completed return holds values that pass its rules');
+        else assert.equal(value.value, '50');
+      }
+      assert.ok([...outcomes].every((o) => o === '200/409' || o === '409/200'), [...outcomes].join(' '));
     });
   });
 }

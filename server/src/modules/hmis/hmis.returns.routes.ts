@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { defaulters, reportingRates } from './hmis.compliance.js';
+import { returnReview } from './hmis.returns.checks.js';
 import { grantLockException, notifications, remindDefaulters, returnStatuses, returnStep, type ReturnAction, type ReturnRef } from './hmis.returns.js';
 
 const Q = {
@@ -13,6 +14,11 @@ const Q = {
 const RatesQuery = Type.Object({ ...Q, by: Type.Optional(Type.String({ enum: ['district', 'block', 'facility', 'type', 'ownership'] })) }, { additionalProperties: false });
 const ScopeQuery = Type.Object(Q, { additionalProperties: false });
 const StepBody = Type.Object({ ...Q, reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+const ActionBody = Type.Object({
+  ...Q, reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  comments: Type.Optional(Type.Array(Type.Object({ rule: Type.String({ minLength: 1, maxLength: 60 }), comment: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), { maxItems: 500 })),
+  confirmFailingRules: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
 const RemindBody = Type.Object({ ...Q, only: Type.Optional(Type.Array(Type.String({ maxLength: 60 }), { maxItems: 5000 })) }, { additionalProperties: false });
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -37,10 +43,15 @@ export const hmisReturnRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (
     schema: { tags: ['hmis'], summary: "Each facility's return for the period: not started, draft, completed on time or late, returned, approved, accepted", querystring: ScopeQuery, response: errors },
   }, async (request) => returnStatuses(k, actorOf(request), request.query as ReturnRef));
 
+  app.get('/api/hmis/returns/review', {
+    schema: { tags: ['hmis'], summary: "One return as the district reviews it: status, the validation rules that fail now, and the facility's comments on them", querystring: ScopeQuery, response: errors },
+  }, async (request) => returnReview(k, actorOf(request), request.query as ReturnRef));
+
   app.post('/api/hmis/returns/:action', {
     schema: {
-      tags: ['hmis'], summary: 'A step of the return: complete, uncomplete, return (with reason), approve, accept, unapprove (with reason)',
-      params: Type.Object({ action: Type.String({ enum: ['complete', 'uncomplete', 'return', 'approve', 'accept', 'unapprove'] }) }), body: StepBody, response: errors,
+      tags: ['hmis'],
+      summary: 'A step of the return: complete (with a comment per failing validation rule where the data set allows it), uncomplete, return (with reason), approve (confirmFailingRules when rules fail), accept, unapprove (with reason)',
+      params: Type.Object({ action: Type.String({ enum: ['complete', 'uncomplete', 'return', 'approve', 'accept', 'unapprove'] }) }), body: ActionBody, response: errors,
     },
   }, async (request) => {
     const actor = actorOf(request);

@@ -7,12 +7,19 @@ import { isTimely, parsePeriod, type Period } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { complianceScope, completions } from './hmis.compliance.js';
 import * as dvRepo from './hmis.datavalues.repository.js';
+import { completeChecked, describeRules, failingRules, lockReturns, type FailingRule, type RuleComment } from './hmis.returns.checks.js';
 import { Lookup } from './hmis.lookup.js';
 import { DEFAULTS } from './hmis.metadata.types.js';
 
 type Db = Kysely<Database>;
 export type ReturnAction = 'complete' | 'uncomplete' | 'return' | 'approve' | 'accept' | 'unapprove';
-export interface ReturnRef { dataSet: string; period: string; orgUnit: string; reason?: string }
+export interface ReturnRef {
+  dataSet: string; period: string; orgUnit: string; reason?: string;
+  /** Completing: one explanation per failing validation rule, where the data set allows completing anyway. */
+  comments?: RuleComment[];
+  /** Approving: the approver has seen the failing validation rules (and their comments) and approves anyway. */
+  confirmFailingRules?: boolean;
+}
 
 /** Who may take each step: the facility completes; block or district reviews and approves; the state accepts. */
 const RULES: Record<ReturnAction, { permission: 'can_submit_data' | 'can_approve_data'; roles?: string[]; needsReason?: boolean }> = {
@@ -46,6 +53,9 @@ export async function returnStep(db: Db, actor: Actor, action: ReturnAction, ref
     throw conflict('A return is reviewed by the level above the unit that filed it', 'रिपोर्ट की समीक्षा ऊपर के स्तर द्वारा की जाती है');
   }
   const key = { data_set_id: ds.id, period: period.id, org_unit_id: unit.id, aoc_id: DEFAULTS.categoryOptionCombo };
+  // The return's own lock first (value writers share it): its rules are judged on values no one is writing.
+  await lockReturns(db, [dvRepo.returnKey(key.data_set_id, key.period, key.org_unit_id, key.aoc_id)], 'exclusive');
+  let failing: FailingRule[] | undefined;
   const where = (t: 'hmis_complete_registrations' | 'hmis_return_states') => db.selectFrom(t).selectAll().where('data_set_id', '=', key.data_set_id).where('period', '=', key.period).where('org_unit_id', '=', key.org_unit_id).where('aoc_id', '=', key.aoc_id);
   // The return's rows are locked until this step commits: two steps on one return (approve and send
   // back, say) take turns and the second sees what the first did; value writes hold the completion
@@ -60,7 +70,7 @@ export async function returnStep(db: Db, actor: Actor, action: ReturnAction, ref
   switch (action) {
     case 'complete':
       if (locked) throw conflict('This return is approved and locked', 'यह रिपोर्ट स्वीकृत और लॉक है');
-      await dvRepo.complete(db, ds.id, period, unit, key.aoc_id, now, actor, false);
+      failing = (await completeChecked(db, actor, { ds, period, unit, aoc: key.aoc_id, at: now, comments: ref.comments })).failingRules;
       if (state?.state === 'returned') await del('hmis_return_states');
       break;
     case 'uncomplete':
@@ -78,6 +88,12 @@ export async function returnStep(db: Db, actor: Actor, action: ReturnAction, ref
     case 'approve':
       if (!completion) throw conflict('Only a completed return can be approved', 'केवल पूर्ण रिपोर्ट ही स्वीकृत की जा सकती है');
       if (locked) throw conflict(`This return is already ${state!.state}`, 'यह रिपोर्ट पहले से स्वीकृत है');
+      failing = await failingRules(db, { dataSetId: ds.id, elementIds: ds.elementIds, periodId: period.id, orgUnitId: unit.id, aoc: key.aoc_id });
+      if (failing.length && ref.confirmFailingRules !== true) {
+        throw conflict(`This return fails ${failing.length} validation rule(s): ${describeRules(failing, 'en')}. Read them and the facility's comments, then approve with confirmFailingRules: true.`,
+          `यह रिपोर्ट ${failing.length} सत्यापन नियम पूरे नहीं करती: ${describeRules(failing, 'hi')}। इन्हें और संस्थान की टिप्पणियाँ पढ़कर पुष्टि के साथ स्वीकृत करें।`,
+          { reason: 'confirm_failing_rules', failingRules: failing });
+      }
       await setState('approved');
       break;
     case 'accept':
@@ -91,8 +107,9 @@ export async function returnStep(db: Db, actor: Actor, action: ReturnAction, ref
       break;
   }
   await recordAudit(db, actor, { action: 'update', entity: 'hmisReturn', entityId: `${ds.id}/${period.id}/${unit.id}`, orgPath: unit.path, purpose: ref.reason ?? null,
-    before: { completed: completion?.completed_at?.toISOString() ?? null, state: state?.state ?? null }, after: { action } });
-  return returnStatus(db, ds.id, ds.timelyDays, period, unit.id);
+    before: { completed: completion?.completed_at?.toISOString() ?? null, state: state?.state ?? null },
+    after: { action, ...(failing?.length ? { failingRules: failing.map((f) => ({ rule: f.rule.code ?? f.rule.id, left: f.leftValue, right: f.rightValue, comment: f.comment?.text ?? null })) } : {}) } });
+  return { ...(await returnStatus(db, ds.id, ds.timelyDays, period, unit.id)), ...(failing ? { failingRules: failing } : {}) };
 }
 
 async function returnStatus(db: Db, dataSetId: string, timelyDays: number, period: Period, orgUnitId: string) {

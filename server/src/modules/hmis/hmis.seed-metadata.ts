@@ -261,7 +261,8 @@ function buildDataSetAndSections(): { dataSet: Dhis2DataSet; sections: Dhis2Sect
     openFuturePeriods: 0,
     formType: 'SECTION',
     categoryCombo: ref(DHIS2_DEFAULT_IDS.categoryCombo),
-    validCompleteOnly: false,
+    // A return whose validation rules fail cannot be completed (see docs/hmis.md).
+    validCompleteOnly: true,
     compulsoryFieldsCompleteOnly: false,
     dataSetElements: ITEMS.map((it) => ({ dataSet: ref(dsId), dataElement: ref(deId(it.code)) })),
     sections: sections.map((s) => ref(s.id)),
