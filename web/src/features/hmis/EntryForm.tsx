@@ -14,6 +14,8 @@ import { useOnline } from '../../components/useOnline.ts';
 import { dateTimeIst, dueDate, monthLabel } from './months.ts';
 import { cellKey, checkRules, type RuleViolation, type Values } from './rules.ts';
 import { SyncReport } from './SyncReport.tsx';
+import { FailingRules } from './FailingRules.tsx';
+import type { FailingRule } from './hmis.api.ts';
 
 type Msg = { kind: 'error' | 'info' | 'success'; text: string } | null;
 
@@ -33,6 +35,9 @@ export function EntryForm({ form, refKey, unitLabel }: { form: DataSetForm; refK
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<Msg>(null);
   const [synced, setSynced] = useState<SyncResult[] | null>(null);
+  // The rules the server found failing when completing, and the comments typed for them.
+  const [failing, setFailing] = useState<{ rules: FailingRule[]; commentsAllowed: boolean; missing: Set<string> } | null>(null);
+  const [ruleComments, setRuleComments] = useState<Record<string, string>>({});
   const { dataSet, period, orgUnit } = refKey;
   const ref = useMemo(() => ({ dataSet, period, orgUnit }), [dataSet, period, orgUnit]);
 
@@ -155,10 +160,16 @@ export function EntryForm({ form, refKey, unitLabel }: { form: DataSetForm; refK
     setMsg(null);
     try {
       if (!(await save())) return;
-      const st = await returnStep('complete', ref);
+      const comments = failing?.commentsAllowed ? failing.rules.map((f) => ({ rule: f.rule.id, comment: ruleComments[f.rule.id] ?? '' })) : undefined;
+      const st = await returnStep('complete', ref, undefined, { comments });
       setStatus(st);
+      setFailing(null);
       setMsg({ kind: 'success', text: st.status === 'completed_late' ? t('hmis.completedLate') : t('hmis.completedOnTime') });
     } catch (err) {
+      if (err instanceof ApiError && err.details?.reason === 'validation_rules_fail') {
+        const d = err.details as { failingRules: FailingRule[]; commentsAllowed: boolean; missingComments?: string[] };
+        setFailing({ rules: d.failingRules, commentsAllowed: d.commentsAllowed, missing: new Set(failing ? d.missingComments ?? [] : []) });
+      }
       if (networkFailed(err)) setUnreachable(true);
       setMsg({ kind: 'error', text: networkFailed(err) ? t('hmis.keptOffline') : err instanceof Error ? err.message : String(err) });
     } finally {
@@ -196,6 +207,17 @@ export function EntryForm({ form, refKey, unitLabel }: { form: DataSetForm; refK
       {!mayEdit && <Notice kind="info">{t('hmis.readOnly')}</Notice>}
       {status?.status === 'returned' && <Notice kind="error">{t('hmis.returnedReason', { reason: status.reason ?? '—' })}</Notice>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {failing && (
+        <section className="failing-panel" aria-labelledby="failing-title">
+          <h2 id="failing-title">{t('hmis.failingRulesTitle', { count: failing.rules.length })}</h2>
+          <p>{failing.commentsAllowed ? t('hmis.failingExplain') : t('hmis.failingCorrect')}</p>
+          <FailingRules rules={failing.rules} comments={ruleComments} missing={failing.missing}
+            onComment={failing.commentsAllowed ? (id, text) => setRuleComments((c) => ({ ...c, [id]: text })) : undefined} />
+          {failing.commentsAllowed && (
+            <button type="button" onClick={onComplete} disabled={busy || locked}>{t('hmis.completeWithComments')}</button>
+          )}
+        </section>
+      )}
       {violations.length > 0 && <p className="rule-summary" role="status">{t('hmis.warnings', { count: violations.length })}</p>}
       {serverViolations && serverViolations.length > 0 && (
         <Notice kind="info">

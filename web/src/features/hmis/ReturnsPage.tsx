@@ -7,10 +7,12 @@ import { can, useMe } from '../auth/session.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { unitName } from '../geo/geo.api.ts';
 import { DefaultersList } from './DefaultersList.tsx';
+import { FailingRules } from './FailingRules.tsx';
+import { ApiError } from '../../api.ts';
 import { DEFAULT_DATA_SET } from './EntryPage.tsx';
 import {
-  getOutliers, listDataSets, listReturns, remindDefaulters, reportingRates, returnStep, RETURN_STATUSES,
-  type OutlierItem, type RatesAnswer, type ReturnItem,
+  getOutliers, getReview, listDataSets, listReturns, remindDefaulters, reportingRates, returnStep, RETURN_STATUSES,
+  type FailingRule, type OutlierItem, type StepExtra, type RatesAnswer, type ReturnItem,
 } from './hmis.api.ts';
 import { dueDate, isMonthly, lastMonth, monthLabel, recentMonths } from './months.ts';
 import { OutlierList } from './OutlierList.tsx';
@@ -37,6 +39,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
   const [busyId, setBusyId] = useState<string | null>(null);
   const [pending, setPending] = useState<RowAction | null>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
+  // A return with failing validation rules, shown with the facility's comments before it is approved.
+  const [approving, setApproving] = useState<{ a: RowAction; rules: FailingRule[] } | null>(null);
   const [remind, setRemind] = useState<'closed' | 'open' | 'busy'>('closed');
   const [version, setVersion] = useState(0);
   const [timelyDays, setTimelyDays] = useState(5);
@@ -72,17 +76,19 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
     return () => ctrl.abort();
   }, [dataSet, period, orgUnit, version]);
 
-  const act = useCallback(async (a: RowAction, reason?: string) => {
+  const act = useCallback(async (a: RowAction, reason?: string, extra?: StepExtra) => {
     setBusyId(a.item.id);
     setMsg(null);
     try {
-      await returnStep(a.action, { dataSet, period: a.item.period, orgUnit: a.item.id }, reason);
+      await returnStep(a.action, { dataSet, period: a.item.period, orgUnit: a.item.id }, reason, extra);
       setPending(null);
+      setApproving(null);
       setMsg(t(`hmis.done.${a.action}` as 'hmis.done.approve', { name: a.item.name }));
       setVersion((v) => v + 1);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      if (reason !== undefined) setDialogError(text);
+      if (err instanceof ApiError && err.details?.reason === 'confirm_failing_rules') setApproving({ a, rules: (err.details as { failingRules: FailingRule[] }).failingRules });
+      else if (reason !== undefined || extra) setDialogError(text);
       else setError(text);
     } finally {
       setBusyId(null);
@@ -93,6 +99,14 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
     if (a.action === 'return' || a.action === 'unapprove') {
       setDialogError(null);
       setPending(a);
+    } else if (a.action === 'approve') {
+      // Failing rules and the facility's comments are read before approving; such a return needs a confirmation.
+      setDialogError(null);
+      setBusyId(a.item.id);
+      getReview({ dataSet, period: a.item.period, orgUnit: a.item.id })
+        .then((r) => (r.failingRules.length ? setApproving({ a, rules: r.failingRules }) : act(a)))
+        .catch((err) => setError(err instanceof Error ? err.message : String(err)))
+        .finally(() => setBusyId(null));
     } else void act(a);
   };
 
@@ -182,6 +196,13 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
         title={pending?.action === 'unapprove' ? t('hmis.unapproveTitle') : t('hmis.sendBackTitle')}
         confirmLabel={pending?.action === 'unapprove' ? t('hmis.unapprove') : t('hmis.sendBack')}
         onConfirm={(reason) => pending && void act(pending, reason)} onCancel={() => setPending(null)} />
+      <ConfirmDialog open={!!approving} title={t('hmis.approveFailingTitle')} confirmLabel={t('hmis.approveAnyway')} cancelLabel={t('action.cancel')}
+        busy={!!busyId} danger onConfirm={() => approving && void act(approving.a, undefined, { confirmFailingRules: true })} onCancel={() => setApproving(null)}>
+        <p>{approving ? (lang === 'hi' && approving.a.item.nameHi ? approving.a.item.nameHi : approving.a.item.name) : ''}</p>
+        <p>{t('hmis.approveFailingQuestion', { count: num(approving?.rules.length ?? 0) })}</p>
+        {approving && <FailingRules rules={approving.rules} />}
+        {dialogError && <span className="error" role="alert">{dialogError}</span>}
+      </ConfirmDialog>
       <ConfirmDialog open={remind !== 'closed'} title={t('hmis.remindTitle')} confirmLabel={t('hmis.remindConfirm')}
         cancelLabel={t('action.cancel')} busy={remind === 'busy'} onConfirm={sendReminders} onCancel={() => setRemind('closed')}>
         <p>{t('hmis.remindQuestion', { count: num(defaulters), month: monthLabel(period, lang) })}</p>

@@ -126,8 +126,21 @@ export const getValues = (ref: Ref, signal?: AbortSignal) =>
 export const sendValues = (ref: Ref, dataValues: DataValue[]) =>
   api<ImportSummary>('POST', '/api/dataValueSets', { body: { ...ref, dataValues } });
 
-export const returnStep = (action: ReturnAction, ref: Ref, reason?: string) =>
-  api<ReturnState>('POST', `/api/hmis/returns/${action}`, { body: reason ? { ...ref, reason } : ref });
+/** A validation rule that fails on a return, with the facility's comment where one was given. */
+export interface FailingRule {
+  rule: { id: string; code: string | null; name: string; nameHi: string | null; instruction: string | null; instructionHi: string | null };
+  leftValue: number | null;
+  rightValue: number | null;
+  comment: { text: string; by: string; at: string } | null;
+}
+export interface StepExtra { comments?: { rule: string; comment: string }[]; confirmFailingRules?: boolean }
+
+export const returnStep = (action: ReturnAction, ref: Ref, reason?: string, extra: StepExtra = {}) =>
+  api<ReturnState & { failingRules?: FailingRule[] }>('POST', `/api/hmis/returns/${action}`, { body: { ...ref, ...(reason ? { reason } : {}), ...extra } });
+
+/** One return as the district reviews it: the rules that fail now and the facility's comments. */
+export const getReview = (ref: Ref, signal?: AbortSignal) =>
+  get<{ failingRules: FailingRule[]; validCompleteOnly: boolean; allowCompleteWithComments: boolean }>('/api/hmis/returns/review', { ...ref }, signal);
 
 export const listReturns = (ref: Ref, signal?: AbortSignal) =>
   get<{ summary: Record<string, number>; items: ReturnItem[] }>('/api/hmis/returns', { ...ref }, signal);
