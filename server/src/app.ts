@@ -22,6 +22,7 @@ import { hmisReturnRoutes } from './modules/hmis/hmis.returns.routes.js';
 import { hmisAnalyticsRoutes } from './modules/hmis/hmis.analytics.routes.js';
 import { hmisSheetRoutes } from './modules/hmis/hmis.sheets.routes.js';
 import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
+import { dhis2MetadataRoutes } from './modules/hmis/dhis2/dhis2.metadata.routes.js';
 import { smsSenderFor, type SmsSender } from './platform/sms.js';
 import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hmisAnalyticsRoutes(deps));
   await app.register(hmisSheetRoutes(deps));
   await app.register(hmisQualityRoutes(deps));
+  await app.register(dhis2MetadataRoutes(deps));
   await app.register(surveillanceRoutes(deps));
   await app.register(patientRoutes({ ...deps, sms }));
   await app.register(fhirRoutes(deps));

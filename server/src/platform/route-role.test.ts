@@ -5,6 +5,7 @@ import { startTestApp, testEngines, type TestApp } from '../test/harness.js';
 import { buildNetwork, inConsultation, type Network } from '../modules/telemedicine/telemedicine.clinical.fixture.js';
 import { childRow, resolveOrgUnit } from '../modules/geo/geo.service.js';
 import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
+import { EXPORT_TYPES } from '../modules/hmis/dhis2/dhis2.metadata.export.js';
 
 /**
  * Route × role, built from the OpenAPI document. A small Hisar (Haryana) world is made through the
@@ -56,6 +57,11 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /api/survey/assignments': 'the caller\'s own assignments',
   'GET /fhir/Organization': 'the facility directory (FHIR), searched within the caller\'s own area',
   'GET /fhir/Location': 'facility locations (FHIR), searched within the caller\'s own area',
+  'GET /api/system/info': 'DHIS2\'s system info: API version, server date, calendar',
+  // DHIS2's metadata API: the same forms, items and categories for every area (a data set's org units are the caller's area only).
+  ...Object.fromEntries(EXPORT_TYPES.filter((type) => type !== 'organisationUnits')
+    .flatMap((type) => [`GET /api/${type}`, `GET /api/${type}.json`, `GET /api/${type}.csv`, `GET /api/${type}/{id}`])
+    .map((op) => [op, 'DHIS2 metadata, alike for every area'])),
 };
 
 interface Case {
@@ -131,6 +137,9 @@ for (const engine of testEngines()) {
       wb.getWorksheet('Return')!.eachRow((row, i) => { if (i >= 6 && String(row.getCell(1).value) === '1.1') row.getCell(5).value = 25; });
       const sheet = Buffer.from(await wb.xlsx.writeBuffer());
       const month = { dataSet: 'HMIS_MONTHLY', period: '202411', orgUnit: n.hub };
+      const hisarUnit = (await resolveOrgUnit(t.db.kysely, 'district:63')).id;
+      /** An answer (JSON or CSV) naming nothing of Hisar: neither the district nor its hub. */
+      const nothingOf = (b: unknown) => !JSON.stringify(b).includes(n.hub) && !JSON.stringify(b).includes(hisarUnit);
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
@@ -145,6 +154,13 @@ for (const engine of testEngines()) {
         'POST /api/facilities/{id}/registration': { url: `/api/facilities/${n.hub}/registration`, body: {} },
         'POST /api/facilities/{id}/upgrades': { url: `/api/facilities/${n.hub}/upgrades`, body: { kind: 'beds', beds: 40, date: '2025-01-01' } },
         'POST /api/dataValueSets': { url: '/api/dataValueSets', body: { dataValues: [{ dataElement: 'AnyElement1', period: '202411', orgUnit: n.hub, value: '1' }] }, refusedIn200: storedNothing },
+        // DHIS2's metadata API: org units of the caller's area only, in every form.
+        'GET /api/metadata': { url: '/api/metadata?organisationUnits=true&dataSets=true&fields=id,organisationUnits', refusedIn200: nothingOf },
+        'GET /api/metadata.json': { url: '/api/metadata.json?organisationUnits=true&dataSets=true&fields=id,organisationUnits', refusedIn200: nothingOf },
+        'GET /api/organisationUnits': { url: '/api/organisationUnits?paging=false', refusedIn200: nothingOf },
+        'GET /api/organisationUnits.json': { url: '/api/organisationUnits.json?paging=false', refusedIn200: nothingOf },
+        'GET /api/organisationUnits.csv': { url: '/api/organisationUnits.csv', refusedIn200: nothingOf },
+        'GET /api/organisationUnits/{id}': { url: `/api/organisationUnits/${n.hub}` },
         'GET /api/dataValueSets': { url: `/api/dataValueSets?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${n.hub}` },
         'GET /api/hmis/reporting-rates': { url: `/api/hmis/reporting-rates?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
         'GET /api/hmis/defaulters': { url: `/api/hmis/defaulters?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
@@ -296,7 +312,7 @@ for (const engine of testEngines()) {
           if (c.acrossAreasWith && ROLE_PERMISSIONS[role].includes(c.acrossAreasWith) && (r.statusCode < 300 || r.statusCode === 429)) continue;
           // Health records are never deleted (FHIR DELETE is 405 for everyone).
           if (op === 'DELETE /fhir/{type}/{id}' && r.statusCode === 405) continue;
-          if (r.statusCode === 200 && c.refusedIn200?.(JSON.parse(r.body))) continue;
+          if (r.statusCode === 200 && c.refusedIn200?.(/json/.test(String(r.headers['content-type'])) ? JSON.parse(r.body) : r.body)) continue;
           wrong.push(`${role}: ${op} → ${r.statusCode} ${r.body.slice(0, 160)}`);
         }
       }

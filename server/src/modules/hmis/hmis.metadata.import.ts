@@ -59,7 +59,7 @@ export async function importMetadata(db: Db, actor: Actor, payload: Dhis2Metadat
       warnings.push(`${key}: expected a list of objects; ignored`);
       continue;
     }
-    objects.set(key as Klass, value as Obj[]);
+    objects.set(key as Klass, key === 'organisationUnits' ? parentsFirst(value as Obj[]) : (value as Obj[]));
   }
   // Give objects without an id one (stable when they have a code), as DHIS2 does.
   for (const [klass, list] of objects) for (const o of list) if (!o.id) o.id = o.code ? stableUid(`${klass}:${o.code}`) : stableUid(`${klass}:${JSON.stringify(o)}`);
@@ -88,7 +88,7 @@ export async function importMetadata(db: Db, actor: Actor, payload: Dhis2Metadat
       if (!errors.length) await PLANNERS[klass](ctx, o, err);
       if (errors.length) {
         stats.ignored++;
-        objectReports.push({ klass, uid: o.id ?? null, index, errorReports: errors });
+        objectReports.push({ klass, uid: o.id ?? null, index: sentAt.get(o) ?? index, errorReports: errors });
       } else if (exists) stats.updated++;
       else stats.created++;
     }
@@ -296,4 +296,27 @@ function hindi(o: Obj): string | null {
 
 function day(v: unknown): string | null {
   return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
+}
+
+/** Where each org unit stood in the payload, for its report, when parentsFirst moved it. */
+const sentAt = new WeakMap<Obj, number>();
+
+/**
+ * Org units in an order where a parent sent in the same payload comes before its children, as
+ * DHIS2 orders them itself (its own test files list the root after its children).
+ */
+function parentsFirst(list: Obj[]): Obj[] {
+  list.forEach((o, i) => sentAt.set(o, i));
+  const byId = new Map(list.filter((o) => typeof o.id === 'string').map((o) => [o.id as string, o]));
+  const out: Obj[] = [];
+  const seen = new Set<Obj>();
+  const place = (o: Obj) => {
+    if (seen.has(o)) return;
+    seen.add(o);
+    const parent = byId.get(refId(o.parent) ?? '');
+    if (parent) place(parent);
+    out.push(o);
+  };
+  list.forEach(place);
+  return out;
 }
