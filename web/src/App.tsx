@@ -3,7 +3,8 @@ import { getToken, UNAUTHENTICATED_EVENT } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { Notice } from './components/Notice.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
-import { fetchMe, logout, SessionContext, type Me } from './features/auth/session.tsx';
+import { landingPath } from './features/auth/landing.ts';
+import { fetchMe, logout, SessionContext, useMe, type Me } from './features/auth/session.tsx';
 import { AnalyticsPage } from './features/analytics/AnalyticsPage.tsx';
 import { MetadataPage } from './features/metadata/MetadataPage.tsx';
 import { SurveillancePage } from './features/surveillance/SurveillancePage.tsx';
@@ -67,7 +68,8 @@ export function App() {
     rememberMe(me);
     setSession({ status: 'in', me });
     const first = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-    if (!first || first === 'login') navigate(me.role === 'asha' ? '/survey' : me.orgUnit.level.toLowerCase() === 'facility' ? '/hmis/entry' : '/facilities');
+    // Each role starts on its own work (features/auth/landing.ts).
+    if (!first || first === 'login') void landingPath(me).then((path) => navigate(path));
   }, []);
 
   const onLogout = useCallback(async () => {
@@ -105,8 +107,8 @@ function Page({ route }: { route: Route }) {
   const { t } = useI18n();
   const [first, second, third] = route.segments;
   if (!first || first === 'login') {
-    // Signed in already: the registry is the start page.
-    return <FacilityListPage query={route.query} />;
+    // Signed in already: the user's own start page.
+    return <Landing />;
   }
   if (first === 'facilities') {
     if (!second) return <FacilityListPage query={route.query} />;
@@ -141,4 +143,22 @@ function Page({ route }: { route: Route }) {
       <p><a href="#/facilities">{t('nav.facilities')}</a></p>
     </section>
   );
+}
+
+/** Sends a signed-in user at `#/` to their own start page, replacing the empty address in the history. */
+function Landing() {
+  const { t } = useI18n();
+  const me = useMe();
+  useEffect(() => {
+    let live = true;
+    void landingPath(me).then((path) => {
+      if (!live) return;
+      history.replaceState(null, '', `#${path}`);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    return () => {
+      live = false;
+    };
+  }, [me]);
+  return <Notice kind="info">{t('common.loading')}</Notice>;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { worksAtHub } from '../features/auth/landing.ts';
 import { can, type Me } from '../features/auth/session.tsx';
 import { getUnit, unitName } from '../features/geo/geo.api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -20,10 +21,25 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       live = false;
     };
   }, [me.orgUnit.id]);
+  // Staff of one facility see their own facility; an ASHA's village holds none. The registry, its map
+  // and its compliance are for those who look after an area.
+  const local = atFacility || me.orgUnit.level.toLowerCase() === 'village';
+  // At a facility, the hub's screen is for the manager of a hub only; officers pick a hub of their area.
+  const [atHub, setAtHub] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void worksAtHub(me).then((yes) => live && setAtHub(yes));
+    return () => {
+      live = false;
+    };
+  }, [me]);
   const links = [
-    { id: 'facilities', href: '#/facilities', label: t('nav.facilities') },
-    { id: 'map', href: '#/map', label: t('nav.map') },
-    { id: 'compliance', href: '#/compliance', label: t('nav.compliance') },
+    ...(atFacility ? [{ id: 'facilities', href: `#/facilities/${me.orgUnit.id}`, label: t('nav.myFacility') }] : []),
+    ...(local ? [] : [
+      { id: 'facilities', href: '#/facilities', label: t('nav.facilities') },
+      { id: 'map', href: '#/map', label: t('nav.map') },
+      { id: 'compliance', href: '#/compliance', label: t('nav.compliance') },
+    ]),
     ...(can(me, 'can_read_metadata') && (can(me, 'can_submit_data') || !atFacility)
       ? [{ id: 'hmis/entry', href: '#/hmis/entry', label: t('nav.hmisEntry') }] : []),
     ...(can(me, 'can_read_data') && !atFacility
@@ -44,7 +60,7 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'telemedicine', href: '#/telemedicine', label: t('nav.tele') }] : []),
     ...(can(me, 'can_consult')
       ? [{ id: 'telemedicine/doctor', href: '#/telemedicine/doctor', label: t('nav.teleDoctor') }] : []),
-    ...(can(me, 'can_manage_telemedicine')
+    ...(can(me, 'can_manage_telemedicine') && (!atFacility || atHub)
       ? [{ id: 'telemedicine/hub', href: '#/telemedicine/hub', label: t('nav.teleHub') }] : []),
     ...(can(me, 'can_receive_referral') || can(me, 'can_refer')
       ? [{ id: 'telemedicine/referrals', href: '#/telemedicine/referrals', label: t('nav.teleReferrals') }] : []),

@@ -89,7 +89,8 @@ export function FacilityDetailPage({ id }: { id: string }) {
 
   return (
     <section aria-labelledby="detail-title">
-      <p className="breadcrumb"><a href="#/facilities">← {t('facilities.title')}</a></p>
+      {/* Staff of one facility have no registry to go back to: their facility is all of it they see. */}
+      {me.orgUnit.level.toLowerCase() !== 'facility' && <p className="breadcrumb"><a href="#/facilities">← {t('facilities.title')}</a></p>}
       <div className="page-head">
         <h1 id="detail-title">{title}</h1>
         <div className="actions">

@@ -4,7 +4,8 @@ import type { Me } from '../auth/session.tsx';
 import { getChildren, getUnit, type GeoUnit } from './geo.api.ts';
 
 /**
- * Where the signed-in user works. A country-level user picks one state at a time (remembered);
+ * Where the signed-in user works. A country-level user picks one state at a time (remembered for
+ * that user in this browser; before any choice, the state with the most facilities in the registry);
  * a state-level user has their state; a district-level user (or below) has their district too.
  */
 export interface GeoScope {
@@ -19,7 +20,8 @@ export interface GeoScope {
   fixedDistrict: GeoUnit | null;
 }
 
-const STATE_KEY = 'swasthya.state';
+/** The last state a country-level user chose, per user: one browser may serve several users. */
+const stateKey = (userId: string) => `swasthya.state.${userId}`;
 const Ctx = createContext<GeoScope | null>(null);
 
 const norm = (level: string | undefined) => (level ?? '').toLowerCase();
@@ -36,18 +38,24 @@ async function ancestors(unitId: string): Promise<GeoUnit[]> {
   return chain;
 }
 
-async function defaultState(states: GeoUnit[]): Promise<string> {
-  const saved = localStorage.getItem(STATE_KEY);
-  if (saved && states.some((s) => s.id === saved)) return saved;
-  // The state that holds facilities (the demo data, or the state this install serves).
+function savedState(userId: string): string | null {
   try {
-    const first = await get<{ items: { state?: { id: string } | null }[] }>('/api/facilities', { limit: 1 });
-    const id = first.items[0]?.state?.id;
-    if (id && states.some((s) => s.id === id)) return id;
+    return localStorage.getItem(stateKey(userId));
   } catch {
-    /* fall through */
+    return null;
   }
-  return states[0]?.id ?? '';
+}
+
+async function defaultState(states: GeoUnit[], userId: string): Promise<string> {
+  const saved = savedState(userId);
+  if (saved && states.some((s) => s.id === saved)) return saved;
+  // Nothing chosen yet: the state this install serves most, i.e. the one with the most facilities
+  // registered (not whichever state's facility sorts first by name).
+  const totals = await Promise.all(states.map((s) =>
+    get<{ total: number }>('/api/facilities', { state: s.id, limit: 1 }).then((r) => r.total).catch(() => 0)));
+  let best = 0;
+  totals.forEach((n, i) => { if (n > (totals[best] ?? 0)) best = i; });
+  return states[best]?.id ?? '';
 }
 
 export function GeoScopeProvider({ me, children }: { me: Me; children: ReactNode }) {
@@ -63,7 +71,7 @@ export function GeoScopeProvider({ me, children }: { me: Me; children: ReactNode
       const level = norm(me.orgUnit.level);
       if (level === 'country') {
         const list = await getChildren(me.orgUnit.id).catch(() => getChildren('india'));
-        const chosen = await defaultState(list);
+        const chosen = await defaultState(list, me.id);
         if (!live) return;
         setStates(list);
         setStateIdRaw(chosen);
@@ -104,9 +112,13 @@ export function GeoScopeProvider({ me, children }: { me: Me; children: ReactNode
   }, [stateId, fixedDistrict]);
 
   const setStateId = useCallback((id: string) => {
-    localStorage.setItem(STATE_KEY, id);
+    try {
+      localStorage.setItem(stateKey(me.id), id);
+    } catch {
+      /* private browsing: the choice lasts this page only */
+    }
     setStateIdRaw(id);
-  }, []);
+  }, [me.id]);
 
   return (
     <Ctx.Provider value={{ ready, states, stateId, setStateId, districts, fixedDistrict }}>

@@ -1,0 +1,194 @@
+// Browser test of every role's start, black-box: the real server on a fresh data directory (demo data)
+// and Debian's Chromium through playwright-core. Each role signs in (the demo's own staff, and users
+// the administrator makes for the roles the demo has none of), lands on its own work, and opens every
+// link of its menu: no screen answers 403 or says the role may not see it, and none is "not found".
+// Five of the nine roles walk in Hindi. A screenshot of every screen is saved in test-results/.
+// The administrator, who works across the country, starts in the state with the most facilities
+// (not the first state by name), and the next time in the state last chosen.
+//   cd /work/main && npm run build -w web && SWASTHYA_REQUIRE_BROWSER=1 node --import tsx --test web/e2e/roles.e2e.test.ts
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, ROOT } from './harness.ts';
+
+const PASSWORD = 'Roles-E2e-Pass-1';
+const rand = () => Math.random().toString(36).slice(2, 7);
+
+/** Words of a refusal on screen (the server's 403 messages, in both languages) or of a missing page. */
+const REFUSAL = /does not have can_|is outside your area|की अनुमति नहीं है|आपके क्षेत्र से बाहर|Page not found|पृष्ठ नहीं मिला/;
+
+/** As the server prepares it (demo data included), plus a block of Hisar with one village for an ASHA. */
+function addVillage(dataDir: string): { village: string } {
+  const mod = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'server', 'src', p)).href);
+  const script = `
+    import { openPglite } from ${mod('db/connect.ts')};
+    import { prepareDatabase } from ${mod('bootstrap.ts')};
+    import { childRow, resolveOrgUnit } from ${mod('modules/geo/geo.service.ts')};
+    const db = await openPglite(${JSON.stringify(dataDir)});
+    await prepareDatabase(db, { adminPassword: ${JSON.stringify(ADMIN_PASSWORD)}, demo: true });
+    const hisar = await resolveOrgUnit(db.kysely, 'district:63');
+    const block = childRow(hisar, 'block', 64100, 'Hisar-I', 'हिसार-I');
+    await db.kysely.insertInto('org_units').values(block).execute();
+    const village = childRow(await resolveOrgUnit(db.kysely, block.id), 'village', 64101, 'Ladwa', 'लाडवा');
+    await db.kysely.insertInto('org_units').values(village).execute();
+    await db.close();
+    console.log(JSON.stringify({ village: village.id }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `village fixture failed:\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { village: string };
+}
+
+interface Walker {
+  role: string;
+  username: string;
+  password: string;
+  lang: 'en' | 'hi';
+  /** The hash the role must land on. */
+  landing: string;
+  /** Menu links the role must have (hashes). */
+  mustHave: string[];
+  mustNotHave?: string[];
+}
+
+/** Counts the page's requests in flight (not live event streams), and every 403 the API answers. */
+function watch(page: Page) {
+  let inFlight = 0;
+  const refusals: string[] = [];
+  page.on('request', (r) => { if (r.resourceType() !== 'eventsource') inFlight++; });
+  const done = (r: { resourceType: () => string }) => { if (r.resourceType() !== 'eventsource') inFlight--; };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  page.on('response', (res) => {
+    if (res.status() === 403) refusals.push(`${res.request().method()} ${new URL(res.url()).pathname} on ${new URL(page.url()).hash}`);
+  });
+  return {
+    refusals,
+    /** Waits until no request has been in flight for 600 ms (a screen has loaded what it loads). */
+    async settle() {
+      const deadline = Date.now() + 20_000;
+      let quietSince = Date.now();
+      while (Date.now() < deadline) {
+        if (inFlight > 0) quietSince = Date.now();
+        else if (Date.now() - quietSince > 600) return;
+        await page.waitForTimeout(100);
+      }
+    },
+  };
+}
+
+async function signIn(page: Page, base: string, w: Pick<Walker, 'username' | 'password' | 'lang'>) {
+  await page.goto(`${base}/`);
+  await page.locator('#login-username').fill(w.username);
+  await page.locator('#login-password').fill(w.password);
+  await page.getByRole('button', { name: w.lang === 'hi' ? 'साइन इन करें' : 'Sign in' }).click();
+  await page.getByRole('button', { name: w.lang === 'hi' ? 'लॉग आउट' : 'Log out' }).waitFor();
+}
+
+/** One role's walk: sign in, land, open every menu link; returns the number of screens seen. */
+async function walk(browser: Browser, base: string, resultsDir: string, w: Walker): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: w.lang === 'hi' ? 'hi-IN' : 'en-IN' });
+  await context.addInitScript((lang) => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', lang); }, w.lang);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const seen = watch(page);
+  const shot = (screen: string) => page.screenshot({ path: join(resultsDir, `roles-${w.role}-${w.lang}-${screen}.png`), fullPage: true });
+  try {
+    await signIn(page, base, w);
+    await page.waitForFunction((h) => window.location.hash === h, w.landing, { timeout: 15_000 })
+      .catch(() => assert.fail(`${w.role} landed on ${new URL(page.url()).hash || '(none)'}, not ${w.landing}`));
+    await seen.settle();
+    await shot('landing');
+    const text = await page.locator('main').innerText();
+    assert.doesNotMatch(text, REFUSAL, `${w.role}'s start page ${w.landing} refuses: ${text.slice(0, 300)}`);
+    assert.deepEqual(seen.refusals, [], `${w.role}'s start page was refused by the API`);
+
+    const links = await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    for (const h of w.mustHave) assert.ok(links.includes(h), `${w.role}'s menu lacks ${h}: ${links.join(' ')}`);
+    for (const h of w.mustNotHave ?? []) assert.ok(!links.includes(h), `${w.role}'s menu has ${h}`);
+    assert.ok(links.includes(w.landing), `${w.role} lands on ${w.landing}, which is not in the menu: ${links.join(' ')}`);
+    for (const href of links) {
+      await page.locator(`header nav a[href="${href}"]`).click();
+      await page.waitForFunction((h) => window.location.hash.startsWith(h), href);
+      await seen.settle();
+      await shot(/^#\/facilities\/./.test(href) ? 'my-facility' : href.replace(/^#\//, '').replace(/\//g, '-'));
+      const body = await page.locator('main').innerText();
+      assert.doesNotMatch(body, REFUSAL, `${w.role}: ${href} refuses: ${body.slice(0, 300)}`);
+      assert.deepEqual(seen.refusals, [], `${w.role}: the API refused a request of ${href}`);
+    }
+    // The bare address takes a signed-in user to their own start page too.
+    await page.goto(`${base}/#/`);
+    await page.waitForFunction((h) => window.location.hash === h, w.landing);
+    return links.length + 1;
+  } catch (err) {
+    await page.screenshot({ path: join(resultsDir, `roles-${w.role}-failure.png`), fullPage: true }).catch(() => undefined);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+describe('each role starts on its own work (browser)', () => {
+  test('nine roles land on their screen and open every menu link without a refusal', { timeout: 600_000 }, async (t) => {
+    if (!browserAvailable(t)) return;
+    let fixture: { village: string } | undefined;
+    await browserSession('roles', async ({ server, page, resultsDir }) => {
+      const base = server.base;
+      const browser = page.context().browser();
+      assert.ok(browser);
+
+      const favicon = await fetch(`${base}/favicon.ico`);
+      assert.equal(favicon.status, 200);
+      assert.match(favicon.headers.get('content-type') ?? '', /image\//);
+      assert.equal(Buffer.from(await favicon.arrayBuffer()).readUInt16LE(2), 1, 'an .ico file');
+
+      const admin = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).token;
+      const facility = async (q: string) => {
+        const found = await apiCall<{ items: { id: string; name: string }[] }>(base, 'GET', `/api/facilities?q=${encodeURIComponent(q)}&limit=5`, admin);
+        const f = found.items.find((i) => i.name === q);
+        assert.ok(f, `demo facility ${q}`);
+        return f.id;
+      };
+      const user = async (role: string, orgUnit: string) => {
+        const username = `${role.replace(/_/g, '')}.${rand()}`;
+        await apiCall(base, 'POST', '/api/users', admin, { username, password: PASSWORD, role, orgUnit });
+        return username;
+      };
+      const hospital = await facility('Civil Hospital Hisar');
+      const demo = (username: string) => ({ username, password: ADMIN_PASSWORD });
+      const made = (username: string) => ({ username, password: PASSWORD });
+
+      const walkers: Walker[] = [
+        { role: 'doctor', ...demo('dr.nerchowk'), lang: 'hi', landing: '#/telemedicine/doctor', mustHave: ['#/patients'], mustNotHave: ['#/hmis/entry'] },
+        { role: 'cho', ...demo('cho.spoke'), lang: 'hi', landing: '#/telemedicine', mustHave: ['#/patients', '#/survey', '#/hmis/entry'] },
+        { role: 'hub-manager', ...demo('hub.nerchowk'), lang: 'en', landing: '#/telemedicine/hub', mustHave: ['#/patients', '#/telemedicine/hub'] },
+        { role: 'clerk', ...made(await user('facility_operator', hospital)), lang: 'en', landing: '#/patients', mustHave: ['#/hmis/entry'], mustNotHave: ['#/telemedicine/hub'] },
+        { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass'], mustNotHave: ['#/metadata'] },
+        { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata'] },
+        { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: `#/facilities/${hospital}`, mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'asha', ...made(await user('asha', fixture!.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'admin', username: 'admin', password: ADMIN_PASSWORD, lang: 'en', landing: '#/facilities', mustHave: ['#/metadata', '#/hmis/returns'] },
+      ];
+      const screens: Record<string, number> = {};
+      for (const w of walkers) screens[w.role] = await walk(browser, base, resultsDir, w);
+      console.log(`screens opened per role: ${JSON.stringify(screens)}`);
+      assert.ok(walkers.filter((w) => w.lang === 'hi').length * 2 >= walkers.length);
+
+      // The administrator works across the country: first in the state with the most facilities
+      // (Haryana in the demo, not Bihar, whose Patna facility sorts first), then where last chosen.
+      await signIn(page, base, { username: 'admin', password: ADMIN_PASSWORD, lang: 'en' });
+      await page.waitForFunction(() => window.location.hash === '#/facilities');
+      const state = page.getByLabel('State', { exact: true }).first();
+      await page.waitForFunction(() => (document.querySelector('select[id$="-state"]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === 'Haryana');
+      const himachal = await state.locator('option', { hasText: 'Himachal Pradesh' }).getAttribute('value');
+      await state.selectOption(himachal!);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await signIn(page, base, { username: 'admin', password: ADMIN_PASSWORD, lang: 'en' });
+      await page.waitForFunction(() => window.location.hash === '#/facilities');
+      await page.waitForFunction(() => (document.querySelector('select[id$="-state"]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === 'Himachal Pradesh');
+      await page.screenshot({ path: join(resultsDir, 'roles-admin-en-last-state.png'), fullPage: true });
+    }, (dataDir) => { fixture = addVillage(dataDir); });
+  });
+});
