@@ -161,6 +161,7 @@ for (const engine of testEngines()) {
         if (name === 'code') return '63';
         if (name === 'type') return 'Patient';
         if (name === 'action') return 'approve';
+        if (name === 'format') return 'xml';
         if (path.startsWith('/api/facilities') || path.startsWith('/api/telemedicine/hubs') || path.startsWith('/api/telemedicine/equipment')) return ids.facility;
         if (path.startsWith('/api/hmis/dataSets')) return 'HMIS_MONTHLY';
         if (path.startsWith('/api/families')) return ids.family;
@@ -221,7 +222,7 @@ for (const engine of testEngines()) {
           for (const [label, ct, payload] of [['unknown type', 'application/x-fuzz', 'abc'], ['text', 'text/plain', 'abc'], ['form', 'application/x-www-form-urlencoded', 'a=%00'],
             ['csv NUL', 'application/csv', `dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nx,202411,${ids.facility},,,1\u0000\n`],
             ['csv big', 'application/csv', `x,202411,${ids.facility},,,${BIG}\n`], ['adx NUL', 'application/adx+xml', '<adx xmlns="urn:ihe:qrph:adx:2015"><group dataSet="HMIS_MONTHLY" period="2024-11-01/P1M" orgUnit="x"><dataValue dataElement="x" value="1\u0000"/></group></adx>'],
-            ['xml entity', 'application/xml', '<adx><group dataSet="&#0;"/></adx>'], ['xlsx garbage', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Buffer.from('PK\u0003\u0004garbage')],
+            ['xml entity', 'application/xml', '<adx><group dataSet="&#0;"/></adx>'], ['dxf2 NUL', 'application/xml', '<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0"><dataValue dataElement="x" period="202411" orgUnit="x" value="1\u0000"/></dataValueSet>'], ['xlsx garbage', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Buffer.from('PK\u0003\u0004garbage')],
             ['pdf garbage', 'application/pdf', Buffer.from('%PDF-garbage\u0000')], ['json latin1', 'application/json; charset=latin1', '{}']] as const) {
             variants.push({ label: `content-type ${label}`, url: plainUrl, payload, type: ct });
           }

@@ -162,6 +162,7 @@ for (const engine of testEngines()) {
         'GET /api/organisationUnits.csv': { url: '/api/organisationUnits.csv', refusedIn200: nothingOf },
         'GET /api/organisationUnits/{id}': { url: `/api/organisationUnits/${n.hub}` },
         'GET /api/dataValueSets': { url: `/api/dataValueSets?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${n.hub}` },
+        'GET /api/dataValueSets.{format}': { url: `/api/dataValueSets.xml?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${n.hub}` },
         'GET /api/hmis/reporting-rates': { url: `/api/hmis/reporting-rates?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
         'GET /api/hmis/defaulters': { url: `/api/hmis/defaulters?dataSet=HMIS_MONTHLY&period=202411&orgUnit=${hisar}` },
         'POST /api/hmis/defaulters/reminders': { url: '/api/hmis/defaulters/reminders', body: { ...month, orgUnit: hisar } },

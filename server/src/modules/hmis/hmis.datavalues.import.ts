@@ -75,7 +75,7 @@ export async function importDataValues(db: Db, actor: Actor, sets: RawSet[], opt
   for (const set of sets) {
     const setDs = set.dataSet ? lookup.dataSet(set.dataSet, schemes.dataSet) : undefined;
     const setIndex = index + 1;
-    if (set.dataSet && !setDs) conflict(setIndex, set.dataSet, 'dataSet', 'E7600', `Data set not found or not accessible: ${set.dataSet}`);
+    if (set.dataSet && !setDs) conflict(setIndex, set.dataSet, 'dataSet', 'E7600', ambiguous(lookup, 'dataSet', set.dataSet, schemes.dataSet) ?? `Data set not found or not accessible: ${set.dataSet}`);
     const setAoc = resolveAoc(lookup, set, setDs, schemes.categoryOptionCombo);
     for (const v of set.dataValues) {
       index++;
@@ -174,23 +174,23 @@ type Checked =
 function checkValue(lookup: Lookup, actor: Actor, set: RawSet, setDs: DataSetInfo | undefined, setAoc: string | null, v: RawValue,
   schemes: Record<string, IdScheme>, strategy: string, now: Date, locks: repo.ApprovalLocks, exceptions: Set<string>): Checked {
   const element = lookup.element(v.dataElement, schemes.dataElement);
-  if (!element) return { error: 'E7610', object: v.dataElement ?? '(none)', property: 'dataElement', message: `Data element not found or not accessible: ${v.dataElement ?? '(missing)'}` };
+  if (!element) return { error: 'E7610', object: v.dataElement ?? '(none)', property: 'dataElement', message: ambiguous(lookup, 'element', v.dataElement, schemes.dataElement) ?? `Data element not found or not accessible: ${v.dataElement ?? '(missing)'}` };
   const periodText = v.period ?? set.period;
   const period = lookup.period(periodText);
   if (!period) return { error: 'E7611', object: periodText ?? '(none)', property: 'period', message: `Period not valid: ${periodText ?? '(missing)'}; use a DHIS2 ISO period such as 202411` };
   const ouRef = v.orgUnit ?? set.orgUnit;
   const unit = lookup.orgUnit(ouRef, schemes.orgUnit);
-  if (!unit) return { error: 'E7612', object: ouRef ?? '(none)', property: 'orgUnit', message: `Organisation unit not found or not accessible: ${ouRef ?? '(missing)'}` };
+  if (!unit) return { error: 'E7612', object: ouRef ?? '(none)', property: 'orgUnit', message: ambiguous(lookup, 'orgUnit', ouRef, schemes.orgUnit) ?? `Organisation unit not found or not accessible: ${ouRef ?? '(missing)'}` };
   if (!inScope(actor, unit.path)) return { error: 'E7615', object: unit.id, property: 'orgUnit', message: `Organisation unit ${unit.name} is outside your area` };
   let coc = v.categoryOptionCombo ? lookup.coc(v.categoryOptionCombo, schemes.categoryOptionCombo)
     : v.categoryOptions ? lookup.cocFromOptions(element.comboId, v.categoryOptions) : lookup.cocs.get(DEFAULTS.categoryOptionCombo);
-  if (!coc) return { error: 'E7613', object: v.categoryOptionCombo ?? JSON.stringify(v.categoryOptions ?? {}), property: 'categoryOptionCombo', message: `Category option combo not found or not accessible: ${v.categoryOptionCombo ?? JSON.stringify(v.categoryOptions)}` };
+  if (!coc) return { error: 'E7613', object: v.categoryOptionCombo ?? JSON.stringify(v.categoryOptions ?? {}), property: 'categoryOptionCombo', message: ambiguous(lookup, 'coc', v.categoryOptionCombo, schemes.categoryOptionCombo) ?? `Category option combo not found or not accessible: ${v.categoryOptionCombo ?? JSON.stringify(v.categoryOptions)}` };
   if (coc.comboId !== element.comboId) {
     if (coc.id === DEFAULTS.categoryOptionCombo && !v.categoryOptionCombo) coc = undefined;
     return { error: 'E7620', object: coc?.id ?? '(default)', property: 'categoryOptionCombo', message: `Category option combo ${coc?.id ?? 'default'} is not part of the category combo of data element ${element.code ?? element.id}; give one of its option combos` };
   }
   const aoc = v.attributeOptionCombo ? lookup.coc(v.attributeOptionCombo, schemes.categoryOptionCombo)?.id ?? null : setAoc;
-  if (!aoc) return { error: 'E7614', object: v.attributeOptionCombo ?? set.attributeOptionCombo ?? '(none)', property: 'attributeOptionCombo', message: `Attribute option combo not found or not accessible: ${v.attributeOptionCombo ?? set.attributeOptionCombo}` };
+  if (!aoc) return { error: 'E7614', object: v.attributeOptionCombo ?? set.attributeOptionCombo ?? '(none)', property: 'attributeOptionCombo', message: ambiguous(lookup, 'coc', v.attributeOptionCombo ?? set.attributeOptionCombo, schemes.categoryOptionCombo) ?? `Attribute option combo not found or not accessible: ${v.attributeOptionCombo ?? set.attributeOptionCombo}` };
   if (element.periodTypes.size && !element.periodTypes.has(period.type)) {
     return { error: 'E7617', object: period.id, property: 'period', message: `Period ${period.id} is ${period.type}, but data element ${element.code ?? element.id} is collected ${[...element.periodTypes].join(' or ')}` };
   }
@@ -204,6 +204,13 @@ function checkValue(lookup: Lookup, actor: Actor, set: RawSet, setDs: DataSetInf
   if (lockedBy) return lockedReturn(period, unit);
   void strategy;
   return { element, period, unit, coc: coc.id, aoc };
+}
+
+const KIND_NAMES = { element: 'data elements', coc: 'category option combos', dataSet: 'data sets', orgUnit: 'organisation units' } as const;
+/** The refusal of a name two objects share (NAME scheme), naming both, or undefined. */
+function ambiguous(lookup: Lookup, kind: keyof typeof KIND_NAMES, ref: string | undefined, scheme: IdScheme): string | undefined {
+  const ids = lookup.clash(kind, ref, scheme);
+  return ids ? `The name "${ref}" is ambiguous: ${ids.length} ${KIND_NAMES[kind]} have it (${ids.join(', ')}); send their UID or CODE instead` : undefined;
 }
 
 function lockedReturn(period: Period, unit: OrgUnitRow) {
@@ -232,7 +239,7 @@ function resolveAoc(lookup: Lookup, set: RawSet, ds: DataSetInfo | undefined, sc
 }
 
 /** When the return counts as completed: the server's clock, or for an admin migrating history the date given. */
-function completionInstant(actor: Actor, given: string, now: Date): Date {
+export function completionInstant(actor: Actor, given: string, now: Date): Date {
   if (actor.role !== 'admin' || !given) return now;
   if (/^\d{4}-\d{2}-\d{2}$/.test(given)) return new Date(`${given}T00:00:00+05:30`);
   const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(given) ? given : `${given}+05:30`;

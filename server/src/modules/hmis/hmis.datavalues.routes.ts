@@ -5,31 +5,25 @@ import type { AppDeps } from '../../app.js';
 import { BODY_LIMITS, megabytes, readText, refuseDeclaredOver } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
-import { todayIst } from '../../platform/periods.js';
-import { exportDataValues, toAdxXml, toCsv } from './hmis.datavalues.export.js';
 import type { DataValueImportOptions } from './hmis.datavalues.import.js';
 import { importAdxStream } from './hmis.datavalues.adx.js';
 import { fromJson } from './hmis.datavalues.parse.js';
 import { BATCH_ROWS, importCsvStream, importSetsInBatches } from './hmis.datavalues.stream.js';
+import { answerDataValueSet, exportFormat, ExportQuery, type ExportFormat } from './dhis2/dhis2.datavalues.export.js';
+import { readIdSchemes } from './dhis2/dhis2.datavalues.schemes.js';
+import { importXmlStream } from './dhis2/dhis2.datavalues.xml.js';
 
 const CSV_TYPES = ['application/csv', 'text/csv'];
 const XML_TYPES = ['application/adx+xml', 'application/xml', 'text/xml'];
 
-const Scheme = Type.String({ enum: ['UID', 'CODE', 'uid', 'code'] });
+// UID, CODE or NAME in any case (ATTRIBUTE:… is refused by name: see readIdSchemes).
+const Scheme = Type.String({ minLength: 1, maxLength: 80 });
 const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean()),
   importStrategy: Type.Optional(Type.String({ enum: ['CREATE_AND_UPDATE', 'CREATE', 'UPDATE', 'DELETE'] })),
   idScheme: Type.Optional(Scheme), dataElementIdScheme: Type.Optional(Scheme), orgUnitIdScheme: Type.Optional(Scheme),
   categoryOptionComboIdScheme: Type.Optional(Scheme), dataSetIdScheme: Type.Optional(Scheme),
 }, { additionalProperties: false });
-const list = Type.Union([Type.String(), Type.Array(Type.String())]);
-const ExportQuery = Type.Object({
-  dataSet: Type.Optional(list), period: Type.Optional(list), orgUnit: Type.Optional(list), startDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-  endDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })), children: Type.Optional(Type.Boolean()), idScheme: Type.Optional(Scheme),
-  format: Type.Optional(Type.String({ enum: ['json', 'csv', 'adx'] })),
-}, { additionalProperties: false });
-
-const asList = (v: string | string[] | undefined) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(';')).filter(Boolean));
 
 /** The body's media type without parameters; JSON when none is given. */
 const mediaType = (request: FastifyRequest) => String(request.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
@@ -57,7 +51,7 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
     },
   }, async (request) => {
     const actor = actorOf(request);
-    const opts = request.query as DataValueImportOptions;
+    const opts = { ...(request.query as DataValueImportOptions), ...readIdSchemes(request.query as Record<string, unknown>) };
     const body = request.body as Readable | undefined;
     const type = mediaType(request);
     // PGlite has one connection: smaller batches let other requests in sooner.
@@ -66,9 +60,14 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
       refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The CSV file');
       return importCsvStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows });
     }
-    if (XML_TYPES.includes(type)) {
+    if (type === 'application/adx+xml') {
       refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The ADX document');
       return importAdxStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows });
+    }
+    if (XML_TYPES.includes(type)) {
+      // application/xml is ADX or DHIS2's DXF2 data value set, as its root element says.
+      refuseDeclaredOver(request, BODY_LIMITS.dataValueSetStream, 'The XML document');
+      return importXmlStream(db.kysely, actor, body ?? Readable.from([]), opts, { batchRows });
     }
     refuseDeclaredOver(request, BODY_LIMITS.dataValueSetJson, 'The JSON data value set');
     const text = body ? await readText(body, BODY_LIMITS.dataValueSetJson, 'The JSON data value set') : '';
@@ -76,18 +75,13 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
   });
 
   app.get('/api/dataValueSets', {
-    schema: { tags: ['hmis'], summary: 'Export data values as DHIS2 JSON, CSV or ADX (format= or Accept)', querystring: ExportQuery, response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
-  }, async (request, reply) => {
-    const q = request.query as Record<string, any>;
-    const accept = String(request.headers.accept ?? '');
-    const format = q.format ?? (/csv/.test(accept) ? 'csv' : /xml/.test(accept) ? 'adx' : 'json');
-    const out = await exportDataValues(db.kysely, actorOf(request), {
-      dataSet: asList(q.dataSet), period: asList(q.period), orgUnit: asList(q.orgUnit), startDate: q.startDate, endDate: q.endDate, children: q.children, idScheme: q.idScheme,
-    });
-    if (format === 'csv') return reply.type('application/csv; charset=utf-8').send(toCsv(out.values));
-    if (format === 'adx') return reply.type('application/adx+xml; charset=utf-8').send(toAdxXml(out.values, out.dataSet ?? '', out.textElements));
-    // DHIS2 writes completeDate as the calendar date; the day is India's, so 2019-06-05 stays 2019-06-05.
-    const completed = out.complete.length === 1 ? todayIst(out.complete[0].completed_at) : undefined;
-    return { dataSet: out.dataSet, ...(out.single ?? {}), ...(completed && out.single ? { completeDate: completed } : {}), dataValues: out.values };
-  });
+    schema: { tags: ['hmis'], summary: 'Export data values as DHIS2 JSON, CSV, ADX or DXF2 XML (format= or Accept); dataElementIdScheme, orgUnitIdScheme, categoryOptionComboIdScheme, dataSetIdScheme, idScheme: UID, CODE or NAME', querystring: ExportQuery, response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
+  }, async (request, reply) => answerDataValueSet(db.kysely, request, reply, exportFormat(request)));
+
+  app.get('/api/dataValueSets.:format', {
+    schema: {
+      tags: ['hmis'], summary: 'Export data values by path suffix as DHIS2 has it: /api/dataValueSets.json, .csv, .xml (DXF2) or .adx',
+      params: Type.Object({ format: Type.String({ enum: ['json', 'csv', 'xml', 'adx'] }) }), querystring: ExportQuery, response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request, reply) => answerDataValueSet(db.kysely, request, reply, exportFormat(request, (request.params as { format: ExportFormat }).format)));
 };
