@@ -82,6 +82,15 @@ for (const engine of testEngines()) {
       assert.ok(unit.body.path.endsWith(`/${hisar}/${facility}`) && !unit.body.path.endsWith('/'));
       assert.equal(unit.body.level, unit.body.path.split('/').length - 1);
       assert.match(unit.body.openingDate, /^\d{4}-\d{2}-\d{2}T00:00:00\.000$/);
+      const assigned = await t.req('POST', '/api/metadata', t.adminToken, { dataSets: [{ id: 'ScopeDs0001', name: 'Scope test', periodType: 'Monthly', organisationUnits: [{ id: facility }] }] });
+      assert.equal(assigned.body.status, 'OK', JSON.stringify(assigned.body));
+      assert.deepEqual((await t.req('GET', '/api/dataSets/ScopeDs0001?fields=organisationUnits', t.adminToken)).body, { organisationUnits: [{ id: facility }] });
+      assert.deepEqual((await t.req('GET', '/api/dataSets/ScopeDs0001?fields=organisationUnits', officer.token)).body, { organisationUnits: [] }, 'assignments outside the area are left out');
+      const officerMeta = await t.req('GET', '/api/metadata?dataSets=true&fields=id,organisationUnits', officer.token);
+      assert.ok(!JSON.stringify(officerMeta.body).includes(facility));
+      const districts = await t.req('GET', '/api/organisationUnits?level=3&query=hisar&fields=id,name,level', t.adminToken);
+      assert.ok(districts.body.organisationUnits.some((o: any) => o.id === hisar && o.level === 3));
+      assert.ok(districts.body.organisationUnits.every((o: any) => o.level === 3 && /hisar/i.test(o.name)), 'districts whose name has "hisar" (Hisar, Lakhisarai)');
       const citizen = await t.userWith('citizen', 6);
       for (const url of ['/api/organisationUnits', '/api/dataElements', '/api/metadata', `/api/dataSets/x`]) assert.equal((await t.req('GET', url, citizen.token)).status, 403, url);
     });
@@ -102,6 +111,17 @@ for (const engine of testEngines()) {
       assert.equal(plain.body, 'id,name,categories\nbjDvmb4bfuf,default,GLevLNI9wkl\n');
       const defaults = await t.app.inject({ method: 'GET', url: '/api/dataSets.csv', headers: { authorization: `Bearer ${t.adminToken}` } });
       assert.match(defaults.body, /^id,displayName\n/);
+      const negotiated = await t.app.inject({ method: 'GET', url: '/api/dataSets?fields=code', headers: { authorization: `Bearer ${t.adminToken}`, accept: 'text/csv' } });
+      assert.match(negotiated.headers['content-type'] as string, /^text\/csv/);
+      assert.match(negotiated.body, /^code\n(.*\n)*HMIS_MONTHLY\n/);
+    });
+
+    test('locale= gives display names from DHIS2 translations', async () => {
+      const en = await t.req('GET', '/api/dataElements?filter=code:eq:1.1&fields=id,name,displayName', t.adminToken);
+      const hi = await t.req('GET', '/api/dataElements?filter=code:eq:1.1&fields=id,name,displayName&locale=hi', t.adminToken);
+      assert.equal(en.body.dataElements[0].displayName, en.body.dataElements[0].name);
+      assert.equal(hi.body.dataElements[0].name, en.body.dataElements[0].name);
+      assert.match(hi.body.dataElements[0].displayName, /[\u0900-\u097F]/, 'the Hindi name');
     });
 
     test('system/info: DHIS2\'s shape, signed-in only', async () => {

@@ -13,7 +13,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OrgUnitRow } from '../../../db/types.js';
 import { requirePermission, type Actor } from '../../../platform/actor.js';
 import { stableUid } from '../../../platform/ids.js';
-import { metadataRows, orgUnitsUnder, type MetadataRows } from './dhis2.metadata.repository.js';
+import { assignedUnitsUnder, metadataRows, orgUnitsUnder, type MetadataRows } from './dhis2.metadata.repository.js';
 import type { Obj } from './dhis2.fields.js';
 
 type Db = Kysely<Database>;
@@ -130,20 +130,32 @@ export function orgUnitObjects(units: OrgUnitRow[]): { organisationUnits: Obj[];
   return { organisationUnits, organisationUnitLevels };
 }
 
+const DISPLAY_OF: Record<string, string> = { NAME: 'displayName', SHORT_NAME: 'displayShortName', FORM_NAME: 'displayFormName', DESCRIPTION: 'displayDescription' };
+
+/** DHIS2's `locale=`: display properties from the translations in that language, where there are any. */
+function localise(o: Obj, locale: string) {
+  const lang = locale.toLowerCase().split(/[-_]/)[0];
+  for (const t of Array.isArray(o.translations) ? o.translations : []) {
+    const target = DISPLAY_OF[t?.property];
+    if (target && typeof t.value === 'string' && String(t.locale ?? '').toLowerCase().split(/[-_]/)[0] === lang) o[target] = t.value;
+  }
+}
+
 export interface MetadataSet { objects: Partial<Record<ExportType, Obj[]>>; lookup(id: string): Obj | undefined }
 
 /**
  * The DHIS2 objects of the types asked for, and a lookup by id over them (for nested fields).
  * Org units are the caller's area only; data set assignments outside it are left out too.
  */
-export async function loadMetadataSet(db: Db, actor: Actor, types: ReadonlySet<ExportType>): Promise<MetadataSet> {
+export async function loadMetadataSet(db: Db, actor: Actor, types: ReadonlySet<ExportType>, locale?: string): Promise<MetadataSet> {
   requirePermission(actor, 'can_read_metadata');
-  const needUnits = types.has('organisationUnits') || types.has('organisationUnitLevels') || types.has('dataSets');
+  const needUnits = types.has('organisationUnits') || types.has('organisationUnitLevels');
   const units = needUnits ? await orgUnitsUnder(db, actor.orgPath) : [];
   const ou = orgUnitObjects(units);
   const rows = await metadataRows(db);
-  const meta = metadataObjects(rows, new Set(units.map((u) => u.id)));
+  const meta = metadataObjects(rows, types.has('dataSets') ? await assignedUnitsUnder(db, actor.orgPath) : new Set());
   const all: Record<ExportType, Obj[]> = { ...meta, ...ou };
+  if (locale) for (const list of Object.values(all)) for (const o of list) localise(o, locale);
   const index = new Map<string, Obj>();
   for (const list of Object.values(all)) for (const o of list) if (!index.has(o.id)) index.set(o.id, o);
   const objects: Partial<Record<ExportType, Obj[]>> = {};

@@ -32,10 +32,22 @@ export async function metadataRows(db: Db) {
 }
 export type MetadataRows = Awaited<ReturnType<typeof metadataRows>>;
 
+/** A LIKE pattern for paths starting with `path` (its %, _ and backslash taken literally). */
+const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** Org units at or under `orgPath` (the caller's area), parents before children. */
 export async function orgUnitsUnder(db: Db, orgPath: string) {
   return db.selectFrom('org_units').selectAll()
-    .where('path', 'like', `${orgPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    .where('path', 'like', likePrefix(orgPath))
     .orderBy((eb) => eb.fn('length', ['path'])).orderBy('path')
     .execute();
+}
+
+/** Which org units assigned to data sets lie at or under `orgPath` (the caller's area). */
+export async function assignedUnitsUnder(db: Db, orgPath: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('hmis_data_set_org_units as a').innerJoin('org_units as o', 'o.id', 'a.org_unit_id')
+    .select('a.org_unit_id').distinct()
+    .where('o.path', 'like', likePrefix(orgPath))
+    .execute();
+  return new Set(rows.map((r) => r.org_unit_id));
 }

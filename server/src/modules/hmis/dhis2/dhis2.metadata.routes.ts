@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../../app.js';
 import { actorOf, ErrorBody } from '../../../platform/http.js';
@@ -11,6 +11,7 @@ type Query = Record<string, string | string[] | undefined>;
 const text = Type.String({ maxLength: 4000 });
 const many = Type.Array(text, { maxItems: 50 });
 const Common = {
+  locale: Type.Optional(Type.String({ maxLength: 20 })),
   fields: Type.Optional(many),
   filter: Type.Optional(many),
   order: Type.Optional(many),
@@ -31,9 +32,16 @@ const ListQuery = Type.Object({
   separator: Type.Optional(Type.String({ minLength: 1, maxLength: 1, pattern: '^[,;\\t|]$' })),
   arraySeparator: Type.Optional(Type.String({ minLength: 1, maxLength: 3 })),
   skipHeader: Type.Optional(Type.Boolean()),
+  level: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  query: Type.Optional(Type.String({ maxLength: 230 })),
 }, { additionalProperties: true });
-const ObjectQuery = Type.Object({ fields: Type.Optional(many) }, { additionalProperties: true });
+const ObjectQuery = Type.Object({ fields: Type.Optional(many), locale: Common.locale }, { additionalProperties: true });
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) });
+
+const wantsCsv = (request: FastifyRequest) => {
+  const accept = String(request.headers.accept ?? '');
+  return /\b(text|application)\/csv\b/.test(accept) && !/json/.test(accept);
+};
 
 /** The URL of another page of the same list, as DHIS2 writes nextPage and prevPage. */
 function pageUrl(request: FastifyRequest) {
@@ -73,13 +81,16 @@ export const dhis2MetadataRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
       return listObjects(db.kysely, actorOf(request), type, q, { page: q.page, pageSize: q.pageSize, paging: q.paging, url: pageUrl(request) });
     };
     const schema = { tags: ['dhis2'], querystring: ListQuery, response: { 400: ErrorBody, 403: ErrorBody } };
-    app.get(`/api/${type}`, { schema: { ...schema, summary: `DHIS2's ${type}: paged (pager, page, pageSize, paging=false), with fields= and filter=` } }, list);
-    app.get(`/api/${type}.json`, { schema: { ...schema, summary: `DHIS2's ${type} as JSON (as /api/${type})` } }, list);
-    app.get(`/api/${type}.csv`, { schema: { ...schema, summary: `DHIS2's ${type} as CSV: one column per simple field asked for (fields=), lists of references as ids joined by ;` } }, async (request, reply) => {
+    const csv = async (request: FastifyRequest, reply: FastifyReply) => {
       const q = request.query as Query & { page?: number; pageSize?: number; paging?: boolean; separator?: string; arraySeparator?: string; skipHeader?: boolean };
-      const csv = await listCsv(db.kysely, actorOf(request), type, q, { page: q.page, pageSize: q.pageSize, paging: q.paging, url: pageUrl(request), separator: q.separator, arraySeparator: q.arraySeparator, skipHeader: q.skipHeader });
-      return reply.type('text/csv; charset=utf-8').send(csv);
-    });
+      const text = await listCsv(db.kysely, actorOf(request), type, q, { page: q.page, pageSize: q.pageSize, paging: q.paging, url: pageUrl(request), separator: q.separator, arraySeparator: q.arraySeparator, skipHeader: q.skipHeader });
+      return reply.type('text/csv; charset=utf-8').send(text);
+    };
+    // As in DHIS2, the list path answers CSV to a client that asks for it (Accept: text/csv) and JSON otherwise.
+    app.get(`/api/${type}`, { schema: { ...schema, summary: `DHIS2's ${type}: paged (pager, page, pageSize, paging=false), with fields= and filter=; CSV with Accept: text/csv` } },
+      async (request, reply) => (wantsCsv(request) ? csv(request, reply) : list(request)));
+    app.get(`/api/${type}.json`, { schema: { ...schema, summary: `DHIS2's ${type} as JSON (as /api/${type})` } }, list);
+    app.get(`/api/${type}.csv`, { schema: { ...schema, summary: `DHIS2's ${type} as CSV: one column per simple field asked for (fields=), lists of references as ids joined by ;` } }, csv);
     app.get(`/api/${type}/:id`, {
       schema: { tags: ['dhis2'], summary: `One of DHIS2's ${type} by id (also {id}.json), with fields=`, params: IdParam, querystring: ObjectQuery, response: { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
     }, async (request) => {

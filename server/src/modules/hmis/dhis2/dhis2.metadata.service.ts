@@ -34,7 +34,7 @@ export function selectedTypes(q: Query): Set<ExportType> {
 export async function exportMetadata(db: Db, actor: Actor, q: Query) {
   requirePermission(actor, 'can_read_metadata');
   const types = selectedTypes(q);
-  const set = await loadMetadataSet(db, actor, types);
+  const set = await loadMetadataSet(db, actor, types, locale(q));
   const excludeDefaults = String(first(q.defaults) ?? '').toUpperCase() === 'EXCLUDE';
   const out: Record<string, unknown> = { system: metadataSystem() };
   for (const type of EXPORT_TYPES) {
@@ -49,6 +49,10 @@ export async function exportMetadata(db: Db, actor: Actor, q: Query) {
   return out;
 }
 
+const locale = (q: Query) => {
+  const l = first(q.locale);
+  return l && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/.test(l) ? l : undefined;
+};
 const rootJunction = (q: Query) => (String(first(q.rootJunction) ?? 'AND').toUpperCase() === 'OR' ? 'OR' : 'AND');
 
 export interface ListOptions { page?: number; pageSize?: number; paging?: boolean; url: (page: number) => string }
@@ -73,8 +77,14 @@ async function filtered(db: Db, actor: Actor, type: ExportType, q: Query, defaul
   requirePermission(actor, 'can_read_metadata');
   const fields = parseFields(q.fields, defaultFields);
   const filters = parseFilters(q.filter);
-  const set = await loadMetadataSet(db, actor, new Set([type]));
-  const list = applyOrder(applyFilters(set.objects[type] ?? [], filters, rootJunction(q), set.lookup), q.order, type === 'organisationUnits' ? 'level:asc,name:asc' : 'name:asc');
+  // Org units also take DHIS2's level= and query= (name contains, or code or id is).
+  const level = first(q.level);
+  if (type === 'organisationUnits' && level !== undefined) filters.push({ path: ['level'], op: 'eq', value: String(level) });
+  const set = await loadMetadataSet(db, actor, new Set([type]), locale(q));
+  let objects = set.objects[type] ?? [];
+  const search = first(q.query)?.toLowerCase();
+  if (type === 'organisationUnits' && search) objects = objects.filter((o) => o.id === first(q.query) || o.code === first(q.query) || String(o.name).toLowerCase().includes(search));
+  const list = applyOrder(applyFilters(objects, filters, rootJunction(q), set.lookup), q.order, type === 'organisationUnits' ? 'level:asc,name:asc' : 'name:asc');
   return { list, fields, lookup: set.lookup };
 }
 
@@ -82,7 +92,7 @@ async function filtered(db: Db, actor: Actor, type: ExportType, q: Query, defaul
 export async function getObject(db: Db, actor: Actor, type: ExportType, id: string, q: Query): Promise<Obj> {
   requirePermission(actor, 'can_read_metadata');
   const fields = parseFields(q.fields, '*');
-  const set = await loadMetadataSet(db, actor, new Set([type]));
+  const set = await loadMetadataSet(db, actor, new Set([type]), locale(q));
   const hit = (set.objects[type] ?? []).find((o) => o.id === id);
   if (!hit) throw notFound(`${type}: no object with id ${id.slice(0, 60)}${type === 'organisationUnits' ? ' in your area' : ''}`, `${type}: आईडी ${id.slice(0, 60)} वाला कोई ऑब्जेक्ट नहीं मिला`);
   return pick(hit, fields.include, fields.exclude, set.lookup);
