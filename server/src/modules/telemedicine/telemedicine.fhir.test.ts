@@ -105,6 +105,27 @@ for (const engine of testEngines()) {
       assert.equal(audit.length, 2);
     });
 
+    test('a doctor whose name is stored with its title (as the demo doctors are) is "Dr." once, in the FHIR export and the printed prescription', async () => {
+      await t.db.kysely.updateTable('tele_doctors').set({ name: `Dr. ${DOCTOR.name}` }).where('user_id', '=', n.doctorId).execute();
+      try {
+        const op = (await exportOf(n.tok.doctor, 'OPConsultRecord')).body;
+        const practitioner = index(op).of('Practitioner')[0];
+        assert.equal(practitioner.name[0].text, `Dr. ${DOCTOR.name}`);
+        assert.equal(op.entry[0].resource.author[0].display, `Dr. ${DOCTOR.name}`);
+        assert.ok(!JSON.stringify(op).includes('Dr. Dr.'), 'no "Dr. Dr." anywhere in the export');
+        const hub = index(op).get(op.entry[0].resource.custodian);
+        assert.deepEqual(hub.identifier.map((i: any) => [i.system, i.value]), [['https://facility.ndhm.gov.in', 'IN0610000123'], ['https://swasthya.example/fhir/sid/org-unit', n.hub]], 'the hub by its HFR id and its org unit');
+        const rx = (await exportOf(n.tok.doctor, 'PrescriptionRecord')).body;
+        const text = pdfText(Buffer.from(index(rx).of('Binary')[0].data, 'base64'));
+        assert.ok(text.includes(`Dr. ${DOCTOR.name}`), 'the printed name has its title');
+        assert.ok(!/Dr\.\s*Dr\./.test(text), 'and only once');
+      } finally {
+        await t.db.kysely.updateTable('tele_doctors').set({ name: DOCTOR.name }).where('user_id', '=', n.doctorId).execute();
+      }
+      const plain = index((await exportOf(n.tok.doctor, 'OPConsultRecord')).body).of('Practitioner')[0];
+      assert.equal(plain.name[0].text, `Dr. ${DOCTOR.name}`, 'a name stored without the title gets it');
+    });
+
     test('round trip: the exported bundle is taken in whole by /fhir on a fresh database', async () => {
       const bundle = (await exportOf(n.tok.doctor, 'OPConsultRecord')).body;
       const facility = (await fresh.req('POST', '/api/facilities', fresh.adminToken, facilityBody({ name: 'PHC Agroha' }))).body.id;

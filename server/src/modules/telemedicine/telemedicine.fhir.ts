@@ -16,7 +16,7 @@ import { loadPatient } from '../patients/patients.service.js';
 import type { Diagnosis } from './telemedicine.clinical.js';
 import { FREQUENCIES } from './telemedicine.clinical.schema.js';
 import { doctorProfile } from './telemedicine.network.js';
-import { prescriptionPdfBytes } from './telemedicine.prescription.pdf.js';
+import { prescriptionPdfBytes, withTitle } from './telemedicine.prescription.pdf.js';
 import { prescriptionsOfRequests, type PrescriptionItem } from './telemedicine.prescriptions.js';
 import { canReadClinical, canReadRequest, loadRequest } from './telemedicine.queue.js';
 import { referralsOfRequest } from './telemedicine.referrals.js';
@@ -130,9 +130,9 @@ export async function exportRecord(db: Db, actor: Actor, requestId: string, type
       ...(doctor?.hprId ? [{ type: { coding: [{ system: SYSTEM.v2IdentifierType, code: 'MD', display: 'Medical License number' }] }, system: TELE_SYSTEM.hpr, value: doctor.hprId }] : []),
       ...(doctor?.registrationNumber ? [{ type: { text: 'Medical registration number' }, system: TELE_SYSTEM.registration, value: doctor.registrationNumber, ...(doctor.council ? { assigner: { display: doctor.council } } : {}) }] : []),
     ],
-    name: [{ text: `Dr. ${doctorName}` }, ...(doctor?.nameHi ? [{ text: doctor.nameHi, extension: [{ url: SYSTEM.language, valueCode: 'hi' }] }] : [])],
+    name: [{ text: withTitle(doctorName) }, ...(doctor?.nameHi ? [{ text: doctor.nameHi, extension: [{ url: SYSTEM.language, valueCode: 'hi' }] }] : [])],
     ...(doctor?.qualification ? { qualification: [{ code: { text: doctor.qualification } }] } : {}),
-  }), display: `Dr. ${doctorName}` };
+  }), display: withTitle(doctorName) };
   const organization = { ...add({
     resourceType: 'Organization', meta: profile('Organization'),
     identifier: [

@@ -30,6 +30,9 @@ const dateIst = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/
 const timeIst = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 const ddmmyyyy = (iso: string) => iso.split('-').reverse().join('/');
 
+/** A doctor's name with the title once: "Dr. Asha Verma" for "Asha Verma" and for a name already written "Dr. Asha Verma" (or "Dr Asha", "DR. ASHA"). */
+export const withTitle = (name: string) => (/^dr\.?(\s|$)/i.test(name.trim()) ? name.trim().replace(/^dr\.?\s*/i, 'Dr. ') : `Dr. ${name.trim()}`);
+
 /** Everything printed on one prescription. */
 async function contentsOf(db: Db, prescriptionId: string) {
   const rx = await db.selectFrom('tele_prescriptions').selectAll().where('id', '=', prescriptionId).executeTakeFirst();
@@ -91,7 +94,7 @@ export function renderPrescription(c: Contents, opts: { compress?: boolean } = {
   let y = 74;
   const d = c.doctor;
   const left = W - 2 * M - 180;
-  y = write(`Dr. ${c.doctorName}${d?.nameHi ? ` / ${d.nameHi}` : ''}`, M, y, { size: 12, bold: true, width: left });
+  y = write(`${withTitle(c.doctorName)}${d?.nameHi ? ` / ${d.nameHi}` : ''}`, M, y, { size: 12, bold: true, width: left });
   if (d?.qualification) y = write(d.qualification, M, y + 1, { size: 9.5, width: left });
   y = write(`पंजीकरण संख्या / Registration no.: ${d?.registrationNumber ?? '—'}${d?.council ? ` (${d.council})` : ''}`, M, y + 1, { size: 9.5, width: left });
   if (d?.hprId) y = write(`HPR ID: ${d.hprId}`, M, y + 1, { size: 9.5, width: left });
@@ -156,7 +159,7 @@ export function renderPrescription(c: Contents, opts: { compress?: boolean } = {
     y = write(`दोबारा दिखाएँ / Follow-up on: ${ddmmyyyy(c.record.follow_up_on)}`, M, y, { size: 10, bold: true });
   }
   y = room(y + 24, 40);
-  write(`Dr. ${c.doctorName}`, W / 2, y, { size: 10, bold: true, width: W / 2 - M, align: 'right' });
+  write(withTitle(c.doctorName), W / 2, y, { size: 10, bold: true, width: W / 2 - M, align: 'right' });
   write(`Reg. no. ${d?.registrationNumber ?? '—'}${d?.council ? `, ${d.council}` : ''}`, W / 2, doc.y, { size: 8.5, width: W / 2 - M, align: 'right' });
 
   // Footer on every page.
