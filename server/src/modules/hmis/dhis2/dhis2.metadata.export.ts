@@ -77,20 +77,16 @@ export function metadataObjects(m: MetadataRows, inScopeUnits: Set<string> | nul
       ...base(r), shortName: short(r.short_name, r.name), formName: r.form_name ?? undefined, description: r.description ?? undefined,
       valueType: r.value_type, aggregationType: r.aggregation_type, domainType: r.domain_type, zeroIsSignificant: r.zero_is_significant, categoryCombo: { id: r.category_combo_id },
     }))),
-    dataSets: byId(m.dataSets).map((r) => {
-      const extra = r as unknown as Obj;
-      return display(clean({
-        ...base(r), shortName: short(r.short_name, r.name), periodType: r.period_type, timelyDays: r.timely_days, expiryDays: r.expiry_days,
-        openFuturePeriods: r.open_future_periods, version: r.version, formType: r.form_type,
-        // DHIS2's completion rule, and Swasthya's own (completing with a comment per failing rule), once the table has them.
-        validCompleteOnly: typeof extra.valid_complete_only === 'boolean' ? extra.valid_complete_only : undefined,
-        allowCompleteWithComments: typeof extra.allow_complete_with_comments === 'boolean' ? extra.allow_complete_with_comments : undefined,
-        categoryCombo: { id: r.category_combo_id }, dataSetElements: dsElements.get(r.id) ?? [], organisationUnits: dsUnits.get(r.id) ?? [],
-        sections: sectionsOf.get(r.id) ?? [],
-        // Swasthya's own: the facility types the return is assigned to (DHIS2 ignores unknown properties).
-        facilityTypes: [...r.facility_types],
-      }));
-    }),
+    dataSets: byId(m.dataSets).map((r) => display(clean({
+      ...base(r), shortName: short(r.short_name, r.name), periodType: r.period_type, timelyDays: r.timely_days, expiryDays: r.expiry_days,
+      openFuturePeriods: r.open_future_periods, version: r.version, formType: r.form_type,
+      // DHIS2's completion rule, and Swasthya's own (completing with a comment per failing rule).
+      validCompleteOnly: r.valid_complete_only, allowCompleteWithComments: r.allow_complete_with_comments,
+      categoryCombo: { id: r.category_combo_id }, dataSetElements: dsElements.get(r.id) ?? [], organisationUnits: dsUnits.get(r.id) ?? [],
+      sections: sectionsOf.get(r.id) ?? [],
+      // Swasthya's own: the facility types the return is assigned to (DHIS2 ignores unknown properties).
+      facilityTypes: [...r.facility_types],
+    }))),
     sections: byId(m.sections).map((r) => display(clean({ ...base(r), sortOrder: r.sort_order, dataSet: { id: r.data_set_id }, dataElements: secElements.get(r.id) ?? [] }))),
     validationRules: byId(m.rules).map((r) => display(clean({
       ...base(r), description: r.description ?? undefined, instruction: r.instruction ?? undefined, importance: r.importance, operator: r.operator, periodType: r.period_type,

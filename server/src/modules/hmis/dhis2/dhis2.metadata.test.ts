@@ -24,6 +24,8 @@ for (const engine of testEngines()) {
       for (const type of [...KEPT, 'organisationUnitLevels']) assert.ok(Array.isArray(r.body[type]), `${type} is listed`);
       const monthly = r.body.dataSets.find((d: any) => d.code === 'HMIS_MONTHLY');
       assert.equal(monthly.periodType, 'Monthly');
+      assert.equal(monthly.validCompleteOnly, true, 'DHIS2\'s completion rule, on for the monthly return');
+      assert.equal(typeof monthly.allowCompleteWithComments, 'boolean');
       assert.ok(monthly.dataSetElements.length > 50);
       assert.deepEqual(Object.keys(monthly.dataSetElements[0].dataElement), ['id']);
       assert.equal(monthly.displayName, undefined, 'computed display properties are not part of :owner');
