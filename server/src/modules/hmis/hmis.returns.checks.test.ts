@@ -41,6 +41,10 @@ for (const engine of testEngines()) {
       const sets = await t.req('GET', '/api/hmis/dataSets', t.adminToken);
       const hmis = sets.body.items.find((d: any) => d.code === DS);
       assert.deepEqual([hmis.validCompleteOnly, hmis.allowCompleteWithComments], [true, false]);
+      // Every rule of the return reads in Hindi too, name and instruction, wherever it is listed.
+      const form = await t.req('GET', `/api/hmis/dataSets/${DS}/form`, t.adminToken);
+      assert.ok(form.body.validationRules.length >= 30);
+      assert.deepEqual(form.body.validationRules.filter((r: any) => !r.nameHi || !r.instructionHi).map((r: any) => r.name), []);
       const f = await facility('PHC Checks Refused');
       assert.equal((await send(f.op, f.id, BAD)).body.status, 'SUCCESS');
       const r = await step(f.op, 'complete', f.id);
