@@ -1,10 +1,12 @@
 /**
  * FHIR Patient ⇄ the state patient registry, as pure functions (no I/O).
  *
- * In: name (Latin and/or Devanagari), gender (male/female/other), birthDate (a full date, or a year for
- * an estimated one), the first Indian mobile among `telecom`, ABHA number and address from `identifier`,
+ * In: the registry fields derived from a Patient (which itself is kept whole, see fhir.patient.view.ts):
+ * name (Latin and/or Devanagari), gender (male/female/other), birthDate (a full date, or a year for an
+ * estimated one), the first Indian mobile among `telecom`, ABHA number and address from `identifier`,
  * the home address as text (resolved to a district by the service).
- * Out: the registry row as a Patient, with identifiers under the ABDM systems and Swasthya's own.
+ * Out: a registry row as a Patient (for patients registered without FHIR, and for the elements the
+ * registry changed since a Patient was kept), with identifiers under the ABDM systems and Swasthya's own.
  */
 import type { Selectable } from 'kysely';
 import type { PatientsTable } from '../../db/types.js';
@@ -97,8 +99,8 @@ export function readPatientResource(r: FhirResource, today = todayIst()): Patien
   const years = birthDate ? Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4)) : age!;
   if (years > 130) throw invalid('Patient.birthDate makes the person older than 130', 'Patient.birthDate', 'आयु 130 वर्ष से अधिक हो जाती है', 'value');
 
-  // The registry keeps one Indian mobile: the first phone that is one (mobile use first). Landlines,
-  // foreign numbers and e-mail addresses are not kept.
+  // The registry's mobile column holds one Indian mobile: the first phone that is one (mobile use
+  // first). Every telecom stays in the kept resource.
   const phones = (Array.isArray(r.telecom) ? r.telecom : []).filter((t) => isObject(t) && t.system === 'phone' && typeof t.value === 'string');
   phones.sort((a, b) => Number(b.use === 'mobile') - Number(a.use === 'mobile'));
   let mobile: string | undefined;
@@ -134,8 +136,8 @@ export function readPatientResource(r: FhirResource, today = todayIst()): Patien
     }
   }
 
-  const addresses = (Array.isArray(r.address) ? r.address : []).filter(isObject);
-  const a = addresses.find((x) => x.use === 'home') ?? addresses.find((x) => x.use !== 'old') ?? {};
+  const addresses = Array.isArray(r.address) ? r.address : [];
+  const a = addresses[primaryAddressIndex(addresses)] ?? {};
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const lines = (Array.isArray(a.line) ? a.line : []).map(text).filter((s: string | undefined): s is string => !!s);
   if (!lines.length && text(a.text)) lines.push(text(a.text)!);
@@ -146,6 +148,12 @@ export function readPatientResource(r: FhirResource, today = todayIst()): Patien
     address: { district: text(a.district), city: text(a.city), state: text(a.state), lines, postalCode: text(a.postalCode), country: text(a.country) },
     ...(org?.type === 'Organization' ? { organizationId: org.id } : {}),
   };
+}
+
+/** Where the address the registry reads sits among a Patient's addresses: the home one, else the first not old; -1 when none. */
+export function primaryAddressIndex(addresses: unknown[]): number {
+  const home = addresses.findIndex((x) => isObject(x) && x.use === 'home');
+  return home >= 0 ? home : addresses.findIndex((x) => isObject(x) && x.use !== 'old');
 }
 
 /**

@@ -1,7 +1,10 @@
 /**
- * FHIR Patient over the state patient registry. Create goes through `registerPatient` (via 'fhir'),
- * read through `readPatient` (privacy rule and read audit), search through `searchPatients` (state-wide,
- * both scripts); update replaces the demographic columns under the same rules.
+ * FHIR Patient over the state patient registry. A Patient is kept as sent (`patient_fhir`, see
+ * fhir.patient.view.ts) beside the registry row derived from it. Create goes through `registerPatient`
+ * (via 'fhir'), read through `readPatient` (privacy rule and read audit), search through
+ * `searchPatients` (state-wide, both scripts) and the index of kept identifiers; update replaces the
+ * kept resource and the registry's fields under the same rules. The one change made to what is sent:
+ * a whole Aadhaar number is cut to its last four digits, said in a warning.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
@@ -12,11 +15,14 @@ import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
-import { canRead, facilityFor, loadPatient, readPatient, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient, readableSet, readPatient, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
 import { classifyQuery, searchPatients } from '../patients/patients.search.js';
-import { maskAadhaarIdentifiers } from './fhir.aadhaar.js';
+import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
-import { patientVersion, readPatientResource, toLimitedPatient, toPatientResource, type PatientFacts, type Places } from './fhir.patient.map.js';
+import { keepPatientResource, keptPatients, patientIdsWithIdentifier } from './fhir.patient.kept.js';
+import { patientVersion, readPatientResource, toLimitedPatient, type PatientFacts, type Places } from './fhir.patient.map.js';
+import { keptForm, patientView, snapshotOf } from './fhir.patient.view.js';
+import { addressLine, indianDistrict, placeFor } from './fhir.patient.place.js';
 import * as repo from './fhir.repository.js';
 import { single, values, type Page, type Query, type SearchEntry } from './fhir.search.js';
 import { ABHA_ADDRESS_SYSTEMS, ABHA_NUMBER_SYSTEMS, SYSTEM, versionFromEtag, type FhirResource } from './fhir.types.js';
@@ -58,48 +64,9 @@ async function placesFor(db: Db, rows: PatientRow[]): Promise<Map<string, Places
   }));
 }
 
-/** A registry row as a Patient resource, with its place names. */
+/** A registry patient as the Patient a client reads: the kept resource (if any) with the registry beside it. */
 export async function patientResource(db: Db, row: PatientRow): Promise<FhirResource> {
-  return toPatientResource(row, (await placesFor(db, [row])).get(row.id));
-}
-
-/**
- * The district of a FHIR address: `district`, else `city`, matched case-insensitively against district
- * names (English or Hindi; an LGD code works too). Several districts of one name are told apart by
- * `state`, else the caller's own state. Failing that, the district of the caller's facility; failing
- * that, 400 naming Patient.address.
- */
-export async function districtFor(db: Db, actor: Actor, address: PatientFacts['address'], facility: OrgUnitRow | null): Promise<{ district: OrgUnitRow; matched?: string }> {
-  for (const text of [address.district, address.city]) {
-    if (!text) continue;
-    const rows = /^\d{1,9}$/.test(text)
-      ? (await db.selectFrom('org_units').selectAll().where('level', '=', 'district').where('lgd_code', '=', Number(text)).execute()).map((r) => ({ ...r, state_name: null, state_name_hi: null }))
-      : await repo.districtsNamed(db, text.replace(/\s+/g, ' '));
-    if (!rows.length) continue;
-    let pick = rows;
-    const state = address.state?.toLowerCase();
-    if (state && pick.length > 1) pick = pick.filter((r) => r.state_name?.toLowerCase() === state || r.state_name_hi === address.state);
-    if (pick.length > 1) pick = pick.filter((r) => r.path.startsWith(statePrefix(actor.orgPath)));
-    if (pick.length === 1) {
-      const { state_name: _s, state_name_hi: _h, ...district } = pick[0];
-      return { district, matched: text };
-    }
-    throw invalid(`Patient.address: ${rows.length} districts are called ${text}; give Patient.address.state (${rows.map((r) => r.state_name).join(', ')})`,
-      'Patient.address', `${text} नाम के ${rows.length} ज़िले हैं; Patient.address.state दें`);
-  }
-  if (facility) {
-    const district = (await repo.unitsByIds(db, [facility.path.split('/')[3]]))[0];
-    if (district?.level === 'district') return { district };
-  }
-  throw invalid('Patient.address: give the district (address.district or address.city, e.g. "Hisar"); it names no Indian district, and you are not posted at a facility whose district could be used',
-    'Patient.address', 'Patient.address में ज़िला दें (जैसे "Hisar"); आप किसी संस्थान में तैनात नहीं हैं जिसका ज़िला लिया जा सके');
-}
-
-/** The free-text address line kept in the registry: the lines, the city (unless it was the district), PIN and country. */
-function addressLine(a: PatientFacts['address'], matched?: string): string | undefined {
-  const parts = [...a.lines, a.city !== matched ? a.city : undefined, a.postalCode, a.country && !/^(in|ind|india)$/i.test(a.country) ? a.country : undefined];
-  const line = parts.filter(Boolean).join(', ');
-  return line ? line.slice(0, 300) : undefined;
+  return patientView(row, (await keptPatients(db, [row.id])).get(row.id), (await placesFor(db, [row])).get(row.id));
 }
 
 /** The facility named by managingOrganization, when it is one; otherwise the caller's own. */
@@ -118,24 +85,32 @@ async function facilityOf(db: Db, actor: Actor, facts: PatientFacts): Promise<Or
 export async function createPatient(db: Db, actor: Actor, resource: FhirResource): Promise<{ resource: FhirResource; row: PatientRow; notes: Issue[] }> {
   requirePermission(actor, 'can_register_patient');
   const facts = readPatientResource(resource);
+  // Kept as sent; a whole Aadhaar number is cut to its last four digits, and the client is told.
+  const kept = keptForm(resource);
+  const masked = maskForStorage(kept);
+  maskAadhaarIdentifiers(resource, 'Patient');
   const facility = await facilityOf(db, actor, facts);
-  const { district, matched } = await districtFor(db, actor, facts.address, facility);
+  const { district, block, matched } = await placeFor(db, actor, facts.address, facility);
   let created: Awaited<ReturnType<typeof registerPatient>>;
   try {
     created = await registerPatient(db, actor, {
       name: facts.name, nameHi: facts.nameHi, sex: facts.sex, birthDate: facts.birthDate, age: facts.age, mobile: facts.mobile,
-      abha: facts.abha, abhaAddress: facts.abhaAddress, address: { district: district.id, line: addressLine(facts.address, matched) },
+      abha: facts.abha, abhaAddress: facts.abhaAddress, address: { district: district.id, ...(block ? { block: block.id } : {}), line: addressLine(facts.address, matched) },
       facilityId: facility?.id,
     }, 'fhir');
   } catch (e) {
     throw inFhirTerms(e);
   }
-  // Aadhaar: the registry keeps the last four digits; the client is told its number was cut.
   if (facts.aadhaarLast4) await repo.updatePatientRow(db, created.id, { aadhaar_last4: facts.aadhaarLast4 });
   const row = await loadPatient(db, created.id);
+  await keepPatientResource(db, row, kept);
   const notes: Issue[] = (created.warnings ?? []).map((w) => ({ severity: 'warning', code: 'value', diagnostics: w.message, expression: ['Patient.identifier'] }));
-  notes.push(...maskAadhaarIdentifiers(resource, 'Patient'));
-  return { resource: await patientResource(db, row), row, notes };
+  notes.push(...masked);
+  if (!matched) {
+    notes.push({ severity: 'information', code: 'informational', expression: ['Patient.address'],
+      diagnostics: `Patient.address names no Indian district: in the registry the patient belongs to ${block ? `${block.name}, ` : ''}${district.name} district (${facility ? `the registering facility's` : 'your own area'}); the address is kept as sent` });
+  }
+  return { resource: patientView(row, { resource: kept, registry: snapshotOf(row) }, (await placesFor(db, [row])).get(row.id)), row, notes };
 }
 
 /** Reads a Patient under the privacy rule; the read is audited with purpose 'care'. */
@@ -145,10 +120,11 @@ export async function readFhirPatient(db: Db, actor: Actor, id: string): Promise
 }
 
 /**
- * Replaces a patient's demographic fields (name, gender, birth date, mobile, ABHA number and address,
- * address) from a FHIR Patient, and the last four Aadhaar digits when an Aadhaar identifier is given
- * (said in `notes` when a whole number was cut). The state number, blood group and facility links are
- * not part of the FHIR mapping and stay. `If-Match` is honoured (412 when the version moved on).
+ * Replaces a patient's kept Patient resource with the one sent, and the registry fields derived from it
+ * (name, gender, birth date, mobile, ABHA number and address, home), and the last four Aadhaar digits
+ * when an Aadhaar identifier is given (said in `notes` when a whole number was cut). An address naming
+ * no Indian district leaves the registry's home as it is. The state number, blood group and facility
+ * links stay. `If-Match` is honoured (412 when the version moved on).
  */
 export async function updatePatient(db: Db, actor: Actor, id: string, resource: FhirResource, ifMatch?: string, notes: Issue[] = []): Promise<FhirResource> {
   requirePermission(actor, 'can_update_patient');
@@ -160,15 +136,19 @@ export async function updatePatient(db: Db, actor: Actor, id: string, resource: 
     throw new FhirError(412, 'conflict', { en: `Patient/${id} is at version ${patientVersion(before)}, not ${versionFromEtag(ifMatch)}; read it again`, hi: 'रिकॉर्ड बदल चुका है; फिर से पढ़ें' });
   }
   const facts = readPatientResource(resource);
-  notes.push(...maskAadhaarIdentifiers(resource, 'Patient'));
+  const kept = keptForm(resource);
+  notes.push(...maskForStorage(kept));
+  maskAadhaarIdentifiers(resource, 'Patient');
   const facility = await facilityFor(db, actor, undefined);
-  const { district, matched } = await districtFor(db, actor, facts.address, facility);
+  const named = await indianDistrict(db, actor, facts.address);
   for (const [column, value, label] of [['abha_number', facts.abha, 'ABHA number'], ['abha_address', facts.abhaAddress, 'ABHA address']] as const) {
     const holder = value ? await repo.abhaHolder(db, column, value, id) : undefined;
     if (holder) throw conflict(`${label} ${value} is already registered to patient ${holder.state_number}`, `${label} ${value} पहले से मरीज़ ${holder.state_number} के नाम है`, { field: 'Patient.identifier', stateNumber: holder.state_number });
   }
-  // A finer home (block, village) inside the same district is kept: a FHIR address names only the district.
-  const home = before.home_path.startsWith(district.path) ? { id: before.home_id, path: before.home_path, state_lgd: before.state_lgd } : district;
+  // A finer home (block, village) inside the same district is kept: a FHIR address names only the
+  // district; an address abroad (or none) leaves the home as it is.
+  const keep = { id: before.home_id, path: before.home_path, state_lgd: before.state_lgd };
+  const home = !named || before.home_path.startsWith(named.district.path) ? keep : named.district;
   const typed = facts.name.trim().replace(/\s+/g, ' ');
   const latin = scriptOf(typed) === 'latin';
   const birthDate = facts.birthDate ?? `${Number(todayIst().slice(0, 4)) - facts.age!}-01-01`;
@@ -185,13 +165,14 @@ export async function updatePatient(db: Db, actor: Actor, id: string, resource: 
     abha_number: facts.abha ?? null,
     abha_address: facts.abhaAddress ?? null,
     aadhaar_last4: facts.aadhaarLast4 ?? before.aadhaar_last4,
-    address_line: addressLine(facts.address, matched) ?? null,
+    address_line: addressLine(facts.address, named?.matched) ?? null,
     home_id: home.id,
     home_path: home.path,
     state_lgd: home.state_lgd,
   });
   await recordAudit(db, actor, { action: 'update', entity: 'patient', entityId: id, orgPath: facility?.path ?? after.home_path, before: toDto(before), after: { ...toDto(after), via: 'fhir' } });
-  return patientResource(db, after);
+  await keepPatientResource(db, after, kept);
+  return patientView(after, { resource: kept, registry: snapshotOf(after) }, (await placesFor(db, [after])).get(after.id));
 }
 
 // ---------------------------------------------------------------- search
@@ -201,12 +182,15 @@ interface DateTest { op: string; date: string }
 interface Criteria {
   id?: string;
   name?: string;
-  identifier?: { kind: 'abha' | 'abhaAddress' | 'stateNumber' | 'any'; value: string };
+  /** `other`: a system the registry has no column for, looked up among kept identifiers; `any`: no system. */
+  identifier?: { kind: 'abha' | 'abhaAddress' | 'stateNumber' | 'any' | 'other'; value: string; system?: string };
+  /** Patients an `any` or `other` identifier names: by kept identifiers (readable only) and by registry columns. */
+  identified?: { kept: Set<string>; registry: Set<string> };
   phone?: string;
   genders?: string[];
   /** ANDed groups of ORed date tests. */
   birthdates: DateTest[][];
-  /** A criterion that can match nobody (an identifier system this server does not know). */
+  /** A criterion that can match nobody (a phone that is no number). */
   none: boolean;
 }
 
@@ -226,7 +210,7 @@ function readCriteria(q: Query): Criteria {
       c.identifier = { kind: 'abha', value: n.digits };
     } else if (ABHA_ADDRESS_SYSTEMS.includes(system)) c.identifier = { kind: 'abhaAddress', value: value.trim().toLowerCase() };
     else if (system === SYSTEM.stateNumber) c.identifier = { kind: 'stateNumber', value: value.trim().toUpperCase() };
-    else c.none = true;
+    else c.identifier = { kind: 'other', system: identifier.slice(0, bar), value };
   }
   const phone = single(q, 'phone') ?? single(q, 'telecom')?.replace(/^phone\|/, '');
   if (phone) {
@@ -267,7 +251,8 @@ function matches(p: PatientRow, c: Criteria): boolean {
     const ok = kind === 'abha' ? p.abha_number === value
       : kind === 'abhaAddress' ? p.abha_address === value
       : kind === 'stateNumber' ? p.state_number === value
-      : p.abha_number === digits || p.abha_address === value.toLowerCase() || p.state_number === value.toUpperCase();
+      : kind === 'other' ? !!c.identified?.kept.has(p.id)
+      : p.abha_number === digits || p.abha_address === value.toLowerCase() || p.state_number === value.toUpperCase() || !!c.identified?.kept.has(p.id);
     if (!ok) return false;
   }
   if (c.phone && p.mobile !== c.phone) return false;
@@ -304,9 +289,16 @@ const SCAN_LIMIT = 500;
  */
 export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total?: number }> {
   requirePermission(actor, 'can_search_patient');
-  const state = statePrefix(requireRecordArea(actor));
+  const area = requireRecordArea(actor);
+  const state = statePrefix(area);
   const c = readCriteria(q);
   if (c.none) return { entries: [], more: false };
+  if (c.identifier?.kind === 'any' || c.identifier?.kind === 'other') {
+    c.identified = await patientIdsWithIdentifier(db, {
+      system: c.identifier.system, value: c.identifier.value.trim(), readableUnder: area, limit: SCAN_LIMIT,
+      ...(c.identifier.kind === 'any' ? { registry: { statePrefix: state } } : {}),
+    });
+  }
   type Hit = { row: PatientRow; item?: { id: string; name: string; nameHi: string | null; nameLatin: string; sex: string; birthYear: number }; readable: boolean };
   let hits: Hit[] = [];
   let more = false;
@@ -319,6 +311,20 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
     if (row && row.id === c.id && (readable || (!filtered && row.home_path.startsWith(state))) && matches(row, c)) hits = [{ row, readable }];
     await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'id', results: hits.length } });
     hits = hits.slice(page.offset, page.offset + page.count);
+  } else if (c.identified) {
+    // Any identifier a kept Patient carries (patients the caller may read), or the registry's own
+    // (state-wide, the others shown as name, gender and birth year unless the search is narrowed).
+    const { kept, registry } = c.identified;
+    const ids = [...new Set([...kept, ...registry])];
+    const readable = await readableSet(db, actor, ids);
+    const narrowed = !!(c.name || c.phone || c.genders || c.birthdates.length);
+    const found = (await repo.patientsByIds(db, ids))
+      .filter((row) => (readable.has(row.id) ? matches(row, c) : !narrowed && registry.has(row.id) && row.home_path.startsWith(state)))
+      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || a.id.localeCompare(b.id));
+    await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'identifier', results: found.length } });
+    total = found.length;
+    more = found.length > page.offset + page.count;
+    hits = found.slice(page.offset, page.offset + page.count).map((row) => ({ row, readable: readable.has(row.id) }));
   } else {
     const driver = driverOf(c);
     if (driver === null) {
@@ -358,11 +364,12 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
   }
   const readableRows = hits.filter((h) => h.readable).map((h) => h.row);
   const places = await placesFor(db, readableRows);
+  const kept = await keptPatients(db, readableRows.map((r) => r.id));
   const entries: SearchEntry[] = [];
   for (const h of hits) {
     if (h.readable) {
       await readPatient(db, actor, h.row.id, 'care');
-      entries.push({ resource: toPatientResource(h.row, places.get(h.row.id)) });
+      entries.push({ resource: patientView(h.row, kept.get(h.row.id), places.get(h.row.id)) });
     } else {
       const r = h.row;
       entries.push({ resource: toLimitedPatient(h.item ?? { id: r.id, name: r.name, nameHi: r.name_hi, nameLatin: r.name_latin, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) }) });

@@ -113,18 +113,18 @@ for (const engine of testEngines()) {
       assert.deepEqual(ids(NDHM), [rameshAbha]);
       assert.deepEqual(ids(ABDM), [rameshAbha], 'the newer ABDM system too');
       assert.match(ids(STATE_NUMBER)[0], /^P06\d{9}$/);
-      assert.equal(ramesh.name[0].use, 'official');
-      assert.equal(ramesh.name[0].text, 'Ramesh Kumar');
-      assert.deepEqual([ramesh.name[0].given, ramesh.name[0].family], [['Ramesh'], 'Kumar']);
-      assert.equal(ramesh.name[1].text, 'रमेश कुमार');
-      assert.equal(ramesh.name[1].extension[0].valueCode, 'hi');
-      assert.deepEqual(ramesh.telecom, [{ system: 'phone', value: '+919876543210', use: 'mobile' }]);
+      // Kept as sent: the name, every telecom and the address as they came; the registry holds its own forms beside them.
+      assert.deepEqual(ramesh.name, [{ text: 'रमेश कुमार' }]);
+      assert.deepEqual(ramesh.telecom, [{ system: 'phone', value: '+91 98765 43210', use: 'mobile' }, { system: 'email', value: 'r@example.in' }]);
       assert.equal(ramesh.gender, 'male');
       assert.equal(ramesh.birthDate, '1980-05-14');
-      assert.equal(ramesh.address[0].district, 'Hisar');
-      assert.equal(ramesh.address[0].state, 'Haryana');
-      assert.equal(ramesh.address[0].line[0], 'Ward 3, Adampur, 125052');
-      assert.equal(ramesh.managingOrganization.reference, `Organization/${fac.adampur}`);
+      assert.deepEqual(ramesh.address, [{ use: 'home', line: ['Ward 3', 'Adampur'], district: 'hisar', state: 'Haryana', postalCode: '125052' }]);
+      assert.equal(ramesh.managingOrganization, undefined, 'nothing is added but identifiers');
+      const registry = (await t.req('GET', `/api/patients/${ramesh.id}`, tok.adampur)).body;
+      assert.equal(registry.name, 'रमेश कुमार');
+      assert.equal(registry.mobile, '9876543210');
+      assert.equal(registry.address.line, 'Ward 3, Adampur, 125052');
+      assert.deepEqual(registry.facilities.map((f: any) => f.id), [fac.adampur]);
 
       const read: any = await c.read({ resourceType: 'Patient', id: ramesh.id });
       assert.deepEqual(read, ramesh);
@@ -142,23 +142,32 @@ for (const engine of testEngines()) {
           birthDate: '1994', telecom: [{ system: 'phone', value: '9812345678' }], address: [{ city: 'HISAR', line: ['Barwala road'] }],
         }),
       });
-      assert.equal(sunita.name[0].text, 'Sunita Devi');
-      assert.equal(sunita.name[1].text, 'सुनीता देवी');
+      assert.deepEqual(sunita.name[1], { text: 'सुनीता देवी', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/language', valueCode: 'hi' }] });
+      assert.equal((await t.req('GET', `/api/patients/${sunita.id}`, tok.adampur)).body.nameHi, 'सुनीता देवी');
       assert.equal(sunita.birthDate, '1994', 'a year alone stays a year');
       assert.ok(sunita.identifier.some((i: any) => i.system === NDHM && i.value === abhaOf('9187654321098')));
       assert.ok(sunita.identifier.some((i: any) => i.value === 'sunita.devi@abdm' && i.system === `${NDHM}/abha-address`));
-      assert.equal(sunita.address[0].district, 'Hisar');
-      assert.deepEqual(sunita.address[0].line, ['Barwala road']);
+      assert.deepEqual(sunita.address, [{ city: 'HISAR', line: ['Barwala road'] }]);
     });
 
-    test('Patient address: an unknown place falls back to the facility\'s district; without a facility it is 400', async () => {
-      const p: any = await as(tok.adampur).create({ resourceType: 'Patient', body: patientBody({ name: [{ text: 'Fallback Person' }], address: [{ city: 'Atlantis' }] }) });
-      assert.equal(p.address[0].district, 'Hisar');
-      assert.match(p.address[0].line[0], /Atlantis/, 'the text is kept in the address line');
+    test('Patient address: kept as sent; a patient with an address abroad or none belongs to the registering facility\'s or caller\'s district; above a district it is 422', async () => {
+      const homeOf = async (id: string) => (await t.db.kysely.selectFrom('patients').select(['home_id', 'address_line']).where('id', '=', id).executeTakeFirstOrThrow());
+      const hisar = (await homeOf(ramesh.id)).home_id;
+      for (const address of [[{ city: 'Atlantis' }], [{ city: 'Mandi', country: 'NPL' }], undefined]) {
+        const p: any = await as(tok.adampur).create({ resourceType: 'Patient', body: patientBody({ name: [{ text: 'Abroad Person' }], address }) });
+        assert.deepEqual(p.address, address, 'the address comes back as sent');
+        assert.equal((await homeOf(p.id)).home_id, hisar, `${JSON.stringify(address)}: the facility's district (a city abroad is not matched to an Indian district)`);
+      }
+      // Without a facility: a caller posted at a district registers into it; above a district, 422 naming what is needed.
+      const districtAdmin = (await t.userWith('admin', 63)).token;
+      const own: any = await as(districtAdmin).create({ resourceType: 'Patient', body: patientBody({ name: [{ text: 'District Person' }], address: undefined }) });
+      assert.equal((await homeOf(own.id)).home_id, hisar);
       const admin = await refused(as(t.adminToken).create({ resourceType: 'Patient', body: patientBody({ name: [{ text: 'Nowhere Person' }], address: [{ city: 'Atlantis' }] }) }));
-      assertOutcome(admin, 400, 'invalid', 'Patient.address');
+      assertOutcome(admin, 422, 'processing', 'Patient.address');
+      assert.ok(admin.body.issue[0].expression.includes('Patient.managingOrganization'));
       const mandi = await as(tok.mandi).create({ resourceType: 'Patient', body: patientBody({ name: [{ text: 'Mandi Person' }], address: [{ district: 'मंडी' }] }) }) as any;
-      assert.equal(mandi.address[0].district, 'Mandi', 'a Hindi district name is matched too');
+      assert.deepEqual(mandi.address, [{ district: 'मंडी' }]);
+      assert.notEqual((await homeOf(mandi.id)).home_id, hisar, 'a Hindi district name is matched too');
     });
 
     test('Patient update replaces the demographic fields; versions and If-Match', async () => {
@@ -172,9 +181,10 @@ for (const engine of testEngines()) {
       const updated: any = await c.update({ resourceType: 'Patient', id: ramesh.id, body, options: { headers: { 'if-match': `W/"${ramesh.meta.versionId}"` } } });
       assert.notEqual(updated.meta.versionId, ramesh.meta.versionId);
       assert.equal(updated.birthDate, '1980-05-15');
-      assert.equal(updated.telecom[0].value, '+919876500000');
+      assert.deepEqual(updated.telecom, body.telecom);
       assert.ok(updated.identifier.some((i: any) => i.value === 'ramesh.kumar@abdm'));
-      assert.equal(updated.name[1].text, 'रमेश कुमार');
+      assert.deepEqual(updated.name, ramesh.name);
+      assert.equal((await t.req('GET', `/api/patients/${ramesh.id}`, tok.adampur)).body.mobile, '9876500000');
       const stale = await refused(c.update({ resourceType: 'Patient', id: ramesh.id, body, options: { headers: { 'if-match': `W/"${ramesh.meta.versionId}"` } } }));
       assertOutcome(stale, 412, 'conflict');
       const wrongId = await refused(c.update({ resourceType: 'Patient', id: ramesh.id, body: { ...body, id: sunita.id } }));
@@ -434,10 +444,12 @@ for (const engine of testEngines()) {
         const read: any = await c.read({ resourceType: type, id: created.id });
         if (type === 'Patient') {
           patientId = created.id;
-          assert.equal(read.name[0].text, 'Pieter van de Heuvel');
-          assert.equal(read.gender, original.gender);
-          assert.equal(read.birthDate, original.birthDate);
-          assert.equal(read.address[0].district, 'Hisar', 'Amsterdam is no Indian district: the facility\'s district');
+          // Kept as sent (Amsterdam stays Amsterdam); the state number is added after the sent identifiers.
+          const { id: _a, meta: _b, identifier: ids, ...rest } = read;
+          const { id: _d, meta: _e, identifier: sentIds, ...expected } = original;
+          assert.deepEqual(rest, expected, `${f} comes back as sent`);
+          assert.deepEqual(ids.slice(0, sentIds.length), sentIds);
+          assert.deepEqual(ids.slice(sentIds.length).map((i: any) => i.system), [STATE_NUMBER]);
         } else {
           const { id: _a, meta: _b, subject: _c, ...rest } = read;
           const { id: _d, meta: _e, subject: _f, ...expected } = original;
