@@ -10,7 +10,7 @@ import { auditRoutes } from './platform/audit.routes.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { authenticate } from './platform/auth/auth.service.js';
 import { installErrorHandler, installValidation } from './platform/http.js';
-import { redactedLogger } from './platform/logging.js';
+import { redactedLogger, RequestLog } from './platform/logging.js';
 import { installInputGuard } from './platform/input.js';
 import { unauthenticated } from './platform/errors.js';
 import { installRoutePermissions } from './platform/route-permissions.js';
@@ -22,6 +22,7 @@ import { hmisReturnRoutes } from './modules/hmis/hmis.returns.routes.js';
 import { hmisAnalyticsRoutes } from './modules/hmis/hmis.analytics.routes.js';
 import { hmisSheetRoutes } from './modules/hmis/hmis.sheets.routes.js';
 import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
+import { dhis2CompleteRoutes } from './modules/hmis/dhis2/dhis2.complete.routes.js';
 import { dhis2MetadataRoutes } from './modules/hmis/dhis2/dhis2.metadata.routes.js';
 import { smsSenderFor, type SmsSender } from './platform/sms.js';
 import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** Where text messages go; default from config (the log sender in development). */
   sms?: SmsSender;
   logger?: boolean | object;
+  /** Tests only: sees every answer as sent (the harness checks each FHIR answer against R4). */
+  inspectAnswer?: (method: string, url: string, status: number, payload: unknown) => void;
 }
 
 /** How long the health check waits for the database. */
@@ -69,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Request URLs are logged without their query strings (search terms, keys); see platform/logging.ts.
     logger: redactedLogger(deps.logger),
+    // One line per request, at debug only (platform/logging.ts).
+    logController: new RequestLog(),
     bodyLimit: 1024 * 1024,
     // Behind a load balancer, SWASTHYA_TRUST_PROXY makes request.ip the client's (sign-in limits key on it).
     trustProxy: trustedProxies(deps.config.trustProxy),
@@ -80,6 +85,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   // Text PostgreSQL cannot keep is refused (400 naming the field); Aadhaar numbers in free text are masked.
   installInputGuard(app);
+  if (deps.inspectAnswer) {
+    const inspect = deps.inspectAnswer;
+    app.addHook('onSend', async (request, reply, payload) => { inspect(request.method, request.url, reply.statusCode, payload); return payload; });
+  }
 
   const sms = deps.sms ?? smsSenderFor(deps.config, (line) => app.log.warn(line));
   if (!deps.sms && sms.kind === 'log') {
@@ -131,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hmisAnalyticsRoutes(deps));
   await app.register(hmisSheetRoutes(deps));
   await app.register(hmisQualityRoutes(deps));
+  await app.register(dhis2CompleteRoutes(deps));
   await app.register(dhis2MetadataRoutes(deps));
   await app.register(surveillanceRoutes(deps));
   await app.register(patientRoutes({ ...deps, sms }));

@@ -44,10 +44,10 @@ async function main() {
   }
   if (prepared.demoSeeded) {
     console.log('  Demo data loaded (Hisar, Mandi, Patna, Delhi). Set SWASTHYA_DEMO=0 for an empty registry.');
-    if (prepared.adminPassword || config.adminPassword) {
-      console.log(`  Demo staff, with the admin password: ${DEMO_STAFF.map((s) => `${s.username} (${s.what})`).join('; ')}`);
-    }
   }
+  // Demo staff exist when the demo was loaded by a start that knew the admin password; say so at every start.
+  const demoStaff = new Set((await db.kysely.selectFrom('users').select('username')
+    .where('username', 'in', DEMO_STAFF.map((s) => s.username)).where('active', '=', true).execute()).map((u) => u.username));
   const app = await buildApp({
     db,
     config,
@@ -62,7 +62,12 @@ async function main() {
   process.on('SIGINT', close);
   process.on('SIGTERM', close);
   await app.listen({ port: config.port, host: config.host });
-  console.log(`  Swasthya is running on http://${config.host}:${(app.server.address() as { port: number }).port}/ (database: ${db.engine})`);
+  // The start-up summary: where, on what, who can try it, and how to see each request.
+  const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${path.resolve(config.dataDir)}`;
+  console.log(`  Swasthya is running on http://${config.host}:${(app.server.address() as { port: number }).port}/ (database: ${where})`);
+  const staff = DEMO_STAFF.filter((s) => demoStaff.has(s.username));
+  if (staff.length) console.log(`  Demo staff, who sign in with the password the admin was given first: ${staff.map((s) => `${s.username} (${s.what})`).join('; ')}`);
+  console.log(`  Log level ${config.logLevel}${config.logLevel === 'debug' || config.logLevel === 'trace' ? ': one line per request' : '; LOG_LEVEL=debug logs one line per request'}.`);
 }
 
 main().catch((e) => {

@@ -4,7 +4,8 @@
 // link of its menu: no screen answers 403 or says the role may not see it, and none is "not found".
 // Five of the nine roles walk in Hindi. A screenshot of every screen is saved in test-results/.
 // The administrator, who works across the country, starts in the state with the most facilities
-// (not the first state by name), and the next time in the state last chosen.
+// (not the first state by name), and the next time in the state last chosen. The server's console
+// holds its start-up summary and no line per request.
 //   cd /work/main && npm run build -w web && SWASTHYA_REQUIRE_BROWSER=1 node --import tsx --test web/e2e/roles.e2e.test.ts
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -189,6 +190,14 @@ describe('each role starts on its own work (browser)', () => {
       await page.waitForFunction(() => window.location.hash === '#/facilities');
       await page.waitForFunction(() => (document.querySelector('select[id$="-state"]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === 'Himachal Pradesh');
       await page.screenshot({ path: join(resultsDir, 'roles-admin-en-last-state.png'), fullPage: true });
+
+      // The server's console after all these requests: the start-up summary, and no line per request
+      // (LOG_LEVEL is info). The demo was loaded before this start, and its staff are named all the same.
+      const log = server.output();
+      assert.match(log, /Swasthya is running on http:\/\/127\.0\.0\.1:\d+\/ \(database: PGlite in /);
+      assert.match(log, /Demo staff, who sign in with the password the admin was given first: dr\.nerchowk \(/);
+      assert.match(log, /Log level info; LOG_LEVEL=debug logs one line per request/);
+      assert.doesNotMatch(log, /"(incoming request|request completed|request)"/);
     }, (dataDir) => { fixture = addVillage(dataDir); });
   });
 });

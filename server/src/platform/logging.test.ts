@@ -1,5 +1,6 @@
 // The request log never holds search terms, mobiles, waiting-room keys or bearer tokens; the server
 // says once at start that the development SMS sender (which writes messages to the log) is in use.
+// At `info` no request is logged; at `debug` each request is one line.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,7 @@ describe('request log', () => {
     const config = testConfig();
     await prepareDatabase(db, config);
     // A pino destination: every log line lands in `lines`.
-    app = await buildApp({ db, config, logger: { level: 'info', stream: { write: (line: string) => { lines.push(line); } } } });
+    app = await buildApp({ db, config, logger: { level: 'debug', stream: { write: (line: string) => { lines.push(line); } } } });
     await app.ready();
   });
   after(async () => {
@@ -63,5 +64,46 @@ describe('request log', () => {
     const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && /development log sender/.test(l.msg));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0].msg, /SWASTHYA_SMS_URL/);
+  });
+});
+
+describe('request log levels', () => {
+  const logs: Record<string, string[]> = { info: [], debug: [] };
+  let db: Db;
+  const apps: FastifyInstance[] = [];
+  before(async () => {
+    db = await freshDb('pglite');
+    const config = testConfig();
+    await prepareDatabase(db, config);
+    for (const level of ['info', 'debug']) {
+      apps.push(await buildApp({ db, config, logger: { level, stream: { write: (line: string) => { logs[level].push(line); } } } }));
+    }
+  });
+  after(async () => {
+    for (const app of apps) await app.close();
+    await db?.close();
+  });
+
+  const walk = async (app: FastifyInstance) => {
+    await app.inject({ method: 'GET', url: '/api/health' });
+    await app.inject({ method: 'GET', url: '/api/facilities' });
+    await app.inject({ method: 'GET', url: '/api/no-such-thing' });
+    await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'wrong-password' } });
+  };
+  const requestLines = (level: string) => logs[level].map((l) => JSON.parse(l)).filter((l) => l.req || l.res);
+
+  it('writes no line per request at info', async () => {
+    await walk(apps[0]);
+    assert.deepEqual(requestLines('info'), []);
+  });
+
+  it('writes one line per request, with its status, at debug', async () => {
+    await walk(apps[1]);
+    const lines = requestLines('debug');
+    assert.equal(lines.length, 4, JSON.stringify(lines));
+    assert.deepEqual(lines.map((l) => [l.req.method, l.req.url, l.res.statusCode]), [
+      ['GET', '/api/health', 200], ['GET', '/api/facilities', 401], ['GET', '/api/no-such-thing', 401], ['POST', '/api/auth/login', 401],
+    ]);
+    assert.ok(lines.every((l) => l.level === 20 && typeof l.responseTime === 'number'));
   });
 });

@@ -3,7 +3,10 @@
 // in place of the query, except on the few routes whose parameters are known to be harmless
 // (aggregate reports, the facility and org-unit registries). Headers are never logged, so neither
 // is a bearer token.
-import type { FastifyRequest } from 'fastify';
+//
+// At `info` the log is quiet: the start-up summary, warnings and errors. Each request is one line
+// (method, path, status, time) at `debug` only, where Fastify writes two lines per request at `info`.
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** Paths whose query strings name only org units, periods, data sets and paging. */
 const HARMLESS_QUERY = [/^\/api\/health$/, /^\/api\/geo\//, /^\/api\/facilities(\/points|\/summary)?$/, /^\/api\/hmis\//, /^\/api\/dataValueSets$/, /^\/api\/docs(\/|$)/];
@@ -37,4 +40,21 @@ export function redactedLogger(logger: boolean | object | undefined): boolean | 
     // In case a request's headers are ever logged whole.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' },
   };
+}
+
+/** Fastify's request log lines, one per request and only at `debug`; a request that failed stays an error. */
+export class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request');
+  }
+
+  override routeNotFound(): void {}
+
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    if (reply.statusCode >= 500) reply.log.error({ req: request, res: reply, err: error }, error?.message);
+    else reply.log.debug({ res: reply, err: error }, error?.message);
+  }
 }
