@@ -194,6 +194,8 @@ for (const engine of testEngines()) {
         'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/indicators', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
         'GET /api/hmis/reporting-rates', 'GET /api/hmis/defaulters', 'POST /api/hmis/defaulters/reminders', 'GET /api/hmis/returns',
         'POST /api/hmis/returns/{action}', 'GET /api/hmis/notifications', 'POST /api/hmis/lock-exceptions',
+        // returns with failing validation rules: 403s in hmis.returns.checks.test.ts
+        'GET /api/hmis/returns/review', 'PATCH /api/hmis/dataSets/{id}',
         // data quality: 403s in hmis.quality.test.ts
         'GET /api/hmis/dataSets/{id}/history', 'GET /api/hmis/outliers', 'POST /api/hmis/validation/run', 'GET /api/hmis/validation/violations',
         // offline sheets: 403s in hmis.sheets.test.ts
