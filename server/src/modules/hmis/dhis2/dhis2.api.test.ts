@@ -91,6 +91,13 @@ for (const engine of testEngines()) {
       const districts = await t.req('GET', '/api/organisationUnits?level=3&query=hisar&fields=id,name,level', t.adminToken);
       assert.ok(districts.body.organisationUnits.some((o: any) => o.id === hisar && o.level === 3));
       assert.ok(districts.body.organisationUnits.every((o: any) => o.level === 3 && /hisar/i.test(o.name)), 'districts whose name has "hisar" (Hisar, Lakhisarai)');
+      const token = await t.req('GET', '/api/organisationUnits?filter=identifiable:token:adampur phc&fields=id', t.adminToken);
+      assert.deepEqual(token.body.organisationUnits, [{ id: facility }]);
+      const children = await t.req('GET', `/api/organisationUnits/${hisar}?includeChildren=true&fields=id,parent`, t.adminToken);
+      assert.equal(children.body.organisationUnits[0].id, hisar);
+      assert.ok(children.body.organisationUnits.slice(1).every((o: any) => o.parent.id === hisar) && children.body.organisationUnits.some((o: any) => o.id === facility));
+      const descendants = await t.req('GET', `/api/organisationUnits/${hisar}?includeDescendants=true&fields=id`, t.adminToken);
+      assert.ok(descendants.body.organisationUnits.length >= children.body.organisationUnits.length);
       const citizen = await t.userWith('citizen', 6);
       for (const url of ['/api/organisationUnits', '/api/dataElements', '/api/metadata', `/api/dataSets/x`]) assert.equal((await t.req('GET', url, citizen.token)).status, 403, url);
     });

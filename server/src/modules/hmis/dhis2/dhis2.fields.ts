@@ -190,6 +190,8 @@ function matchOne(v: unknown, f: Filter): boolean {
 }
 
 function matches(o: Obj, f: Filter, lookup: (id: string) => Obj | undefined): boolean {
+  // DHIS2's `identifiable` stands for id, code and name together (`filter=identifiable:token:hisar`).
+  if (f.path.length === 1 && f.path[0] === 'identifiable') return ['id', 'code', 'name'].some((k) => matches(o, { ...f, path: [k] }, lookup));
   const values = valuesAt(o, f.path, lookup);
   if (!values.length) values.push(undefined);
   const neg = f.op.startsWith('!') || f.op === 'ne' || f.op === 'neq';

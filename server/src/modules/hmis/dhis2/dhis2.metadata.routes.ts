@@ -35,7 +35,7 @@ const ListQuery = Type.Object({
   level: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
   query: Type.Optional(Type.String({ maxLength: 230 })),
 }, { additionalProperties: true });
-const ObjectQuery = Type.Object({ fields: Type.Optional(many), locale: Common.locale }, { additionalProperties: true });
+const ObjectQuery = Type.Object({ fields: Type.Optional(many), locale: Common.locale, includeChildren: Type.Optional(Type.Boolean()), includeDescendants: Type.Optional(Type.Boolean()) }, { additionalProperties: true });
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 60 }) });
 
 const wantsCsv = (request: FastifyRequest) => {

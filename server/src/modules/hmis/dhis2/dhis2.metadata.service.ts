@@ -88,12 +88,24 @@ async function filtered(db: Db, actor: Actor, type: ExportType, q: Query, defaul
   return { list, fields, lookup: set.lookup };
 }
 
-/** One object by id, with `fields` (`*` by default); org units only in the caller's area. */
+/**
+ * One object by id, with `fields` (`*` by default); org units only in the caller's area. For an org
+ * unit, DHIS2's `includeChildren=true` / `includeDescendants=true` answer `{organisationUnits: [it,
+ * its children or all below it]}`.
+ */
 export async function getObject(db: Db, actor: Actor, type: ExportType, id: string, q: Query): Promise<Obj> {
   requirePermission(actor, 'can_read_metadata');
   const fields = parseFields(q.fields, '*');
   const set = await loadMetadataSet(db, actor, new Set([type]), locale(q));
-  const hit = (set.objects[type] ?? []).find((o) => o.id === id);
+  const list = set.objects[type] ?? [];
+  const hit = list.find((o) => o.id === id);
   if (!hit) throw notFound(`${type}: no object with id ${id.slice(0, 60)}${type === 'organisationUnits' ? ' in your area' : ''}`, `${type}: आईडी ${id.slice(0, 60)} वाला कोई ऑब्जेक्ट नहीं मिला`);
-  return pick(hit, fields.include, fields.exclude, set.lookup);
+  const shape = (o: Obj) => pick(o, fields.include, fields.exclude, set.lookup);
+  if (type === 'organisationUnits' && (truthy(q.includeChildren) || truthy(q.includeDescendants))) {
+    const below = truthy(q.includeDescendants)
+      ? list.filter((o) => o !== hit && String(o.path).startsWith(`${hit.path}/`))
+      : list.filter((o) => o.parent?.id === hit.id);
+    return { organisationUnits: [hit, ...below].map(shape) };
+  }
+  return shape(hit);
 }
