@@ -29,6 +29,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/metadata': 'can_update_metadata',
   'PATCH /api/hmis/dataSets/:id': 'can_update_metadata',
   'POST /api/dataValueSets': 'can_submit_data',
+  'POST /api/completeDataSetRegistrations': 'can_submit_data',
   'POST /api/hmis/sheets': 'can_submit_data',
   'POST /api/hmis/defaulters/reminders': 'can_approve_data',
   'POST /api/hmis/returns/:action': ['can_submit_data', 'can_approve_data'],
