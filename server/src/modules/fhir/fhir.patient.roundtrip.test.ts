@@ -152,6 +152,19 @@ for (const engine of testEngines()) {
       const { telecom: _t, name: _n, ...rest } = sent;
       const { telecom: _u, name: _m, ...restBack } = back;
       assert.deepEqual(changes(rest, restBack, 'Patient'), [], 'the rest as sent');
+
+      // A merge through the plain API: the duplicate reads as inactive and replaced by the kept record; undone, as sent again.
+      const twin = { ...sent, identifier: [{ system: 'urn:example:mrn', value: 'MK-1' }] };
+      const dup = await post(twin);
+      const merged = await t.req('POST', `/api/patients/${dup.body.id}/merge`, token, { into: created.body.id, reason: 'registered twice over FHIR' });
+      assert.equal(merged.status, 200, JSON.stringify(merged.body));
+      const gone = (await read(dup.body.id)).body;
+      assert.equal(gone.active, false);
+      assert.deepEqual(gone.link, [{ other: { reference: `Patient/${created.body.id}` }, type: 'replaced-by' }]);
+      const { active: _a, link: _l, ...others } = gone;
+      assert.deepEqual(changes(twin, others, 'Patient'), []);
+      assert.equal((await t.req('POST', `/api/patients/merges/${merged.body.mergeId}/undo`, token)).status, 200);
+      assert.deepEqual(changes(twin, (await read(dup.body.id)).body, 'Patient'), [], 'as sent again once the merge is undone');
     });
 
     test('parallel replacements of one Patient: each is whole, the last kept is what is read and what its identifiers find', async () => {
