@@ -11,6 +11,7 @@ import { AppError } from '../platform/errors.js';
 import {
   copyDocumentsCommand, importBoundariesCommand, importFacilitiesCommand, importIcdCommand, importLgdCommand, importVillagesCommand,
 } from './imports.js';
+import { importFhirProfilesCommand } from './fhir-profiles.js';
 import { cliActor, Failure, n, parseArgs, UsageError, withDatabase, type Args } from './support.js';
 
 const USAGE = `Usage: swasthya <command>
@@ -26,6 +27,9 @@ const USAGE = `Usage: swasthya <command>
                       store district outlines (GeoJSON polygons with Dist_LGD or dtname/stname)
   import icd10 <codes.csv>
                       load ICD-10 diagnosis codes (CSV: code,title) for OPD visits
+  import fhir-profiles <folder | file.json>
+                      load FHIR R4 profiles (StructureDefinitions with snapshots: an IG's
+                      package folder, e.g. ABDM's); resources claiming them are checked against them
   documents copy-to-s3
                       after setting SWASTHYA_S3_*: copy the documents kept under the data
                       directory into the bucket (checked against their checksums; can be rerun)
@@ -88,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'fhir-profiles') action = (c) => importFhirProfilesCommand(c, positional(rest));
     else if (cmd === 'user' && sub === 'add') {
       const args = parseArgs(rest, ['role', 'org-unit', 'password', 'name']);
       action = (c) => userAdd(c, args);

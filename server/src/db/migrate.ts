@@ -23,6 +23,7 @@ import * as m1201_0100 from './migrations/20261201T0100_create_login_failures.js
 import * as m1201_0300 from './migrations/20261201T0300_enforce_one_open_per_patient.js';
 import * as m1201_0400 from './migrations/20261201T0400_create_patient_presence.js';
 import * as m1201_0600 from './migrations/20261201T0600_mask_aadhaar_in_fhir.js';
+import * as m1202_0700 from './migrations/20261202T0700_create_fhir_profiles.js';
 import * as m1202_0100 from './migrations/20261202T0100_keep_fhir_patients.js';
 import * as m1202_0400 from './migrations/20261202T0400_require_valid_complete.js';
 
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '20261201T0300_enforce_one_open_per_patient': m1201_0300,
   '20261201T0400_create_patient_presence': m1201_0400,
   '20261201T0600_mask_aadhaar_in_fhir': m1201_0600,
+  '20261202T0700_create_fhir_profiles': m1202_0700,
   '20261202T0100_keep_fhir_patients': m1202_0100,
   '20261202T0400_require_valid_complete': m1202_0400,
 };

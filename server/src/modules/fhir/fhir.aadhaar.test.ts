@@ -109,9 +109,16 @@ for (const engine of testEngines()) {
             },
             request: { method: 'POST', url: 'Encounter' },
           },
-          { fullUrl: 'urn:uuid:o', resource: { resourceType: 'Observation', status: 'final', code: { text: 'note' }, subject: { reference: 'urn:uuid:p' }, identifier: [{ system: 'https://uidai.gov.in', value: Number(AADHAAR) }] }, request: { method: 'POST', url: 'Observation' } },
+          { fullUrl: 'urn:uuid:o', resource: { resourceType: 'Observation', status: 'final', code: { text: 'note' }, subject: { reference: 'urn:uuid:p' }, identifier: [{ system: 'https://uidai.gov.in', value: AADHAAR }] }, request: { method: 'POST', url: 'Observation' } },
         ],
       };
+      // An Aadhaar number sent as a JSON number is not an R4 string: refused whole, naming it, and nothing kept.
+      const asNumber = structuredClone(bundle);
+      (asNumber.entry[2].resource as any).identifier[0].value = Number(AADHAAR);
+      const no = await t.req('POST', '/fhir', token, asNumber, fhirJson);
+      assert.equal(no.status, 400, JSON.stringify(no.body));
+      assert.deepEqual(no.body.issue[0].expression, ['Bundle.entry[2].resource.identifier[0].value']);
+      assert.doesNotMatch(JSON.stringify(no.body), WHOLE);
       const r = await t.req('POST', '/fhir', token, bundle, fhirJson);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.type, 'transaction-response');

@@ -23,8 +23,9 @@ import { createPatient, updatePatient } from './fhir.patient.js';
 import { patientVersion, readPatientResource } from './fhir.patient.map.js';
 import { requirePresence } from '../patients/patients.presence.js';
 import * as repo from './fhir.repository.js';
-import { checkRequired, storeNew, storeVersion, subjectPatient } from './fhir.store.js';
-import { isObject, isStoredType, parseReference, SHARED_TYPES, SYSTEM, TYPE_PATTERN, type FhirResource } from './fhir.types.js';
+import { validateWrite, warningsByEntry } from './fhir.profiles.js';
+import { storeNew, storeVersion, subjectPatient } from './fhir.store.js';
+import { isObject, parseReference, SHARED_TYPES, SYSTEM, TYPE_PATTERN, type FhirResource } from './fhir.types.js';
 
 type Db = Kysely<Database>;
 const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may change their records';
@@ -154,7 +155,9 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     throw invalid(`Bundle.type ${JSON.stringify(bundle.type)} is not accepted here; POST a transaction or a document bundle`, 'Bundle.type', 'यहाँ केवल transaction या document बंडल भेजें', 'not-supported');
   }
   requirePermission(actor, 'can_update_patient');
+  const warnings = warningsByEntry(await validateWrite(db, bundle));
   const plan = planOf(bundle);
+  for (const p of plan) p.notes.push(...(warnings.get(p.index) ?? []));
   const facility = await facilityFor(db, actor, undefined);
   const at = (p: Planned, e: unknown) => inContext(e, `Bundle.entry[${p.index}] (${p.type})`, `Bundle.entry[${p.index}].resource`);
 
@@ -189,7 +192,6 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     try {
       const resource = structuredClone(p.resource);
       rewriteReferences(resource, resolve);
-      if (isStoredType(p.type)) checkRequired(resource);
       const own = await subjectPatient(db, actor, resource);
       const patientId = own ?? (SHARED_TYPES.has(p.type) ? null : bundlePatient);
       const id = p.target!.split('/')[1];

@@ -10,7 +10,8 @@ import { isRaceError } from '../../platform/races.js';
 /** The IssueType codes (http://hl7.org/fhir/issue-type) this server uses. */
 export type IssueCode =
   | 'invalid' | 'structure' | 'required' | 'value' | 'login' | 'forbidden' | 'not-found' | 'not-supported'
-  | 'duplicate' | 'conflict' | 'processing' | 'too-costly' | 'throttled' | 'exception' | 'informational' | 'transient';
+  | 'duplicate' | 'conflict' | 'processing' | 'too-costly' | 'throttled' | 'exception' | 'informational' | 'transient'
+  | 'invariant' | 'code-invalid';
 
 /** One OperationOutcome issue. */
 export interface Issue {

@@ -9,6 +9,7 @@ import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendRead, send
 import { fhirNotFound, installFhirErrors, notAllowed, type Issue } from './fhir.outcome.js';
 import { createPatient, readFhirPatient, searchFhirPatients, updatePatient } from './fhir.patient.js';
 import { searchPage, searchset, type Query } from './fhir.search.js';
+import { validateWrite } from './fhir.profiles.js';
 import { createStored, readStored, searchStored, updateStored } from './fhir.store.js';
 import { ID_PATTERN, isStoredType, TYPE_PATTERN } from './fhir.types.js';
 
@@ -68,8 +69,9 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
     }, async (request, reply) => {
       const actor = actorOf(request);
       const resource = bodyResource(request.body, 'Patient');
+      const checked = await validateWrite(k, resource);
       const out = await k.transaction().execute((trx) => createPatient(trx, actor, resource));
-      return sendWritten(request, reply, out.resource, 201, out.notes);
+      return sendWritten(request, reply, out.resource, 201, [...checked, ...out.notes]);
     });
 
     fhir.get('/Patient/:id', {
@@ -83,7 +85,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const actor = actorOf(request);
       const id = idOf(request);
       const resource = bodyResource(request.body, 'Patient');
-      const notes: Issue[] = [];
+      const notes: Issue[] = await validateWrite(k, resource);
       const out = await k.transaction().execute((trx) => updatePatient(trx, actor, id, resource, ifMatch(request), notes));
       return sendWritten(request, reply, out, 200, notes);
     });
@@ -124,7 +126,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const actor = actorOf(request);
       if (!isStoredType(type)) throw refusedWrite(type);
       const resource = bodyResource(request.body, type);
-      const notes: Issue[] = [];
+      const notes: Issue[] = await validateWrite(k, resource);
       const out = await k.transaction().execute((trx) => createStored(trx, actor, resource, notes));
       return sendWritten(request, reply, out, 201, notes);
     });
@@ -142,7 +144,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const id = idOf(request);
       if (!isStoredType(type)) throw refusedWrite(type);
       const resource = bodyResource(request.body, type);
-      const notes: Issue[] = [];
+      const notes: Issue[] = await validateWrite(k, resource);
       const out = await k.transaction().execute((trx) => updateStored(trx, actor, type, id, resource, ifMatch(request), notes));
       return sendWritten(request, reply, out, 200, notes);
     });

@@ -26,24 +26,6 @@ export const auditEntity = (type: string) => `fhir_${type.toLowerCase()}`;
 const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may read or write their records; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit';
 const PRIVACY_HI = 'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख या लिख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें';
 
-/** Elements R4 requires of the stored types (cardinality 1..1), checked before anything is kept. */
-const REQUIRED: Record<string, (string | string[])[]> = {
-  Encounter: ['status', 'class'],
-  Condition: ['subject'],
-  MedicationRequest: ['status', 'intent', 'subject', ['medicationCodeableConcept', 'medicationReference']],
-  MedicationStatement: ['status', 'subject', ['medicationCodeableConcept', 'medicationReference']],
-};
-
-/** 400 naming the first required element a resource lacks. */
-export function checkRequired(r: FhirResource) {
-  for (const need of REQUIRED[r.resourceType] ?? []) {
-    const names = [need].flat();
-    if (names.some((n) => r[n] !== undefined && r[n] !== null)) continue;
-    const label = names.length > 1 ? names.map((n) => `${r.resourceType}.${n}`).join(' or ') : `${r.resourceType}.${names[0]}`;
-    throw invalid(`${label} is required`, `${r.resourceType}.${names[0]}`, `${label} आवश्यक है`, 'required');
-  }
-}
-
 /**
  * The registry patient a resource is about (`subject`, else `patient`), or null when it names none.
  * The reference may be `Patient/<id>` (or the state patient number), an absolute URL, or a logical
@@ -117,7 +99,6 @@ export async function storeVersion(db: Db, actor: Actor, before: repo.StoredRow,
 /** Creates a clinical resource; the server assigns the id (any id sent is ignored, as FHIR says). What was changed goes into `notes`. */
 export async function createStored(db: Db, actor: Actor, r: FhirResource, notes: Issue[] = []): Promise<FhirResource> {
   requirePermission(actor, 'can_update_patient');
-  checkRequired(r);
   const body = structuredClone(r);
   const patientId = await subjectPatient(db, actor, body);
   return storeNew(db, actor, body, patientId, uid(), notes);
@@ -146,7 +127,6 @@ export async function updateStored(db: Db, actor: Actor, type: string, id: strin
   if (ifMatch && versionFromEtag(ifMatch) !== String(before.version)) {
     throw new FhirError(412, 'conflict', { en: `${type}/${id} is at version ${before.version}, not ${versionFromEtag(ifMatch)}; read it again`, hi: 'रिकॉर्ड बदल चुका है; फिर से पढ़ें' });
   }
-  checkRequired(r);
   const body = structuredClone(r);
   const patientId = await subjectPatient(db, actor, body);
   return storeVersion(db, actor, before, body, patientId, notes);
