@@ -77,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Behind a load balancer, SWASTHYA_TRUST_PROXY makes request.ip the client's (sign-in limits key on it).
     trustProxy: trustedProxies(deps.config.trustProxy),
+    // DHIS2 clients call versioned paths (/api/40/metadata, /api/33/dataValueSets): answered as /api/… (docs/hmis.md).
+    rewriteUrl: (req) => (req.url ?? '/').replace(/^\/api\/\d{2}\//, '/api/'),
     ajv: { customOptions: { removeAdditional: false } },
   });
   // The API speaks JSON; other bodies get 415 with a message rather than a confusing 400.

@@ -145,6 +145,20 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', '/api/system/info', citizen.token)).status, 200);
     });
 
+    test('versioned paths (/api/40/…) as DHIS2 clients call them, with the same permission checks', async () => {
+      const meta = await t.req('GET', '/api/40/metadata?dataSets=true&fields=id,code', t.adminToken);
+      assert.equal(meta.status, 200);
+      assert.ok(meta.body.dataSets.some((d: any) => d.code === 'HMIS_MONTHLY'));
+      assert.equal((await t.req('GET', '/api/33/system/info', t.adminToken)).body.calendar, 'iso8601');
+      assert.equal((await t.req('GET', '/api/40/dataElements?pageSize=1', t.adminToken)).body.pager.pageSize, 1);
+      assert.equal((await t.req('GET', '/api/40/metadata')).status, 401);
+      const citizen = await t.userWith('citizen', 6);
+      assert.equal((await t.req('GET', '/api/40/metadata', citizen.token)).status, 403);
+      const officer = await t.userWith('district_officer', 63);
+      assert.equal((await t.req('POST', '/api/40/metadata', officer.token, { categoryOptions: [] })).status, 403, 'the permission before the body holds on a versioned path');
+      assert.equal((await t.req('GET', '/api/400/metadata', t.adminToken)).status, 404);
+    });
+
     test("DHIS2's own test files that need a database of their own round-trip here", async () => {
       const summary: string[] = [];
       for (const f of OTHER_DATABASE) {
