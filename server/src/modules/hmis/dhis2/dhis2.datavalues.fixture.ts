@@ -33,7 +33,7 @@ export async function loadExportTestMetadata(t: TestApp) {
       { id: 'Gad33qy67g5', code: 'OC_B', name: 'CategoryOptionComboB', categoryCombo: { id: 'CatComboAAA' }, categoryOptions: [{ id: 'CatOptionBB' }] },
       { id: 'HllvX50cXC0', code: 'OC_DEF_CODE', name: 'default', categoryCombo: { id: 'bjDvmb4bfuf' }, categoryOptions: [{ id: 'xYerKDKCefk' }] },
     ],
-    dataElements: [de('f7n9E0hX8qk', 'A'), de('Ix2HsbDMLea', 'B'), de('eY5ehpbEsB7', 'C'), de('DataElemDDD', 'D'), de('jH26dja2f28', 'E'), de('jH26dja2f30', 'F', 'BOOLEAN'), de('jH26dja2f31', 'G', 'TEXT')],
+    dataElements: [de('f7n9E0hX8qk', 'A'), de('Ix2HsbDMLea', 'B'), de('eY5ehpbEsB7', 'C'), de('DataElemDDD', 'D'), de('jH26dja2f28', 'E'), de('jH26dja2f30', 'F', 'BOOLEAN'), de('jH26dja2f31', 'G', 'TRUE_ONLY')],
     dataSets: [{
       id: 'pBOMPrpg1QX', code: 'DS_A', name: 'DataSetA', shortName: 'DataSetShortA', periodType: 'Monthly',
       dataSetElements: ['f7n9E0hX8qk', 'Ix2HsbDMLea', 'eY5ehpbEsB7', 'DataElemDDD', 'jH26dja2f30', 'jH26dja2f31'].map((id) => ({ dataElement: { id } })),
