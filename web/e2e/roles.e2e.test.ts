@@ -2,7 +2,7 @@
 // and Debian's Chromium through playwright-core. Each role signs in (the demo's own staff, and users
 // the administrator makes for the roles the demo has none of), lands on its own work, and opens every
 // link of its menu: no screen answers 403 or says the role may not see it, and none is "not found".
-// Five of the nine roles walk in Hindi. A screenshot of every screen is saved in test-results/.
+// Six of the twelve roles walk in Hindi. A screenshot of every screen is saved in test-results/.
 // The administrator, who works across the country, starts in the state with the most facilities
 // (not the first state by name), and the next time in the state last chosen. The server's console
 // holds its start-up summary and no line per request.
@@ -21,8 +21,8 @@ const rand = () => Math.random().toString(36).slice(2, 7);
 /** Words of a refusal on screen (the server's 403 messages, in both languages) or of a missing page. */
 const REFUSAL = /does not have can_|is outside your area|की अनुमति नहीं है|आपके क्षेत्र से बाहर|Page not found|पृष्ठ नहीं मिला/;
 
-/** As the server prepares it (demo data included), plus a block of Hisar with one village for an ASHA. */
-function addVillage(dataDir: string): { village: string } {
+/** As the server prepares it (demo data included), plus a block of Hisar (for a block officer) with one village (for an ASHA). */
+function addVillage(dataDir: string): { block: string; village: string } {
   const mod = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'server', 'src', p)).href);
   const script = `
     import { openPglite } from ${mod('db/connect.ts')};
@@ -36,10 +36,10 @@ function addVillage(dataDir: string): { village: string } {
     const village = childRow(await resolveOrgUnit(db.kysely, block.id), 'village', 64101, 'Ladwa', 'लाडवा');
     await db.kysely.insertInto('org_units').values(village).execute();
     await db.close();
-    console.log(JSON.stringify({ village: village.id }));`;
+    console.log(JSON.stringify({ block: block.id, village: village.id }));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `village fixture failed:\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { village: string };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { block: string; village: string };
 }
 
 interface Walker {
@@ -132,9 +132,9 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
 }
 
 describe('each role starts on its own work (browser)', () => {
-  test('nine roles land on their screen and open every menu link without a refusal', { timeout: 600_000 }, async (t) => {
+  test('twelve roles land on their screen and open every menu link without a refusal', { timeout: 600_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    let fixture: { village: string } | undefined;
+    let fixture: { block: string; village: string } | undefined;
     await browserSession('roles', async ({ server, page, resultsDir }) => {
       const base = server.base;
       const browser = page.context().browser();
@@ -170,6 +170,9 @@ describe('each role starts on its own work (browser)', () => {
         { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata'] },
         { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: `#/facilities/${hospital}`, mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
         { role: 'asha', ...made(await user('asha', fixture!.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'block-officer', ...made(await user('block_officer', fixture!.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
+        { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/facilities', mustHave: ['#/facilities'] },
+        { role: 'dispatcher', ...made(await user('dispatcher', 'district:63')), lang: 'en', landing: '#/facilities', mustHave: ['#/facilities'] },
         { role: 'admin', username: 'admin', password: ADMIN_PASSWORD, lang: 'en', landing: '#/facilities', mustHave: ['#/metadata', '#/hmis/returns'] },
       ];
       const screens: Record<string, number> = {};

@@ -16,7 +16,7 @@ export interface GeoScope {
   setStateId: (id: string) => void;
   /** Districts of the current state (only the user's own when scoped to a district). */
   districts: GeoUnit[];
-  /** The user's own district when scoped to one (or below). */
+  /** The user's own district when scoped to one or to a facility or village in it; a block-level user's block. */
   fixedDistrict: GeoUnit | null;
 }
 
@@ -83,7 +83,8 @@ export function GeoScopeProvider({ me, children }: { me: Me; children: ReactNode
         const state = chain.find((u) => norm(u.level) === 'state');
         const district = chain.find((u) => norm(u.level) === 'district') ?? null;
         setStateIdRaw(state?.id ?? '');
-        setFixedDistrict(district);
+        // A block's officer sees their block, not the district around it (outside their scope).
+        setFixedDistrict(level === 'block' ? chain[0] ?? district : district);
       }
     })()
       .catch(() => undefined)
