@@ -22,7 +22,7 @@ const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean()),
   importStrategy: Type.Optional(Type.String({ enum: ['CREATE_AND_UPDATE', 'CREATE', 'UPDATE', 'DELETE'] })),
   idScheme: Type.Optional(Scheme), dataElementIdScheme: Type.Optional(Scheme), orgUnitIdScheme: Type.Optional(Scheme),
-  categoryOptionComboIdScheme: Type.Optional(Scheme), dataSetIdScheme: Type.Optional(Scheme),
+  categoryOptionComboIdScheme: Type.Optional(Scheme), dataSetIdScheme: Type.Optional(Scheme), categoryIdScheme: Type.Optional(Scheme), categoryOptionIdScheme: Type.Optional(Scheme),
 }, { additionalProperties: false });
 
 /** The body's media type without parameters; JSON when none is given. */
@@ -51,7 +51,8 @@ export const hmisDataValueRoutes = ({ db }: AppDeps): FastifyPluginAsync => asyn
     },
   }, async (request) => {
     const actor = actorOf(request);
-    const opts = { ...(request.query as DataValueImportOptions), ...readIdSchemes(request.query as Record<string, unknown>) };
+    const { categoryIdScheme: _c, categoryOptionIdScheme: _o, ...query } = request.query as DataValueImportOptions & Record<string, unknown>;
+    const opts = { ...query, ...readIdSchemes(request.query as Record<string, unknown>) } as DataValueImportOptions;
     const body = request.body as Readable | undefined;
     const type = mediaType(request);
     // PGlite has one connection: smaller batches let other requests in sooner.

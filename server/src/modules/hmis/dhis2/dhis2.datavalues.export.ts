@@ -15,6 +15,7 @@ export const ExportQuery = Type.Object({
   dataSet: Type.Optional(list), period: Type.Optional(list), orgUnit: Type.Optional(list), startDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
   endDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })), children: Type.Optional(Type.Boolean()),
   idScheme: Type.Optional(Scheme), dataElementIdScheme: Type.Optional(Scheme), orgUnitIdScheme: Type.Optional(Scheme), categoryOptionComboIdScheme: Type.Optional(Scheme), dataSetIdScheme: Type.Optional(Scheme),
+  categoryIdScheme: Type.Optional(Scheme), categoryOptionIdScheme: Type.Optional(Scheme),
   format: Type.Optional(Type.String({ enum: ['json', 'csv', 'adx', 'xml'] })),
 }, { additionalProperties: false });
 
