@@ -109,6 +109,16 @@ for (const engine of testEngines()) {
       assert.deepEqual((await list(t.adminToken, 'dataSet=StrictDs001&period=201203&orgUnit=DiszpKrYNg8')).body.completeDataSetRegistrations, []);
     });
 
+    test('registrations of one return sent at once: one completes it, the others find it completed, none fails', async () => {
+      const one = { completeDataSetRegistrations: [{ dataSet: DS, period: '201206', organisationUnit: 'DiszpKrYNg8' }] };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => t.req('POST', URL, operator.token, one)));
+      assert.deepEqual(answers.map((a) => a.status), Array(6).fill(200), JSON.stringify(answers.map((a) => a.body)));
+      assert.deepEqual(answers.map((a) => a.body.importCount.imported).sort(), [0, 0, 0, 0, 0, 1]);
+      assert.equal(answers.reduce((n, a) => n + a.body.importCount.ignored, 0), 5);
+      const rows = await t.db.kysely.selectFrom('hmis_complete_registrations').select('completed_at').where('data_set_id', '=', DS).where('period', '=', '201206').execute();
+      assert.equal(rows.length, 1);
+    });
+
     test('a body that is not DHIS2\'s is a 400; a role without the right is a 403 before the body is read', async () => {
       const bad = await t.req('POST', URL, operator.token, { dataSet: DS });
       assert.equal(bad.status, 400);

@@ -7,7 +7,9 @@ import { resolveOrgUnit } from '../../geo/geo.service.js';
 import { completionInstant, type Conflict } from '../hmis.datavalues.import.js';
 import { Lookup, type IdScheme } from '../hmis.lookup.js';
 import { DEFAULTS } from '../hmis.metadata.types.js';
+import { returnKey } from '../hmis.datavalues.repository.js';
 import { returnStep } from '../hmis.returns.js';
+import { lockReturns } from '../hmis.returns.checks.js';
 import * as repo from './dhis2.complete.repository.js';
 
 type Db = Kysely<Database>;
@@ -81,13 +83,17 @@ export async function importRegistrations(db: Db, actor: Actor, body: unknown, o
     const date = text(r.date);
     if (date && !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+([zZ]|[+-]\d{2}:?\d{2})?)?$/.test(date)) { refuse(index, date, 'date', 'E7616', `date ${date} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss`); continue; }
     try {
-      const before = await repo.completedAt(db, ds.id, period.id, unit.id, aoc.id);
-      if (complete === !!before) { count.ignored++; continue; }
-      await db.transaction().execute(async (trx) => {
+      // The return's own lock (the one its steps take) before reading whether it is completed: of two
+      // registrations of one return sent at once, one completes it and the other finds it completed.
+      const changed = await db.transaction().execute(async (trx) => {
+        await lockReturns(trx, [returnKey(ds.id, period.id, unit.id, aoc.id)], 'exclusive');
+        if (complete === !!await repo.completedAt(trx, ds.id, period.id, unit.id, aoc.id)) return false;
         await returnStep(trx, actor, complete ? 'complete' : 'uncomplete', { dataSet: ds.id, period: period.id, orgUnit: unit.id }, complete ? completionInstant(actor, date ?? '', now) : now);
         if (opts.dryRun) throw new DryRun();
-      }).catch((e) => { if (!(e instanceof DryRun)) throw e; });
-      if (complete) count.imported++; else count.deleted++;
+        return true;
+      }).catch((e) => { if (e instanceof DryRun) return true; throw e; });
+      if (!changed) count.ignored++;
+      else if (complete) count.imported++; else count.deleted++;
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // The returns service's refusal, coded as the data value import codes it: outside the area, failing validation rules, approved and locked.
