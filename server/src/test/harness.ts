@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js';
 import { createSchema, dropSchema } from '../db/schemas.js';
 import { DISTRICT_HQ } from '../modules/geo/geo.headquarters.js';
+import { checkFhirAnswer } from './fhir-conformance.js';
 
 export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
 
@@ -51,8 +52,10 @@ export async function startTestApp(engine: Engine, opts: { demo?: boolean; confi
   const db = await freshDb(engine);
   const config = testConfig({ demo: opts.demo ?? false, ...opts.config });
   await prepareDatabase(db, config);
-  const app = await buildApp({ db, config });
+  const answers = fhirAnswerCheck();
+  const app = await buildApp({ db, config, inspectAnswer: answers.inspectAnswer });
   await app.ready();
+  answers.watch(app);
   const req: TestApp['req'] = async (method, url, token, body, headers = {}) => {
     const res = await app.inject({
       method: method as any,
@@ -82,7 +85,38 @@ export async function startTestApp(engine: Engine, opts: { demo?: boolean; confi
     async close() {
       await app.close();
       await db.close();
+      const left = answers.leftOver();
+      if (left.length) throw new Error(left.join('\n'));
     },
+  };
+}
+
+/**
+ * Every /fhir answer of every test is checked against HL7's R4 schema and Medplum's validator
+ * (fhir-conformance.ts): a request made with `app.inject` (or `t.req`) throws at once; one made over
+ * HTTP (a FHIR client library) fails the suite when the app is closed.
+ */
+function fhirAnswerCheck() {
+  const problems: string[] = [];
+  return {
+    inspectAnswer(method: string, url: string, status: number, payload: unknown) {
+      try {
+        checkFhirAnswer(method, url, status, typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '');
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    },
+    watch(app: FastifyInstance) {
+      const inject = app.inject.bind(app) as (opts: any) => Promise<any>;
+      (app as any).inject = (opts?: any) => {
+        if (!opts || typeof opts !== 'object') return (inject as any)(opts);
+        return inject(opts).then((res: any) => {
+          if (problems.length) throw new Error(problems.splice(0).join('\n'));
+          return res;
+        });
+      };
+    },
+    leftOver: () => problems.splice(0),
   };
 }
 

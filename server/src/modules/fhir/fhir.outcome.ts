@@ -65,9 +65,10 @@ export function inContext(e: unknown, label: string, path: string): unknown {
   return e;
 }
 
-/** An OperationOutcome resource from issues. */
+/** An OperationOutcome resource from issues; control characters from the request (a NUL in a path) shown as U+FFFD, as FHIR strings cannot carry them. */
 export function operationOutcome(issues: Issue[]) {
-  return { resourceType: 'OperationOutcome', issue: issues };
+  const clean = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '\uFFFD');
+  return { resourceType: 'OperationOutcome', issue: issues.map((i) => ({ ...i, diagnostics: clean(i.diagnostics), ...(i.expression ? { expression: i.expression.map(clean) } : {}) })) };
 }
 
 const APP_CODES: Record<ErrorCode, IssueCode> = {

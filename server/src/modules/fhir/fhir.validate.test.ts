@@ -85,8 +85,9 @@ for (const engine of testEngines()) {
       refusedAt(b, 'Bundle.entry[1].resource.effectiveDateTime');
       assert.equal(await count('Observation'), observations);
       assert.equal(await count('Encounter'), before + 1, 'the bundle is kept all or nothing');
-      // A Patient is validated too.
+      // A Patient is validated too; an empty string (which Medplum's validator passes over) is refused.
       refusedAt(await post('Patient', { resourceType: 'Patient', name: [{ text: 'Bad Date' }], gender: 'male', birthDate: '12/03/1980' }), 'Patient.birthDate');
+      refusedAt(await post('Patient', { resourceType: 'Patient', name: [{ family: '', given: ['Empty'] }], gender: 'male', birthDate: '1980-03-12' }), 'Patient.name[0].family');
       assert.ok(definitionLoad, 'definitions loaded on the first write');
     });
 

@@ -164,6 +164,19 @@ function badCodes(type: string, value: unknown, allowed: Set<string>): string[] 
   return codings.filter((c: any) => isObject(c) && c.system === undefined && typeof c.code === 'string' && !allowed.has(c.code)).map((c: any) => c.code);
 }
 
+/** Empty strings (`"family": ""`), which R4's JSON does not allow and Medplum's validator passes over. */
+function emptyStrings(value: unknown, path: string, out: Issue[]): Issue[] {
+  if (value === '') out.push({ severity: 'error', code: 'value', expression: [path], diagnostics: `${path}: an empty string is not allowed; leave the element out instead` });
+  else if (Array.isArray(value)) value.forEach((v, i) => emptyStrings(v, `${path}[${i}]`, out));
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'resourceType') continue;
+      emptyStrings(v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
 /**
  * Every problem R4 finds in a resource (and, with `profile`, the profile): errors and warnings, each
  * with its FHIRPath location. Loads the definitions on first use.
@@ -177,7 +190,7 @@ export function validationIssues(resource: FhirResource, profile?: StructureDefi
     if (!(e instanceof OperationOutcomeError)) throw e;
     found = fromMedplum(resource, e.outcome.issue ?? []);
   }
-  return profile ? found : [...found, ...bindingIssues(resource)];
+  return profile ? found : [...found, ...bindingIssues(resource), ...emptyStrings(resource, resource.resourceType, [])];
 }
 
 /** 400 OperationOutcome carrying every error (the first also in Hindi); warnings are returned. */
