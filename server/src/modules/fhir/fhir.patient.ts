@@ -9,20 +9,21 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
-import { recordAudit } from '../../platform/audit.js';
+import { auditRow, recordAudit } from '../../platform/audit.js';
 import { AppError, conflict, forbidden } from '../../platform/errors.js';
 import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
 import { canRead, facilityFor, loadPatient, readableSet, readPatient, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
-import { classifyQuery, searchPatients } from '../patients/patients.search.js';
+import { byOrder, classifyQuery, searchPatients, type PatientOrder } from '../patients/patients.search.js';
 import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
 import { keepPatientResource, keptPatients, patientIdsWithIdentifier } from './fhir.patient.kept.js';
 import { patientVersion, readPatientResource, toLimitedPatient, type PatientFacts, type Places } from './fhir.patient.map.js';
-import { keptForm, patientView, snapshotOf } from './fhir.patient.view.js';
+import { keptForm, patientView, snapshotOf, type KeptPatient } from './fhir.patient.view.js';
 import { addressLine, indianDistrict, placeFor } from './fhir.patient.place.js';
+import { withIncluded } from './fhir.include.js';
 import * as repo from './fhir.repository.js';
 import { single, values, type Page, type Query, type SearchEntry } from './fhir.search.js';
 import { ABHA_ADDRESS_SYSTEMS, ABHA_NUMBER_SYSTEMS, SYSTEM, versionFromEtag, type FhirResource } from './fhir.types.js';
@@ -65,8 +66,9 @@ async function placesFor(db: Db, rows: PatientRow[]): Promise<Map<string, Places
 }
 
 /** A registry patient as the Patient a client reads: the kept resource (if any) with the registry beside it. */
-export async function patientResource(db: Db, row: PatientRow): Promise<FhirResource> {
-  return patientView(row, (await keptPatients(db, [row.id])).get(row.id), (await placesFor(db, [row])).get(row.id));
+export async function patientResource(db: Db, row: PatientRow, kept?: KeptPatient | null): Promise<FhirResource> {
+  // `kept` given: an earlier version's (fhir.history.ts); otherwise the one kept now.
+  return patientView(row, kept === undefined ? (await keptPatients(db, [row.id])).get(row.id) : kept, (await placesFor(db, [row])).get(row.id));
 }
 
 /** The facility named by managingOrganization, when it is one; otherwise the caller's own. */
@@ -320,7 +322,7 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
     const narrowed = !!(c.name || c.phone || c.genders || c.birthdates.length);
     const found = (await repo.patientsByIds(db, ids))
       .filter((row) => (readable.has(row.id) ? matches(row, c) : !narrowed && registry.has(row.id) && row.home_path.startsWith(state)))
-      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || a.id.localeCompare(b.id));
+      .sort(page.sort?.length ? byOrder(page.sort as PatientOrder[]) : (a, b) => b.created_at.getTime() - a.created_at.getTime() || a.id.localeCompare(b.id));
     await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'identifier', results: found.length } });
     total = found.length;
     more = found.length > page.offset + page.count;
@@ -345,7 +347,7 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
     const limit = narrowed ? 100 : page.count;
     for (;;) {
       // A name search not narrowed further counts its matches (Bundle.total) in the step it pages through.
-      const r = await searchPatients(db, actor, { q: driver, limit, offset }, { total: !narrowed && driver === c.name })
+      const r = await searchPatients(db, actor, { q: driver, limit, offset }, { total: page.total !== 'none' && !narrowed && driver === c.name, order: page.sort as PatientOrder[] })
         .catch((e) => { throw inFhirTerms(e); });
       total = r.total;
       const rows = new Map((await repo.patientsByIds(db, r.items.map((i) => i.id))).map((p) => [p.id, p]));
@@ -365,15 +367,18 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
   const readableRows = hits.filter((h) => h.readable).map((h) => h.row);
   const places = await placesFor(db, readableRows);
   const kept = await keptPatients(db, readableRows.map((r) => r.id));
+  // Each record shown whole is a read, audited as one (in one statement: a page reads up to 100).
+  if (readableRows.length) {
+    await db.insertInto('audit_log').values(readableRows.map((r) => auditRow(actor, { action: 'read', entity: 'patient', entityId: r.id, orgPath: actor.orgPath, purpose: 'care' }))).execute();
+  }
   const entries: SearchEntry[] = [];
   for (const h of hits) {
     if (h.readable) {
-      await readPatient(db, actor, h.row.id, 'care');
       entries.push({ resource: patientView(h.row, kept.get(h.row.id), places.get(h.row.id)) });
     } else {
       const r = h.row;
       entries.push({ resource: toLimitedPatient(h.item ?? { id: r.id, name: r.name, nameHi: r.name_hi, nameLatin: r.name_latin, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) }) });
     }
   }
-  return { entries, more, total };
+  return { entries: await withIncluded(db, actor, 'Patient', page, entries), more, total };
 }

@@ -10,12 +10,11 @@ import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { forbidden } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
-import { canRead, facilityFor, loadPatient, recordArea } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient } from '../patients/patients.service.js';
 import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, fhirNotFound, invalid, notAllowed, unprocessable, type Issue } from './fhir.outcome.js';
 import * as repo from './fhir.repository.js';
-import { single, values, type Page, type Query, type SearchEntry } from './fhir.search.js';
-import { ABHA_NUMBER_SYSTEMS, isObject, parseReference, patientIdOf, versionFromEtag, type FhirResource } from './fhir.types.js';
+import { ABHA_NUMBER_SYSTEMS, isObject, parseReference, versionFromEtag, type FhirResource } from './fhir.types.js';
 import { parseAbhaNumber } from '../patients/patients.identity.js';
 
 type Db = Kysely<Database>;
@@ -23,8 +22,8 @@ type Db = Kysely<Database>;
 /** Audit entity of a resource type: `fhir_encounter`, `fhir_medicationrequest`. */
 export const auditEntity = (type: string) => `fhir_${type.toLowerCase()}`;
 
-const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may read or write their records; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit';
-const PRIVACY_HI = 'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख या लिख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें';
+export const PRIVACY = 'Only staff of a facility where this patient is registered or has been seen may read or write their records; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit';
+export const PRIVACY_HI = 'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख या लिख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें';
 
 /**
  * The registry patient a resource is about (`subject`, else `patient`), or null when it names none.
@@ -132,32 +131,5 @@ export async function updateStored(db: Db, actor: Actor, type: string, id: strin
   return storeVersion(db, actor, before, body, patientId, notes);
 }
 
-/**
- * Searches stored resources of a type: `patient`/`subject` (Patient/<id> or a bare id), `_id` (comma
- * list), `identifier` (system|value), newest first. Naming a patient the caller may not read is 403;
- * otherwise resources about patients they may not read are left out.
- */
-export async function searchStored(db: Db, actor: Actor, type: string, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total: number }> {
-  requirePermission(actor, 'can_read_patient');
-  const refs = [...values(q, 'patient'), ...values(q, 'subject')];
-  if (refs.length > 1) throw invalid('Give one patient (patient= or subject=)', 'patient');
-  let patientId: string | undefined;
-  if (refs.length) {
-    const id = patientIdOf(refs[0]);
-    if (!id) throw invalid(`patient must be Patient/<id> or an id, not ${JSON.stringify(refs[0])}`, 'patient');
-    const row = await loadPatient(db, id).catch(() => null);
-    if (!row) return { entries: [], more: false, total: 0 };
-    if (!(await canRead(db, actor, row.id))) throw forbidden(PRIVACY, PRIVACY_HI);
-    patientId = row.id;
-  }
-  const ids = single(q, '_id')?.split(',').map((s) => s.trim()).filter(Boolean);
-  const identifiers = single(q, 'identifier')?.split(',').map((t) => {
-    const bar = t.lastIndexOf('|');
-    return bar >= 0 ? { system: t.slice(0, bar) || undefined, value: t.slice(bar + 1) || undefined } : { value: t };
-  });
-  const { rows, total } = await repo.searchResources(db, {
-    type, ids, patientId, identifiers, readableUnder: recordArea(actor),
-  }, page);
-  await recordAudit(db, actor, { action: 'read', entity: auditEntity(type), orgPath: actor.orgPath, purpose: 'care', after: { search: true, patient: patientId ?? null, results: rows.length } });
-  return { entries: rows.map((r) => ({ resource: storedResource(r) })), more: page.offset + rows.length < total, total };
-}
+/** Stored-resource search lives with the rest of search (parameters, sorting, includes). */
+export { searchStored } from './fhir.search.store.js';

@@ -51,6 +51,29 @@ export function classifyQuery(q: string): Classified {
 
 const nameKeyC = sql<string>`(p.name_key collate "C")`;
 
+/** An order a caller may ask of a search instead of the search's own: by birth date, name (Latin letters), last change or id. */
+export interface PatientOrder { key: 'birthdate' | 'name' | '_lastUpdated' | '_id'; desc: boolean }
+const ORDER_COLUMNS = { birthdate: sql`p.birth_date`, name: sql`(p.name_latin collate "C")`, _lastUpdated: sql`p.updated_at`, _id: sql`p.id` };
+
+/** The same order over rows in hand (byte-wise, as the ORDER BY compares). */
+export function byOrder(order: PatientOrder[]) {
+  const value = (p: PatientRow, key: PatientOrder['key']) => (key === 'birthdate' ? p.birth_date : key === 'name' ? p.name_latin : key === '_lastUpdated' ? p.updated_at.toISOString() : p.id);
+  return (a: PatientRow, b: PatientRow) => {
+    for (const o of [...order, { key: '_id' as const, desc: false }]) {
+      const [x, y] = [value(a, o.key), value(b, o.key)];
+      if (x !== y) return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
+    }
+    return 0;
+  };
+}
+
+/** The ORDER BY of the orders asked, ties broken by id (so a page never repeats or skips anyone); undefined when none were. */
+function orderedBy(order: PatientOrder[] | undefined) {
+  if (!order?.length) return undefined;
+  return (q: SelectQueryBuilder<any, any, any>) => [...order.map((o) => sql`${ORDER_COLUMNS[o.key]} ${sql.raw(o.desc ? 'desc' : 'asc')}`), sql`p.id`]
+    .reduce((acc, o) => acc.orderBy(o as any), q);
+}
+
 /**
  * Patients by name key, each step only when the one before found no one: the key as spelt (either
  * script), newest first; the key with each word corrected to its nearest word in the dictionary of
@@ -60,11 +83,11 @@ const nameKeyC = sql<string>`(p.name_key collate "C")`;
  * and the offset applies within that step's fixed order: a later page never falls through to
  * another step, so each person is on exactly one page.
  */
-async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number, withTotal = false) {
+async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number, withTotal = false, asked?: PatientOrder[]) {
   type Row = Awaited<ReturnType<Q['execute']>>[number];
   type Found = { rows: Row[]; total?: number };
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
-  const keyOrder = (q: SelectQueryBuilder<any, any, any>) => q.orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id');
+  const keyOrder = orderedBy(asked) ?? ((q: SelectQueryBuilder<any, any, any>) => q.orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id'));
   // This step's page (and, when asked, how many it finds in all), or null when the step finds no one
   // at all (then the next step is tried). Counting is needed only when the page does not tell.
   const page = async (found: SelectQueryBuilder<any, any, any>, order: typeof keyOrder): Promise<Found | null> => {
@@ -101,8 +124,8 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
     for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
     // A word typed that is near no name word leaves the others to match many people: show them in
     // record order rather than rank them all.
-    const order = close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
-      : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id');
+    const order = orderedBy(asked) ?? (close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
+      : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id'));
     return (await page(fuzzy, order)) ?? { rows: [], total: withTotal ? 0 : undefined };
   });
 }
@@ -112,7 +135,7 @@ async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db,
  * ABHA number or address, or state number, optionally within a district or village. Results show
  * what is needed to recognise a person; `canRead` says whether the caller may open the record.
  */
-export async function searchPatients(db: Db, actor: Actor, input: SearchInput, opts: { total?: boolean } = {}) {
+export async function searchPatients(db: Db, actor: Actor, input: SearchInput, opts: { total?: boolean; order?: PatientOrder[] } = {}) {
   requirePermission(actor, 'can_search_patient');
   const state = statePrefix(requireRecordArea(actor));
   const limit = input.limit ?? 20;
@@ -135,14 +158,14 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput, o
   if (c.kind === 'name') {
     const key = phoneticKey(c.value);
     if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    ({ rows, total } = await searchByName(db, base, key, limit, offset, opts.total));
+    ({ rows, total } = await searchByName(db, base, key, limit, offset, opts.total, opts.order));
   } else {
     let q = base();
     if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
     else if (c.kind === 'abhaAddress') q = q.where('p.abha_address', '=', c.value);
     else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
     else q = q.where('p.state_number', '=', c.value);
-    rows = await q.orderBy('p.created_at', 'desc').orderBy('p.id').limit(limit + 1).offset(offset).execute();
+    rows = await (orderedBy(opts.order) ?? ((o: typeof q) => o.orderBy('p.created_at', 'desc').orderBy('p.id')))(q).limit(limit + 1).offset(offset).execute() as typeof rows;
   }
   const page = rows.slice(0, limit);
   const readable = await readableSet(db, actor, page.map((r) => r.id));
