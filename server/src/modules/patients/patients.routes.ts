@@ -130,10 +130,13 @@ export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => as
   }, async (request) => visits.listVisits(k, actorOf(request), (request.params as { id: string }).id));
 
   app.get('/api/codes/icd10', {
-    schema: { tags, summary: 'Find ICD-10 codes by code prefix or words of the title', querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }), response: errors },
+    schema: {
+      tags, summary: 'Find ICD-10 codes by code prefix or English or Hindi words of the title: the built-in list (ICD-10-CM, Hindi names for the HMIS and IDSP conditions) with the state\'s own (swasthya import icd10); `more` says whether offset + limit has a next page',
+      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 100 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })) }, { additionalProperties: false }), response: errors,
+    },
   }, async (request) => {
-    const q = request.query as { q: string; limit?: number };
-    return visits.searchCodes(k, actorOf(request), q.q, q.limit);
+    const q = request.query as { q: string; limit?: number; offset?: number };
+    return visits.searchCodes(k, actorOf(request), q.q, q.limit, q.offset);
   });
 
   app.post('/api/patients/:id/documents', {

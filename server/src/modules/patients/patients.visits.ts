@@ -10,6 +10,7 @@ import { uid } from '../../platform/ids.js';
 import { parsePeriod, todayIst } from '../../platform/periods.js';
 import { holdReturns, returnKey, upsertValues, type ValueRow } from '../hmis/hmis.datavalues.repository.js';
 import { DEFAULTS } from '../hmis/hmis.metadata.types.js';
+import { bare, dotted, findCodes, namesOf } from '../codes/icd10.search.js';
 import { requirePresence } from './patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
 
@@ -17,23 +18,26 @@ type Db = Kysely<Database>;
 
 /** An ICD-10 code as written (A09, J18.9) or as the CMS files store it (J189). */
 export const ICD = /^[A-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$/;
-export const bare = (code: string) => code.trim().toUpperCase().replace('.', '');
+export { bare, dotted } from '../codes/icd10.search.js';
 
 /**
- * The titles of those of `codes` (bare: J189) that the loaded ICD-10 list holds; `listLoaded` is false
- * when no list is loaded (a new installation: codes can then be checked for their form only).
+ * The titles of those of `codes` (bare: J189) that the state's ICD-10 list or the built-in one knows
+ * (codes/icd10.search.ts). `listLoaded` stays for callers that warned when no list was loaded: a list
+ * now always is.
  */
 export async function lookUpCodes(db: Db, codes: string[]): Promise<{ titles: Map<string, string>; listLoaded: boolean }> {
-  const rows = codes.length ? await db.selectFrom('icd_codes').select(['code', 'title']).where('code', 'in', codes).execute() : [];
-  const listLoaded = rows.length > 0 || !!(await db.selectFrom('icd_codes').select('code').limit(1).executeTakeFirst());
-  return { titles: new Map(rows.map((r) => [r.code, r.title])), listLoaded };
+  const names = await namesOf(db, codes);
+  return { titles: new Map([...names].map(([c, n]) => [c, n.title])), listLoaded: true };
 }
 
 // ---------------------------------------------------------------- code list
 
 export interface IcdImportResult { read: number; stored: number; refused: { line: number; reason: string }[] }
 
-/** Loads an ICD-10 code list (CSV with `code,title`), replacing titles of codes already there. */
+/**
+ * Loads a state's ICD-10 code list (CSV with `code,title` and optionally `title_hi`), replacing titles
+ * of codes already there; it is searched with, and named before, the built-in list.
+ */
 export async function importIcdCodes(db: Db, text: string, progress?: (done: number, total: number) => void): Promise<IcdImportResult> {
   let rows: string[][];
   try {
@@ -46,38 +50,29 @@ export async function importIcdCodes(db: Db, text: string, progress?: (done: num
     throw badRequest(`Expected the header: code,title (got ${rows[0]?.join(',') ?? 'an empty file'})`);
   }
   const refused: IcdImportResult['refused'] = [];
-  const good: { code: string; title: string }[] = [];
+  const hiColumn = header.findIndex((h, i) => i > 1 && (h === 'title_hi' || h === 'titlehi' || h === 'hindi'));
+  const good: { code: string; title: string; titleHi: string | null }[] = [];
   rows.slice(1).forEach((r, i) => {
     const code = bare(r[0] ?? '');
     const title = (r[1] ?? '').trim();
     if (!ICD.test(code)) refused.push({ line: i + 2, reason: `"${r[0]}" is not an ICD-10 code` });
     else if (!title) refused.push({ line: i + 2, reason: `code ${code} has no title` });
-    else good.push({ code, title });
+    else good.push({ code, title, titleHi: hiColumn > 0 ? (r[hiColumn] ?? '').trim() || null : null });
   });
   for (let i = 0; i < good.length; i += 2000) {
     const b = good.slice(i, i + 2000);
-    await sql`insert into icd_codes (code, title) select * from unnest(${b.map((x) => x.code)}::text[], ${b.map((x) => x.title)}::text[])
-      on conflict (code) do update set title = excluded.title`.execute(db);
+    await sql`insert into icd_codes (code, title, title_hi) select * from unnest(${b.map((x) => x.code)}::text[], ${b.map((x) => x.title)}::text[], ${b.map((x) => x.titleHi)}::text[])
+      on conflict (code) do update set title = excluded.title, title_hi = coalesce(excluded.title_hi, icd_codes.title_hi)`.execute(db);
     progress?.(Math.min(i + 2000, good.length), good.length);
   }
   return { read: rows.length - 1, stored: good.length, refused };
 }
 
-/** Finds codes by code prefix (J18, J18.9) or by words of the title (pneumonia). */
-export async function searchCodes(db: Db, actor: Actor, q: string, limit = 20) {
+/** Finds codes by code prefix (J18, J18.9) or by English or Hindi words of the title (pneumonia, निमोनिया). */
+export async function searchCodes(db: Db, actor: Actor, q: string, limit = 20, offset = 0) {
   requirePermission(actor, 'can_read_patient');
-  const text = q.trim();
-  const escaped = text.replace(/[\\%_]/g, (c) => '\\' + c);
-  let query = db.selectFrom('icd_codes').select(['code', 'title', 'title_hi']).limit(limit);
-  query = /^[A-Z]\d/i.test(text)
-    ? query.where('code', 'like', `${bare(text)}%`).orderBy(sql`length(code)`).orderBy('code')
-    : query.where('title', 'ilike', `%${escaped}%`).orderBy(sql`title ilike ${`${escaped}%`}`, 'desc').orderBy(sql`length(code)`).orderBy('title');
-  const rows = await query.execute();
-  return { items: rows.map((r) => ({ code: dotted(r.code), title: r.title, titleHi: r.title_hi })) };
+  return findCodes(db, q, limit, offset);
 }
-
-/** J189 → J18.9, as clinicians write it. */
-export const dotted = (code: string) => (code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code);
 
 // ---------------------------------------------------------------- HMIS counts
 
@@ -192,12 +187,12 @@ export async function listVisits(db: Db, actor: Actor, patientId: string) {
   const rows = await db.selectFrom('opd_visits as v').innerJoin('org_units as o', 'o.id', 'v.facility_id')
     .select(['v.id', 'v.visited_at', 'v.complaint', 'v.vitals', 'v.diagnoses', 'v.notes', 'v.prescriptions', 'o.name as facility', 'o.name_hi as facility_hi'])
     .where('v.patient_id', '=', patient.id).orderBy('v.visited_at', 'desc').limit(100).execute();
-  const titles = new Map((await db.selectFrom('icd_codes').select(['code', 'title']).where('code', 'in', [...new Set(rows.flatMap((r) => r.diagnoses)), '']).execute()).map((c) => [c.code, c.title]));
+  const names = await namesOf(db, rows.flatMap((r) => r.diagnoses));
   await recordAudit(db, actor, { action: 'read', entity: 'patient', entityId: patient.id, orgPath: actor.orgPath, purpose: 'visits' });
   return {
     items: rows.map((r) => ({
       id: r.id, at: r.visited_at.toISOString(), facility: r.facility, facilityHi: r.facility_hi, complaint: r.complaint, vitals: r.vitals,
-      diagnoses: r.diagnoses.map((c) => ({ code: dotted(c), title: titles.get(c) ?? null })), notes: r.notes, prescriptions: r.prescriptions,
+      diagnoses: r.diagnoses.map((c) => ({ code: dotted(c), title: names.get(c)?.title ?? null, titleHi: names.get(c)?.titleHi ?? null })), notes: r.notes, prescriptions: r.prescriptions,
     })),
   };
 }

@@ -9,6 +9,7 @@ import type { Database } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { forbidden, notFound } from '../../platform/errors.js';
+import { bare, namesOf } from '../codes/icd10.search.js';
 import { scriptOf } from '../patients/patients.names.js';
 import { ageOn, loadPatient } from '../patients/patients.service.js';
 import type { Diagnosis } from './telemedicine.clinical.js';
@@ -48,7 +49,11 @@ async function contentsOf(db: Db, prescriptionId: string) {
       .where('i.prescription_id', '=', rx.id).orderBy('i.line').execute(),
     db.selectFrom('users').select(['username', 'display_name']).where('id', '=', rx.doctor_id).executeTakeFirst(),
   ]);
-  return { rx, request, patient, doctor, doctorName: doctor?.name ?? user?.display_name ?? user?.username ?? '', hub, spoke, record, items };
+  // Diagnoses by name (the ICD-10 lists' titles now, in Hindi where there is one), never as bare codes.
+  const stored = (record?.diagnoses ?? []) as Diagnosis[];
+  const names = await namesOf(db, stored.map((x) => bare(x.code)));
+  const diagnoses = stored.map((x) => ({ code: x.code, title: names.get(bare(x.code))?.title ?? x.title, titleHi: names.get(bare(x.code))?.titleHi ?? null }));
+  return { rx, request, patient, doctor, doctorName: doctor?.name ?? user?.display_name ?? user?.username ?? '', hub, spoke, record, items, diagnoses };
 }
 type Contents = Awaited<ReturnType<typeof contentsOf>>;
 
@@ -116,9 +121,8 @@ export function renderPrescription(c: Contents, opts: { compress?: boolean } = {
   rule(y);
 
   // Diagnoses.
-  const diagnoses = (c.record?.diagnoses ?? []) as Diagnosis[];
   y = write('निदान / Diagnosis', M, y + 6, { size: 10, bold: true });
-  y = write(diagnoses.length ? diagnoses.map((x) => `${x.code}${x.title ? ` ${x.title}` : ''}`).join('; ') : '—', M, y + 1, { size: 9.5 });
+  y = write(c.diagnoses.length ? c.diagnoses.map((x) => `${x.code}${x.titleHi ? ` ${x.titleHi} /` : ''}${x.title ? ` ${x.title}` : ''}`).join('; ') : '—', M, y + 1, { size: 9.5 });
 
   // Medicines.
   y = write('Rx  दवाएँ / Medicines', M, y + 10, { size: 12, bold: true });
