@@ -159,7 +159,7 @@ describe('telemedicine screens (browser)', () => {
       await consult.getByLabel('Notes').fill('Throat congested, chest clear.');
       const icd = consult.getByLabel('Diagnosis (ICD-10)');
       await icd.fill('J06.9');
-      await consult.getByRole('button', { name: /J06\.9/ }).first().click();
+      await consult.getByRole('option', { name: /J06\.9/ }).first().click();
       await consult.getByLabel('Advice').fill('Warm fluids; come back if breathless.');
       await consult.getByRole('button', { name: 'Save the record' }).click();
       await consult.getByText('Record saved.').waitFor();

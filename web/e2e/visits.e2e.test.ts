@@ -72,7 +72,7 @@ describe('OPD visits and documents on the patient record (browser)', () => {
       await page.getByLabel('Weight (kg)').fill('61');
       await page.getByLabel('SpO₂ (%)').fill('96');
       await page.getByLabel('Diagnosis (ICD-10)').fill('pneumonia, unspecified');
-      await page.getByRole('list', { name: 'Matching ICD-10 codes' }).getByRole('button', { name: /J18\s+Pneumonia, unspecified organism/ }).click();
+      await page.getByRole('listbox', { name: 'Matching ICD-10 codes' }).getByRole('option', { name: /J18\s+Pneumonia, unspecified organism/ }).click();
       await page.getByRole('list', { name: 'Diagnoses chosen' }).getByText('Pneumonia, unspecified organism').waitFor();
       const rx = page.getByRole('group', { name: 'Medicine 1' });
       await rx.getByLabel('Medicine').fill('Amoxicillin 500 mg');
@@ -84,7 +84,7 @@ describe('OPD visits and documents on the patient record (browser)', () => {
       await page.getByText('Must be between 20 and 250 /min.').waitFor();
       await page.getByLabel('Pulse (per minute)').fill('96');
       await page.getByRole('button', { name: 'Save visit' }).click();
-      await page.getByText('Visit recorded. Diagnoses: J18.').waitFor();
+      await page.getByText('Visit recorded. Diagnoses: J18 Pneumonia, unspecified organism.').waitFor();
 
       const visit = visits.getByRole('listitem').filter({ hasText: 'Fever and cough for three days' });
       await visit.waitFor();

@@ -75,7 +75,8 @@ export function VisitForm({ patientId, onRecorded, onCancel }: { patientId: stri
     }
     setBusy(true);
     try {
-      onRecorded(await recordVisit(body));
+      const created = await recordVisit(body);
+      onRecorded({ ...created, named: created.diagnoses.map((code) => diagnoses.find((d) => d.code.replace('.', '') === code.replace('.', '')) ?? { code, title: null }) });
     } catch (err) {
       const { errors: byField, top: text } = problems(err, (f) => f === 'complaint' || f === 'diagnoses' || f.startsWith('vitals.') || f.startsWith('prescriptions.'));
       setErrors(byField);

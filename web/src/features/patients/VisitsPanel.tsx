@@ -6,6 +6,7 @@ import { can, useMe } from '../auth/session.tsx';
 import { listVisits, type Visit, type VisitCreated } from './visits.api.ts';
 import { VisitForm } from './VisitForm.tsx';
 import './care.css';
+import { DiagnosisName } from './DiagnosisName.tsx';
 
 /** A patient's OPD visits, newest first, and (for staff of a facility) the form for a new one. */
 export function VisitsPanel({ patientId }: { patientId: string }) {
@@ -41,7 +42,7 @@ export function VisitsPanel({ patientId }: { patientId: string }) {
       </div>
       {done && (
         <Notice kind="success">
-          {t('visits.recorded', { codes: done.diagnoses.join(', ') || '—' })}
+          {t('visits.recorded', { codes: (done.named ?? done.diagnoses.map((code) => ({ code, title: null }))).map((d) => `${d.code} ${d.title ?? ''}`.trim()).join('; ') || '—' })}
           {done.warnings?.map((w) => <span key={w.code}> {lang === 'hi' ? w.messageHi : w.message}</span>)}
         </Notice>
       )}
@@ -80,7 +81,7 @@ function VisitItem({ v }: { v: Visit }) {
       {parts.length > 0 && <p className="muted">{parts.join(' · ')}</p>}
       {v.diagnoses.length > 0 && (
         <ul className="visit-diagnoses" aria-label={t('visits.diagnoses')}>
-          {v.diagnoses.map((d) => <li key={d.code}><span className="item-code">{d.code}</span> {d.title ?? ''}</li>)}
+          {v.diagnoses.map((d) => <li key={d.code}><DiagnosisName d={d} /></li>)}
         </ul>
       )}
       {v.prescriptions.length > 0 && (

@@ -11,7 +11,7 @@ export interface Visit {
   facilityHi: string | null;
   complaint: string | null;
   vitals: Record<string, number>;
-  diagnoses: { code: string; title: string | null }[];
+  diagnoses: { code: string; title: string | null; titleHi?: string | null }[];
   notes: string | null;
   prescriptions: Prescription[];
 }
@@ -30,6 +30,8 @@ export interface VisitCreated {
   diagnoses: string[];
   period: string;
   warnings?: { code: string; message: string; messageHi: string }[];
+  /** The diagnoses with the names the picker showed (set by the form, not the server). */
+  named?: { code: string; title: string | null }[];
 }
 
 export interface IcdCode { code: string; title: string; titleHi: string | null }

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { useTele } from './bits.tsx';
 import { DispenseForm } from './DispenseForm.tsx';
 import { getConsultation, type Consultation } from './tele.api.ts';
+import { DiagnosisName } from '../patients/DiagnosisName.tsx';
 
 /** What the doctor wrote (notes, diagnoses, advice, follow-up) and the prescriptions, to hand over at the spoke. */
 export function ConsultationResult({ requestId }: { requestId: string }) {
@@ -27,7 +28,7 @@ export function ConsultationResult({ requestId }: { requestId: string }) {
       <dl className="facts">
         <div className="fact"><dt>{t('tele.diagnoses')}</dt><dd>
           {c.diagnoses.length ? (
-            <ul className="tele-diagnoses">{c.diagnoses.map((d) => <li key={d.code}><span className="item-code">{d.code}</span> {d.title ?? ''}</li>)}</ul>
+            <ul className="tele-diagnoses">{c.diagnoses.map((d) => <li key={d.code}><DiagnosisName d={d} /></li>)}</ul>
           ) : '—'}
         </dd></div>
         <div className="fact"><dt>{t('tele.notes')}</dt><dd className="tele-pre">{c.notes ?? '—'}</dd></div>

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { PatientRecord } from '../patients/patients.api.ts';
 import { useTele, VitalsLine } from './bits.tsx';
 import { patientConsultations, type PastConsultation, type TeleRequest } from './tele.api.ts';
+import { DiagnosisList } from '../patients/DiagnosisName.tsx';
 
 /** What the doctor needs before the call: who the patient is, the complaint and vitals, earlier consultations. */
 export function PatientSummary({ request }: { request: TeleRequest }) {
@@ -49,7 +50,7 @@ export function PatientSummary({ request }: { request: TeleRequest }) {
             <li key={c.requestId}>
               <strong>{date(c.requestedAt)}</strong> · {tele.specialty(c)} · {tele.status(c.status ?? '')}
               {c.doctor && <> · {tele.name(c.doctor)}</>}
-              {c.diagnoses.length > 0 && <div>{c.diagnoses.map((d) => `${d.code}${d.title ? ` ${d.title}` : ''}`).join('; ')}</div>}
+              {c.diagnoses.length > 0 && <div><DiagnosisList items={c.diagnoses} /></div>}
               {c.prescriptions.flatMap((rx) => rx.items).length > 0 && (
                 <div className="sub">{c.prescriptions.flatMap((rx) => rx.items.map((i) => i.label)).join(', ')}</div>
               )}
