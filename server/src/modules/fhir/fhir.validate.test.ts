@@ -78,11 +78,13 @@ for (const engine of testEngines()) {
         entry: [
           { fullUrl: 'urn:uuid:e1', resource: encounter(), request: { method: 'POST', url: 'Encounter' } },
           { fullUrl: 'urn:uuid:o1', resource: { resourceType: 'Observation', status: 'final', code: { text: 'pulse' }, subject: { reference: `Patient/${patientId}` }, effectiveDateTime: '2024-13-01T10:00:00+05:30' }, request: { method: 'POST', url: 'Observation' } },
+          { fullUrl: 'urn:uuid:c1', resource: { resourceType: 'Condition', subject: { reference: `Patient/${patientId}` }, category: { text: 'problem' } }, request: { method: 'POST', url: 'Condition' } },
         ],
       };
       const observations = await count('Observation');
       const b = await t.req('POST', '/fhir', token, bundle, fhirJson);
-      refusedAt(b, 'Bundle.entry[1].resource.effectiveDateTime');
+      // A list sent as an object is named at its entry too (the validator alone says Bundle.entry.resource.category).
+      refusedAt(b, 'Bundle.entry[1].resource.effectiveDateTime', 'Bundle.entry[2].resource.category');
       assert.equal(await count('Observation'), observations);
       assert.equal(await count('Encounter'), before + 1, 'the bundle is kept all or nothing');
       // A Patient is validated too; an empty string (which Medplum's validator passes over) is refused.

@@ -183,14 +183,39 @@ function emptyStrings(value: unknown, path: string, out: Issue[]): Issue[] {
  */
 export function validationIssues(resource: FhirResource, profile?: StructureDefinition): Issue[] {
   loadDefinitions();
-  let found: Issue[];
+  const found = entriesNamed(resource, medplumIssues(resource, profile));
+  return profile ? found : [...found, ...bindingIssues(resource), ...emptyStrings(resource, resource.resourceType, [])];
+}
+
+function medplumIssues(resource: FhirResource, profile?: StructureDefinition): Issue[] {
   try {
-    found = fromMedplum(resource, validateResource(resource as any, profile ? { profile } : undefined));
+    return fromMedplum(resource, validateResource(resource as any, profile ? { profile } : undefined));
   } catch (e) {
     if (!(e instanceof OperationOutcomeError)) throw e;
-    found = fromMedplum(resource, e.outcome.issue ?? []);
+    return fromMedplum(resource, e.outcome.issue ?? []);
   }
-  return profile ? found : [...found, ...bindingIssues(resource), ...emptyStrings(resource, resource.resourceType, [])];
+}
+
+/**
+ * Medplum's validator names some problems inside a bundle's entries without the entry's index
+ * (`Bundle.entry.resource.category`, a list sent as an object); each is found again by checking the
+ * entries one by one and said at its entry (`Bundle.entry[16].resource.category`).
+ */
+function entriesNamed(bundle: FhirResource, found: Issue[]): Issue[] {
+  const unnamed = (i: Issue) => !!i.expression?.some((x) => x.startsWith('Bundle.entry.'));
+  if (bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry) || !found.some(unnamed)) return found;
+  const byEntry: Issue[] = [];
+  bundle.entry.forEach((e: unknown, n: number) => {
+    if (!isObject(e) || !isObject(e.resource) || typeof e.resource.resourceType !== 'string') return;
+    const at = (x: string) => x.replace(/^[A-Z][A-Za-z]+/, `Bundle.entry[${n}].resource`);
+    for (const i of medplumIssues(e.resource as FhirResource)) byEntry.push({ ...i, expression: i.expression?.map(at), diagnostics: at(i.diagnostics) });
+  });
+  const unindexed = (x: string) => x.replace(/\[\d+\]/g, '');
+  return found.flatMap((i) => {
+    if (!unnamed(i)) return [i];
+    const named = byEntry.filter((b) => b.severity === i.severity && b.expression?.some((x) => i.expression!.includes(unindexed(x))));
+    return named.length ? named : [i];
+  });
 }
 
 /** 400 OperationOutcome carrying every error (the first also in Hindi); warnings are returned. */
