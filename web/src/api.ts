@@ -23,10 +23,14 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** `details.fields` of a validation error, or an empty list. */
+  /**
+   * The field problems of an error (`details.fields`), or an empty list. An answer from an older server
+   * that names only `details.field` counts as that field's problem, with the error's message.
+   */
   get fields(): FieldError[] {
     const raw = this.details?.['fields'];
-    if (!Array.isArray(raw)) return [];
+    const one = this.details?.['field'];
+    if (!Array.isArray(raw)) return typeof one === 'string' ? [{ field: one, message: this.message }] : [];
     return raw.filter(
       (f): f is FieldError =>
         typeof f === 'object' && f !== null && typeof (f as FieldError).field === 'string',

@@ -57,6 +57,21 @@ export const serviceUnavailable = () => new AppError('service_unavailable', {
   hi: 'सेवा अभी अपने डेटाबेस से नहीं जुड़ पा रही है। कृपया एक मिनट बाद फिर से प्रयास करें; कोई बदलाव दोबारा करने से पहले देख लें कि वह सहेजा गया या नहीं।',
 });
 
+/**
+ * The `details` an error is sent with, in the one shape of the API: an error about fields lists them
+ * in `details.fields` ({field, message, messageHi}); `details.field` names the first of them, as it
+ * did for older clients. An error raised with only `{ field }` gets its message as that field's problem.
+ */
+export function detailsOf(e: AppError): AppError['details'] {
+  const d = e.details;
+  if (!d) return d;
+  if (!Array.isArray(d.fields) && typeof d.field === 'string') {
+    return { ...d, fields: [{ field: d.field, message: e.msg.en, ...(e.msg.hi ? { messageHi: e.msg.hi } : {}) }] };
+  }
+  if (Array.isArray(d.fields) && d.fields.length && d.field === undefined) return { ...d, field: d.fields[0].field };
+  return d;
+}
+
 /** One problem per named field, reported together. */
 export function fieldErrors(fields: FieldProblem[]): AppError {
   const first = fields[0];

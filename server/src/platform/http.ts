@@ -3,7 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Actor } from './actor.js';
-import { AppError, localise, pickLang, serviceUnavailable, unauthenticated, type FieldProblem } from './errors.js';
+import { AppError, detailsOf, localise, pickLang, serviceUnavailable, unauthenticated, type FieldProblem } from './errors.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import { isRaceError, raceConflict } from './races.js';
 
@@ -108,12 +108,12 @@ export function installErrorHandler(app: FastifyInstance) {
       error = raceConflict();
     }
     if (error instanceof AppError) {
-      return reply.status(error.status).send({ error: { code: error.code, message: localise(error.msg, lang), details: error.details } });
+      return reply.status(error.status).send({ error: { code: error.code, message: localise(error.msg, lang), details: detailsOf(error) } });
     }
     if (error.validation && error.fields) {
       const fields = error.fields as FieldProblem[];
       const message = fields.map((f) => `${f.field}: ${lang === 'hi' ? f.messageHi ?? f.message : f.message}`).join('; ');
-      return reply.status(400).send({ error: { code: 'bad_request', message, details: { fields } } });
+      return reply.status(400).send({ error: { code: 'bad_request', message, details: { fields, field: fields[0]?.field } } });
     }
     const status: number | undefined = error.statusCode;
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

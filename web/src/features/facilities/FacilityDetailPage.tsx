@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../../api.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { takeFlash } from '../../components/Flash.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
@@ -15,7 +16,7 @@ export function FacilityDetailPage({ id }: { id: string }) {
   const me = useMe();
   const [facility, setFacility] = useState<Facility | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(takeFlash);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
 

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
+import { flash } from '../../components/Flash.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { navigate } from '../../router.ts';
@@ -21,6 +22,8 @@ export function FacilityFormPage({ id }: { id?: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [topError, setTopError] = useState<string | null>(null);
+  /** The server's answer to the last save, with the fields it named: it goes once the data it was about changes. */
+  const [serverTop, setServerTop] = useState<{ text: string; fields: FieldName[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const [districts, setDistricts] = useState<GeoUnit[]>([]);
   const [blocks, setBlocks] = useState<GeoUnit[]>([]);
@@ -75,6 +78,11 @@ export function FacilityFormPage({ id }: { id?: string }) {
       return next;
     });
     setServerErrors((e) => ({ ...e, [name]: undefined }));
+    setServerTop((top) => {
+      if (!top) return top;
+      const left = top.fields.filter((f) => f !== name);
+      return top.fields.length && left.length ? { ...top, fields: left } : null;
+    });
   }
 
   function errorOf(name: FieldName): string | undefined {
@@ -87,6 +95,7 @@ export function FacilityFormPage({ id }: { id?: string }) {
     e.preventDefault();
     setSubmitted(true);
     setTopError(null);
+    setServerTop(null);
     if (Object.keys(errors).length > 0) {
       const first = Object.keys(errors)[0];
       document.getElementById(`facility-${first}`)?.focus();
@@ -97,10 +106,12 @@ export function FacilityFormPage({ id }: { id?: string }) {
     setBusy(true);
     try {
       if (id && original) {
-        await updateFacility(id, patchBody(original, values));
+        const saved = await updateFacility(id, patchBody(original, values));
+        flash(t('form.savedDone', { name: saved.name ?? values.name.trim() }));
         navigate(`/facilities/${encodeURIComponent(id)}`);
       } else {
         const created = await createFacility(toBody(values));
+        flash(t('form.createdDone', { name: created.name ?? values.name.trim() }));
         if (values.state && scope.states) scope.setStateId(values.state);
         navigate('/facilities', { q: created.name ?? values.name.trim(), district: values.district });
       }
@@ -109,15 +120,15 @@ export function FacilityFormPage({ id }: { id?: string }) {
       const byField: Partial<Record<FieldName, string>> = {};
       const unplaced: string[] = [];
       for (const f of err.fields) {
-        const name = formFieldOf(f.field);
+        // "latitude/longitude": a problem of the two together, shown beside both.
+        const names = f.field.split('/').map(formFieldOf).filter((n): n is FieldName => !!n);
         const message = lang === 'hi' && f.messageHi ? f.messageHi : f.message;
-        if (name) byField[name] = message;
-        else unplaced.push(`${f.field}: ${message}`);
+        for (const name of names) byField[name] = message;
+        if (!names.length) unplaced.push(`${f.field}: ${message}`);
       }
       setServerErrors(byField);
-      if (Object.keys(byField).length === 0 || unplaced.length > 0) {
-        setTopError([err.message, ...unplaced].join(' — '));
-      }
+      // Every error the server returned reaches the top too (the summary), and goes when the data it named is changed.
+      setServerTop({ text: [err.message, ...unplaced.filter((u) => !err.message.includes(u))].join(' — '), fields: unplaced.length ? [] : (Object.keys(byField) as FieldName[]) });
     } finally {
       setBusy(false);
     }
@@ -145,6 +156,7 @@ export function FacilityFormPage({ id }: { id?: string }) {
         <h1 id="form-title">{id ? t('form.editTitle') : t('form.newTitle')}</h1>
       </div>
       {topError && <Notice kind="error">{topError}</Notice>}
+      {serverTop && <Notice kind="error">{serverTop.text}</Notice>}
       <form className="facility-form" onSubmit={submit} noValidate>
         {/* Editing: disabled until the facility has loaded, so nothing typed is overwritten by the load. */}
         <fieldset className="plain" disabled={loading} aria-busy={loading}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api.ts';
+import { FlashNotice } from '../../components/Flash.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
@@ -52,6 +53,7 @@ export function FacilityListPage({ query }: { query: URLSearchParams }) {
           <a className="button" href="#/facilities/new">{t('facilities.add')}</a>
         )}
       </div>
+      <FlashNotice />
       <FilterBar
         idPrefix="list"
         value={filters}

@@ -50,7 +50,9 @@ export function OpdBookPage() {
     // Registration names its fields without the `patient.` the booking wraps them in.
     const byField = Object.fromEntries(Object.entries(tele.fields(err)).map(([f, m]) => [PATIENT_FIELDS.includes(f) ? `patient.${f}` : f, m]));
     setErrors(byField);
-    if (!Object.keys(byField).every((f) => SHOWN.includes(f))) setTop(tele.error(err));
+    // Field problems beside their fields; anything else (or an error naming no field) at the top.
+    const keys = Object.keys(byField);
+    if (!keys.length || !keys.every((f) => SHOWN.includes(f))) setTop(tele.error(err));
   };
 
   async function askCode(e: FormEvent) {
@@ -129,7 +131,7 @@ export function OpdBookPage() {
         {challenge && (
           <form className="panel" onSubmit={submit} noValidate aria-labelledby="opd-step2">
             <h2 id="opd-step2">{t('opdHome.step2')}</h2>
-            <FormField id="opd-code" label={t('opdHome.code')} value={code} onChange={setCode} inputMode="numeric" maxLength={8} error={errors.code} />
+            <FormField id="opd-code" label={t('opdHome.code')} value={code} onChange={(v) => { setCode(v); setErrors(({ code: _fixed, ...rest }) => rest); }} inputMode="numeric" maxLength={8} error={errors.code} />
             <fieldset className="radio-group">
               <legend>{t('opdHome.who')}</legend>
               <label className="radio"><input type="radio" name="opd-who" checked={who === 'new'} onChange={() => setWho('new')} />{t('opdHome.whoNew')}</label>
