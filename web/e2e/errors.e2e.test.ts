@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, type Server } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, selectByText, type Server } from './harness.ts';
 
 const randomMobile = () => `9${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 
@@ -95,6 +95,41 @@ describe('errors reach the person (browser)', () => {
       await page.screenshot({ path: join(resultsDir, 'errors-facility-saved.png'), fullPage: true });
       const stored = await apiCall<{ latitude: number; longitude: number }>(base, 'GET', `/api/facilities/${hub}`, admin);
       assert.deepEqual([stored.latitude, stored.longitude], [29.16, 75.73]);
+    });
+  });
+
+  test('the registration form\'s banner about a taken ABHA number goes when the number is changed', { timeout: 300_000 }, async (t) => {
+    if (!browserAvailable(t)) return;
+    await browserSession('errors-register', async ({ server, page, resultsDir }) => {
+      const base = server.base;
+      const admin = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).token;
+      const phc = (await apiCall<{ items: { id: string }[] }>(base, 'GET', '/api/facilities?district=63&type=PHC&limit=1', admin)).items[0];
+      assert.ok(phc, 'Hisar has a PHC in the demo data');
+      const clerk = `hisar_reg_${Math.floor(Math.random() * 1e6)}`;
+      const password = 'Errors-E2e-Pass-1';
+      await apiCall(base, 'POST', '/api/users', admin, { username: clerk, password, role: 'facility_operator', orgUnit: phc.id });
+      const token = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: clerk, password })).token;
+      const abha = randomAbha(true);
+      const first = await apiCall<{ stateNumber: string }>(base, 'POST', '/api/patients', token, { name: 'Santosh Rani', sex: 'female', age: 60, address: { district: 63 }, abha });
+
+      await page.goto(`${base}/#/login`);
+      await page.getByLabel('Username').fill(clerk);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Log out' }).waitFor();
+      await page.goto(`${base}/#/patients/new`);
+      await page.getByLabel('Name', { exact: true }).fill('Rekha Saini');
+      await page.getByLabel('Female').check();
+      await page.getByLabel('Age in years').fill('33');
+      await selectByText(page, /^District/, /hisar/i);
+      const abhaField = page.getByLabel('ABHA number', { exact: true });
+      await abhaField.fill(abha);
+      await page.getByRole('button', { name: 'Register patient', exact: true }).click();
+      const banner = page.locator('.notice-error').filter({ hasText: first.stateNumber });
+      await banner.waitFor();
+      await page.screenshot({ path: join(resultsDir, 'errors-register-taken.png'), fullPage: true });
+      await abhaField.fill(randomAbha(true));
+      await banner.waitFor({ state: 'detached', timeout: 2_000 });
     });
   });
 });

@@ -39,7 +39,8 @@ export function RegisterPatientPage() {
   const [touched, setTouched] = useState<Partial<Record<RegisterField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Partial<Record<RegisterField, string>>>({});
-  const [topError, setTopError] = useState<{ text: string; stateNumber?: string } | null>(null);
+  /** The top banner; `fields`: the server's answer about these fields (none: about the data as a whole), gone once one changes. */
+  const [topError, setTopError] = useState<{ text: string; stateNumber?: string; fields?: string[] } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<(Patient & { warnings?: Warning[] }) | null>(null);
@@ -64,6 +65,7 @@ export function RegisterPatientPage() {
       return next;
     });
     setServerErrors((e) => ({ ...e, [name]: undefined }));
+    setTopError((top) => (top?.fields && (!top.fields.length || top.fields.includes(name)) ? null : top));
   }
 
   // A field's error shows once it is left; a moment later, so that the error appearing (and moving
@@ -115,7 +117,7 @@ export function RegisterPatientPage() {
       const placed = FIELD_ORDER.find((f) => byField[f]);
       // Errors the form can show beside their fields are shown there (and the first is focused).
       if (placed && !unplaced.length && !stateNumber) document.getElementById(placed === 'sex' ? `patient-sex-${SEXES[0]}` : `patient-${placed}`)?.focus();
-      else setTopError({ text: [err.message, ...unplaced].join(' — '), stateNumber });
+      else setTopError({ text: [err.message, ...unplaced].join(' — '), stateNumber, fields: Object.keys(byField) });
     } finally {
       setBusy(false);
     }
