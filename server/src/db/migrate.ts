@@ -25,6 +25,7 @@ import * as m1201_0400 from './migrations/20261201T0400_create_patient_presence.
 import * as m1201_0600 from './migrations/20261201T0600_mask_aadhaar_in_fhir.js';
 import * as m1202_0700 from './migrations/20261202T0700_create_fhir_profiles.js';
 import * as m1202_0100 from './migrations/20261202T0100_keep_fhir_patients.js';
+import * as m1202_0200 from './migrations/20261202T0200_create_fhir_history.js';
 import * as m1202_0400 from './migrations/20261202T0400_require_valid_complete.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '20261201T0600_mask_aadhaar_in_fhir': m1201_0600,
   '20261202T0700_create_fhir_profiles': m1202_0700,
   '20261202T0100_keep_fhir_patients': m1202_0100,
+  '20261202T0200_create_fhir_history': m1202_0200,
   '20261202T0400_require_valid_complete': m1202_0400,
 };
 

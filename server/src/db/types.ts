@@ -8,10 +8,12 @@ import type {
 
 import type { TelemedicineTables } from './types.telemedicine.js';
 import type { PresenceTables } from './types.presence.js';
+import type { FhirHistoryTables } from './types.fhir.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
 export type * from './types.presence.js';
+export type * from './types.fhir.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -313,7 +315,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

@@ -226,6 +226,8 @@ for (const engine of testEngines()) {
         'GET /fhir/{type}': { url: `/fhir/Encounter?subject=Patient/${patient}` },
         'POST /fhir/{type}': { url: '/fhir/Encounter', contentType: 'application/fhir+json', body: { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } } },
         'GET /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}` },
+        'GET /fhir/{type}/{id}/_history': { url: `/fhir/Encounter/${fhirEncounter.id}/_history` },
+        'GET /fhir/{type}/{id}/_history/{vid}': { url: `/fhir/Encounter/${fhirEncounter.id}/_history/1` },
         'PUT /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}`, contentType: 'application/fhir+json', body: { resourceType: 'Encounter', id: fhirEncounter.id, status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } } },
         'DELETE /fhir/{type}/{id}': { url: `/fhir/Encounter/${fhirEncounter.id}` },
         'GET /api/telemedicine/hubs': { url: `/api/telemedicine/hubs?spokeId=${n.spoke}` },

@@ -4,11 +4,15 @@
  *
  * 1. Patients: found again by ABHA number or address (either ABDM system) or state patient number, else
  *    registered (via 'fhir'). A patient found but not readable by the caller is 403.
- * 2. Every other entry gets a server id; an Organization whose HFR id is a facility here, and a
- *    Practitioner or Organization already kept under the same identifier, are reused instead.
+ * 2. Every other entry gets a server id; an Organization or Location that is a facility here (by HFR id
+ *    or the org-unit identifier this server writes), a Practitioner or Organization already kept under
+ *    the same identifier (HPR id, medical registration number…), and an entry whose request.ifNoneExist
+ *    finds one resource, are reused instead.
+ * A document Bundle posted again (same Bundle.identifier, same content) is answered as the first time
+ * and stores nothing (fhir.documents.ts).
  * 3. References (`urn:uuid:…`, `Patient/1`, full URLs) are rewritten to the new ids, and each resource
  *    is kept in `fhir_resources` whatever its type, with the bundle's patient when it is about one.
- * The answer is a `transaction-response` Bundle with each entry's status and location.
+ * The answer is a `transaction-response` Bundle with each entry's status and location (the version kept).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -23,6 +27,9 @@ import { createPatient, updatePatient } from './fhir.patient.js';
 import { patientVersion, readPatientResource } from './fhir.patient.map.js';
 import { requirePresence } from '../patients/patients.presence.js';
 import * as repo from './fhir.repository.js';
+import { conditionOf, existingMatch, lockIdentifiers } from './fhir.conditional.js';
+import { documentKeyOf, receivedBefore, rememberAnswer } from './fhir.documents.js';
+import { facilityByIdentifiers } from './fhir.facilities.js';
 import { validateWrite, warningsByEntry } from './fhir.profiles.js';
 import { storeNew, storeVersion, subjectPatient } from './fhir.store.js';
 import { isObject, parseReference, SHARED_TYPES, SYSTEM, TYPE_PATTERN, type FhirResource } from './fhir.types.js';
@@ -38,6 +45,8 @@ interface Planned {
   fullUrl?: string;
   method: 'POST' | 'PUT';
   url?: string;
+  /** request.ifNoneExist: a search; when it finds one resource, that one is the entry's (nothing is created). */
+  ifNoneExist?: string;
   /** `Type/id` on this server. */
   target?: string;
   /** Kept already (a practitioner found again, an Organization that is a facility): nothing to write. */
@@ -62,7 +71,8 @@ function planOf(bundle: FhirResource): Planned[] {
     const method = String(isObject(e.request) && e.request.method ? e.request.method : 'POST').toUpperCase();
     if (method !== 'POST' && method !== 'PUT') throw invalid(`${at}.request.method ${method} is not supported in a bundle here; use POST or PUT`, `${at}.request.method`, undefined, 'not-supported');
     const url = isObject(e.request) && typeof e.request.url === 'string' ? e.request.url : undefined;
-    return { index, type, resource: e.resource as FhirResource, fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, method, url, notes: [] };
+    const ifNoneExist = method === 'POST' && isObject(e.request) && typeof e.request.ifNoneExist === 'string' && e.request.ifNoneExist.trim() ? e.request.ifNoneExist : undefined;
+    return { index, type, resource: e.resource as FhirResource, fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, method, url, ifNoneExist, notes: [] };
   });
 }
 
@@ -86,6 +96,15 @@ function putId(p: Planned): string {
   return id;
 }
 
+/** The resource an entry's ifNoneExist finds, made the entry's target (200, nothing created); false when it finds none. */
+async function placeByCondition(db: Db, actor: Actor, p: Planned): Promise<boolean> {
+  if (!p.ifNoneExist) return false;
+  const found = await existingMatch(db, actor, p.type, conditionOf(p.type, p.ifNoneExist, `Bundle.entry[${p.index}].request.ifNoneExist`), 'ifNoneExist');
+  if (!found) return false;
+  Object.assign(p, { target: `${p.type}/${found.id}`, reused: true, status: '200 OK', version: found.meta?.versionId, lastUpdated: found.meta?.lastUpdated });
+  return true;
+}
+
 /** Finds the bundle's Patient in the registry by ABHA number/address or state number, or registers it. */
 async function placePatient(db: Db, actor: Actor, p: Planned, facility: { id: string; path: string } | null) {
   if (p.method === 'PUT') {
@@ -94,6 +113,7 @@ async function placePatient(db: Db, actor: Actor, p: Planned, facility: { id: st
     Object.assign(p, { target: `Patient/${id}`, status: '200 OK', version: out.meta!.versionId, lastUpdated: out.meta!.lastUpdated });
     return;
   }
+  if (await placeByCondition(db, actor, p)) return;
   const facts = readPatientResource(p.resource);
   let found = await repo.patientByAbha(db, { abha: facts.abha, abhaAddress: facts.abhaAddress });
   if (!found) {
@@ -124,16 +144,17 @@ async function placeOther(db: Db, actor: Actor, p: Planned) {
     Object.assign(p, { target: `${p.type}/${id}`, existing });
     return;
   }
+  if (await placeByCondition(db, actor, p)) return;
   const identifiers = (Array.isArray(p.resource.identifier) ? p.resource.identifier : []).filter((i: any) => isObject(i) && typeof i.system === 'string' && typeof i.value === 'string');
-  if (p.type === 'Organization') {
-    const hfr = identifiers.find((i: any) => i.system.replace(/\/+$/, '') === SYSTEM.hfr);
-    const facility = hfr ? await repo.facilityByHfr(db, hfr.value) : undefined;
-    if (facility) {
-      Object.assign(p, { target: `Organization/${facility.id}`, reused: true, status: '200 OK' });
-      return;
-    }
+  // A facility of the registry, by its HFR id or the org-unit identifier this server writes.
+  const facility = p.type === 'Organization' || p.type === 'Location' ? await facilityByIdentifiers(db, identifiers) : undefined;
+  if (facility) {
+    Object.assign(p, { target: `${p.type}/${facility.id}`, reused: true, status: '200 OK' });
+    return;
   }
   if (p.type === 'Practitioner' || p.type === 'Organization') {
+    // Held until commit: two bundles naming the same new doctor or hospital at once keep it once.
+    await lockIdentifiers(db, p.type, identifiers);
     for (const i of identifiers) {
       const found = await repo.findByIdentifier(db, p.type, i.system, i.value);
       if (found) {
@@ -155,6 +176,9 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     throw invalid(`Bundle.type ${JSON.stringify(bundle.type)} is not accepted here; POST a transaction or a document bundle`, 'Bundle.type', 'यहाँ केवल transaction या document बंडल भेजें', 'not-supported');
   }
   requirePermission(actor, 'can_update_patient');
+  const document = documentKeyOf(bundle);
+  const before = document ? await receivedBefore(db, actor, document) : null;
+  if (before) return before;
   const warnings = warningsByEntry(await validateWrite(db, bundle));
   const plan = planOf(bundle);
   for (const p of plan) p.notes.push(...(warnings.get(p.index) ?? []));
@@ -206,7 +230,7 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     action: 'import', entity: 'fhir_bundle', orgPath: facility?.path ?? actor.orgPath,
     after: { type: bundle.type, id: bundle.id ?? null, entries: plan.length, patient: bundlePatient },
   });
-  return {
+  const response: FhirResource = {
     resourceType: 'Bundle',
     id: uid(),
     type: 'transaction-response',
@@ -214,11 +238,13 @@ export async function writeBundle(db: Db, actor: Actor, body: unknown): Promise<
     entry: plan.map((p) => ({
       response: {
         status: p.status!,
-        location: p.target!,
+        location: p.version ? `${p.target!}/_history/${p.version}` : p.target!,
         ...(p.version ? { etag: `W/"${p.version}"` } : {}),
         ...(p.lastUpdated ? { lastModified: p.lastUpdated } : {}),
         ...(p.notes.length ? { outcome: operationOutcome(p.notes.map((n) => ({ ...n, expression: n.expression?.map((x) => x.replace(/^[A-Z][A-Za-z]+/, `Bundle.entry[${p.index}].resource`)) }))) } : {}),
       },
     })),
   };
+  if (document) await rememberAnswer(db, document, bundlePatient, response);
+  return response;
 }

@@ -8,6 +8,8 @@ import type { Database } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
 import { AppError } from '../../platform/errors.js';
 import { getFacility, listFacilities, type FacilityDto } from '../facilities/facilities.service.js';
+import { isUid } from '../../platform/ids.js';
+import * as repo from './fhir.repository.js';
 import { readStored } from './fhir.store.js';
 import { single, type Page, type Query, type SearchEntry } from './fhir.search.js';
 import { SYSTEM, type FhirResource } from './fhir.types.js';
@@ -78,6 +80,24 @@ export function toLocation(f: FacilityDto): FhirResource {
   };
 }
 
+/** Systems under which an HFR facility id is read (NDHM's, as ABDM's examples write it, and ABDM's). */
+const HFR_SYSTEMS: readonly string[] = [SYSTEM.hfr, 'https://facility.abdm.gov.in'];
+
+/**
+ * The facility of the registry that identifiers name, if any: an HFR id (either system) or the org-unit
+ * identifier this server writes into Organization and Location. Used to match an Organization or
+ * Location arriving in a bundle instead of keeping it again.
+ */
+export async function facilityByIdentifiers(db: Db, identifiers: { system: string; value: string }[]): Promise<{ id: string } | undefined> {
+  for (const i of identifiers) {
+    const system = i.system.trim().replace(/\/+$/, '');
+    const found = HFR_SYSTEMS.includes(system) ? await repo.facilityByHfr(db, i.value.trim())
+      : system === SYSTEM.orgUnit && isUid(i.value.trim()) ? await repo.facilityById(db, i.value.trim()) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const convert = (type: FacilityType, f: FacilityDto) => (type === 'Organization' ? toOrganization(f) : toLocation(f));
 
 /** Reads an Organization or Location by facility id (scope rules of /api/facilities), else from the store. */
@@ -107,10 +127,19 @@ export async function searchFacilityResources(db: Db, actor: Actor, type: Facili
   const identifier = single(q, 'identifier');
   let hfr: string | undefined;
   if (identifier) {
+    // Every identifier toOrganization and toLocation write: the org-unit id and the HFR id, with or without system.
     const bar = identifier.lastIndexOf('|');
     const system = bar >= 0 ? identifier.slice(0, bar).replace(/\/+$/, '') : '';
-    if (system && system !== SYSTEM.hfr) return { entries: [], more: false, total: 0 };
-    hfr = identifier.slice(bar + 1).trim().toUpperCase();
+    const value = identifier.slice(bar + 1).trim();
+    if (system === SYSTEM.orgUnit || (!system && isUid(value))) {
+      const one = await getFacility(db, actor, value).catch((e) => {
+        if (e instanceof AppError && (e.code === 'not_found' || e.code === 'forbidden')) return null;
+        throw e;
+      });
+      if (one || system) return { entries: one && page.offset === 0 && page.count > 0 ? [{ resource: convert(type, one) }] : [], more: false, total: one ? 1 : 0 };
+    }
+    if (system && !HFR_SYSTEMS.includes(system)) return { entries: [], more: false, total: 0 };
+    hfr = value.toUpperCase();
   }
   const name = single(q, 'name');
   const text = hfr ?? name;

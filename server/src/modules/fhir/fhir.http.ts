@@ -85,12 +85,12 @@ export function sendRead(reply: FastifyReply, resource: FhirResource) {
 
 /**
  * Answers a create (201) or update (200) the way FHIR asks: Location (create) or Content-Location
- * (update) at the resource (no version history is kept, so no `_history` address), ETag and
+ * (update) at the version written (`…/<type>/<id>/_history/<vid>`, which vread answers), ETag and
  * Last-Modified headers, and the body the client prefers (`Prefer: return=minimal | representation | OperationOutcome`).
  */
 export function sendWritten(request: FastifyRequest, reply: FastifyReply, resource: FhirResource, status: 200 | 201, notes: Issue[] = []) {
   const version = resource.meta?.versionId ?? '1';
-  const location = `${baseUrl(request)}/${resource.resourceType}/${resource.id}`;
+  const location = `${baseUrl(request)}/${resource.resourceType}/${resource.id}/_history/${version}`;
   reply.status(status).header('etag', etag(version));
   if (status === 201) reply.header('location', location); else reply.header('content-location', location);
   if (resource.meta?.lastUpdated) reply.header('last-modified', new Date(resource.meta.lastUpdated).toUTCString());

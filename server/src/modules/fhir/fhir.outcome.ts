@@ -137,13 +137,14 @@ export function outcomeOf(error: any, request: FastifyRequest): { status: number
 
 /**
  * The methods the FHIR routes take at a path of this shape (the base, /metadata, /<type>,
- * /<type>/<id>), so another method there is a 405 naming them; empty for paths no route has.
+ * /<type>/<id>, /<type>/<id>/_history[/<vid>]), so another method there is a 405 naming them; empty for paths no route has.
  */
 function methodsAt(url: string): string[] {
   const parts = url.replace(/^\/fhir/, '').split('/').filter(Boolean);
   if (parts.length === 0) return ['POST'];
   if (parts.length === 1) return parts[0] === 'metadata' ? ['GET', 'HEAD'] : ['GET', 'HEAD', 'POST'];
   if (parts.length === 2) return ['GET', 'HEAD', 'PUT', 'DELETE'];
+  if ((parts.length === 3 || parts.length === 4) && parts[2] === '_history') return ['GET', 'HEAD'];
   return [];
 }
 

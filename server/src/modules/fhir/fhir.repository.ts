@@ -2,6 +2,7 @@
  * The FHIR module's SQL: the `fhir_resources` store (clinical resources kept whole as JSON), the few
  * registry look-ups the Patient mapping needs, and the patient row a FHIR update replaces.
  */
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, FhirResourcesTable, OrgUnitRow, PatientsTable } from '../../db/types.js';
 
@@ -137,4 +138,90 @@ export async function findByIdentifier(db: Db, type: string, system: string, val
   const row = await db.selectFrom('fhir_resources').selectAll().where('resource_type', '=', type)
     .where(sql<boolean>`resource->'identifier' @> ${token}::jsonb`).orderBy('created_at').executeTakeFirst();
   return row ? toStored(row) : undefined;
+}
+
+// ---------------------------------------------------------------- versions (kept by triggers, see migration 20261202T0200)
+
+/** One kept version of a stored resource. */
+export interface VersionRow { version: number; patient_id: string | null; resource: Record<string, any>; recorded_at: Date }
+
+/** Versions of a stored resource, newest first, one page, with how many there are. */
+export async function resourceVersions(db: Db, type: string, id: string, page: { count: number; offset: number }): Promise<{ rows: VersionRow[]; total: number }> {
+  const base = db.selectFrom('fhir_resource_versions').where('resource_type', '=', type).where('id', '=', id);
+  const { total } = await base.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
+  const rows = page.count === 0 ? [] : await base.select(['version', 'patient_id', 'resource', 'recorded_at'])
+    .orderBy('version', 'desc').limit(page.count).offset(page.offset).execute();
+  return { rows: rows.map((r) => ({ ...r, resource: asJson(r.resource) })), total };
+}
+
+/** One kept version of a stored resource. */
+export async function resourceVersion(db: Db, type: string, id: string, version: number): Promise<VersionRow | undefined> {
+  const r = await db.selectFrom('fhir_resource_versions').select(['version', 'patient_id', 'resource', 'recorded_at'])
+    .where('resource_type', '=', type).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  return r ? { ...r, resource: asJson(r.resource) } : undefined;
+}
+
+/** Every patient any version of a stored resource was about. */
+export async function versionPatients(db: Db, type: string, id: string): Promise<string[]> {
+  const rows = await db.selectFrom('fhir_resource_versions').select('patient_id').distinct()
+    .where('resource_type', '=', type).where('id', '=', id).where('patient_id', 'is not', null).execute();
+  return rows.map((r) => r.patient_id!);
+}
+
+/**
+ * The kept versions of a patient, newest first: the registry row (timestamps back as Date, as a read
+ * gives them) and the kept FHIR resource beside it as it stood then (null when there was none).
+ */
+export async function patientVersions(db: Db, patientId: string): Promise<{ row: Selectable<PatientsTable>; kept: { resource: Record<string, any>; registry: any } | null }[]> {
+  const rows = await db.selectFrom('fhir_patient_versions').select(['row', 'kept']).where('patient_id', '=', patientId).orderBy('updated_at', 'desc').execute();
+  return rows.map(({ row, kept }) => {
+    const r = asJson(row);
+    for (const [k, v] of Object.entries(r)) if (k.endsWith('_at') && typeof v === 'string') r[k] = new Date(v);
+    return { row: { card_token: '', ...r } as Selectable<PatientsTable>, kept: kept === null ? null : asJson(kept) as any };
+  });
+}
+
+// ---------------------------------------------------------------- document receipts
+
+/** A document Bundle's key: Bundle.identifier and the digest of its content. */
+export interface DocumentKey { system: string; value: string; digest: string }
+
+/**
+ * Claims a document for this transaction: true when it is the first of its key. A parallel post of the
+ * same document waits here until the first commits (then false) or rolls back (then true).
+ */
+export async function claimDocument(db: Db, key: DocumentKey, by: string): Promise<boolean> {
+  const row = await db.insertInto('fhir_document_receipts')
+    .values({ identifier_system: key.system, identifier_value: key.value, digest: key.digest, received_by: by })
+    .onConflict((oc) => oc.doNothing()).returning('digest').executeTakeFirst();
+  return !!row;
+}
+
+/** What the first post of a document was answered, and the patient it was about. */
+export async function documentReceipt(db: Db, key: DocumentKey) {
+  const row = await db.selectFrom('fhir_document_receipts').select(['patient_id', 'response'])
+    .where('identifier_system', '=', key.system).where('identifier_value', '=', key.value).where('digest', '=', key.digest).executeTakeFirst();
+  return row ? { patientId: row.patient_id, response: row.response === null ? null : asJson(row.response) } : undefined;
+}
+
+/** Keeps the answer a document got, for the posts of it that follow. */
+export async function recordDocumentResponse(db: Db, key: DocumentKey, patientId: string | null, response: unknown) {
+  await db.updateTable('fhir_document_receipts').set({ patient_id: patientId, response: JSON.stringify(response) })
+    .where('identifier_system', '=', key.system).where('identifier_value', '=', key.value).where('digest', '=', key.digest).execute();
+}
+
+/**
+ * Waits (inside a transaction) until no other transaction holds any of these keys, then holds them until
+ * commit: parallel conditional creates of the same thing then run one after the other, so the second
+ * finds what the first made. Keys are hashed to PostgreSQL's 64-bit advisory lock space and taken in
+ * order, so two requests never wait on each other.
+ */
+export async function lockKeys(db: Db, keys: string[]) {
+  const ids = [...new Set(keys.map((k) => BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(k).digest('hex').slice(0, 16)}`))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const id of ids) await sql`select pg_advisory_xact_lock(${id.toString()}::bigint)`.execute(db);
+}
+
+/** The facility with this org unit id, if it is one. */
+export async function facilityById(db: Db, id: string) {
+  return db.selectFrom('facilities').select('id').where('id', '=', id).executeTakeFirst();
 }

@@ -8,7 +8,9 @@ import { readFacilityResource, searchFacilityResources, type FacilityType } from
 import { baseUrl, bodyResource, FHIR_BODY_LIMIT, installFhirHttp, sendRead, sendWritten } from './fhir.http.js';
 import { fhirNotFound, installFhirErrors, notAllowed, type Issue } from './fhir.outcome.js';
 import { createPatient, readFhirPatient, searchFhirPatients, updatePatient } from './fhir.patient.js';
-import { searchPage, searchset, type Query } from './fhir.search.js';
+import { pageOf, searchPage, searchset, type Query } from './fhir.search.js';
+import { createUnless, ifNoneExistOf } from './fhir.conditional.js';
+import { history, historyBundle, vread } from './fhir.history.js';
 import { validateWrite } from './fhir.profiles.js';
 import { createStored, readStored, searchStored, updateStored } from './fhir.store.js';
 import { ID_PATTERN, isStoredType, TYPE_PATTERN } from './fhir.types.js';
@@ -17,6 +19,7 @@ const tags = ['fhir'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const TypeParams = Type.Object({ type: Type.String({ minLength: 1, maxLength: 64 }) });
 const TypeIdParams = Type.Object({ type: Type.String({ minLength: 1, maxLength: 64 }), id: Type.String({ minLength: 1, maxLength: 64 }) });
+const VersionParams = Type.Object({ type: Type.String({ minLength: 1, maxLength: 64 }), id: Type.String({ minLength: 1, maxLength: 64 }), vid: Type.String({ minLength: 1, maxLength: 64 }) });
 const FhirBody = Type.Any({ description: 'A FHIR R4 resource as JSON (application/fhir+json)' });
 
 const idOf = (request: FastifyRequest) => {
@@ -70,8 +73,10 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const actor = actorOf(request);
       const resource = bodyResource(request.body, 'Patient');
       const checked = await validateWrite(k, resource);
-      const out = await k.transaction().execute((trx) => createPatient(trx, actor, resource));
-      return sendWritten(request, reply, out.resource, 201, [...checked, ...out.notes]);
+      const condition = ifNoneExistOf(request.headers['if-none-exist'], 'Patient');
+      const out = await k.transaction().execute((trx) => createUnless(trx, actor, 'Patient', condition, () => createPatient(trx, actor, resource)));
+      if ('existing' in out) return sendWritten(request, reply, out.existing, 200);
+      return sendWritten(request, reply, out.created.resource, 201, [...checked, ...out.created.notes]);
     });
 
     fhir.get('/Patient/:id', {
@@ -127,8 +132,10 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       if (!isStoredType(type)) throw refusedWrite(type);
       const resource = bodyResource(request.body, type);
       const notes: Issue[] = await validateWrite(k, resource);
-      const out = await k.transaction().execute((trx) => createStored(trx, actor, resource, notes));
-      return sendWritten(request, reply, out, 201, notes);
+      const condition = ifNoneExistOf(request.headers['if-none-exist'], type);
+      const out = await k.transaction().execute((trx) => createUnless(trx, actor, type, condition, () => createStored(trx, actor, resource, notes)));
+      if ('existing' in out) return sendWritten(request, reply, out.existing, 200);
+      return sendWritten(request, reply, out.created, 201, notes);
     });
 
     fhir.get('/:type/:id', {
@@ -147,6 +154,23 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
       const notes: Issue[] = await validateWrite(k, resource);
       const out = await k.transaction().execute((trx) => updateStored(trx, actor, type, id, resource, ifMatch(request), notes));
       return sendWritten(request, reply, out, 200, notes);
+    });
+
+    // ------------------------------------------------------------ Versions: vread and instance history
+    fhir.get('/:type/:id/_history', {
+      schema: { tags, summary: 'The versions of a resource, newest first (a history Bundle; _count, _offset); access and audit as a read', params: TypeIdParams },
+    }, async (request) => {
+      const [type, id] = [typeOf(request), idOf(request)];
+      const page = pageOf(request.query as Query);
+      const r = await history(k, actorOf(request), type, id, page);
+      return historyBundle(request, type, id, page, r.versions, r.total);
+    });
+    fhir.get('/:type/:id/_history/:vid', {
+      schema: { tags, summary: 'One version of a resource (vread), with its ETag and Last-Modified; access and audit as a read', params: VersionParams },
+    }, async (request, reply) => {
+      const vid = (request.params as { vid: string }).vid;
+      if (!ID_PATTERN.test(vid)) throw fhirNotFound(`${vid} is not a version id`);
+      return sendRead(reply, await vread(k, actorOf(request), typeOf(request), idOf(request), vid));
     });
 
     fhir.delete('/:type/:id', {

@@ -81,10 +81,11 @@ for (const engine of testEngines()) {
       assert.equal(cs.fhirVersion, '4.0.1');
       assert.ok(cs.format.includes('json'));
       const res = (type: string) => cs.rest[0].resource.find((r: any) => r.type === type);
-      assert.deepEqual(res('Patient').interaction.map((i: any) => i.code).sort(), ['create', 'read', 'search-type', 'update']);
-      assert.deepEqual(res('Patient').searchParam.map((p: any) => p.name).sort(), ['_id', 'birthdate', 'gender', 'identifier', 'name', 'phone', 'telecom']);
+      assert.deepEqual(res('Patient').interaction.map((i: any) => i.code).sort(), ['create', 'history-instance', 'read', 'search-type', 'update', 'vread']);
+      assert.equal(res('Patient').conditionalCreate, true);
+      assert.deepEqual(res('Patient').searchParam.map((p: any) => p.name).sort(), ['_id', '_sort', 'birthdate', 'gender', 'identifier', 'name', 'phone', 'telecom']);
       for (const type of ['Encounter', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Practitioner']) assert.ok(res(type), type);
-      assert.deepEqual(res('Organization').interaction.map((i: any) => i.code).sort(), ['read', 'search-type']);
+      assert.deepEqual(res('Organization').interaction.map((i: any) => i.code).sort(), ['history-instance', 'read', 'search-type', 'vread']);
       assert.ok(cs.rest[0].interaction.some((i: any) => i.code === 'transaction'));
       const http = Client.httpFor(cs).response!;
       assert.match(http.headers.get('content-type') ?? '', /^application\/fhir\+json/);
@@ -108,7 +109,7 @@ for (const engine of testEngines()) {
       assert.match(ramesh.id, /^[A-Za-z][A-Za-z0-9]{10}$/);
       assert.ok(ramesh.meta.versionId && ramesh.meta.lastUpdated);
       const location = Client.httpFor(ramesh).response!.headers.get('location')!;
-      assert.ok(location.endsWith(`/fhir/Patient/${ramesh.id}`), `no version history is kept, so Location is the resource: ${location}`);
+      assert.ok(location.endsWith(`/fhir/Patient/${ramesh.id}/_history/${ramesh.meta.versionId}`), `Location is the version written (vread answers it): ${location}`);
       const ids = (system: string) => ramesh.identifier.filter((i: any) => i.system === system).map((i: any) => i.value);
       assert.deepEqual(ids(NDHM), [rameshAbha]);
       assert.deepEqual(ids(ABDM), [rameshAbha], 'the newer ABDM system too');

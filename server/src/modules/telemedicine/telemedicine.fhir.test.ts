@@ -126,6 +126,24 @@ for (const engine of testEngines()) {
       assert.equal(plain.name[0].text, `Dr. ${DOCTOR.name}`, 'a name stored without the title gets it');
     });
 
+    test('posted back to the server that exported it, the hub is its own facility and the doctor is kept once; posting it again stores nothing new', async () => {
+      const bundle = (await exportOf(n.tok.doctor, 'OPConsultRecord')).body;
+      const post = () => t.app.inject({ method: 'POST', url: '/fhir', headers: { authorization: `Bearer ${n.tok.doctor}`, 'content-type': 'application/fhir+json' }, payload: JSON.stringify(bundle) });
+      const first = await post();
+      assert.equal(first.statusCode, 200, first.body);
+      const locations = JSON.parse(first.body).entry.map((e: any) => e.response.location as string);
+      const orgAt = bundle.entry.findIndex((e: any) => e.resource.resourceType === 'Organization');
+      assert.equal(locations[orgAt], `Organization/${n.hub}`, 'the hub is the facility, by its HFR id');
+      const kept = () => t.db.kysely.selectFrom('fhir_resources').select(['resource_type']).select((eb) => eb.fn.countAll<number>().as('n')).groupBy('resource_type').execute();
+      const before = await kept();
+      const again = await post();
+      assert.equal(again.statusCode, 200, again.body);
+      const second = JSON.parse(again.body);
+      assert.deepEqual(second.entry.map((e: any) => e.response.location), locations, 'the first answer');
+      assert.ok(second.entry.every((e: any) => e.response.status === '200 OK'));
+      assert.deepEqual(await kept(), before, 'nothing stored again');
+    });
+
     test('round trip: the exported bundle is taken in whole by /fhir on a fresh database', async () => {
       const bundle = (await exportOf(n.tok.doctor, 'OPConsultRecord')).body;
       const facility = (await fresh.req('POST', '/api/facilities', fresh.adminToken, facilityBody({ name: 'PHC Agroha' }))).body.id;
