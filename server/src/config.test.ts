@@ -32,6 +32,15 @@ describe('config', () => {
     assert.equal((err as ConfigError).problems.length, 4);
   });
 
+  test('SWASTHYA_TILE_URL: none by default (outlines only); an http(s) address with {z}, {x} and {y}', () => {
+    assert.equal(loadConfig({}).tileUrl, null);
+    const c = loadConfig({ SWASTHYA_TILE_URL: 'https://tiles.example.in/{z}/{x}/{y}.png', SWASTHYA_TILE_ATTRIBUTION: '© State GIS' });
+    assert.deepEqual([c.tileUrl, c.tileAttribution], ['https://tiles.example.in/{z}/{x}/{y}.png', '© State GIS']);
+    for (const bad of ['tiles.example.in/{z}/{x}/{y}.png', 'https://tiles.example.in/tiles.png', 'ftp://x/{z}/{x}/{y}']) {
+      assert.throws(() => loadConfig({ SWASTHYA_TILE_URL: bad }), (e: unknown) => e instanceof ConfigError && /SWASTHYA_TILE_URL/.test(e.message), bad);
+    }
+  });
+
   test('SWASTHYA_TRUST_PROXY: none by default, a number of proxies or their addresses, never everyone', () => {
     assert.equal(loadConfig({}).trustProxy, false);
     assert.equal(loadConfig({ SWASTHYA_TRUST_PROXY: '1' }).trustProxy, 1);

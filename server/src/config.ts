@@ -31,6 +31,9 @@ export interface Config {
   readonly videoUrlTemplate: string;
   /** Minutes after which a waiting teleconsultation request that nobody took expires. */
   readonly teleExpiryMinutes: number;
+  /** Map tiles the state serves ({z}/{x}/{y} template) and their credit line; null = outlines only. */
+  readonly tileUrl: string | null;
+  readonly tileAttribution: string | null;
 }
 
 /** An S3-compatible bucket reached with path-style URLs (`endpoint/bucket/key`) and SigV4. */
@@ -92,10 +95,16 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SWASTHYA_VIDEO_URL must be an https:// address containing {room} (e.g. https://meet.example.in/{room})');
   }
   const teleExpiryMinutes = int(env, 'SWASTHYA_TELE_EXPIRY_MINUTES', 240, 5, 24 * 60, problems);
+  const tileUrl = env.SWASTHYA_TILE_URL?.trim() || null;
+  if (tileUrl && (!/^https?:\/\/\S+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((k) => tileUrl.includes(k)))) {
+    problems.push('SWASTHYA_TILE_URL must be an http:// or https:// address containing {z}, {x} and {y} (e.g. https://tiles.example.in/{z}/{x}/{y}.png), or unset for district outlines only');
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     videoUrlTemplate,
     teleExpiryMinutes,
+    tileUrl,
+    tileAttribution: env.SWASTHYA_TILE_ATTRIBUTION?.trim() || null,
     port,
     host,
     dataDir: path.resolve(env.SWASTHYA_DATA_DIR?.trim() || './data'),

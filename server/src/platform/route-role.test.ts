@@ -23,6 +23,7 @@ const PUBLIC: Record<string, string> = {
   'GET /api/health': 'liveness',
   'POST /api/auth/login': 'signing in',
   'GET /api/public/districts': 'the LGD list',
+  'GET /api/public/map': 'map settings (the tile server address), alike for everyone',
   'POST /api/public/otp': 'registration from home: code-confirmed and rate-limited',
   'POST /api/public/patients': 'registration from home: needs the code sent to the mobile',
   'GET /api/public/telemedicine/opds': 'the list of OPDs open to citizens',

@@ -5,7 +5,7 @@ import { actorOf, ErrorBody } from '../../platform/http.js';
 import { BoundaryQuery, CodeParam, OrgUnit } from './geo.schema.js';
 import * as geo from './geo.service.js';
 
-export const geoRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   app.get('/api/geo/units/:code', {
     schema: { tags: ['geo'], summary: 'One geographic unit by LGD code or id', params: CodeParam, response: { 200: OrgUnit, 404: ErrorBody } },
   }, async (request) => geo.getUnit(db.kysely, actorOf(request), (request.params as { code: string }).code));
@@ -21,6 +21,14 @@ export const geoRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =>
       querystring: Type.Object({ state: Type.Optional(Type.Integer({ minimum: 1, maximum: 99, description: 'state LGD code' })) }, { additionalProperties: false }),
     },
   }, async (request) => geo.publicDistricts(db.kysely, (request.query as { state?: number }).state));
+
+  app.get('/api/public/map', {
+    config: { public: true },
+    schema: {
+      tags: ['geo'], summary: 'Map settings: the tile server the state configures (SWASTHYA_TILE_URL), or null for district outlines only',
+      response: { 200: Type.Object({ tileUrl: Type.Union([Type.String(), Type.Null()]), attribution: Type.Union([Type.String(), Type.Null()]) }) },
+    },
+  }, async () => ({ tileUrl: config.tileUrl ?? null, attribution: config.tileAttribution ?? null }));
 
   app.get('/api/geo/boundaries', {
     schema: { tags: ['geo'], summary: 'District outlines under a unit, as GeoJSON', querystring: BoundaryQuery },

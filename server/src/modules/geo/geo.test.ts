@@ -52,6 +52,18 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', '/api/public/districts?state=abc', null)).status, 400);
     });
 
+    test('map settings: no sign-in; no tile server unless the state configures one', async () => {
+      const none = await t.req('GET', '/api/public/map', null);
+      assert.equal(none.status, 200);
+      assert.deepEqual(none.body, { tileUrl: null, attribution: null });
+      const tiled = await startTestApp(engine, { config: { tileUrl: 'https://tiles.example.in/{z}/{x}/{y}.png', tileAttribution: '© State GIS' } });
+      try {
+        assert.deepEqual((await tiled.req('GET', '/api/public/map', null)).body, { tileUrl: 'https://tiles.example.in/{z}/{x}/{y}.png', attribution: '© State GIS' });
+      } finally {
+        await tiled.close();
+      }
+    });
+
     test('unknown and malformed codes', async () => {
       const unknown = await t.req('GET', '/api/geo/units/4242', t.adminToken);
       assert.equal(unknown.status, 404);
