@@ -111,10 +111,12 @@ describe('facility registry in Hindi (browser)', () => {
       if (outlines) {
         await page.getByRole('navigation', { name: 'मुख्य' }).getByRole('link', { name: 'नक्शा' }).click();
         await selectByText(page, /^राज्य/, /हिमाचल प्रदेश|himachal/i);
-        await page.locator('svg path').nth(11).waitFor({ state: 'attached' });
-        assert.equal(await page.locator('svg path').count(), 12);
-        await page.locator('svg circle').first().waitFor({ state: 'attached' });
-        assert.ok((await page.locator('svg circle').count()) >= 300, 'Mandi\'s facilities are drawn');
+        const outlines = page.locator('.leaflet-overlay-pane path.map-outline');
+        await outlines.nth(11).waitFor({ state: 'attached' });
+        assert.equal(await outlines.count(), 12);
+        await page.locator('.leaflet-marker-pane .marker-cluster').first().waitFor();
+        const label = await page.getByRole('region', { name: /स्वास्थ्य संस्थानों का नक्शा$/ }).getAttribute('aria-label');
+        assert.ok(Number((label ?? '').replace(/[०-९]/g, (d) => String('०१२३४५६७८९'.indexOf(d))).match(/\d+/)?.[0]) >= 300, `Mandi's facilities are drawn (${label})`);
         await page.screenshot({ path: join(resultsDir, 'map-hi.png'), fullPage: true });
       }
     }, (dir) => { outlines = importOutlines(dir); });

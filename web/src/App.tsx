@@ -12,7 +12,7 @@ import { CompliancePage } from './features/compliance/CompliancePage.tsx';
 import { FacilityDetailPage } from './features/facilities/FacilityDetailPage.tsx';
 import { FacilityFormPage } from './features/facilities/FacilityFormPage.tsx';
 import { FacilityListPage } from './features/facilities/FacilityListPage.tsx';
-import { MapPage } from './features/facilities/MapPage.tsx';
+import { MapPage } from './features/map/MapPage.tsx';
 import { EntryPage } from './features/hmis/EntryPage.tsx';
 import { ReturnsPage } from './features/hmis/ReturnsPage.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';

@@ -1,29 +1,36 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useHashRoute } from '../../router.ts';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getBoundaries, type Feature } from '../geo/geo.api.ts';
-import { facilityPoints, type FacilityPoint } from './facilities.api.ts';
-import { FilterBar } from './FilterBar.tsx';
-import { bboxOf, fitProjection, pathOf } from './projection.ts';
-import { useQueryFilters } from './useFilters.ts';
+import { facilityPoints, type FacilityPoint } from '../facilities/facilities.api.ts';
+import { FilterBar } from '../facilities/FilterBar.tsx';
+import { useQueryFilters } from '../facilities/useFilters.ts';
+import { placePoints } from './fit.ts';
+import { getMapSettings, type MapSettings } from './map.api.ts';
 
-const WIDTH = 900;
+// Leaflet and its plugin arrive with the map screen only.
+const LeafletMap = lazy(() => import('./LeafletMap.tsx'));
 
 export function MapPage() {
-  const { t, num } = useI18n();
+  const { t, num, lang } = useI18n();
   const scope = useGeoScope();
   const { query } = useHashRoute();
   const { filters, setFilters } = useQueryFilters('/map', query);
   const [features, setFeatures] = useState<Feature[]>([]);
   const [points, setPoints] = useState<FacilityPoint[] | null>(null);
+  const [settings, setSettings] = useState<MapSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const district = scope.fixedDistrict?.id ?? filters.district;
   const outlineUnit = district ?? scope.stateId;
   const state = scope.states ? scope.stateId : undefined;
+
+  useEffect(() => {
+    getMapSettings().then(setSettings, () => setSettings({ tileUrl: null, attribution: null }));
+  }, []);
 
   useEffect(() => {
     if (!scope.ready || !outlineUnit) return;
@@ -46,31 +53,26 @@ export function MapPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scope.ready, outlineUnit, state, district, filters.type, filters.portalStatus]);
 
-  const drawn = useMemo(() => {
-    const located = (points ?? []).filter(
-      (p) => typeof p.latitude === 'number' && typeof p.longitude === 'number',
-    );
-    const box = bboxOf(features, located);
-    if (!box) return null;
-    const proj = fitProjection(box, WIDTH);
-    return {
-      proj,
-      paths: features.map((f, i) => ({ key: f.properties?.id ?? String(i), name: f.properties?.name ?? '', d: pathOf(f, proj) })),
-      // Registered points last, so they are drawn on top of the listed ones.
-      dots: located
-        .map((p) => {
-          const [x, y] = proj.project(p.longitude as number, p.latitude as number);
-          return { ...p, x, y };
-        })
-        .sort((a, b) => Number(a.portalStatus === 'registered') - Number(b.portalStatus === 'registered')),
-    };
-  }, [features, points]);
+  // Points outside the area are listed for correction; the view is fitted to the others.
+  const placed = useMemo(() => placePoints(features, points ?? []), [features, points]);
+  const drawn = useMemo(
+    () => placed.inside.map((p) => ({ id: p.id, name: p.name, latitude: p.latitude, longitude: p.longitude, registered: p.portalStatus === 'registered' })),
+    [placed],
+  );
+  const labels = useMemo(
+    () => ({ zoomIn: t('map.zoomIn'), zoomOut: t('map.zoomOut'), cluster: (n: number) => t('map.cluster', { count: num(n) }) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [lang],
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const formatNum = useMemo(() => (n: number) => num(n), [lang]);
 
   const counts = useMemo(() => {
     const c = { registered: 0, listed: 0 };
     for (const p of points ?? []) if (p.portalStatus === 'registered') c.registered++; else c.listed++;
     return c;
   }, [points]);
+  const anyLocated = drawn.length > 0 || placed.outside.length > 0;
 
   return (
     <section aria-labelledby="map-title">
@@ -86,33 +88,37 @@ export function MapPage() {
           <li><span className="swatch swatch-outline" aria-hidden="true" />{t('map.outline')}</li>
         )}
       </ul>
-      {points === null && !error && <Notice kind="info">{t('common.loading')}</Notice>}
-      {points !== null && !drawn && <Notice kind="info">{t('map.empty')}</Notice>}
-      {drawn && (
+      {(points === null || settings === null) && !error && <Notice kind="info">{t('common.loading')}</Notice>}
+      {points !== null && !anyLocated && features.length === 0 && <Notice kind="info">{t('map.empty')}</Notice>}
+      {points !== null && settings !== null && (anyLocated || features.length > 0) && (
         <figure className="map-figure">
-          <svg
-            className="map"
-            viewBox={`0 0 ${drawn.proj.width} ${drawn.proj.height}`}
-            role="img"
-            aria-label={t('map.aria', { count: num(drawn.dots.length) })}
-          >
-            <g className="outlines">
-              {drawn.paths.map((p) => (
-                <path key={p.key} d={p.d}><title>{p.name}</title></path>
-              ))}
-            </g>
-            <g className="points">
-              {drawn.dots.map((p) => (
-                <a key={p.id} href={`#/facilities/${encodeURIComponent(p.id)}`}>
-                  <circle cx={p.x.toFixed(1)} cy={p.y.toFixed(1)} r={4} className={`pt pt-${p.portalStatus === 'registered' ? 'registered' : 'listed'}`}>
-                    <title>{p.name}</title>
-                  </circle>
-                </a>
-              ))}
-            </g>
-          </svg>
+          <Suspense fallback={<Notice kind="info">{t('common.loading')}</Notice>}>
+            <LeafletMap
+              features={features}
+              points={drawn}
+              settings={settings}
+              lang={lang}
+              label={t('map.aria', { count: num(drawn.length) })}
+              labels={labels}
+              num={formatNum}
+            />
+          </Suspense>
           {features.length === 0 && <figcaption className="muted">{t('map.noOutlines')}</figcaption>}
         </figure>
+      )}
+      {placed.outside.length > 0 && (
+        <div className="map-outside" role="region" aria-labelledby="map-outside-title">
+          <h2 id="map-outside-title">{t('map.outside.title', { count: num(placed.outside.length) })}</h2>
+          <p className="muted">{t(features.length ? 'map.outside.help' : 'map.outside.helpFar')}</p>
+          <ul>
+            {placed.outside.map((p) => (
+              <li key={p.id}>
+                <a href={`#/facilities/${encodeURIComponent(p.id)}`}>{p.name}</a>{' '}
+                <span className="muted">({p.latitude}, {p.longitude})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   );
