@@ -14,6 +14,9 @@ const HP_OUTLINES = resolve(ROOT, '..', 'shared', 'data', 'geo', 'hp_districts.g
 /** In Lahaul and Spiti, 140 km from Mandi's headquarters: accepted for Mandi while no outline was imported. */
 const OUTLIER = { latitude: 32.85, longitude: 77.55 };
 const OUTLIER_NAME = `Sub Centre Misplaced ${Math.floor(Math.random() * 1e6)}`;
+/** 139 km east of Hisar's headquarters, near Sonipat: Hisar has no outline, so only its distance from the others tells. */
+const FAR = { latitude: 29.15, longitude: 77.15 };
+const FAR_NAME = `PHC Far Away ${Math.floor(Math.random() * 1e6)}`;
 
 /**
  * The data as a state has it after years: a Mandi facility recorded with a wrong coordinate while
@@ -26,6 +29,9 @@ async function prepare(dataDir: string): Promise<void> {
     const { token } = await apiCall<{ token: string }>(server.base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD });
     await apiCall(server.base, 'POST', '/api/facilities', token, {
       name: OUTLIER_NAME, type: 'SC', ownership: 'public', system: 'allopathic', orgUnit: '22', ...OUTLIER,
+    });
+    await apiCall(server.base, 'POST', '/api/facilities', token, {
+      name: FAR_NAME, type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: '63', ...FAR,
     });
   } finally {
     await stopServer(server.child);
@@ -138,6 +144,15 @@ describe('facility map (browser)', () => {
       await page.getByRole('region', { name: /^जिले से बाहर \(.+\)$/ }).getByRole('link', { name: OUTLIER_NAME }).waitFor();
       await page.locator('.leaflet-marker-pane .marker-cluster').first().waitFor();
       await page.screenshot({ path: join(resultsDir, 'map-hi-district.png'), fullPage: true });
+
+      // Hisar has no imported outline: points only, and the far-off one set apart all the same.
+      await selectByText(page, /^राज्य/, /हरियाणा|Haryana/);
+      await selectByText(page, /^जिला/, /हिसार|Hisar/);
+      await page.getByText('इस क्षेत्र की जिला सीमाएँ आयात नहीं की गई हैं', { exact: false }).waitFor();
+      await page.getByRole('region', { name: /^जिले से बाहर/ }).getByRole('link', { name: FAR_NAME }).waitFor();
+      assert.equal(await page.locator('.leaflet-overlay-pane path.map-outline').count(), 0);
+      await page.locator('.leaflet-marker-pane .marker-cluster').first().waitFor();
+      await page.screenshot({ path: join(resultsDir, 'map-hi-no-outline.png'), fullPage: true });
     }, prepare);
   });
 });
