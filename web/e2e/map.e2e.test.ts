@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -154,5 +156,38 @@ describe('facility map (browser)', () => {
       await page.locator('.leaflet-marker-pane .marker-cluster').first().waitFor();
       await page.screenshot({ path: join(resultsDir, 'map-hi-no-outline.png'), fullPage: true });
     }, prepare);
+  });
+
+  test('tiles beneath the outlines when the state configures SWASTHYA_TILE_URL', { timeout: 300_000 }, async (t) => {
+    if (!browserAvailable(t)) return;
+    // A stand-in for the state's tile server: a 1×1 PNG for every tile, and a record of what was asked.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const asked: string[] = [];
+    const tiles = createServer((req, res) => { asked.push(req.url ?? ''); res.writeHead(200, { 'content-type': 'image/png' }).end(png); });
+    await new Promise<void>((ok) => tiles.listen(0, '127.0.0.1', ok));
+    const saved = { url: process.env.SWASTHYA_TILE_URL, credit: process.env.SWASTHYA_TILE_ATTRIBUTION };
+    process.env.SWASTHYA_TILE_URL = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}/{z}/{x}/{y}.png`;
+    process.env.SWASTHYA_TILE_ATTRIBUTION = 'State GIS tiles';
+    try {
+      await browserSession('map-tiles', async ({ server, page, resultsDir }) => {
+        await page.goto(`${server.base}/`);
+        await page.getByLabel('Username').fill('admin');
+        await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Log out' }).waitFor();
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Map' }).click();
+        await selectByText(page, /^State/, /Himachal/i);
+        await selectByText(page, /^District/, /^Mandi/);
+        await page.locator('.leaflet-tile-pane img.leaflet-tile-loaded').first().waitFor({ state: 'attached' });
+        await page.locator('.leaflet-control-attribution').getByText('State GIS tiles').waitFor();
+        assert.ok(asked.some((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), `tiles were asked for by z/x/y (${asked.slice(0, 3).join(', ')})`);
+        await page.screenshot({ path: join(resultsDir, 'map-tiles.png'), fullPage: true });
+      });
+    } finally {
+      for (const [k, v] of [['SWASTHYA_TILE_URL', saved.url], ['SWASTHYA_TILE_ATTRIBUTION', saved.credit]] as const) {
+        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
+      await new Promise((ok) => tiles.close(ok));
+    }
   });
 });
