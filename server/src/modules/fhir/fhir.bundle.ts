@@ -14,6 +14,7 @@
  *    is kept in `fhir_resources` whatever its type, with the bundle's patient when it is about one.
  * The answer is a `transaction-response` Bundle with each entry's status and location (the version kept).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
@@ -71,6 +72,13 @@ function planOf(bundle: FhirResource): Planned[] {
     const method = String(isObject(e.request) && e.request.method ? e.request.method : 'POST').toUpperCase();
     if (method !== 'POST' && method !== 'PUT') throw invalid(`${at}.request.method ${method} is not supported in a bundle here; use POST or PUT`, `${at}.request.method`, undefined, 'not-supported');
     const url = isObject(e.request) && typeof e.request.url === 'string' ? e.request.url : undefined;
+    // The entry's address must be its resource's type (POST Patient, PUT Patient/1): an operation
+    // (POST ValueSet/$lookup) or another type is refused rather than its resource kept as something else.
+    const named = url?.split('?')[0].replace(/\/+$/, '').split('/').at(method === 'PUT' ? -2 : -1);
+    if (url !== undefined && named !== type) {
+      const why = method === 'PUT' && url.includes('?') ? 'is a conditional update, which this server does not take in a bundle' : `does not name the entry's ${type}`;
+      throw invalid(`${at}.request.url ${JSON.stringify(url)} ${why}; use ${method} ${method === 'PUT' ? `${type}/<id>` : type} (operations are not taken in a bundle either)`, `${at}.request.url`, undefined, 'not-supported');
+    }
     const ifNoneExist = method === 'POST' && isObject(e.request) && typeof e.request.ifNoneExist === 'string' && e.request.ifNoneExist.trim() ? e.request.ifNoneExist : undefined;
     return { index, type, resource: e.resource as FhirResource, fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, method, url, ifNoneExist, notes: [] };
   });
@@ -150,6 +158,7 @@ async function placeOther(db: Db, actor: Actor, p: Planned) {
   const facility = p.type === 'Organization' || p.type === 'Location' ? await facilityByIdentifiers(db, identifiers) : undefined;
   if (facility) {
     Object.assign(p, { target: `${p.type}/${facility.id}`, reused: true, status: '200 OK' });
+    p.notes.push(matchedNote(p.type, facility.id, 'a facility of the registry'));
     return;
   }
   if (p.type === 'Practitioner' || p.type === 'Organization') {
@@ -159,11 +168,28 @@ async function placeOther(db: Db, actor: Actor, p: Planned) {
       const found = await repo.findByIdentifier(db, p.type, i.system, i.value);
       if (found) {
         Object.assign(p, { target: `${p.type}/${found.id}`, reused: true, status: '200 OK', version: String(found.version), lastUpdated: found.updated_at.toISOString() });
+        const same = isDeepStrictEqual(withoutServerFields(found.resource), withoutServerFields(p.resource));
+        p.notes.push(matchedNote(p.type, found.id, `kept here already under ${i.system}|${i.value}${same ? '' : ', and it differs from this entry'}`));
         return;
       }
     }
   }
   p.target = `${p.type}/${uid()}`;
+}
+
+/** A resource without what the server sets (id, meta.versionId, meta.lastUpdated), to compare what senders wrote. */
+function withoutServerFields(r: Record<string, any>): Record<string, any> {
+  const { id: _id, meta, ...rest } = r;
+  const { versionId: _v, lastUpdated: _l, ...kept } = isObject(meta) ? meta : {};
+  return Object.keys(kept).length ? { ...rest, meta: kept } : rest;
+}
+
+/** Told in the entry's response: the entry is an existing resource, which references now point to; its own content is not stored. */
+function matchedNote(type: string, id: string, what: string): Issue {
+  return {
+    severity: 'information', code: 'informational', expression: [type],
+    diagnostics: `This ${type} is ${type}/${id}, ${what}; references to the entry point to it and the entry's content is not stored`,
+  };
 }
 
 /**

@@ -50,7 +50,8 @@ export const unprocessable = (en: string, expression?: string | string[], hi?: s
  * paths moved under `path` (Patient.gender → Bundle.entry[3].resource.gender).
  */
 export function inContext(e: unknown, label: string, path: string): unknown {
-  const under = (x: string) => `${path}.${x.replace(/^[A-Z][A-Za-z]+\./, '')}`;
+  // An expression already rooted at the bundle's entry (`Bundle.entry[2].request.url`) is kept as it is.
+  const under = (x: string) => (x.startsWith('Bundle.entry[') ? x : `${path}.${x.replace(/^[A-Z][A-Za-z]+\./, '')}`);
   if (e instanceof FhirError) {
     return new FhirError(e.status, e.code, { en: `${label}: ${e.msg.en}`, hi: e.msg.hi && `${label}: ${e.msg.hi}` }, e.expression?.map(under) ?? [path], e.more);
   }
