@@ -1,5 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
-import { sql } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './connect.js';
 import * as m0300 from './migrations/20261122T0300_create_platform.js';
 import * as m0310 from './migrations/20261122T0310_create_facilities.js';
@@ -23,10 +22,11 @@ import * as m1201_0100 from './migrations/20261201T0100_create_login_failures.js
 import * as m1201_0300 from './migrations/20261201T0300_enforce_one_open_per_patient.js';
 import * as m1201_0400 from './migrations/20261201T0400_create_patient_presence.js';
 import * as m1201_0600 from './migrations/20261201T0600_mask_aadhaar_in_fhir.js';
-import * as m1202_0700 from './migrations/20261202T0700_create_fhir_profiles.js';
 import * as m1202_0100 from './migrations/20261202T0100_keep_fhir_patients.js';
 import * as m1202_0200 from './migrations/20261202T0200_create_fhir_history.js';
 import * as m1202_0400 from './migrations/20261202T0400_require_valid_complete.js';
+import * as m1202_0700 from './migrations/20261202T0700_create_fhir_profiles.js';
+import * as m1202_0800 from './migrations/20261202T0800_index_fhir_resource_content.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -52,10 +52,11 @@ const migrations: Record<string, Migration> = {
   '20261201T0300_enforce_one_open_per_patient': m1201_0300,
   '20261201T0400_create_patient_presence': m1201_0400,
   '20261201T0600_mask_aadhaar_in_fhir': m1201_0600,
-  '20261202T0700_create_fhir_profiles': m1202_0700,
   '20261202T0100_keep_fhir_patients': m1202_0100,
   '20261202T0200_create_fhir_history': m1202_0200,
   '20261202T0400_require_valid_complete': m1202_0400,
+  '20261202T0700_create_fhir_profiles': m1202_0700,
+  '20261202T0800_index_fhir_resource_content': m1202_0800,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 
 /**
@@ -125,6 +126,10 @@ for (const engine of testEngines()) {
       assert.deepEqual(await found(`${c}&code=44054006,38341003&clinical-status=active`), sorted(cond.diabetes, cond.elsewhere));
       assert.deepEqual(await found(`${c}&encounter=Encounter/${enc.span.id}`), sorted(cond.hypertension));
       assert.deepEqual(await found(`/fhir/Condition?encounter=${enc.day.id}`), sorted(cond.diabetes));
+
+      // The containments are served by one GIN index on the resource JSON.
+      const index = await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = 'fhir_resources_content' and schemaname = current_schema()`.execute(t.db.kysely);
+      assert.match(index.rows[0]?.def ?? '', /gin \(resource jsonb_path_ops\)/);
 
       const m = `/fhir/MedicationRequest?patient=Patient/${p1.id}`;
       assert.deepEqual(await found(`${m}&status=active&code=860975&encounter=Encounter/${enc.day.id}&authoredon=2024-03-05`), sorted(med));
