@@ -91,47 +91,6 @@ export async function replaceResource(db: Db, r: { id: string; type: string; pat
     .where('resource_type', '=', r.type).where('id', '=', r.id).execute();
 }
 
-/** What a stored-resource search filters on. */
-export interface StoreFilter {
-  type: string;
-  ids?: string[];
-  patientId?: string;
-  /** Identifier tokens (system and/or value), any of which may match. */
-  identifiers?: { system?: string; value?: string }[];
-  /** Only resources without a patient or whose patient is linked to a facility under this path; null = none about a patient. */
-  readableUnder: string | null;
-}
-
-/**
- * One page of stored resources of a type, newest first, with the total number of matches (a window
- * count). Resources about patients the caller may not read are left out.
- */
-export async function searchResources(db: Db, f: StoreFilter, page: { count: number; offset: number }) {
-  let q = db.selectFrom('fhir_resources as r').selectAll('r').select(sql<number>`(count(*) over ())::int`.as('total'))
-    .where('r.resource_type', '=', f.type);
-  if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : ['']);
-  if (f.patientId) q = q.where('r.patient_id', '=', f.patientId);
-  if (f.identifiers?.length) {
-    const tokens = f.identifiers.map((t) => JSON.stringify({ ...(t.system ? { system: t.system } : {}), ...(t.value ? { value: t.value } : {}) }));
-    q = q.where((eb) => eb.or(tokens.flatMap((t) => [
-      sql<boolean>`r.resource->'identifier' @> ${`[${t}]`}::jsonb`,
-      sql<boolean>`r.resource->'identifier' @> ${t}::jsonb`,
-    ])));
-  }
-  // Restricted before any count or page: the total never counts what the caller may not read.
-  const under = f.readableUnder === null ? null : `${f.readableUnder}%`;
-  q = q.where((eb) => eb.or([
-    eb('r.patient_id', 'is', null),
-    ...(under === null ? [] : [eb.exists(eb.selectFrom('patient_facilities as pf').select('pf.patient_id')
-      .whereRef('pf.patient_id', '=', 'r.patient_id').where('pf.facility_path', 'like', under))]),
-  ]));
-  const rows = await q.orderBy('r.updated_at', 'desc').orderBy('r.id').limit(page.count).offset(page.offset).execute();
-  let total = rows[0]?.total ?? 0;
-  // Past the last page (or with _count=0) the window count is missing: count from the first row instead.
-  if (!rows.length && (page.offset > 0 || page.count === 0)) total = (await searchResources(db, f, { count: 1, offset: 0 })).total;
-  return { rows: rows.map(({ total: _t, ...r }) => toStored(r as Selectable<FhirResourcesTable>)), total };
-}
-
 /** A stored resource of `type` that carries this identifier (used to find a practitioner again). */
 export async function findByIdentifier(db: Db, type: string, system: string, value: string): Promise<StoredRow | undefined> {
   const token = JSON.stringify([{ system, value }]);

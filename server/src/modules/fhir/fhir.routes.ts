@@ -58,7 +58,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     // ------------------------------------------------------------ Patient: the state registry
     fhir.get('/Patient', {
-      schema: { tags, summary: 'Search patients: name (either script), identifier (ABHA, ABHA address, state number), phone, _id, gender, birthdate, _count, _offset' },
+      schema: { tags, summary: 'Search patients: name (either script), identifier (any system|value, or a value), phone, _id, gender, birthdate, _count, _offset' },
     }, async (request) => {
       const q = request.query as Query;
       const page = searchPage(request, 'Patient');
@@ -68,7 +68,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     fhir.post('/Patient', {
       bodyLimit: FHIR_BODY_LIMIT,
-      schema: { tags, summary: 'Register a patient from a FHIR Patient (registered via fhir, at your facility)', body: FhirBody },
+      schema: { tags, summary: 'Register a patient from a FHIR Patient, kept as sent (registered via fhir, at your facility)', body: FhirBody },
     }, async (request, reply) => {
       const actor = actorOf(request);
       const resource = bodyResource(request.body, 'Patient');
@@ -85,7 +85,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     fhir.put('/Patient/:id', {
       bodyLimit: FHIR_BODY_LIMIT,
-      schema: { tags, summary: 'Replace a patient\'s demographic fields (name, gender, birth date, mobile, ABHA, address); If-Match honoured', params: IdParams, body: FhirBody },
+      schema: { tags, summary: 'Replace a patient\'s kept Patient and the registry fields derived from it; If-Match honoured', params: IdParams, body: FhirBody },
     }, async (request, reply) => {
       const actor = actorOf(request);
       const id = idOf(request);
@@ -112,7 +112,7 @@ export const fhirRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) =
 
     // ------------------------------------------------------------ Clinical resources kept whole
     fhir.get('/:type', {
-      schema: { tags, summary: 'Search Encounter, Condition, MedicationRequest, MedicationStatement, Practitioner (or any type kept from a bundle): patient/subject, _id, identifier, _count, _offset', params: TypeParams },
+      schema: { tags, summary: 'Search Encounter, Condition, MedicationRequest, MedicationStatement, Practitioner (or any type kept from a bundle): patient/subject, _id, identifier, status, date, code, encounter… (see /fhir/metadata), _sort, _include, _revinclude, _summary=count, _total, _count, _offset', params: TypeParams },
     }, async (request) => {
       const type = typeOf(request);
       const q = request.query as Query;
