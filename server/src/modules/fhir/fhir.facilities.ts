@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import { getFacility, listFacilities, type FacilityDto } from '../facilities/facilities.service.js';
 import { isUid } from '../../platform/ids.js';
 import * as repo from './fhir.repository.js';
+import { searchStored } from './fhir.search.store.js';
 import { readStored } from './fhir.store.js';
 import { single, type Page, type Query, type SearchEntry } from './fhir.search.js';
 import { SYSTEM, type FhirResource } from './fhir.types.js';
@@ -114,7 +115,7 @@ export async function readFacilityResource(db: Db, actor: Actor, type: FacilityT
  * Searches facilities in the caller's area as Organizations or Locations: `name` (contains, English or
  * Hindi), `_id`, `identifier` (HFR id, https://facility.ndhm.gov.in|IN…), in name order.
  */
-export async function searchFacilityResources(db: Db, actor: Actor, type: FacilityType, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total: number }> {
+export async function searchFacilityResources(db: Db, actor: Actor, type: FacilityType, q: Query, page: Page): Promise<{ entries: SearchEntry[]; more: boolean; total?: number }> {
   const id = single(q, '_id');
   if (id) {
     const one = await getFacility(db, actor, id).catch((e) => {
@@ -138,7 +139,8 @@ export async function searchFacilityResources(db: Db, actor: Actor, type: Facili
       });
       if (one || system) return { entries: one && page.offset === 0 && page.count > 0 ? [{ resource: convert(type, one) }] : [], more: false, total: one ? 1 : 0 };
     }
-    if (system && !HFR_SYSTEMS.includes(system)) return { entries: [], more: false, total: 0 };
+    // Another system's identifier is one of the Organizations or Locations kept from bundles.
+    if (system && !HFR_SYSTEMS.includes(system)) return searchStored(db, actor, type, q, page);
     hfr = value.toUpperCase();
   }
   const name = single(q, 'name');
@@ -148,6 +150,8 @@ export async function searchFacilityResources(db: Db, actor: Actor, type: Facili
   let items = r.items;
   if (hfr) items = items.filter((f) => f.hfrId === hfr);
   if (hfr && name) items = items.filter((f) => `${f.name} ${f.nameHi ?? ''}`.toLowerCase().includes(name.toLowerCase()));
+  // An HFR id no facility here has may be that of a hospital elsewhere, kept from a bundle.
+  if (hfr && !items.length) return searchStored(db, actor, type, q, page);
   const total = hfr ? items.length : r.total;
   if (!page.count) items = [];
   return { entries: items.map((f) => ({ resource: convert(type, f) })), more: !hfr && page.offset + r.items.length < r.total, total };
