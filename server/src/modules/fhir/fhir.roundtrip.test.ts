@@ -172,6 +172,11 @@ for (const engine of testEngines()) {
         return null;
       }
       assert.equal(r.body.type, 'transaction-response');
+      // A reference to another entry of the bundle, of a type the element takes, is not told as invalid.
+      const fullUrls = new Map(entries.filter((e) => e.fullUrl).map((e) => [e.fullUrl, e.resource.resourceType]));
+      const told = r.body.entry.flatMap((x: any, i: number) => (x.response.outcome?.issue ?? []).map((o: any) => ({ i, o })))
+        .filter(({ o }: any) => { const m = /Invalid reference: got "([^"]+)", expected (.*)/.exec(o.diagnostics); return m && fullUrls.has(m[1]) && m[2].includes(`/${fullUrls.get(m[1])}"`); });
+      assert.deepEqual(told.slice(0, 3), [], `${file}: ${told.length} references to entries of the bundle told as invalid`);
       assert.equal(r.body.entry.length, entries.length, file);
       // A reference is the entry whose fullUrl it is, else the entry whose Type/id it is (FHIR's rule).
       const to = new Map<string, string>();
