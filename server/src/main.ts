@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.js';
 import { isConnectionError } from './db/connection-errors.js';
 import { prepareDatabase } from './bootstrap.js';
 import { DEMO_STAFF } from './modules/telemedicine/telemedicine.demo.js';
+import { loadDefinitions } from './modules/fhir/fhir.validate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -68,6 +69,10 @@ async function main() {
   const staff = DEMO_STAFF.filter((s) => demoStaff.has(s.username));
   if (staff.length) console.log(`  Demo staff, who sign in with the password the admin was given first: ${staff.map((s) => `${s.username} (${s.what})`).join('; ')}`);
   console.log(`  Log level ${config.logLevel}${config.logLevel === 'debug' || config.logLevel === 'trace' ? ': one line per request' : '; LOG_LEVEL=debug logs one line per request'}.`);
+  // FHIR's R4 definitions take a second or more to index: do it now, not on the first FHIR write.
+  setImmediate(() => {
+    try { loadDefinitions(); } catch (e) { app.log.warn({ err: e }, 'FHIR definitions could not be loaded; they load on the first FHIR write'); }
+  });
 }
 
 main().catch((e) => {
