@@ -139,6 +139,7 @@ for (const engine of testEngines()) {
       const family = await t.req('POST', '/api/families', clerk, { headPatientId: ids.patient });
       ids.family = family.body?.id ?? randomUUID();
       ids.disease = (await t.req('GET', '/api/surveillance/diseases', t.adminToken)).body?.items?.[0]?.code ?? 'fever';
+      ids.user = (await t.userWith('asha', 63)).username;
     });
     after(async () => { await t.close(); });
 
@@ -166,6 +167,7 @@ for (const engine of testEngines()) {
         if (path.startsWith('/api/hmis/dataSets')) return 'HMIS_MONTHLY';
         if (path.startsWith('/api/families')) return ids.family;
         if (path.startsWith('/api/patients/merges')) return randomUUID();
+        if (path.startsWith('/api/users/')) return ids.user;
         if (path.startsWith('/api/patients') || path.startsWith('/fhir/Patient') || path.startsWith('/fhir/{type}')) return ids.patient;
         return randomUUID();
       };

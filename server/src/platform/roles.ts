@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   'can_import_facility',
   'can_read_user',
   'can_create_user',
+  'can_update_user',
   'can_read_audit',
   'can_read_metadata',
   'can_update_metadata',
@@ -74,7 +75,8 @@ const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedic
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   state_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass'],
-  district_officer: [...STAFF, 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass'],
+  /** Also creates and looks after the district's care and field staff (users.manage.ts). */
+  district_officer: [...STAFF, 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine'],

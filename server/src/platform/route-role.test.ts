@@ -139,11 +139,14 @@ for (const engine of testEngines()) {
       const sheet = Buffer.from(await wb.xlsx.writeBuffer());
       const month = { dataSet: 'HMIS_MONTHLY', period: '202411', orgUnit: n.hub };
       const hisarUnit = (await resolveOrgUnit(t.db.kysely, 'district:63')).id;
+      const hisarDoctor = (await t.userWith('doctor', n.hub)).username;
       /** An answer (JSON or CSV) naming nothing of Hisar: neither the district nor its hub. */
       const nothingOf = (b: unknown) => !JSON.stringify(b).includes(n.hub) && !JSON.stringify(b).includes(hisarUnit);
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
+        'POST /api/users/{username}/password': { url: `/api/users/${hisarDoctor}/password`, body: { password: 'Bael-Jamun-Tulsi-8' } },
+        'POST /api/users/{username}/deactivate': { url: `/api/users/${hisarDoctor}/deactivate` },
         'GET /api/audit': { url: `/api/audit?entityId=${patient}`, refusedIn200: (b) => b.items.length === 0 },
         'GET /api/facilities': { url: `/api/facilities?district=${hisar}` },
         'POST /api/facilities': { url: '/api/facilities', body: { name: 'RR PHC', type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: hisar, latitude: 29.15, longitude: 75.72 } },

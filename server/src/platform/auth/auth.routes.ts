@@ -1,14 +1,19 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { AppError } from '../errors.js';
 import { actorOf, ErrorBody, Paging } from '../http.js';
 import { ROLES } from '../roles.js';
 import * as auth from './auth.service.js';
+import * as manage from './users.manage.js';
 import * as users from './users.service.js';
 
 const Login = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+const NewPassword = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 200, description: 'at least 10 characters, and not one of the most common passwords' }) },
   { additionalProperties: false },
 );
 const NewUser = Type.Object(
@@ -64,10 +69,39 @@ export const authRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => 
   });
 
   app.post('/api/users', {
-    schema: { tags: ['users'], summary: 'Create a user (admin)', body: NewUser, response: { 201: Type.Any(), 400: ErrorBody, 403: ErrorBody, 409: ErrorBody } },
+    schema: { tags: ['users'], summary: 'Create a user (the admin: any role; a district officer: care and field roles inside the district)', body: NewUser, response: { 201: Type.Any(), 400: ErrorBody, 403: ErrorBody, 409: ErrorBody } },
   }, async (request, reply) => {
     const actor = actorOf(request);
     const user = await db.kysely.transaction().execute((trx) => users.createUser(trx, actor, request.body as users.NewUserInput));
     return reply.status(201).send(user);
   });
+
+  // The user named in the path is looked up, and the caller's right to look after them (area, role)
+  // checked, before the body is read: after the permission check (onRequest), before parsing.
+  const userParams = Type.Object({ username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-zA-Z0-9._@-]+$' }) }, { additionalProperties: false });
+  const targetFirst = async (request: FastifyRequest) => {
+    await manage.managedUser(db.kysely, actorOf(request), (request.params as { username: string }).username);
+  };
+
+  app.post('/api/users/:username/password', {
+    preParsing: async (request, _reply, payload) => { await targetFirst(request); return payload; },
+    schema: {
+      tags: ['users'],
+      summary: 'Set a new password for a user (the admin, or the user\'s district officer)',
+      description: 'The password policy applies (at least 10 characters, not a common password, not the user name). The user\'s sessions end. The password is never returned or logged; the change is audited.',
+      params: userParams,
+      body: NewPassword,
+      response: { 200: Type.Object({ username: Type.String(), passwordChanged: Type.Boolean() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => manage.setPassword(db.kysely, actorOf(request), (request.params as { username: string }).username, (request.body as { password: string }).password));
+
+  app.post('/api/users/:username/deactivate', {
+    preParsing: async (request, _reply, payload) => { await targetFirst(request); return payload; },
+    schema: {
+      tags: ['users'],
+      summary: 'Deactivate a user (the admin, or the user\'s district officer): no more sign-ins, and their sessions stop working',
+      params: userParams,
+      response: { 200: Type.Object({ username: Type.String(), role: Type.String(), active: Type.Boolean() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => manage.deactivateUser(db.kysely, actorOf(request), (request.params as { username: string }).username));
 };

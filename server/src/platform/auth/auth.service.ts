@@ -142,6 +142,11 @@ export async function authenticate(db: Db, token: string, ip: string | null, opt
   };
 }
 
+/** Drops this instance's cached sessions of a user (deactivated, or given a new password). */
+export function forgetSessionsOf(userId: string): void {
+  for (const [hash, hit] of sessionCache) if (hit.row.id === userId) sessionCache.delete(hash);
+}
+
 export async function logout(db: Db, actor: Actor, token: string) {
   sessionCache.delete(sha256(token));
   await repo.revokeSession(db, sha256(token));

@@ -9,6 +9,7 @@ import { isRole, ROLE_LEVEL, ROLE_PERMISSIONS, ROLES, type Role } from '../roles
 import { findUserByUsername } from './auth.repository.js';
 import { passwordProblems } from './password-policy.js';
 import { hashPassword } from './passwords.js';
+import { requireManageableRole, USERNAME_PATTERN } from './users.manage.js';
 
 type Db = Kysely<Database>;
 
@@ -24,7 +25,7 @@ function levelsFor(role: Role): OrgUnitLevel[] {
 export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
   requirePermission(actor, 'can_create_user');
   const problems = [];
-  if (!/^[a-zA-Z0-9._@-]{3,64}$/.test(input.username)) {
+  if (!USERNAME_PATTERN.test(input.username)) {
     problems.push({ field: 'username', message: 'use 3 to 64 letters, digits, dot, dash, underscore or @', messageHi: '3 से 64 अक्षर, अंक, बिंदु, डैश, अंडरस्कोर या @ का प्रयोग करें' });
   }
   const pw = passwordProblems(input.password, input.username);
@@ -32,6 +33,7 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput) {
   if (!isRole(input.role)) problems.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}`, messageHi: `इनमें से एक होना चाहिए: ${ROLES.join(', ')}` });
   if (problems.length) throw fieldErrors(problems);
   const role = input.role as Role;
+  requireManageableRole(actor, role);
   const unit = await resolveOrgUnit(db, input.orgUnit, levelsFor(role), 'orgUnit');
   requireScope(actor, unit.path, `Org unit ${unit.name}`);
   if (await findUserByUsername(db, input.username)) {
