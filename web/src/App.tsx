@@ -31,6 +31,7 @@ import { ReferralsPage } from './features/telemedicine/ReferralsPage.tsx';
 import { CoveragePage } from './features/survey/CoveragePage.tsx';
 import { forgetMe, offlineMe, rememberMe } from './features/survey/offline.ts';
 import { SurveyPage } from './features/survey/SurveyPage.tsx';
+import { UsersPage } from './features/users/UsersPage.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
 
@@ -130,6 +131,7 @@ function Page({ route }: { route: Route }) {
   }
   if (first === 'opd') return <OpdQueuePage query={route.query} />;
   if (first === 'break-glass') return <BreakGlassPage />;
+  if (first === 'users' && !second) return <UsersPage />;
   if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;
   if (first === 'telemedicine' && !second) return <ChoPage query={route.query} />;
   if (first === 'telemedicine' && second === 'doctor') return <DoctorPage />;

@@ -52,6 +52,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
     ...(can(me, 'can_review_break_glass')
       ? [{ id: 'break-glass', href: '#/break-glass', label: t('nav.breakGlass') }] : []),
+    ...(can(me, 'can_create_user')
+      ? [{ id: 'users', href: '#/users', label: t('nav.users') }] : []),
     ...(can(me, 'can_survey')
       ? [{ id: 'survey', href: '#/survey', label: t('nav.survey') }] : []),
     ...(can(me, 'can_assign_survey')
