@@ -162,11 +162,11 @@ describe('each role starts on its own work (browser)', () => {
       const made = (username: string) => ({ username, password: PASSWORD });
 
       const walkers: Walker[] = [
-        { role: 'doctor', ...demo('dr.nerchowk'), lang: 'hi', landing: '#/telemedicine/doctor', mustHave: ['#/patients'], mustNotHave: ['#/hmis/entry'] },
+        { role: 'doctor', ...demo('dr.nerchowk'), lang: 'hi', landing: '#/telemedicine/doctor', mustHave: ['#/patients'], mustNotHave: ['#/hmis/entry', '#/users'] },
         { role: 'cho', ...demo('cho.spoke'), lang: 'hi', landing: '#/telemedicine', mustHave: ['#/patients', '#/survey', '#/hmis/entry'] },
         { role: 'hub-manager', ...demo('hub.nerchowk'), lang: 'en', landing: '#/telemedicine/hub', mustHave: ['#/patients', '#/telemedicine/hub'] },
         { role: 'clerk', ...made(await user('facility_operator', hospital)), lang: 'en', landing: '#/patients', mustHave: ['#/hmis/entry'], mustNotHave: ['#/telemedicine/hub'] },
-        { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass'], mustNotHave: ['#/metadata'] },
+        { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass', '#/users'], mustNotHave: ['#/metadata'] },
         { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata'] },
         { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: `#/facilities/${hospital}`, mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
         { role: 'asha', ...made(await user('asha', fixture!.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
