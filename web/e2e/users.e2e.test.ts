@@ -36,6 +36,8 @@ describe('user management (browser)', () => {
       await page.getByLabel('User name').fill(doctor);
       await page.getByLabel('Name', { exact: true }).fill('Dr. Kavita Rani');
       await page.getByLabel('Role').selectOption('doctor');
+      // The district's facilities are offered by name; the id is what is sent.
+      await page.locator(`#user-orgUnit-options option[value="${phc.id}"][label^="${phc.name}"]`).waitFor({ state: 'attached' });
       await page.getByLabel('Posted at').fill(phc.id);
       await page.getByLabel('Password', { exact: true }).fill('password1');
       await page.getByRole('button', { name: 'Create user' }).click();

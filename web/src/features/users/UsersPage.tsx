@@ -4,6 +4,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { useMe } from '../auth/session.tsx';
+import { listFacilities, type Facility } from '../facilities/facilities.api.ts';
 import { createUser, deactivateUser, listUsers, OFFICER_ROLES, PAGE_SIZE, setPassword, type UserItem } from './users.api.ts';
 
 const ALL_ROLES = ['admin', 'state_officer', 'district_officer', 'block_officer', ...OFFICER_ROLES, 'helpline_agent', 'citizen'];
@@ -25,6 +26,15 @@ export function UsersPage() {
   const [newPw, setNewPw] = useState('');
   const [pwError, setPwError] = useState<string | null>(null);
   const [deactivating, setDeactivating] = useState<string | null>(null);
+
+  // The district's facilities, offered by name in the "Posted at" field (the value sent is the facility's id).
+  const [facilities, setFacilities] = useState<Facility[]>([]);
+  useEffect(() => {
+    if (me.orgUnit.level !== 'district' || !me.orgUnit.lgdCode) return;
+    const ctrl = new AbortController();
+    listFacilities({ district: String(me.orgUnit.lgdCode), limit: 200 }, ctrl.signal).then((p) => setFacilities(p.items)).catch(() => undefined);
+    return () => ctrl.abort();
+  }, [me.orgUnit.level, me.orgUnit.lgdCode]);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -96,8 +106,12 @@ export function UsersPage() {
             {roles.map((r) => <option key={r} value={r}>{tx(`role.${r}`, r)}</option>)}
           </select>
         ))}
-        {field('orgUnit', t('users.orgUnit'), <input id="user-orgUnit" value={form.orgUnit} aria-describedby="user-orgUnit-hint" aria-invalid={!!errors.orgUnit} onChange={(e) => setForm({ ...form, orgUnit: e.target.value })} />)}
+        {field('orgUnit', t('users.orgUnit'), <input id="user-orgUnit" list="user-orgUnit-options" value={form.orgUnit} aria-describedby="user-orgUnit-hint" aria-invalid={!!errors.orgUnit} onChange={(e) => setForm({ ...form, orgUnit: e.target.value })} />)}
         <div className="sub" id="user-orgUnit-hint">{t('users.orgUnitHint')}</div>
+        <datalist id="user-orgUnit-options">
+          <option value={me.orgUnit.id} label={me.orgUnit.name} />
+          {facilities.map((f) => <option key={f.id} value={f.id} label={`${f.name} (${f.type})`} />)}
+        </datalist>
         {field('password', t('users.password'), <input id="user-password" type="password" autoComplete="new-password" value={form.password} aria-invalid={!!errors.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />)}
         <button type="submit">{t('users.create')}</button>
       </form>
