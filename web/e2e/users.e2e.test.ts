@@ -65,6 +65,13 @@ describe('user management (browser)', () => {
       const me = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${session.token}` } });
       assert.equal(me.status, 401, 'the doctor\'s session ended');
       await page.screenshot({ path: join(resultsDir, 'users-deactivated.png'), fullPage: true });
+      await page.getByRole('row').filter({ hasText: doctor }).getByRole('button', { name: `Activate ${doctor}` }).click();
+      await page.getByText(`${doctor} can sign in again.`).waitFor();
+      await page.getByRole('row').filter({ hasText: doctor }).getByText('Active').waitFor();
+      await apiCall(base, 'POST', '/api/auth/login', null, { username: doctor, password: 'Gulmohar-Peepal-97' });
+      await page.getByRole('row').filter({ hasText: doctor }).getByRole('button', { name: `Deactivate ${doctor}` }).click();
+      await page.getByRole('dialog', { name: `Deactivate ${doctor}?` }).getByRole('button', { name: 'Deactivate' }).click();
+      await page.getByText(`${doctor} is deactivated.`).waitFor();
 
       await page.getByRole('button', { name: 'हिन्दी' }).click();
       await page.getByRole('heading', { level: 1, name: 'उपयोगकर्ता' }).waitFor();

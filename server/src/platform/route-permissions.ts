@@ -22,6 +22,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/users': 'can_create_user',
   'POST /api/users/:username/password': 'can_update_user',
   'POST /api/users/:username/deactivate': 'can_update_user',
+  'POST /api/users/:username/activate': 'can_update_user',
   // facility registry
   'POST /api/facilities': 'can_create_facility',
   'PATCH /api/facilities/:id': 'can_update_facility',

@@ -147,6 +147,7 @@ for (const engine of testEngines()) {
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
         'POST /api/users/{username}/password': { url: `/api/users/${hisarDoctor}/password`, body: { password: 'Bael-Jamun-Tulsi-8' } },
         'POST /api/users/{username}/deactivate': { url: `/api/users/${hisarDoctor}/deactivate` },
+        'POST /api/users/{username}/activate': { url: `/api/users/${hisarDoctor}/activate` },
         'GET /api/audit': { url: `/api/audit?entityId=${patient}`, refusedIn200: (b) => b.items.length === 0 },
         'GET /api/facilities': { url: `/api/facilities?district=${hisar}` },
         'POST /api/facilities': { url: '/api/facilities', body: { name: 'RR PHC', type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: hisar, latitude: 29.15, longitude: 75.72 } },

@@ -188,13 +188,33 @@ for (const engine of testEngines()) {
       const doc = await t.req('GET', '/api/docs/json');
       assert.equal(doc.status, 200);
       const covered = new Set([
-        'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/users', 'POST /api/users', 'POST /api/users/{username}/password', 'POST /api/users/{username}/deactivate', 'GET /api/audit',
+        'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/users', 'POST /api/users', 'POST /api/users/{username}/password', 'POST /api/users/{username}/deactivate', 'POST /api/users/{username}/activate', 'GET /api/audit',
         'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/boundaries',
         'GET /api/facilities', 'GET /api/facilities/points', 'GET /api/facilities/summary', 'GET /api/facilities/{id}', 'POST /api/facilities',
         'PATCH /api/facilities/{id}', 'POST /api/facilities/{id}/registration', 'POST /api/facilities/{id}/upgrades', 'DELETE /api/facilities/{id}',
         'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/indicators', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
         'GET /api/hmis/reporting-rates', 'GET /api/hmis/defaulters', 'POST /api/hmis/defaulters/reminders', 'GET /api/hmis/returns',
         'POST /api/hmis/returns/{action}', 'GET /api/hmis/notifications', 'POST /api/hmis/lock-exceptions',
+        // DHIS2's metadata read API (org units within the caller's area, the rest the same for every area,
+        // can_read_metadata): 403s in dhis2.api.test.ts
+        'GET /api/metadata', 'GET /api/metadata.json', 'GET /api/system/info',
+        'GET /api/organisationUnitLevels', 'GET /api/organisationUnitLevels.json', 'GET /api/organisationUnitLevels.csv', 'GET /api/organisationUnitLevels/{id}',
+        'GET /api/organisationUnits', 'GET /api/organisationUnits.json', 'GET /api/organisationUnits.csv', 'GET /api/organisationUnits/{id}',
+        'GET /api/categoryOptions', 'GET /api/categoryOptions.json', 'GET /api/categoryOptions.csv', 'GET /api/categoryOptions/{id}',
+        'GET /api/categories', 'GET /api/categories.json', 'GET /api/categories.csv', 'GET /api/categories/{id}',
+        'GET /api/categoryCombos', 'GET /api/categoryCombos.json', 'GET /api/categoryCombos.csv', 'GET /api/categoryCombos/{id}',
+        'GET /api/categoryOptionCombos', 'GET /api/categoryOptionCombos.json', 'GET /api/categoryOptionCombos.csv', 'GET /api/categoryOptionCombos/{id}',
+        'GET /api/dataElements', 'GET /api/dataElements.json', 'GET /api/dataElements.csv', 'GET /api/dataElements/{id}',
+        'GET /api/dataSets', 'GET /api/dataSets.json', 'GET /api/dataSets.csv', 'GET /api/dataSets/{id}',
+        'GET /api/sections', 'GET /api/sections.json', 'GET /api/sections.csv', 'GET /api/sections/{id}',
+        'GET /api/validationRules', 'GET /api/validationRules.json', 'GET /api/validationRules.csv', 'GET /api/validationRules/{id}',
+        'GET /api/indicatorTypes', 'GET /api/indicatorTypes.json', 'GET /api/indicatorTypes.csv', 'GET /api/indicatorTypes/{id}',
+        'GET /api/indicators', 'GET /api/indicators.json', 'GET /api/indicators.csv', 'GET /api/indicators/{id}',
+        'GET /api/dataElementGroups', 'GET /api/dataElementGroups.json', 'GET /api/dataElementGroups.csv', 'GET /api/dataElementGroups/{id}',
+        'GET /api/indicatorGroups', 'GET /api/indicatorGroups.json', 'GET /api/indicatorGroups.csv', 'GET /api/indicatorGroups/{id}',
+        'GET /api/validationRuleGroups', 'GET /api/validationRuleGroups.json', 'GET /api/validationRuleGroups.csv', 'GET /api/validationRuleGroups/{id}',
+        // DHIS2's data value formats and complete registrations: 403s in dhis2.complete.test.ts and dhis2.datavalues.test.ts
+        'GET /api/dataValueSets.{format}', 'GET /api/completeDataSetRegistrations', 'POST /api/completeDataSetRegistrations', 'DELETE /api/completeDataSetRegistrations',
         // returns with failing validation rules: 403s in hmis.returns.checks.test.ts
         'GET /api/hmis/returns/review', 'PATCH /api/hmis/dataSets/{id}',
         // data quality: 403s in hmis.quality.test.ts
@@ -222,6 +242,8 @@ for (const engine of testEngines()) {
         'GET /fhir/metadata', 'POST /fhir/', 'GET /fhir/Patient', 'POST /fhir/Patient', 'GET /fhir/Patient/{id}', 'PUT /fhir/Patient/{id}',
         'GET /fhir/Organization', 'GET /fhir/Organization/{id}', 'GET /fhir/Location', 'GET /fhir/Location/{id}',
         'GET /fhir/{type}', 'POST /fhir/{type}', 'GET /fhir/{type}/{id}', 'PUT /fhir/{type}/{id}', 'DELETE /fhir/{type}/{id}',
+        // FHIR versions: 403s in fhir.history.test.ts
+        'GET /fhir/{type}/{id}/_history', 'GET /fhir/{type}/{id}/_history/{vid}',
         // telemedicine network and queue: the Hisar cases above; requests by id in telemedicine.test.ts
         'GET /api/telemedicine/specialties', 'GET /api/telemedicine/hubs', 'GET /api/telemedicine/hubs/{id}', 'PUT /api/telemedicine/hubs/{id}/specialties',
         'POST /api/telemedicine/links', 'DELETE /api/telemedicine/links', 'POST /api/telemedicine/doctors', 'PUT /api/telemedicine/equipment/{id}',
@@ -232,6 +254,8 @@ for (const engine of testEngines()) {
         'GET /api/telemedicine/queue',
         // public on purpose (the LGD list is public): geo.test.ts
         'GET /api/public/districts',
+        // public on purpose (which tile server the map draws, if any): geo.test.ts
+        'GET /api/public/map',
         // referral destinations are state-wide by design (names of hospitals): telemedicine.referrals.test.ts
         'GET /api/referrals/destinations',
         // OPD from home (code-confirmed; the waiting room needs the booking's key): telemedicine.test.ts

@@ -104,4 +104,14 @@ export const authRoutes = (deps: AppDeps): FastifyPluginAsync => async (app) => 
       response: { 200: Type.Object({ username: Type.String(), role: Type.String(), active: Type.Boolean() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => manage.deactivateUser(db.kysely, actorOf(request), (request.params as { username: string }).username));
+
+  app.post('/api/users/:username/activate', {
+    preParsing: async (request, _reply, payload) => { await targetFirst(request); return payload; },
+    schema: {
+      tags: ['users'],
+      summary: 'Let a deactivated user sign in again (the admin, or the user\'s district officer)',
+      params: userParams,
+      response: { 200: Type.Object({ username: Type.String(), role: Type.String(), active: Type.Boolean() }), 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => manage.activateUser(db.kysely, actorOf(request), (request.params as { username: string }).username));
 };

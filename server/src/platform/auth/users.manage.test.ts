@@ -124,6 +124,14 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('POST', '/api/users/admin/deactivate', t.adminToken)).status, 400, 'nobody deactivates themselves');
       const audit = await t.db.kysely.selectFrom('audit_log').select('actor_username').where('purpose', '=', 'deactivated').execute();
       assert.deepEqual(audit.map((a) => a.actor_username), [officer.username]);
+
+      // Activated again, they sign in; the old session stays ended.
+      assert.equal((await t.req('POST', `/api/users/${name}/activate`, mandiOfficer.token)).status, 403);
+      const back = await t.req('POST', `/api/users/${name}/activate`, officer.token);
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      assert.equal(back.body.active, true);
+      assert.ok(await t.login(name, pw));
+      assert.equal((await t.req('GET', '/api/auth/me', session)).status, 401);
     });
 
     test('one user name created in parallel: one 201, the rest 409', async () => {

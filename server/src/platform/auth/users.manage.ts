@@ -74,6 +74,18 @@ export async function setPassword(db: Db, actor: Actor, username: string, passwo
   });
 }
 
+/** Lets a deactivated user sign in again (with the password they had; set a new one if it is not known). */
+export async function activateUser(db: Db, actor: Actor, username: string) {
+  return db.transaction().execute(async (trx) => {
+    const user = await managedUser(trx, actor, username, { lock: true });
+    if (!user.active) {
+      await trx.updateTable('users').set({ active: true }).where('id', '=', user.id).execute();
+      await recordAudit(trx, actor, { action: 'update', entity: 'user', entityId: user.id, orgPath: user.path, purpose: 'activated', before: { active: false }, after: { active: true } });
+    }
+    return { username: user.username, role: user.role, active: true };
+  });
+}
+
 /** Deactivates a user: they can no longer sign in, and their sessions stop working. */
 export async function deactivateUser(db: Db, actor: Actor, username: string) {
   return db.transaction().execute(async (trx) => {

@@ -5,7 +5,7 @@ import { useApiErrors } from '../../components/useApiErrors.ts';
 import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { useMe } from '../auth/session.tsx';
 import { listFacilities, type Facility } from '../facilities/facilities.api.ts';
-import { createUser, deactivateUser, listUsers, OFFICER_ROLES, PAGE_SIZE, setPassword, type UserItem } from './users.api.ts';
+import { activateUser, createUser, deactivateUser, listUsers, OFFICER_ROLES, PAGE_SIZE, setPassword, type UserItem } from './users.api.ts';
 
 const ALL_ROLES = ['admin', 'state_officer', 'district_officer', 'block_officer', ...OFFICER_ROLES, 'helpline_agent', 'citizen'];
 
@@ -18,7 +18,7 @@ export function UsersPage() {
   const [offset, setOffset] = useState(0);
   const [answer, setAnswer] = useState<{ items: UserItem[]; total: number } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<{ key: 'users.created' | 'users.passwordSet' | 'users.deactivated'; username: string } | null>(null);
+  const [done, setDone] = useState<{ key: 'users.created' | 'users.passwordSet' | 'users.deactivated' | 'users.activated'; username: string } | null>(null);
   const [reload, setReload] = useState(0);
   const [form, setForm] = useState({ username: '', displayName: '', role: roles[0] ?? 'asha', orgUnit: me.orgUnit.id, password: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -67,6 +67,17 @@ export function UsersPage() {
       setPwFor(null); setNewPw('');
     } catch (err) {
       setPwError(problems(err, () => false).top);
+    }
+  }
+
+  async function activate(username: string) {
+    setProblem(null); setDone(null);
+    try {
+      await activateUser(username);
+      setDone({ key: 'users.activated', username });
+      setReload((n) => n + 1);
+    } catch (err) {
+      setProblem(errorText(err));
     }
   }
 
@@ -143,6 +154,10 @@ export function UsersPage() {
                         <div className="inline-form">
                           <button type="button" className="small secondary" onClick={() => { setPwFor(u.username); setNewPw(''); setPwError(null); }}
                             aria-label={t('users.setPasswordFor', { username: u.username })}>{t('users.setPassword')}</button>
+                          {!u.active && (
+                            <button type="button" className="small secondary" onClick={() => void activate(u.username)}
+                              aria-label={t('users.activateFor', { username: u.username })}>{t('users.activate')}</button>
+                          )}
                           {u.active && (
                             <button type="button" className="small danger" onClick={() => setDeactivating(u.username)}
                               aria-label={t('users.deactivateFor', { username: u.username })}>{t('users.deactivate')}</button>

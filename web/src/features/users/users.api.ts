@@ -24,5 +24,8 @@ export const createUser = (body: { username: string; password: string; role: str
 export const setPassword = (username: string, password: string) =>
   api<{ username: string; passwordChanged: boolean }>('POST', `/api/users/${encodeURIComponent(username)}/password`, { body: { password } });
 
+export const activateUser = (username: string) =>
+  api<{ username: string; active: boolean }>('POST', `/api/users/${encodeURIComponent(username)}/activate`);
+
 export const deactivateUser = (username: string) =>
   api<{ username: string; active: boolean }>('POST', `/api/users/${encodeURIComponent(username)}/deactivate`);
