@@ -213,7 +213,7 @@ for (const engine of testEngines()) {
         'GET /api/dataElementGroups', 'GET /api/dataElementGroups.json', 'GET /api/dataElementGroups.csv', 'GET /api/dataElementGroups/{id}',
         'GET /api/indicatorGroups', 'GET /api/indicatorGroups.json', 'GET /api/indicatorGroups.csv', 'GET /api/indicatorGroups/{id}',
         'GET /api/validationRuleGroups', 'GET /api/validationRuleGroups.json', 'GET /api/validationRuleGroups.csv', 'GET /api/validationRuleGroups/{id}',
-        // DHIS2's data value formats and complete registrations: 403s in dhis2.complete.test.ts and dhis2.datavalues.test.ts
+        // DHIS2's data value formats (the rules of GET /api/dataValueSets) and complete registrations: 403s in dhis2.complete.test.ts
         'GET /api/dataValueSets.{format}', 'GET /api/completeDataSetRegistrations', 'POST /api/completeDataSetRegistrations', 'DELETE /api/completeDataSetRegistrations',
         // returns with failing validation rules: 403s in hmis.returns.checks.test.ts
         'GET /api/hmis/returns/review', 'PATCH /api/hmis/dataSets/{id}',
