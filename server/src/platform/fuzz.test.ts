@@ -226,7 +226,9 @@ for (const engine of testEngines()) {
             ['csv NUL', 'application/csv', `dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nx,202411,${ids.facility},,,1\u0000\n`],
             ['csv big', 'application/csv', `x,202411,${ids.facility},,,${BIG}\n`], ['adx NUL', 'application/adx+xml', '<adx xmlns="urn:ihe:qrph:adx:2015"><group dataSet="HMIS_MONTHLY" period="2024-11-01/P1M" orgUnit="x"><dataValue dataElement="x" value="1\u0000"/></group></adx>'],
             ['xml entity', 'application/xml', '<adx><group dataSet="&#0;"/></adx>'], ['dxf2 NUL', 'application/xml', '<dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0"><dataValue dataElement="x" period="202411" orgUnit="x" value="1\u0000"/></dataValueSet>'], ['xlsx garbage', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Buffer.from('PK\u0003\u0004garbage')],
-            ['pdf garbage', 'application/pdf', Buffer.from('%PDF-garbage\u0000')], ['json latin1', 'application/json; charset=latin1', '{}']] as const) {
+            ['pdf garbage', 'application/pdf', Buffer.from('%PDF-garbage\u0000')], ['json latin1', 'application/json; charset=latin1', '{}'],
+            ['LGD csv NUL', 'text/csv', `S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,6,HARYANA,63,HISAR,9001,1,X\u0000Y,\n2,6,HARYANA,63,HISAR,${BIG},1,BIG,\n3,6,HARYANA,"63,HISAR\n`],
+            ['LGD csv NUL Hindi name', 'text/csv', 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,6,HARYANA,63,HISAR,9002,1,AB,अ\u0000ब\n']] as const) {
             variants.push({ label: `content-type ${label}`, url: plainUrl, payload, type: ct });
           }
           for (const place of places(base)) {

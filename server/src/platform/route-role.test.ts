@@ -145,6 +145,7 @@ for (const engine of testEngines()) {
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
+        'POST /api/geo/units/import': { url: '/api/geo/units/import?level=blocks', contentType: 'text/csv', body: 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,6,HARYANA,63,HISAR,492,1,UKLANA,\n' },
         'POST /api/users/{username}/password': { url: `/api/users/${hisarDoctor}/password`, body: { password: 'Bael-Jamun-Tulsi-8' } },
         'POST /api/users/{username}/deactivate': { url: `/api/users/${hisarDoctor}/deactivate` },
         'POST /api/users/{username}/activate': { url: `/api/users/${hisarDoctor}/activate` },

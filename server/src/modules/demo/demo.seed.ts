@@ -5,6 +5,7 @@ import * as facilityRepo from '../facilities/facilities.repository.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { seedTeleNetwork } from '../telemedicine/telemedicine.demo.js';
 import { seedTeleHistory, seedTeleStateCounts } from '../telemedicine/telemedicine.demo.stats.js';
+import { seedDemoGeo } from './demo.geo.js';
 import { HISAR_LOCALITIES, HISAR_VILLAGES, MANDI_SUFFIX, MANDI_VILLAGES, PATNA_PLACES, PRIVATE_WORDS, SURNAMES, type Named } from './demo.places.js';
 import { prng } from './demo.random.js';
 
@@ -196,6 +197,7 @@ function delhi(b: Builder, units: Map<number, OrgUnitRow>) {
  * `staffPassword`, and a month of consultations). Runs once, on a database that has no facilities yet.
  */
 export async function seedDemo(db: Db, opts: { staffPassword?: string | null } = {}): Promise<{ facilities: number }> {
+  await seedDemoGeo(db);
   const b = new Builder(prng(20261122));
   hisar(b, await resolveOrgUnit(db, 'district:63'));
   mandi(b, await resolveOrgUnit(db, 'district:22'));

@@ -8,7 +8,8 @@ type Db = Kysely<Database>;
 
 /** Called now and then with rows done and rows in all; the CLI draws its progress bar from it. */
 export type Progress = (done: number, total: number) => void;
-export interface Refusal { file: string; line: number; reason: string }
+/** `outside`: the row's parent lies outside the importing user's area. */
+export interface Refusal { file: string; line: number; reason: string; outside?: true }
 export interface LevelCounts { added: number; updated: number; unchanged: number }
 export interface LgdImportResult { states: LevelCounts; districts: LevelCounts; blocks: LevelCounts; refused: Refusal[] }
 export interface VillageImportResult { villages: LevelCounts; refused: Refusal[]; parentLevel: 'block' | 'district' }
@@ -307,8 +308,8 @@ interface ParsedFile { layout: Layout; file: string; rows: CsvRow[]; cols: Colum
  * new ones are added under their parent. Rows with a code that is not a number, a repeated code or
  * an unknown parent are refused with their line.
  */
-async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, cols }: ParsedFile, counts: LevelCounts, refused: Refusal[], tick: () => void) {
-  const refuse = (line: number, reason: string) => refused.push({ file, line, reason });
+async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, cols }: ParsedFile, counts: LevelCounts, refused: Refusal[], tick: () => void, scope?: string) {
+  const refuse = (line: number, reason: string, outside?: true) => refused.push({ file, line, reason, ...(outside ? { outside } : {}) });
   const existing = await repo.mapByLgd(db, layout.level);
   const parents = layout.parentLevel ? await repo.mapByLgd(db, layout.parentLevel) : null;
   const seen = new Map<number, number>();
@@ -332,6 +333,11 @@ async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, co
       refuse(line, `${layout.codeLabel} ${code} has no name`);
       continue;
     }
+    // PostgreSQL cannot store a NUL; other control characters are never part of a place's name.
+    if (/[\u0000-\u001f\u007f]/.test(cells.join(''))) {
+      refuse(line, `${layout.codeLabel} ${code}: the row holds a control character (such as NUL)`);
+      continue;
+    }
     let parent: OrgUnitRow = country;
     if (parents) {
       const rawParent = (cells[cols.parent] ?? '').trim();
@@ -341,6 +347,10 @@ async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, co
         refuse(line, /^\d{1,9}$/.test(rawParent)
           ? `${parentLabel} ${rawParent} is not a known ${layout.parentLevel}`
           : `${parentLabel} "${rawParent}" is not a number`);
+        continue;
+      }
+      if (scope && !p.path.startsWith(scope)) {
+        refuse(line, `${parentLabel} ${rawParent} (${p.name}) is outside your area`, true);
         continue;
       }
       parent = p;
@@ -367,7 +377,7 @@ async function importLevel(db: Db, country: OrgUnitRow, { layout, file, rows, co
  * Imports an LGD list of villages (a state's, or the village–block mapping): each village under its
  * block when the file has a Block Code column, else under its district. Run it inside one transaction.
  */
-export async function importVillages(db: Db, input: CsvInput, onProgress: Progress = () => {}): Promise<VillageImportResult> {
+export async function importVillages(db: Db, input: CsvInput, onProgress: Progress = () => {}, scope?: string): Promise<VillageImportResult> {
   const file = fileName(input, 'villages.csv');
   const { header, rows } = readCsv(fileText(input), file);
   const lower = lowerHeader(header);
@@ -381,8 +391,24 @@ export async function importVillages(db: Db, input: CsvInput, onProgress: Progre
   await importLevel(db, country, parsed, result.villages, result.refused, () => {
     done++;
     if (done % 500 === 0) onProgress(done, rows.length);
-  });
+  }, scope);
   await repo.analyzeUnits(db);
   onProgress(rows.length, rows.length);
+  return result;
+}
+
+/**
+ * Imports LGD's block list (its own layout) under districts already known; `scope` (an org path)
+ * refuses rows whose district lies outside it. Run it inside one transaction.
+ */
+export async function importBlocks(db: Db, input: CsvInput, scope?: string): Promise<{ blocks: LevelCounts; refused: Refusal[] }> {
+  const file = fileName(input, 'blocks.csv');
+  const { header, rows } = readCsv(fileText(input), file);
+  const parsed = { layout: LAYOUTS[2], file, rows, cols: columnsOf(LAYOUTS[2], header, file) };
+  const country = await repo.findCountry(db);
+  if (!country) throw new ImportFileError('The database has no country unit; run `swasthya migrate` first');
+  const result = { blocks: emptyCounts(), refused: [] as Refusal[] };
+  await importLevel(db, country, parsed, result.blocks, result.refused, () => {}, scope);
+  await repo.analyzeUnits(db);
   return result;
 }

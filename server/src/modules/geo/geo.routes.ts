@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { BoundaryQuery, CodeParam, OrgUnit } from './geo.schema.js';
 import * as geo from './geo.service.js';
+import { IMPORT_LEVELS, importUnits, MAX_GEO_IMPORT_BYTES, type ImportLevel } from './geo.import.api.js';
 
 export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   app.get('/api/geo/units/:code', {
@@ -13,6 +14,19 @@ export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async 
   app.get('/api/geo/units/:code/children', {
     schema: { tags: ['geo'], summary: 'The units directly under a unit', params: CodeParam, response: { 200: Type.Object({ items: Type.Array(OrgUnit) }) } },
   }, async (request) => ({ items: await geo.getChildren(db.kysely, actorOf(request), (request.params as { code: string }).code) }));
+
+  for (const type of ['text/csv', 'application/csv', 'text/plain']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_GEO_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+  }
+  app.post('/api/geo/units/import', {
+    bodyLimit: MAX_GEO_IMPORT_BYTES,
+    schema: {
+      tags: ['geo'],
+      summary: 'Import LGD blocks or villages (CSV in LGD\'s layout, as `swasthya import lgd`/`import villages` read it) under units in your area; all or nothing, every refused row named by its line',
+      querystring: Type.Object({ level: Type.String({ enum: [...IMPORT_LEVELS] }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ level: Type.String(), added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), under: Type.Optional(Type.String()) }), 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+    },
+  }, async (request) => importUnits(db.kysely, actorOf(request), (request.query as { level: ImportLevel }).level, request.body));
 
   app.get('/api/public/districts', {
     config: { public: true },
