@@ -2,6 +2,7 @@
 // server uses (DATABASE_URL, or the embedded database in SWASTHYA_DATA_DIR).
 import { prepareDatabase } from '../bootstrap.js';
 import { ConfigError, loadConfig, randomPassword, type Config } from '../config.js';
+import { DataDirInUse } from '../db/connect.js';
 import { openDatabase } from '../db/open.js';
 import * as facilityRepo from '../modules/facilities/facilities.repository.js';
 import { seedDemo } from '../modules/demo/demo.seed.js';
@@ -81,6 +82,27 @@ async function seed(config: Config, what: string[]) {
   });
 }
 
+/**
+ * What to do when a running server holds the embedded database: stop it, or (for blocks and villages)
+ * send the file to the running server, which imports it the same way.
+ */
+function inUseAdvice(e: DataDirInUse, argv: string[]): string {
+  const lines = [`swasthya: ${e.message}.`, 'The embedded database (PGlite) can be open in one process only. Either stop the server and run this command again, or'];
+  const [cmd, sub, file] = argv;
+  if (cmd === 'import' && (sub === 'villages' || sub === 'lgd')) {
+    const level = sub === 'villages' ? 'villages' : 'blocks';
+    const csv = sub === 'villages' ? file ?? 'villages.csv' : argv[4] ?? 'blocks.csv';
+    lines.push(
+      `import through the running server (signed in as a state administrator; all or nothing, refused rows listed by line):`,
+      `  curl -X POST -H "Authorization: Bearer <token>" -H "Content-Type: text/csv" --data-binary @${csv} "http://<server>/api/geo/units/import?level=${level}"`,
+    );
+    if (sub === 'lgd') lines.push('(states and districts are built in; the API imports blocks and villages.)');
+  } else {
+    lines.push('use PostgreSQL (DATABASE_URL), which many processes can share.');
+  }
+  return lines.join('\n');
+}
+
 export async function run(argv: string[]): Promise<number> {
   try {
     const [cmd, sub, ...rest] = argv;
@@ -114,6 +136,10 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       console.error(e.message);
       return 2;
+    }
+    if (e instanceof DataDirInUse) {
+      console.error(inUseAdvice(e, argv));
+      return 1;
     }
     if (e instanceof Failure || e instanceof ImportFileError || e instanceof AppError) {
       console.error(`swasthya: ${e.message}`);

@@ -27,6 +27,51 @@ const NUMERIC_OID = 1700;
 /** SSD-era planner cost of a random page read (PostgreSQL's default of 4 assumes spinning disks). */
 const RANDOM_PAGE_COST = 1.1;
 
+/**
+ * The PGlite data folder is in use by another process (a running server, or another command). PGlite
+ * is one process and does not refuse a second one on its folder (both would write it and damage the
+ * data), so the opener writes its process id to `<dataDir>/pglite.pid` and removes it on close; a
+ * file whose process is gone (a crash) is taken over.
+ */
+export class DataDirInUse extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`the data folder ${dataDir} is in use by another Swasthya process (process ${pid}, a running server?)`);
+  }
+}
+
+const openDirs = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'pglite.pid');
+  const key = path.resolve(file);
+  if (openDirs.has(key)) throw new DataDirInUse(dataDir, process.pid);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirInUse(dataDir, pid);
+      fs.rmSync(file, { force: true });
+    }
+  }
+  openDirs.add(key);
+  return () => {
+    openDirs.delete(key);
+    fs.rmSync(file, { force: true });
+  };
+}
+
 /** Opens PGlite in `dataDir` (or in memory when dataDir is null). */
 export async function openPglite(dataDir: string | null): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -36,20 +81,31 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     dir = path.join(dataDir, 'pglite');
     fs.mkdirSync(dir, { recursive: true });
   }
-  const pglite = await PGlite.create(dir, {
-    extensions: { pg_trgm },
-    parsers: {
-      [DATE_OID]: (v: string) => v,
-      [INT8_OID]: (v: string) => Number(v),
-      [NUMERIC_OID]: (v: string) => Number(v),
-    },
-  });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  let pglite: Awaited<ReturnType<typeof PGlite.create>>;
+  try {
+    pglite = await PGlite.create(dir, {
+      extensions: { pg_trgm },
+      parsers: {
+        [DATE_OID]: (v: string) => v,
+        [INT8_OID]: (v: string) => Number(v),
+        [NUMERIC_OID]: (v: string) => Number(v),
+      },
+    });
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   // The embedded database lives in memory pages and on local disk: random reads cost little, so the
   // planner should prefer indexes (the trigram name search falls back to a full scan otherwise).
   await pglite.exec(`set random_page_cost = ${RANDOM_PAGE_COST}`);
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
-    kysely, engine: 'pglite', close: () => kysely.destroy(),
+    kysely, engine: 'pglite',
+    close: async () => {
+      await kysely.destroy();
+      unlock();
+    },
     listen: async (channel, onPayload) => pglite.listen(channel, onPayload),
   };
 }
