@@ -256,6 +256,8 @@ for (const engine of testEngines()) {
         'GET /api/public/districts',
         // public on purpose (which tile server the map draws, if any): geo.test.ts
         'GET /api/public/map',
+        // blocks and villages into a running server (can_import_geo, rows only under the caller's area): 403s in geo.units.import.test.ts
+        'POST /api/geo/units/import',
         // referral destinations are state-wide by design (names of hospitals): telemedicine.referrals.test.ts
         'GET /api/referrals/destinations',
         // OPD from home (code-confirmed; the waiting room needs the booking's key): telemedicine.test.ts
