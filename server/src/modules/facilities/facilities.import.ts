@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewFacility, NewOrgUnit } from '../../db/types.js';
 import { uid } from '../../platform/ids.js';
-import { ImportFileError, loadPlaceIndex, readCsv, type Progress } from '../geo/geo.import.js';
+import { ImportFileError, readCsv, type Progress } from '../geo/geo.import.js';
+import { loadPlaceIndex } from '../geo/geo.places.js';
 import * as repo from './facilities.repository.js';
 import { Placement } from './facilities.placement.js';
 import { facilityProblems } from './facilities.rules.js';

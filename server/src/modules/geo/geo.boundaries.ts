@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrgUnitRow } from '../../db/types.js';
-import { ImportFileError, loadPlaceIndex, type Progress } from './geo.import.js';
+import { ImportFileError, type Progress } from './geo.import.js';
+import { loadPlaceIndex } from './geo.places.js';
 import * as repo from './geo.repository.js';
 
 type Db = Kysely<Database>;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '../../bootstrap.js';
 import type { Db } from '../../db/connect.js';
 import { freshDb, testConfig, testEngines } from '../../test/harness.js';
-import { DISTRICT_ALIASES, ImportFileError, importLgd, importVillages, loadPlaceIndex, normName, titleCase } from './geo.import.js';
+import { ImportFileError, importLgd, importVillages } from './geo.import.js';
+import { DISTRICT_ALIASES, loadPlaceIndex, normName, titleCase } from './geo.places.js';
 import * as repo from './geo.repository.js';
 import { resolveOrgUnit, unitId } from './geo.service.js';
 
