@@ -3,6 +3,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { listBreakGlass, PAGE_SIZE, reviewBreakGlass, type BreakGlassItem } from './patients.api.ts';
+import { Pager } from '../../components/Pager.tsx';
 
 type Status = 'open' | 'reviewed' | 'all';
 
@@ -95,12 +96,7 @@ export function BreakGlassPage() {
           </table>
         </div>
       )}
-      {answer && (offset > 0 || offset + items.length < answer.total) && (
-        <nav className="pager" aria-label={t('pager.label')}>
-          <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>{t('pager.previous')}</button>
-          <button type="button" className="secondary" disabled={offset + items.length >= answer.total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t('pager.next')}</button>
-        </nav>
-      )}
+      {answer && <Pager offset={offset} pageSize={PAGE_SIZE} hasNext={offset + items.length < answer.total} onPage={setOffset} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { OpdRegisterForm } from './OpdRegisterForm.tsx';
 import { PatientName, placeOf, useAgeSex } from './PatientBits.tsx';
 import { PresencePanel } from './PresencePanel.tsx';
 import { PAGE_SIZE, searchPatients, type SearchAnswer } from './patients.api.ts';
+import { Pager } from '../../components/Pager.tsx';
 
 /** Find a person across the state: name in either script, mobile, ABHA number or state number. */
 export function PatientsPage({ query }: { query: URLSearchParams }) {
@@ -130,16 +131,7 @@ export function PatientsPage({ query }: { query: URLSearchParams }) {
           </table>
         </div>
       )}
-      {answer && (offset > 0 || answer.more) && (
-        <nav className="pager" aria-label={t('pager.label')}>
-          <button type="button" className="secondary" disabled={offset === 0 || loading} onClick={() => go(Math.max(0, offset - PAGE_SIZE))}>
-            {t('pager.previous')}
-          </button>
-          <button type="button" className="secondary" disabled={!answer.more || loading} onClick={() => go(offset + PAGE_SIZE)}>
-            {t('pager.next')}
-          </button>
-        </nav>
-      )}
+      {answer && <Pager offset={offset} pageSize={PAGE_SIZE} hasNext={answer.more} busy={loading} onPage={go} />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { useMe } from '../auth/session.tsx';
 import { listFacilities, type Facility } from '../facilities/facilities.api.ts';
 import { activateUser, createUser, deactivateUser, listUsers, OFFICER_ROLES, PAGE_SIZE, setPassword, type UserItem } from './users.api.ts';
+import { Pager } from '../../components/Pager.tsx';
 
 const ALL_ROLES = ['admin', 'state_officer', 'district_officer', 'block_officer', ...OFFICER_ROLES, 'helpline_agent', 'citizen'];
 
@@ -172,12 +173,7 @@ export function UsersPage() {
           </table>
         </div>
       )}
-      {answer && (offset > 0 || offset + items.length < answer.total) && (
-        <nav className="pager" aria-label={t('pager.label')}>
-          <button type="button" className="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>{t('pager.previous')}</button>
-          <button type="button" className="secondary" disabled={offset + items.length >= answer.total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t('pager.next')}</button>
-        </nav>
-      )}
+      {answer && <Pager offset={offset} pageSize={PAGE_SIZE} hasNext={offset + items.length < answer.total} onPage={setOffset} />}
 
       {pwFor && (
         <form className="facility-form" onSubmit={(e) => void savePassword(e)} noValidate aria-labelledby="users-pw-title">
