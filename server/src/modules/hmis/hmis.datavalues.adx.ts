@@ -1,21 +1,20 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
-import { BODY_LIMITS, byteLimit } from '../../platform/body-limits.js';
+import { BODY_LIMITS } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import type { DataValueImportOptions, ImportSummary } from './hmis.datavalues.import.js';
 import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
 import { importInTransaction } from './hmis.datavalues.run.js';
 import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from './hmis.datavalues.stream.js';
+import { attributesOf, localName, pumpXml } from './hmis.datavalues.xmlstream.js';
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
 // created and lastUpdated (DHIS2 writes them, as in its importDates.adx.xml) are ignored as DHIS2 ignores them: the server keeps its own.
 const VALUE_ATTRS = new Set(['dataElement', 'value', 'categoryOptionCombo', 'annotation', 'attributeOptionCombo', 'comment', 'followup', 'deleted', 'created', 'lastUpdated']);
-const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const notAdx = () => badRequest('The document is not ADX: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015">', 'दस्तावेज़ ADX नहीं है');
 
 /**
@@ -28,9 +27,6 @@ const notAdx = () => badRequest('The document is not ADX: its root element must 
 export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: Readable, opts: DataValueImportOptions = {}, so: StreamOptions = {}): Promise<ImportSummary> {
   requirePermission(actor, 'can_submit_data');
   const batchRows = so.batchRows ?? BATCH_ROWS;
-  const limiter = byteLimit(so.limit ?? BODY_LIMITS.dataValueSetStream, 'The ADX document');
-  body.pipe(limiter);
-  body.on('error', (e) => limiter.destroy(e));
 
   const sax = new SaxesParser({ xmlns: false, position: true });
   let failure: Error | null = null;
@@ -44,8 +40,8 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
 
   sax.on('error', (e) => { failure ??= badRequest(`The ADX document cannot be read: ${e.message}`, 'ADX दस्तावेज़ पढ़ा नहीं जा सका'); });
   sax.on('opentag', (tag: SaxesTagPlain) => {
-    const name = local(tag.name);
-    const attrs = Object.fromEntries(Object.entries(tag.attributes).filter(([k]) => !k.startsWith('xmlns')).map(([k, v]) => [local(k), String(v)]));
+    const name = localName(tag.name);
+    const attrs = attributesOf(tag);
     depth++;
     if (depth === 1) root = true;
     if (depth === 1 && name !== 'adx') failure ??= notAdx();
@@ -61,7 +57,7 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
   });
   sax.on('text', (text) => { if (inAnnotation && value) value.annotation += text; });
   sax.on('closetag', (tag: SaxesTagPlain) => {
-    const name = local(tag.name);
+    const name = localName(tag.name);
     if (depth === 4 && name === 'annotation') inAnnotation = false;
     else if (depth === 3 && value && group && name === 'dataValue') {
       const a = value.attrs;
@@ -102,23 +98,17 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
     await nextTurn();
   };
 
-  const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of limiter) {
-      sax.write(decoder.write(chunk as Buffer));
-      if (failure) throw failure;
-      if (pendingValues >= batchRows) await flush();
-    }
-    sax.write(decoder.end());
-    sax.close();
-    if (failure) throw failure;
+    await pumpXml(body, sax, {
+      limit: so.limit ?? BODY_LIMITS.dataValueSetStream,
+      what: 'The ADX document',
+      failure: () => failure,
+      afterChunk: async () => { if (pendingValues >= batchRows) await flush(); },
+    });
     if (!root) throw notAdx();
     await flush();
   } catch (e) {
     throw storedBeforeBreak(e, parts, bases, done);
-  } finally {
-    body.unpipe(limiter);
-    if (!body.readableEnded) body.resume();
   }
   return mergeSummaries(parts, bases, seen);
 }

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/types.js';
 import { requirePermission, type Actor } from '../../../platform/actor.js';
-import { BODY_LIMITS, byteLimit } from '../../../platform/body-limits.js';
+import { BODY_LIMITS } from '../../../platform/body-limits.js';
 import { badRequest } from '../../../platform/errors.js';
 import type { DataValueImportOptions, ImportSummary } from '../hmis.datavalues.import.js';
 import type { RawSet, RawValue } from '../hmis.datavalues.parse.js';
@@ -13,9 +12,9 @@ import { importInTransaction } from '../hmis.datavalues.run.js';
 import { importAdxStream } from '../hmis.datavalues.adx.js';
 import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from '../hmis.datavalues.stream.js';
 import { readIdSchemes, SCHEME_PARAMS } from './dhis2.datavalues.schemes.js';
+import { attributesOf, localName, pumpXml } from '../hmis.datavalues.xmlstream.js';
 
 export const DXF2_NS = 'http://dhis2.org/schema/dxf/2.0';
-const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const neither = () => badRequest(
   'The document is not ADX nor a DHIS2 data value set: its root element must be <adx xmlns="urn:ihe:qrph:adx:2015"> or <dataValueSet xmlns="http://dhis2.org/schema/dxf/2.0">',
   'दस्तावेज़ न ADX है न DHIS2 डेटा वैल्यू सेट');
@@ -79,9 +78,6 @@ const SET_ATTRS = ['dataSet', 'completeDate', 'period', 'orgUnit', 'attributeOpt
 export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body: Readable, opts: DataValueImportOptions = {}, so: StreamOptions = {}): Promise<ImportSummary> {
   requirePermission(actor, 'can_submit_data');
   const batchRows = so.batchRows ?? BATCH_ROWS;
-  const limiter = byteLimit(so.limit ?? BODY_LIMITS.dataValueSetStream, 'The XML data value set');
-  body.pipe(limiter);
-  body.on('error', (e) => limiter.destroy(e));
 
   const sax = new SaxesParser({ xmlns: false, position: true });
   let failure: Error | null = null;
@@ -94,8 +90,8 @@ export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body:
 
   sax.on('error', (e) => { failure ??= badRequest(`The XML data value set cannot be read: ${e.message}`, 'XML डेटा वैल्यू सेट पढ़ा नहीं जा सका'); });
   sax.on('opentag', (tag: SaxesTagPlain) => {
-    const name = local(tag.name);
-    const attrs = Object.fromEntries(Object.entries(tag.attributes).filter(([k]) => !k.startsWith('xmlns')).map(([k, v]) => [local(k), String(v)]));
+    const name = localName(tag.name);
+    const attrs = attributesOf(tag);
     depth++;
     if (depth === 1) {
       if (name !== 'dataValueSet') { failure ??= neither(); return; }
@@ -119,7 +115,7 @@ export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body:
   });
   sax.on('text', (text) => { if (depth === 3 && comment) comment.text += text; });
   sax.on('closetag', (tag: SaxesTagPlain) => {
-    const name = local(tag.name);
+    const name = localName(tag.name);
     // <comment> as a child element, as DHIS2's XML writer may put it, is read like the attribute.
     if (depth === 3 && comment && name === 'comment' && comment.text.trim()) comment.v.comment = comment.text.trim();
     if (depth === 2) comment = null;
@@ -142,23 +138,17 @@ export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body:
     await nextTurn();
   };
 
-  const decoder = new StringDecoder('utf8');
   try {
-    for await (const chunk of limiter) {
-      sax.write(decoder.write(chunk as Buffer));
-      if (failure) throw failure;
-      if (pending.length >= batchRows) await flush(false);
-    }
-    sax.write(decoder.end());
-    sax.close();
-    if (failure) throw failure;
+    await pumpXml(body, sax, {
+      limit: so.limit ?? BODY_LIMITS.dataValueSetStream,
+      what: 'The XML data value set',
+      failure: () => failure,
+      afterChunk: async () => { if (pending.length >= batchRows) await flush(false); },
+    });
     if (!set) throw neither();
     await flush(true);
   } catch (e) {
     throw storedBeforeBreak(e, parts, bases, done);
-  } finally {
-    body.unpipe(limiter);
-    if (!body.readableEnded) body.resume();
   }
   return mergeSummaries(parts, bases, seen);
 }
