@@ -52,7 +52,8 @@ async function main() {
   const app = await buildApp({
     db,
     config,
-    webDist: path.resolve(here, '../../web/dist'),
+    // SWASTHYA_WEB_DIST: another build of the UI (a test's own build); web/dist otherwise.
+    webDist: process.env.SWASTHYA_WEB_DIST ? path.resolve(process.env.SWASTHYA_WEB_DIST) : path.resolve(here, '../../web/dist'),
     logger: { level: config.logLevel },
   });
   const close = async () => {
