@@ -1,44 +1,46 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { getToken, UNAUTHENTICATED_EVENT } from './api.ts';
 import { Header } from './components/Header.tsx';
 import { Notice } from './components/Notice.tsx';
 import { LoginPage } from './features/auth/LoginPage.tsx';
 import { landingPath } from './features/auth/landing.ts';
 import { fetchMe, logout, SessionContext, useMe, type Me } from './features/auth/session.tsx';
-import { AnalyticsPage } from './features/analytics/AnalyticsPage.tsx';
-import { MetadataPage } from './features/metadata/MetadataPage.tsx';
-import { SurveillancePage } from './features/surveillance/SurveillancePage.tsx';
-import { CompliancePage } from './features/compliance/CompliancePage.tsx';
-import { FacilityDetailPage } from './features/facilities/FacilityDetailPage.tsx';
-import { FacilityFormPage } from './features/facilities/FacilityFormPage.tsx';
-import { FacilityListPage } from './features/facilities/FacilityListPage.tsx';
-import { MapPage } from './features/map/MapPage.tsx';
-import { EntryPage } from './features/hmis/EntryPage.tsx';
-import { ReturnsPage } from './features/hmis/ReturnsPage.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
-import { BreakGlassPage } from './features/patients/BreakGlassPage.tsx';
-import { OpdQueuePage } from './features/patients/OpdQueuePage.tsx';
-import { PatientRecordPage } from './features/patients/PatientRecordPage.tsx';
-import { PatientsPage } from './features/patients/PatientsPage.tsx';
-import { RegisterPatientPage } from './features/patients/RegisterPatientPage.tsx';
-import { TeleStatsPage } from './features/telestats/TeleStatsPage.tsx';
-import { ChoPage } from './features/telemedicine/ChoPage.tsx';
-import { DoctorPage } from './features/telemedicine/DoctorPage.tsx';
-import { HubPage } from './features/telemedicine/HubPage.tsx';
-import { OpdBookPage } from './features/telemedicine/OpdBookPage.tsx';
-import { OpdWaitPage } from './features/telemedicine/OpdWaitPage.tsx';
-import { ReferralsPage } from './features/telemedicine/ReferralsPage.tsx';
-import { CoveragePage } from './features/survey/CoveragePage.tsx';
 import { forgetMe, offlineMe, rememberMe } from './features/survey/offline.ts';
-import { SurveyPage } from './features/survey/SurveyPage.tsx';
-import { UsersPage } from './features/users/UsersPage.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
+
+// Each screen is its own chunk, fetched when first opened (the service worker precaches them all, so
+// they open offline too); the first screen a field worker opens stays small.
+const AnalyticsPage = lazy(() => import('./features/analytics/AnalyticsPage.tsx').then((m) => ({ default: m.AnalyticsPage })));
+const MetadataPage = lazy(() => import('./features/metadata/MetadataPage.tsx').then((m) => ({ default: m.MetadataPage })));
+const SurveillancePage = lazy(() => import('./features/surveillance/SurveillancePage.tsx').then((m) => ({ default: m.SurveillancePage })));
+const CompliancePage = lazy(() => import('./features/compliance/CompliancePage.tsx').then((m) => ({ default: m.CompliancePage })));
+const FacilityDetailPage = lazy(() => import('./features/facilities/FacilityDetailPage.tsx').then((m) => ({ default: m.FacilityDetailPage })));
+const FacilityFormPage = lazy(() => import('./features/facilities/FacilityFormPage.tsx').then((m) => ({ default: m.FacilityFormPage })));
+const FacilityListPage = lazy(() => import('./features/facilities/FacilityListPage.tsx').then((m) => ({ default: m.FacilityListPage })));
+const MapPage = lazy(() => import('./features/map/MapPage.tsx').then((m) => ({ default: m.MapPage })));
+const EntryPage = lazy(() => import('./features/hmis/EntryPage.tsx').then((m) => ({ default: m.EntryPage })));
+const ReturnsPage = lazy(() => import('./features/hmis/ReturnsPage.tsx').then((m) => ({ default: m.ReturnsPage })));
+const BreakGlassPage = lazy(() => import('./features/patients/BreakGlassPage.tsx').then((m) => ({ default: m.BreakGlassPage })));
+const OpdQueuePage = lazy(() => import('./features/patients/OpdQueuePage.tsx').then((m) => ({ default: m.OpdQueuePage })));
+const PatientRecordPage = lazy(() => import('./features/patients/PatientRecordPage.tsx').then((m) => ({ default: m.PatientRecordPage })));
+const PatientsPage = lazy(() => import('./features/patients/PatientsPage.tsx').then((m) => ({ default: m.PatientsPage })));
+const RegisterPatientPage = lazy(() => import('./features/patients/RegisterPatientPage.tsx').then((m) => ({ default: m.RegisterPatientPage })));
+const TeleStatsPage = lazy(() => import('./features/telestats/TeleStatsPage.tsx').then((m) => ({ default: m.TeleStatsPage })));
+const ChoPage = lazy(() => import('./features/telemedicine/ChoPage.tsx').then((m) => ({ default: m.ChoPage })));
+const DoctorPage = lazy(() => import('./features/telemedicine/DoctorPage.tsx').then((m) => ({ default: m.DoctorPage })));
+const HubPage = lazy(() => import('./features/telemedicine/HubPage.tsx').then((m) => ({ default: m.HubPage })));
+const OpdBookPage = lazy(() => import('./features/telemedicine/OpdBookPage.tsx').then((m) => ({ default: m.OpdBookPage })));
+const OpdWaitPage = lazy(() => import('./features/telemedicine/OpdWaitPage.tsx').then((m) => ({ default: m.OpdWaitPage })));
+const ReferralsPage = lazy(() => import('./features/telemedicine/ReferralsPage.tsx').then((m) => ({ default: m.ReferralsPage })));
+const CoveragePage = lazy(() => import('./features/survey/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const SurveyPage = lazy(() => import('./features/survey/SurveyPage.tsx').then((m) => ({ default: m.SurveyPage })));
+const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
 export function App() {
-  const { t } = useI18n();
   const route = useHashRoute();
   const [session, setSession] = useState<SessionState>(() =>
     getToken() ? { status: 'checking' } : { status: 'out' },
@@ -83,12 +85,12 @@ export function App() {
   // The citizen's OPD from home needs no sign-in: the waiting room always, booking at #/opd/book, and
   // at #/opd when nobody is signed in (staff signed in keep #/opd as the counter's OPD queue).
   if (route.segments[0] === 'opd' && route.segments[1] === 'wait' && route.segments[2]) {
-    return <OpdWaitPage key={route.segments[2]} id={route.segments[2]} query={route.query} />;
+    return <Suspense fallback={<Loading page />}><OpdWaitPage key={route.segments[2]} id={route.segments[2]} query={route.query} /></Suspense>;
   }
-  if (route.segments[0] === 'opd' && (route.segments[1] === 'book' || (!route.segments[1] && session.status === 'out'))) return <OpdBookPage />;
-  if (session.status === 'checking') {
-    return <main className="page"><Notice kind="info">{t('common.loading')}</Notice></main>;
+  if (route.segments[0] === 'opd' && (route.segments[1] === 'book' || (!route.segments[1] && session.status === 'out'))) {
+    return <Suspense fallback={<Loading page />}><OpdBookPage /></Suspense>;
   }
+  if (session.status === 'checking') return <Loading page />;
   if (session.status === 'out') {
     return <LoginPage onLogin={onLogin} />;
   }
@@ -97,7 +99,9 @@ export function App() {
       <GeoScopeProvider me={session.me}>
         <Header me={session.me} route={route} onLogout={onLogout} />
         <main className="page" id="main">
-          <Page route={route} />
+          <Suspense fallback={<Loading />}>
+            <Page route={route} />
+          </Suspense>
         </main>
       </GeoScopeProvider>
     </SessionContext.Provider>
@@ -145,6 +149,13 @@ function Page({ route }: { route: Route }) {
       <p><a href="#/facilities">{t('nav.facilities')}</a></p>
     </section>
   );
+}
+
+/** What shows while a screen's chunk is fetched (or the session is checked): the loading notice. */
+function Loading({ page = false }: { page?: boolean }) {
+  const { t } = useI18n();
+  const notice = <Notice kind="info">{t('common.loading')}</Notice>;
+  return page ? <main className="page">{notice}</main> : notice;
 }
 
 /** Sends a signed-in user at `#/` to their own start page, replacing the empty address in the history. */
