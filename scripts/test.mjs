@@ -21,7 +21,7 @@ function find(dir, out = []) {
   return out;
 }
 
-let files = args.length ? args : [...find(path.join(root, 'server/src')), ...find(path.join(root, 'web/e2e'))];
+let files = args.length ? args : [...find(path.join(root, 'server/src')), ...find(path.join(root, 'web/src')), ...find(path.join(root, 'web/e2e'))];
 files.sort();
 
 if (!process.env.TEST_DATABASE_URL) {

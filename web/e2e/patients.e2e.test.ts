@@ -112,7 +112,7 @@ describe('patient registration in Hindi (browser)', () => {
       await log.getByRole('row').filter({ hasText: operator }).filter({ hasText: 'देखा' }).first().waitFor();
 
       // An OPD token at her PHC, shown on the counter screen.
-      await page.getByRole('button', { name: 'ओपीडी विज़िट दर्ज करें' }).click();
+      await page.getByRole('button', { name: 'ओपीडी टोकन जारी करें' }).click();
       await page.getByText('ओपीडी टोकन 1 जारी: सामान्य ओपीडी।').waitFor();
 
       // The health card (PDF), fetched with the session token and downloaded.
@@ -172,7 +172,7 @@ describe('patient registration in Hindi (browser)', () => {
       await page.screenshot({ path: join(resultsDir, 'patients-presence-hi.png'), fullPage: true });
       await presence.getByRole('button', { name: 'पुष्टि करें और आगे बढ़ें' }).click();
       await page.getByText('मरीज़ की उपस्थिति दर्ज हुई। यहाँ विज़िट दर्ज करें:').waitFor();
-      await page.getByRole('button', { name: 'यहाँ ओपीडी विज़िट दर्ज करें' }).click();
+      await page.getByRole('button', { name: 'यहाँ ओपीडी टोकन जारी करें' }).click();
       await page.getByRole('heading', { level: 1, name: /Kamla Devi/ }).waitFor();
       await page.getByText(other.stateNumber).first().waitFor();
     });

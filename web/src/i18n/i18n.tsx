@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { formatMessage, localeOf } from './format';
 import baseEn from './en.json';
 import baseHi from './hi.json';
 import surveyEn from '../features/survey/messages.en.json';
@@ -20,7 +21,7 @@ export type MessageKey = keyof typeof en;
 // Both files must carry exactly the same keys: each assignment fails to compile if one lacks a key.
 const enCheck: Record<keyof typeof hi, string> = en;
 const hiCheck: Record<MessageKey, string> = hi;
-const messages: Record<Lang, Record<MessageKey, string>> = { en: enCheck, hi: hiCheck };
+export const messages: Record<Lang, Record<MessageKey, string>> = { en: enCheck, hi: hiCheck };
 
 const STORAGE_KEY = 'swasthya.lang';
 
@@ -67,19 +68,15 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const table = messages[lang];
-    const fmt = new Intl.NumberFormat(lang === 'hi' ? 'hi-IN' : 'en-IN');
-    const t: Translate = (key, params) => {
-      const text = table[key] ?? key;
-      if (!params) return text;
-      return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-        name in params ? String(params[name]) : whole,
-      );
-    };
+    const locale = localeOf(lang);
+    const fmt = new Intl.NumberFormat(locale);
+    // ICU messages (plural forms: `{count, plural, one {# token} other {# tokens}}`), compiled once and cached.
+    const t: Translate = (key, params) => formatMessage(table[key] ?? key, locale, params);
     return {
       lang,
       setLang,
       t,
-      tx: (key, fallback) => (key in table ? table[key as MessageKey] : (fallback ?? key)),
+      tx: (key, fallback) => (key in table ? formatMessage(table[key as MessageKey], locale) : (fallback ?? key)),
       num: (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : fmt.format(n)),
       date: (iso) => formatDate(iso),
     };
