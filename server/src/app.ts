@@ -30,6 +30,7 @@ import { patientRoutes } from './modules/patients/patients.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
 import { publicRegistrationRoutes } from './modules/patients/patients.public.routes.js';
 import { presenceRoutes } from './modules/patients/patients.presence.routes.js';
+import { maternalRoutes } from './modules/patients/patients.maternal.routes.js';
 import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.js';
 import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
 import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fhirRoutes(deps));
   await app.register(publicRegistrationRoutes({ ...deps, sms }));
   await app.register(presenceRoutes({ ...deps, sms }));
+  await app.register(maternalRoutes(deps));
   await app.register(telemedicineRoutes({ ...deps, sms }));
   await app.register(teleStatsRoutes(deps));
   await app.register(teleClinicalRoutes(deps));

@@ -231,6 +231,8 @@ for (const engine of testEngines()) {
         'POST /api/opd/registrations', 'GET /api/opd/queue', 'POST /api/pregnancies', 'POST /api/pregnancies/{id}/close', 'POST /api/ultrasounds',
         'GET /api/ultrasounds/summary', 'GET /api/patients/{id}/card', 'GET /api/patients/{id}/card.pdf', 'POST /api/cards/resolve',
         'POST /api/families', 'GET /api/families/{id}', 'POST /api/families/{id}/members', 'POST /api/patients/{id}/merge', 'POST /api/patients/merges/{id}/undo',
+        // a woman's pregnancies, a person's family, a centre's log of number checks: 403s in patients.maternal.test.ts
+        'GET /api/patients/{id}/pregnancies', 'GET /api/patients/{id}/family', 'GET /api/ultrasounds/checks',
         'POST /api/opd/visits', 'GET /api/patients/{id}/visits', 'GET /api/codes/icd10',
         'POST /api/patients/{id}/documents', 'GET /api/patients/{id}/documents', 'GET /api/documents/{id}',
         'POST /api/survey/sync', 'POST /api/survey/assignments', 'GET /api/survey/assignments', 'GET /api/survey/coverage',
