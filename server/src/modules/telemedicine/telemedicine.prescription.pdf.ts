@@ -31,8 +31,17 @@ const dateIst = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/
 const timeIst = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
 const ddmmyyyy = (iso: string) => iso.split('-').reverse().join('/');
 
-/** A doctor's name with the title once: "Dr. Asha Verma" for "Asha Verma" and for a name already written "Dr. Asha Verma" (or "Dr Asha", "DR. ASHA"). */
-export const withTitle = (name: string) => (/^dr\.?(\s|$)/i.test(name.trim()) ? name.trim().replace(/^dr\.?\s*/i, 'Dr. ') : `Dr. ${name.trim()}`);
+/**
+ * A doctor's name with the title once: "Dr. Asha Verma" for "Asha Verma" and for a name already written
+ * "Dr. Asha Verma" (or "Dr Asha", "Dr.Asha", "DR. ASHA"); a name written with a title of its own
+ * ("डॉ. आशा", "डा. आशा", "Doctor Asha") is printed as written.
+ */
+export function withTitle(name: string): string {
+  const n = name.trim();
+  if (/^(डॉ|डा|डॉक्टर|doctor)(\.|\s|$)/i.test(n)) return n;
+  const m = /^dr(?:\.\s*|\s+|$)(.*)$/is.exec(n);
+  return `Dr. ${m ? m[1]!.trim() : n}`;
+}
 
 /** Everything printed on one prescription. */
 async function contentsOf(db: Db, prescriptionId: string) {
@@ -172,8 +181,9 @@ export function renderPrescription(c: Contents, opts: { compress?: boolean } = {
     doc.switchToPage(pages.start + i);
     doc.page.margins.bottom = 0; // the footer sits below the text area; no new page for it
     rule(H - 58, '#ccc');
-    write(`Swasthya teleconsultation · prescription ${c.rx.id} for ${scriptOf(p.name) === 'latin' ? p.name : p.name_latin} (${p.state_number}) · page ${i + 1} of ${pages.count}. Generic medicines on this prescription are free at government health facilities.`, M, H - 52, { size: 7.5, color: '#555', width: W - 2 * M });
-    write('सरकारी स्वास्थ्य संस्थानों में इस पर्चे की जेनेरिक दवाएँ मुफ़्त मिलती हैं। डॉक्टर की पंजीकरण संख्या के बिना यह पर्चा मान्य नहीं है।', M, H - 40, { size: 7.5, color: '#555', width: W - 2 * M });
+    // The Hindi line starts where the English one ends: a long name wraps the English onto a second line.
+    const below = write(`Swasthya teleconsultation · prescription ${c.rx.id} for ${scriptOf(p.name) === 'latin' ? p.name : p.name_latin} (${p.state_number}) · page ${i + 1} of ${pages.count}. Generic medicines on this prescription are free at government health facilities.`, M, H - 53, { size: 7.5, color: '#555', width: W - 2 * M });
+    write('सरकारी स्वास्थ्य संस्थानों में इस पर्चे की जेनेरिक दवाएँ मुफ़्त मिलती हैं। डॉक्टर की पंजीकरण संख्या के बिना यह पर्चा मान्य नहीं है।', M, below + 1.5, { size: 7.5, color: '#555', width: W - 2 * M });
   }
   doc.end();
   return done;
