@@ -1,7 +1,8 @@
 /// <reference types="vite/client" />
-// What lets the app open with no network: the service worker (web/public/sw.js) serves the app
-// shell and its assets, and the signed-in user (who they are, not any patient data) is remembered so
-// that a reload offline does not fall back to the login page.
+// What lets the app open with no network: the service worker (web/src/sw.ts, built to /sw.js with
+// Workbox) serves the app shell and every chunk of the build, precached, and the signed-in user (who
+// they are, not any patient data) is remembered so that a reload offline does not fall back to the
+// login page.
 import { ApiError } from '../../api.ts';
 import type { Me } from '../auth/session.tsx';
 
