@@ -9,7 +9,7 @@ export function ImportReportView({ report }: { report: ImportReport }) {
   return (
     <div className={`import-report notice notice-${report.status === 'ERROR' ? 'error' : report.status === 'WARNING' ? 'info' : 'success'}`}
       role="status" data-testid="import-report">
-      <p><strong>{t('metadata.report')}: {report.status}</strong></p>
+      <p><strong>{t('metadata.report')}: {t(`metadata.status.${report.status}`)}</strong></p>
       <p>{t('metadata.counts', { created: num(s.created), updated: num(s.updated), ignored: num(s.ignored), deleted: num(s.deleted), total: num(s.total) })}</p>
       {errors.length > 0 && (
         <ul>
