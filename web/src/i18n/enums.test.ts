@@ -30,9 +30,10 @@ function unionType(file: string, name: string): string[] {
 
 /** The keys of `export const NAME = { key: {...}, ... }`. */
 function objectKeys(file: string, name: string): string[] {
-  const m = new RegExp(`export const ${name} = \\{([\\s\\S]*?)\\n\\}`).exec(read(file));
+  const m = new RegExp(`export const ${name} = \\{([\\s\\S]*?)\\n?\\}(?: as const)?;`).exec(read(file));
   assert.ok(m, `${name} in ${file}`);
-  return [...m[1]!.matchAll(/^\s+(\w+):/gm)].map((x) => x[1]!);
+  // Keys at the object's own level: the first word of each entry.
+  return [...m[1]!.matchAll(/(?:^|[{,]|\n)\s*(\w+):/g)].map((x) => x[1]!).filter((k) => !['en', 'hi'].includes(k));
 }
 
 /** The values of every `check (column in ('a', 'b'))` of a column across the migrations. */
@@ -98,7 +99,11 @@ test('every code the screens show has words in Hindi and English', () => {
     returnStatus: unionType('server/src/modules/hmis/hmis.returns.ts', 'ReturnStatus'),
     'family.relation': constList('server/src/modules/patients/patients.families.ts', 'RELATIONS'),
     'presence.method': constList('server/src/modules/patients/patients.presence.ts', 'METHODS'),
-    'opd.status': [...checkValues('status', 'left'), ...(/OpdTokenStatus =/.test(read('server/src/db/types.patients.ts')) ? unionType('server/src/db/types.patients.ts', 'OpdTokenStatus') : [])],
+    // An OPD token's states: the OpdTokenStatus type where the server has it (the queue screen's opd.state.*).
+    ...(/OpdTokenStatus =/.test(read('server/src/db/types.patients.ts'))
+      ? { 'opd.state': unionType('server/src/db/types.patients.ts', 'OpdTokenStatus') }
+      : { 'opd.status': checkValues('status', 'left') }),
+    'tele.priority': objectKeys('server/src/modules/telemedicine/telemedicine.specialties.ts', 'PRIORITIES'),
     'tele.status': unionType('server/src/db/types.telemedicine.ts', 'TeleRequestStatus'),
     'tele.duty': unionType('server/src/db/types.telemedicine.ts', 'DutyStatus'),
     'tele.refStatus': unionType('server/src/db/types.telemedicine.ts', 'ReferralStatus'),
