@@ -26,6 +26,7 @@ describe('web UI is served by the same server', () => {
     fs.writeFileSync(path.join(dist, 'assets', 'big.js.br'), zlib.brotliCompressSync(BIG));
     fs.writeFileSync(path.join(dist, 'assets', 'big.js.gz'), zlib.gzipSync(BIG));
     fs.writeFileSync(path.join(dist, 'index.html.gz'), zlib.gzipSync(fs.readFileSync(path.join(dist, 'index.html'))));
+    fs.writeFileSync(path.join(dist, 'sw.js'), 'self.addEventListener("fetch", () => undefined);');
     db = await openPglite(null);
     const config = testConfig();
     await prepareDatabase(db, config);
@@ -77,6 +78,12 @@ describe('web UI is served by the same server', () => {
     const small = await app.inject({ url: '/assets/app.js', headers: { 'accept-encoding': 'br, gzip' } });
     assert.equal(small.headers['content-encoding'], undefined);
     assert.equal(small.body, 'console.log(1)');
+
+    // The service worker (built by vite-plugin-pwa): checked on every visit, so a new build's precache installs at once.
+    const sw = await app.inject({ url: '/sw.js' });
+    assert.equal(sw.statusCode, 200);
+    assert.match(sw.headers['content-type'] as string, /javascript/);
+    assert.equal(sw.headers['cache-control'], 'no-cache');
 
     // The page, at / and at any page path: never kept without asking again.
     for (const url of ['/', '/patients/new']) {
