@@ -168,7 +168,7 @@ describe('each role starts on its own work (browser)', () => {
         { role: 'clerk', ...made(await user('facility_operator', hospital)), lang: 'en', landing: '#/patients', mustHave: ['#/hmis/entry'], mustNotHave: ['#/telemedicine/hub'] },
         { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass', '#/users'], mustNotHave: ['#/metadata'] },
         { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata'] },
-        { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: `#/facilities/${hospital}`, mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: '#/ultrasound', mustHave: ['#/ultrasound', `#/facilities/${hospital}`], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map', '#/families'] },
         { role: 'asha', ...made(await user('asha', fixture!.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
         { role: 'block-officer', ...made(await user('block_officer', fixture!.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
         { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/facilities', mustHave: ['#/facilities'] },

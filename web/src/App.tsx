@@ -6,6 +6,8 @@ import { LoginPage } from './features/auth/LoginPage.tsx';
 import { landingPath } from './features/auth/landing.ts';
 import { fetchMe, logout, SessionContext, useMe, type Me } from './features/auth/session.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
+import { FamiliesPage, FamilyPage, NewFamilyPage } from './features/maternal/FamiliesPage.tsx';
+import { UltrasoundPage } from './features/maternal/UltrasoundPage.tsx';
 import { forgetMe, offlineMe, rememberMe } from './features/survey/offline.ts';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
@@ -134,6 +136,12 @@ function Page({ route }: { route: Route }) {
     if (!third) return <PatientRecordPage key={second} id={second} />;
   }
   if (first === 'opd') return <OpdQueuePage query={route.query} />;
+  if (first === 'ultrasound' && !second) return <UltrasoundPage />;
+  if (first === 'families') {
+    if (!second) return <FamiliesPage />;
+    if (second === 'new') return <NewFamilyPage query={route.query} />;
+    if (!third) return <FamilyPage key={second} id={second} />;
+  }
   if (first === 'break-glass') return <BreakGlassPage />;
   if (first === 'users' && !second) return <UsersPage />;
   if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;

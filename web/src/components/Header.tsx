@@ -50,6 +50,10 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
     ...(can(me, 'can_search_patient')
       ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
+    ...(can(me, 'can_search_patient') && can(me, 'can_register_patient')
+      ? [{ id: 'families', href: '#/families', label: t('nav.families') }] : []),
+    ...(can(me, 'can_record_ultrasound') && atFacility
+      ? [{ id: 'ultrasound', href: '#/ultrasound', label: t('nav.ultrasound') }] : []),
     ...(can(me, 'can_review_break_glass')
       ? [{ id: 'break-glass', href: '#/break-glass', label: t('nav.breakGlass') }] : []),
     ...(can(me, 'can_create_user')

@@ -10,10 +10,12 @@ import teleEn from '../features/telemedicine/messages.en.json';
 import teleHi from '../features/telemedicine/messages.hi.json';
 import statsEn from '../features/telestats/messages.en.json';
 import statsHi from '../features/telestats/messages.hi.json';
+import maternalEn from '../features/maternal/messages.en.json';
+import maternalHi from '../features/maternal/messages.hi.json';
 
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...teleEn, ...statsEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...teleHi, ...statsHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...teleEn, ...statsEn, ...maternalEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...teleHi, ...statsHi, ...maternalHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

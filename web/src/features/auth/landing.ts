@@ -26,8 +26,8 @@ export function worksAtHub(me: Me): Promise<boolean> {
 /**
  * The start page of a signed-in user:
  * an ASHA her survey; a doctor the telemedicine queue; a CHO today's requests at her centre; a hub's
- * manager the hub; other facility staff the patients; other staff of a facility (the ultrasound
- * operator) their facility's page; district, block and state officers their area's HMIS report
+ * manager the hub; an ultrasound centre's operator the check of a pregnancy registration number;
+ * other facility staff the patients; other staff of a facility their facility's page; district, block and state officers their area's HMIS report
  * status; anyone else (the administrator) the facility registry of their area.
  */
 export async function landingPath(me: Me): Promise<string> {
@@ -36,6 +36,7 @@ export async function landingPath(me: Me): Promise<string> {
   if (can(me, 'can_survey') && !can(me, 'can_request_consultation')) return '/survey';
   if (can(me, 'can_consult')) return '/telemedicine/doctor';
   if (atFacility(me)) {
+    if (can(me, 'can_record_ultrasound')) return '/ultrasound';
     if (can(me, 'can_request_consultation') && can(me, 'can_survey')) return '/telemedicine';
     if (await worksAtHub(me)) return '/telemedicine/hub';
     if (can(me, 'can_search_patient')) return '/patients';

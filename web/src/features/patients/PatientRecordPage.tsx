@@ -4,6 +4,8 @@ import { Notice } from '../../components/Notice.tsx';
 import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { DocumentsPanel } from './DocumentsPanel.tsx';
+import { FamilyLink } from '../maternal/FamilyLink.tsx';
+import { PregnancyPanel } from '../maternal/PregnancyPanel.tsx';
 import { HealthCardButton } from './HealthCardButton.tsx';
 import { OpdRegisterForm } from './OpdRegisterForm.tsx';
 import { PresencePanel } from './PresencePanel.tsx';
@@ -149,6 +151,8 @@ export function PatientRecordPage({ id }: { id: string }) {
               <OpdRegisterForm patientId={p.id} label={t('opd.registerVisit')} onDone={onToken} />
             </div>
           )}
+          {p.sex === 'female' && <PregnancyPanel patientId={p.id} name={main} />}
+          <FamilyLink patientId={p.id} />
           <AccessLog items={log} />
         </div>
       </div>
