@@ -65,6 +65,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/public/patients': 'public',
   'POST /api/public/telemedicine/otp': 'public',
   'POST /api/public/telemedicine/requests': 'public',
+  'POST /api/public/telemedicine/find': 'public',
   'POST /api/public/telemedicine/requests/:id/cancel': 'public',
   // telemedicine network, queue, consultations, prescriptions, stock, referrals
   'PUT /api/telemedicine/hubs/:id/specialties': 'can_manage_telemedicine',

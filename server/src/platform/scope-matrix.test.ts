@@ -46,6 +46,7 @@ for (const engine of testEngines()) {
       { method: 'DELETE', path: `/api/facilities/${hisarFacility}` },
       // the telemedicine network and queue of a Hisar hub: more in telemedicine.test.ts
       { method: 'GET', path: `/api/telemedicine/hubs/${hisarFacility}` },
+      { method: 'GET', path: `/api/telemedicine/hubs/events?spokeId=${hisarFacility}` },
       { method: 'PUT', path: `/api/telemedicine/hubs/${hisarFacility}/specialties`, body: { items: [{ specialty: 'general_medicine' }] } },
       { method: 'POST', path: '/api/telemedicine/links', body: { spokeId: hisarSibling, hubId: hisarFacility } },
       { method: 'DELETE', path: `/api/telemedicine/links?spokeId=${hisarSibling}&hubId=${hisarFacility}` },
@@ -254,6 +255,8 @@ for (const engine of testEngines()) {
         'GET /api/telemedicine/requests/{id}/events', 'POST /api/telemedicine/next', 'POST /api/telemedicine/requests/{id}/start',
         'POST /api/telemedicine/requests/{id}/no-answer', 'POST /api/telemedicine/requests/{id}/complete', 'POST /api/telemedicine/requests/{id}/cancel',
         'GET /api/telemedicine/queue',
+        // the CHO's live counts: the Hisar case above, and 403s in telemedicine.day.test.ts
+        'GET /api/telemedicine/hubs/events',
         // public on purpose (the LGD list is public): geo.test.ts
         'GET /api/public/districts',
         // public on purpose (which tile server the map draws, if any): geo.test.ts
@@ -263,7 +266,7 @@ for (const engine of testEngines()) {
         // referral destinations are state-wide by design (names of hospitals): telemedicine.referrals.test.ts
         'GET /api/referrals/destinations',
         // OPD from home (code-confirmed; the waiting room needs the booking's key): telemedicine.test.ts
-        'GET /api/public/telemedicine/opds', 'POST /api/public/telemedicine/otp', 'POST /api/public/telemedicine/requests',
+        'GET /api/public/telemedicine/opds', 'POST /api/public/telemedicine/otp', 'POST /api/public/telemedicine/requests', 'POST /api/public/telemedicine/find',
         'GET /api/public/telemedicine/requests/{id}', 'GET /api/public/telemedicine/requests/{id}/events', 'GET /api/public/telemedicine/requests/{id}/prescription.pdf', 'POST /api/public/telemedicine/requests/{id}/cancel',
         // telemedicine counts and ranking: 403s in telemedicine.stats.test.ts and the Hisar cases above
         'GET /api/telemedicine/stats', 'GET /api/telemedicine/utilisation', 'GET /api/telemedicine/ranking',

@@ -59,7 +59,18 @@ export const TICK_MS = 15_000;
  */
 export async function streamRequest(request: FastifyRequest, reply: FastifyReply, events: QueueEvents,
   view: () => Promise<{ status: string; hub: { id: string }; specialty: string } & Record<string, unknown>>) {
-  // Errors before the stream starts (unknown request, wrong key) answer as ordinary 4xx responses.
+  const FINAL = new Set(['completed', 'no_show', 'expired', 'cancelled']);
+  await streamView(request, reply, events, view, (v) => [`${v.hub.id}|${v.specialty}`], (v) => FINAL.has(v.status));
+}
+
+/**
+ * Streams `view()` as `event: status` whenever one of the queues it names (`hub|specialty`, from the
+ * first view) is announced or the tick fires, sending only what changed; ends when `final` says so.
+ * Errors before the stream starts answer as ordinary 4xx responses; `view` throwing later ends the
+ * stream with an error event.
+ */
+export async function streamView<T extends object>(request: FastifyRequest, reply: FastifyReply, events: QueueEvents,
+  view: () => Promise<T>, queuesOf: (first: T) => string[], final: (v: T) => boolean = () => false) {
   const first = await view();
   reply.hijack();
   const res = reply.raw;
@@ -73,20 +84,19 @@ export async function streamRequest(request: FastifyRequest, reply: FastifyReply
   let closed = false;
   let busy = false;
   let again = false;
-  const send = (v: Record<string, unknown>) => {
+  const send = (v: T) => {
     const data = JSON.stringify(v);
     if (data === last) return;
     last = data;
     res.write(`event: status\ndata: ${data}\n\n`);
   };
-  const FINAL = new Set(['completed', 'no_show', 'expired', 'cancelled']);
-  let unwatch: () => void = () => undefined;
+  const unwatches: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   const end = () => {
     if (closed) return;
     closed = true;
     clearInterval(timer);
-    unwatch();
+    for (const u of unwatches) u();
     events.streams.delete(end);
     res.end();
   };
@@ -100,7 +110,7 @@ export async function streamRequest(request: FastifyRequest, reply: FastifyReply
         again = false;
         const v = await view();
         send(v);
-        if (FINAL.has(v.status)) { end(); return; }
+        if (final(v)) { end(); return; }
       } while (again && !closed);
     } catch (e) {
       res.write(`event: error\ndata: ${JSON.stringify({ message: (e as Error).message })}\n\n`);
@@ -110,8 +120,11 @@ export async function streamRequest(request: FastifyRequest, reply: FastifyReply
     }
   };
   send(first);
-  if (FINAL.has(first.status)) { end(); return; }
-  unwatch = await events.watch(`${first.hub.id}|${first.specialty}`, () => { void refresh(); });
-  timer = setInterval(() => { res.write(': tick\n\n'); void refresh(); }, TICK_MS);
+  if (final(first)) { end(); return; }
   request.raw.on('close', end);
+  for (const q of new Set(queuesOf(first))) {
+    const u = await events.watch(q, () => { void refresh(); });
+    if (closed) u(); else unwatches.push(u);
+  }
+  if (!closed) timer = setInterval(() => { res.write(': tick\n\n'); void refresh(); }, TICK_MS);
 }

@@ -14,7 +14,8 @@ import { QueueEvents, streamRequest } from './telemedicine.events.js';
 import { listHubs, notifyQueue } from './telemedicine.network.js';
 import { cancelRequest, checkKey, createRequest, requestForKey } from './telemedicine.queue.js';
 import { prescriptionPdfForRequest } from './telemedicine.prescriptions.js';
-import { HomeBookingBody, IdParams, KeyQuery, type HomeBookingInput } from './telemedicine.schema.js';
+import { reopenBookings } from './telemedicine.opd.js';
+import { FindPlaceBody, HomeBookingBody, IdParams, KeyQuery, type FindPlaceInput, type HomeBookingInput } from './telemedicine.schema.js';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 const tags = ['telemedicine'];
@@ -64,6 +65,19 @@ export async function publicTelemedicineRoutes(app: FastifyInstance, deps: AppDe
     });
     await notifyQueue(k, booked.hub.id, booked.specialty);
     return reply.status(201).send(booked);
+  });
+
+  app.post('/api/public/telemedicine/find', {
+    config, schema: { tags, summary: 'Find my place: the open OPD bookings of a mobile, confirmed by a code sent to it, each with a new key to its waiting room', body: FindPlaceBody, response: { 200: Type.Any(), ...errors } },
+  }, async (request) => {
+    const b = request.body as FindPlaceInput;
+    const mobile = requireMobile(b.mobile);
+    // Counted as a try whatever happens next (five per code, three codes per number in 15 minutes).
+    await checkOtp(k, b.challengeId, b.code, mobile, PURPOSE);
+    return k.transaction().execute(async (trx) => {
+      await consumeOtp(trx, b.challengeId);
+      return reopenBookings(trx, mobile);
+    });
   });
 
   app.get('/api/public/telemedicine/requests/:id', { config, schema: { tags, summary: 'The waiting room: status, position and estimated wait', params: IdParams, querystring: KeyQuery, response: errors } },

@@ -6,7 +6,7 @@ import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as network from './telemedicine.network.js';
 import * as queue from './telemedicine.queue.js';
 import { auditNamedView, namedFor, requestView, withoutPatient } from './telemedicine.views.js';
-import { QueueEvents, streamRequest } from './telemedicine.events.js';
+import { QueueEvents, streamRequest, streamView } from './telemedicine.events.js';
 import { publicTelemedicineRoutes } from './telemedicine.public.routes.js';
 import {
   DoctorBody, DutyBody, EquipmentBody, HubSpecialtiesBody, IdParams, LinkBody, LiveQueueQuery, NewRequestBody, QueueBody, RequestsQuery, RosterBody,
@@ -35,6 +35,15 @@ export const telemedicineRoutes = (deps: AppDeps & { sms: SmsSender }): FastifyP
   app.get('/api/telemedicine/hubs', {
     schema: { tags, summary: 'Hubs I can consult (a spoke\'s linked hubs) or manage (hubs in my area), with doctors online and queues', querystring: Type.Object({ spokeId: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }), response: errors },
   }, async (request) => network.listHubs(k, actorOf(request), request.query as { spokeId?: string }));
+  app.get('/api/telemedicine/hubs/events', {
+    schema: { tags, summary: 'The hubs list as server-sent events (Accept: text/event-stream; otherwise once, as JSON): doctors online and people waiting, sent again whenever one of its queues changes', querystring: Type.Object({ spokeId: Type.Optional(Type.String({ maxLength: 60 })) }, { additionalProperties: false }), response: errors },
+  }, async (request, reply) => {
+    const actor = actorOf(request);
+    const q = request.query as { spokeId?: string };
+    // Names and counts only (no patient): nothing to audit. A client that does not ask for a stream gets the list once.
+    if (!String(request.headers.accept ?? '').includes('text/event-stream')) return network.listHubs(k, actor, q);
+    await streamView(request, reply, events, () => network.listHubs(k, actor, q), (v) => v.items.flatMap((h) => h.specialties.map((s) => `${h.id}|${s.code}`)));
+  });
   app.get('/api/telemedicine/hubs/:id', { schema: { tags, summary: 'A hub: specialties, spokes, doctors and their duty, equipment', params: IdParams, response: errors } },
     async (request) => network.hubDetail(k, actorOf(request), (request.params as Id).id));
   app.put('/api/telemedicine/hubs/:id/specialties', { schema: { tags, summary: 'Set the specialties a hub offers; homeOpd opens one to citizens at home', params: IdParams, body: HubSpecialtiesBody, response: errors } },

@@ -80,3 +80,11 @@ export const HomeBookingBody = Type.Object({
 }, { additionalProperties: false });
 export type HomeBookingInput = Static<typeof HomeBookingBody>;
 export const KeyQuery = Type.Object({ key: Type.String({ minLength: 10, maxLength: 60 }) }, { additionalProperties: false });
+
+/** Finding an open booking again: the mobile that booked and a code sent to it. */
+export const FindPlaceBody = Type.Object({
+  mobile: Type.String({ minLength: 10, maxLength: 20 }),
+  challengeId: Type.String({ minLength: 1, maxLength: 20 }),
+  code: Type.String({ minLength: 4, maxLength: 8 }),
+}, { additionalProperties: false });
+export type FindPlaceInput = Static<typeof FindPlaceBody>;
