@@ -175,6 +175,7 @@ for (const engine of testEngines()) {
         'POST /api/metadata': { dataSets: [{ id: 'FuzzDs00001', name: 'Fuzz', periodType: 'Monthly', timelyDays: 5 }], dataElements: [{ id: 'FuzzDe00001', name: 'Fuzz', valueType: 'INTEGER', categoryCombo: { id: 'bjDvmb4bfuf' } }] },
         'POST /api/facilities': facilityBody(),
         'PATCH /api/facilities/{id}': { name: 'Fuzz PHC', beds: 10, latitude: 29.15, longitude: 75.72 },
+        'PATCH /api/patients/{id}': { version: '1', name: 'Fuzz Devi', mobile: '9876543210' },
         'POST /api/surveillance/reports': { ...(sample(ops.find((o) => o.path === '/api/surveillance/reports')?.body, '', known) as object), orgUnit: ids.facility },
         'PUT /fhir/Patient/{id}': { ...fhirPatient(), id: ids.patient },
         'PUT /fhir/{type}/{id}': { ...fhirPatient(), id: ids.patient },

@@ -47,6 +47,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/families': 'can_register_patient',
   'POST /api/families/:id/members': 'can_register_patient',
   'POST /api/patients/:id/merge': 'can_update_patient',
+  'PATCH /api/patients/:id': 'can_update_patient',
   'POST /api/patients/merges/:id/undo': 'can_update_patient',
   'POST /api/opd/visits': 'can_read_patient',
   'POST /api/opd/registrations': 'can_register_opd',

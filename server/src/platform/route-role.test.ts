@@ -209,6 +209,8 @@ for (const engine of testEngines()) {
         'POST /api/families/{id}/members': { url: `/api/families/${family.id}/members`, body: { patientId: hospitalPatient.id, relation: 'daughter' } },
         'POST /api/patients/{id}/merge': { url: `/api/patients/${hospitalPatient.id}/merge`, body: { into: patient, reason: 'the same woman registered twice' } },
         'POST /api/patients/merges/{id}/undo': { url: `/api/patients/merges/${merge.mergeId ?? merge.id}/undo` },
+        'PATCH /api/patients/{id}': { url: `/api/patients/${patient}`, body: { version: '1', name: 'Sunita Kumari' } },
+        'GET /api/patients/{id}/merges': { url: `/api/patients/${patient}/merges` },
         'POST /api/opd/visits': { url: '/api/opd/visits', body: { patientId: patient, facilityId: n.spoke, complaint: 'cough' } },
         'GET /api/patients/{id}/visits': { url: `/api/patients/${patient}/visits` },
         'POST /api/patients/{id}/documents': { url: `/api/patients/${patient}/documents?title=x`, body: pdf, contentType: 'application/pdf' },

@@ -13,6 +13,7 @@ import {
   DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
   type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type UltrasoundInput, type UltrasoundSummaryInput,
 } from './patients.schema.js';
+import * as edit from './patients.edit.js';
 import * as search from './patients.search.js';
 import * as svc from './patients.service.js';
 
@@ -101,6 +102,16 @@ export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => as
     const { into, reason } = request.body as { into: string; reason: string };
     return k.transaction().execute((trx) => families.mergePatients(trx, actorOf(request), (request.params as { id: string }).id, into, reason));
   });
+
+  app.patch('/api/patients/:id', {
+    // Permission and scope from the URL, before a byte of the body is read.
+    onRequest: async (request) => { await edit.requireEditable(k, actorOf(request), (request.params as { id: string }).id); },
+    schema: { tags, summary: 'Edit a patient\'s demographics on the version read (`version`; a record changed since is 409); audited with what changed', params: IdParams, body: edit.EditPatientBody, response: errors },
+  }, async (request) => k.transaction().execute((trx) => edit.editPatient(trx, actorOf(request), (request.params as { id: string }).id, request.body as edit.EditPatientInput)));
+
+  app.get('/api/patients/:id/merges', {
+    schema: { tags, summary: 'The merges this record took part in, as the duplicate or as the record kept, with their undoing', params: IdParams, response: errors },
+  }, async (request) => edit.mergeHistory(k, actorOf(request), (request.params as { id: string }).id));
 
   app.post('/api/patients/merges/:id/undo', {
     schema: { tags, summary: 'Undo a merge of duplicate patients', params: IdParams, response: errors },

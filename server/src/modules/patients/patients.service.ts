@@ -119,7 +119,7 @@ export function checkIdentity(input: Pick<NewPatientInput, 'abha' | 'abhaAddress
 }
 
 /** Names as stored: as typed, the Devanagari form when there is one, a romanised form and the search key. */
-function nameForms(name: string, nameHi?: string) {
+export function nameForms(name: string, nameHi?: string) {
   const typed = name.trim().replace(/\s+/g, ' ');
   const script = scriptOf(typed);
   const hindi = script === 'latin' ? nameHi?.trim() || null : typed;
@@ -327,6 +327,7 @@ export async function readPatient(db: Db, actor: Actor, id: string, purpose = 'c
   const dto = toDto(row);
   return {
     ...dto,
+    version: String(row.updated_at.getTime()), // what an edit names (PATCH /api/patients/{id}); FHIR's meta.versionId
     address: { ...dto.address, place: home?.name ?? null, placeHi: home?.name_hi ?? null, level: home?.level ?? null },
     facilities: facilities.map((f) => ({ id: f.id, name: f.name, nameHi: f.name_hi, firstSeen: f.first_seen.toISOString(), lastSeen: f.last_seen.toISOString() })),
   };
