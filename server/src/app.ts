@@ -20,6 +20,7 @@ import { hmisMetadataRoutes } from './modules/hmis/hmis.metadata.routes.js';
 import { hmisDataValueRoutes } from './modules/hmis/hmis.datavalues.routes.js';
 import { hmisReturnRoutes } from './modules/hmis/hmis.returns.routes.js';
 import { hmisAnalyticsRoutes } from './modules/hmis/hmis.analytics.routes.js';
+import { hmisFavouriteRoutes } from './modules/hmis/hmis.favourites.routes.js';
 import { hmisSheetRoutes } from './modules/hmis/hmis.sheets.routes.js';
 import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
 import { dhis2CompleteRoutes } from './modules/hmis/dhis2/dhis2.complete.routes.js';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(hmisDataValueRoutes(deps));
   await app.register(hmisReturnRoutes(deps));
   await app.register(hmisAnalyticsRoutes(deps));
+  await app.register(hmisFavouriteRoutes(deps));
   await app.register(hmisSheetRoutes(deps));
   await app.register(hmisQualityRoutes(deps));
   await app.register(dhis2CompleteRoutes(deps));

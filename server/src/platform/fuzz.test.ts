@@ -181,6 +181,8 @@ for (const engine of testEngines()) {
         'PUT /fhir/{type}/{id}': { ...fhirPatient(), id: ids.patient },
         'POST /api/dataValueSets': { dataSet: 'HMIS_MONTHLY', period: '202411', orgUnit: ids.facility, dataValues: [{ dataElement: 'x', period: '202411', orgUnit: ids.facility, value: '1', comment: 'c' }] },
         'POST /api/completeDataSetRegistrations': { completeDataSetRegistrations: [{ dataSet: 'HMIS_MONTHLY', period: '202411', organisationUnit: ids.facility, date: '2024-12-03' }] },
+        'POST /api/hmis/analytics/favourites': { name: 'Fuzz favourite', selection: { items: ['x'], indicators: [], preset: 'RANGE', from: '202404', to: '202503', ou: '63', level: 'block', by: 'type' } },
+        'PATCH /api/hmis/analytics/favourites/{id}': { name: 'Fuzz renamed' },
       };
       function fhirPatient() { return { resourceType: 'Patient', name: [{ family: 'Devi', given: ['Fuzz'] }], gender: 'female', birthDate: '1990-01-01', address: [{ line: ['House 1'], district: 'Hisar', state: 'Haryana' }], telecom: [{ system: 'phone', value: '9876543210' }] }; }
 

@@ -40,6 +40,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/hmis/returns/:action': ['can_submit_data', 'can_approve_data'],
   'POST /api/hmis/lock-exceptions': 'can_approve_data',
   'POST /api/hmis/validation/run': 'can_read_data',
+  'POST /api/hmis/analytics/favourites': 'can_read_data',
+  'PATCH /api/hmis/analytics/favourites/:id': 'can_read_data',
   'POST /api/surveillance/reports': 'can_submit_surveillance',
   // patients, families, OPD, pregnancies, documents, survey
   'POST /api/patients': 'can_register_patient',

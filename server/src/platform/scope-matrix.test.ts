@@ -224,6 +224,8 @@ for (const engine of testEngines()) {
         'GET /api/hmis/dataSets/{id}/template', 'POST /api/hmis/sheets',
         // analytics: 403s in hmis.analytics.test.ts
         'GET /api/hmis/analytics',
+        // saved analytics favourites, each user's own (another's is 404; a place outside the area 403): hmis.favourites.test.ts
+        'GET /api/hmis/analytics/favourites', 'POST /api/hmis/analytics/favourites', 'PATCH /api/hmis/analytics/favourites/{id}', 'DELETE /api/hmis/analytics/favourites/{id}',
         // surveillance (IDSP): 403s in surveillance.test.ts
         'GET /api/surveillance/diseases', 'POST /api/surveillance/reports', 'GET /api/surveillance/trends', 'GET /api/surveillance/rising',
         'GET /api/surveillance/burden', 'GET /api/surveillance/alerts',
