@@ -13,6 +13,13 @@ const Q = {
 };
 const RatesQuery = Type.Object({ ...Q, by: Type.Optional(Type.String({ enum: ['district', 'block', 'facility', 'type', 'ownership'] })) }, { additionalProperties: false });
 const ScopeQuery = Type.Object(Q, { additionalProperties: false });
+const STATUSES = ['not_started', 'draft', 'completed_on_time', 'completed_late', 'returned', 'approved', 'accepted'];
+const ReturnsQuery = Type.Object({
+  ...Q,
+  status: Type.Optional(Type.String({ enum: STATUSES, description: 'only the returns of this status' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'a page of this many (all when absent)' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+}, { additionalProperties: false });
 const StepBody = Type.Object({ ...Q, reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
 const ActionBody = Type.Object({
   ...Q, reason: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -40,8 +47,8 @@ export const hmisReturnRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (
   });
 
   app.get('/api/hmis/returns', {
-    schema: { tags: ['hmis'], summary: "Each facility's return for the period: not started, draft, completed on time or late, returned, approved, accepted", querystring: ScopeQuery, response: errors },
-  }, async (request) => returnStatuses(k, actorOf(request), request.query as ReturnRef));
+    schema: { tags: ['hmis'], summary: "Each facility's return for the period: not started, draft, completed on time or late, returned, approved, accepted; a count by status, and a page of one status's returns with status, limit and offset", querystring: ReturnsQuery, response: errors },
+  }, async (request) => returnStatuses(k, actorOf(request), request.query as ReturnRef & { status?: string; limit?: number; offset?: number }));
 
   app.get('/api/hmis/returns/review', {
     schema: { tags: ['hmis'], summary: "One return as the district reviews it: status, the validation rules that fail now, and the facility's comments on them", querystring: ScopeQuery, response: errors },

@@ -131,7 +131,12 @@ export function statusOf(completedAt: Date | null, state: string | null, reason:
 }
 
 /** The district's screen: every expected facility's status for the month. */
-export async function returnStatuses(db: Db, actor: Actor, q: { dataSet: string; period: string; orgUnit: string }) {
+/**
+ * Each facility's return for the period, with a count by status over all of them. With `status` the
+ * items are that status's only; with `limit` (and `offset`) one page of them, and `total` says how many
+ * there are in all (a district has hundreds of facilities).
+ */
+export async function returnStatuses(db: Db, actor: Actor, q: { dataSet: string; period: string; orgUnit: string; status?: string; limit?: number; offset?: number }) {
   const s = await complianceScope(db, actor, q);
   const done = new Map((await completions(db, s)).map((c) => [`${c.org_unit_id}|${c.period}`, c.completed_at]));
   const states = new Map((await db.selectFrom('hmis_return_states').selectAll().where('data_set_id', '=', s.ds.id).where('period', 'in', s.periods.map((p) => p.id)).where('ou_path', 'like', `${s.area.path}%`).execute()).map((r) => [`${r.org_unit_id}|${r.period}`, r]));
@@ -145,7 +150,10 @@ export async function returnStatuses(db: Db, actor: Actor, q: { dataSet: string;
   }));
   const summary: Record<string, number> = {};
   for (const i of items) summary[i.status] = (summary[i.status] ?? 0) + 1;
-  return { dataSet: s.ds.id, period: s.period.id, orgUnit: { id: s.area.id, name: s.area.name }, summary, items };
+  const chosen = q.status ? items.filter((i) => i.status === q.status) : items;
+  const offset = q.offset ?? 0;
+  const page = q.limit === undefined ? chosen.slice(offset) : chosen.slice(offset, offset + q.limit);
+  return { dataSet: s.ds.id, period: s.period.id, orgUnit: { id: s.area.id, name: s.area.name }, summary, total: chosen.length, offset, items: page };
 }
 
 /** Reminder channels: in-app now; SMS or e-mail gateways implement the same interface. */
