@@ -5,6 +5,7 @@ import { replaceQuery } from '../../router.ts';
 import { can, useMe } from '../auth/session.tsx';
 import { PatientName } from '../patients/PatientBits.tsx';
 import { StatusBadge, timeOf, useTele } from './bits.tsx';
+import { CentreReferralsPanel } from './CentreReferralsPanel.tsx';
 import { RequestForm } from './RequestForm.tsx';
 import { RequestStatusPanel } from './RequestStatusPanel.tsx';
 import { StockPanel } from './StockPanel.tsx';
@@ -98,6 +99,7 @@ export function ChoPage({ query }: { query: URLSearchParams }) {
               </table>
             )}
           </section>
+          {can(me, 'can_refer') && <CentreReferralsPanel />}
         </div>
       </div>
     </section>

@@ -5,6 +5,7 @@ import { FormField } from '../facilities/FormField.tsx';
 import { unitName } from '../geo/geo.api.ts';
 import { useTele } from './bits.tsx';
 import { book, getDistricts, getOpds, lastBooking, rememberBooking, sendCode, waitingRoomHash, type District } from './opd.api.ts';
+import { FindPlacePanel } from './FindPlacePanel.tsx';
 import { PublicShell } from './PublicShell.tsx';
 import type { Hub } from './tele.api.ts';
 
@@ -171,6 +172,7 @@ export function OpdBookPage() {
             <div className="form-actions"><button type="submit" disabled={busy}>{busy ? t('common.saving') : t('opdHome.book')}</button></div>
           </form>
         )}
+        <FindPlacePanel />
         <p className="muted"><a href="#/login">{t('opdHome.staffSignIn')}</a></p>
       </section>
     </PublicShell>

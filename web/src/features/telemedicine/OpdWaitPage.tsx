@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { downloadFile } from '../../api.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useTele } from './bits.tsx';
@@ -19,6 +20,7 @@ export function OpdWaitPage({ id, query }: { id: string; query: URLSearchParams 
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [live, setLive] = useState(false);
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -54,6 +56,7 @@ export function OpdWaitPage({ id, query }: { id: string; query: URLSearchParams 
   }
 
   async function leave() {
+    setConfirming(false);
     setBusy(true);
     setProblem(null);
     try {
@@ -110,8 +113,12 @@ export function OpdWaitPage({ id, query }: { id: string; query: URLSearchParams 
             </div>
             {!final && <p className="hint">{live ? t('opdWait.live') : t('opdWait.connecting')}</p>}
             {(r.status === 'waiting' || r.status === 'called') && (
-              <button type="button" className="secondary" disabled={busy} onClick={() => void leave()}>{t('opdWait.leave')}</button>
+              <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(true)}>{t('opdWait.leave')}</button>
             )}
+            <ConfirmDialog open={confirming} title={t('opdWait.leaveTitle')} confirmLabel={t('opdWait.leaveYes')} cancelLabel={t('opdWait.stay')} danger busy={busy}
+              onConfirm={() => void leave()} onCancel={() => setConfirming(false)}>
+              <p>{t('opdWait.leaveBody', { n: num(r.token) })}</p>
+            </ConfirmDialog>
           </>
         )}
       </section>

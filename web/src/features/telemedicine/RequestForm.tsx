@@ -1,11 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { FormField } from '../facilities/FormField.tsx';
 import type { PatientHit } from '../patients/patients.api.ts';
 import { useTele } from './bits.tsx';
 import { PatientPicker } from './PatientPicker.tsx';
-import { createRequest, listHubs, type Hub, type NewRequest, type Priority, type TeleRequest } from './tele.api.ts';
+import { useLiveHubs } from './live.ts';
+import { createRequest, type NewRequest, type Priority, type TeleRequest } from './tele.api.ts';
 
 const VITALS = ['bp', 'pulse', 'tempC', 'spo2', 'weightKg'] as const;
 type VitalKey = (typeof VITALS)[number];
@@ -18,7 +19,6 @@ type Errors = Record<string, string>;
 export function RequestForm({ onCreated }: { onCreated: (r: TeleRequest) => void }) {
   const { t, num } = useI18n();
   const tele = useTele();
-  const [hubs, setHubs] = useState<Hub[] | null>(null);
   const [patient, setPatient] = useState<PatientHit | null>(null);
   const [complaint, setComplaint] = useState('');
   const [vitals, setVitals] = useState<Record<VitalKey, string>>({ bp: '', pulse: '', tempC: '', spo2: '', weightKg: '' });
@@ -28,13 +28,8 @@ export function RequestForm({ onCreated }: { onCreated: (r: TeleRequest) => void
   const [top, setTop] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const loadHubs = () => listHubs().then((r) => setHubs(r.items)).catch((err) => setTop(tele.error(err)));
-  useEffect(() => {
-    void loadHubs();
-    const timer = setInterval(() => void loadHubs(), 30_000);
-    return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  // Doctors online and people waiting, live: the server sends them again whenever a queue changes.
+  const hubs = useLiveHubs(setTop);
 
   function check(): { e: Errors; body?: NewRequest } {
     const e: Errors = {};
@@ -82,7 +77,6 @@ export function RequestForm({ onCreated }: { onCreated: (r: TeleRequest) => void
       setVitals({ bp: '', pulse: '', tempC: '', spo2: '', weightKg: '' });
       setPriority('');
       onCreated(r);
-      void loadHubs();
     } catch (err) {
       const p = tele.problems(err, (f) => f === 'patientId' || f === 'complaint' || f.startsWith('vitals.') || ['queue', 'specialty', 'hubId', 'priority'].includes(f));
       setErrors(p.errors);

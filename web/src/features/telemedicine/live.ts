@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { getToken } from '../../api.ts';
 import { storedLang } from '../../i18n/i18n.tsx';
-import { FINAL_STATUSES, type RequestStatus } from './tele.api.ts';
+import { FINAL_STATUSES, type Hub, type RequestStatus } from './tele.api.ts';
 
 const RETRY_MS = 3_000;
 
@@ -35,6 +35,14 @@ export function parseEvents(buffer: string): { events: { event: string; data: st
  * `onStatus` with each status event. Reconnects after network breaks; `onError` hears 4xx answers.
  */
 export async function followStaffStream<T extends { status: RequestStatus }>(path: string, onStatus: (v: T) => void, signal: AbortSignal, onError?: (message: string) => void) {
+  await followStream<T>(path, onStatus, signal, (v) => FINAL_STATUSES.includes(v.status), onError);
+}
+
+/**
+ * Follows any staff events stream: each `status` event's data goes to `onData`, until the signal
+ * aborts or `isFinal` says the last one ends it. Reconnects after breaks; a 4xx answer stops it.
+ */
+export async function followStream<T>(path: string, onData: (v: T) => void, signal: AbortSignal, isFinal: (v: T) => boolean = () => false, onError?: (message: string) => void) {
   while (!signal.aborted) {
     let final = false;
     try {
@@ -61,8 +69,8 @@ export async function followStaffStream<T extends { status: RequestStatus }>(pat
           for (const e of parsed.events) {
             if (e.event === 'status') {
               const v = JSON.parse(e.data) as T;
-              onStatus(v);
-              if (FINAL_STATUSES.includes(v.status)) final = true;
+              onData(v);
+              if (isFinal(v)) final = true;
             } else if (e.event === 'error') onError?.((JSON.parse(e.data) as { message: string }).message);
           }
         }
@@ -73,6 +81,21 @@ export async function followStaffStream<T extends { status: RequestStatus }>(pat
     if (final || signal.aborted) return;
     await new Promise((r) => setTimeout(r, RETRY_MS));
   }
+}
+
+/**
+ * The hubs a spoke consults, with doctors online and people waiting, kept current over the server's
+ * stream (sent again whenever one of their queues changes: a doctor on duty, a request made or taken).
+ */
+export function useLiveHubs(onError?: (message: string) => void): Hub[] | null {
+  const [hubs, setHubs] = useState<Hub[] | null>(null);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    void followStream<{ items: Hub[] }>('/api/telemedicine/hubs/events', (v) => setHubs(v.items), ctrl.signal, undefined, onError);
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return hubs;
 }
 
 /** A request kept up to date from its staff stream; `initial` shows at once. */

@@ -14,6 +14,10 @@ export const book = (body: {
   mobile: string; challengeId: string; code: string; hubId: string; specialty: string; stateNumber?: string; patient?: NewHomePatient; complaint?: string;
 }) => api<Booking>('POST', '/api/public/telemedicine/requests', { body });
 
+/** Find my place: the open bookings of the mobile, confirmed by a code sent to it; each comes back with a new key. */
+export const findPlace = (body: { mobile: string; challengeId: string; code: string }) =>
+  api<{ items: Booking[] }>('POST', '/api/public/telemedicine/find', { body });
+
 const path = (id: string) => `/api/public/telemedicine/requests/${encodeURIComponent(id)}`;
 export const getBooking = (id: string, key: string, signal?: AbortSignal) => get<TeleRequest>(path(id), { key }, signal);
 export const leaveQueue = (id: string, key: string) => api<TeleRequest>('POST', `${path(id)}/cancel?key=${encodeURIComponent(key)}`);

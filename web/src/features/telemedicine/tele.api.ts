@@ -147,8 +147,8 @@ export const patientConsultations = (patientId: string, signal?: AbortSignal) =>
 // ---- referrals ----
 export const createReferral = (body: { patientId: string; requestId?: string; toFacilityId: string; specialty?: string; urgency: Urgency; reason: string }) =>
   api<Referral>('POST', '/api/referrals', { body });
-export const listReferrals = (direction: 'incoming' | 'outgoing', signal?: AbortSignal) =>
-  get<{ items: Referral[]; more: boolean }>('/api/referrals', { direction }, signal);
+export const listReferrals = (direction: 'incoming' | 'outgoing', signal?: AbortSignal, page: { offset?: number; limit?: number } = {}) =>
+  get<{ items: Referral[]; more: boolean }>('/api/referrals', { direction, ...page }, signal);
 export const moveReferral = (referralId: string, status: ReferralStatus) =>
   api<Referral>('POST', `/api/referrals/${id(referralId)}/status`, { body: { status } });
 
