@@ -43,6 +43,7 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /api/auth/me': 'the caller\'s own account',
   'GET /api/geo/units/{code}': 'LGD geography is public reference data',
   'GET /api/geo/units/{code}/children': 'LGD geography is public reference data',
+  'GET /api/geo/units/{code}/places': 'LGD geography is public reference data (names and counts of places)',
   'GET /api/geo/boundaries': 'district outlines are public reference data',
   'GET /api/hmis/dataSets': 'the state\'s forms (metadata)',
   'POST /api/metadata': 'forms are metadata shared by every area, changed only by state-level managers',
@@ -149,6 +150,8 @@ for (const engine of testEngines()) {
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
+        'POST /api/geo/units': { url: '/api/geo/units', body: { parent: hisar, level: 'block', name: 'RR Block' } },
+        'PATCH /api/geo/units/{code}': { url: `/api/geo/units/${village}`, body: { name: 'Sarsod Kalan' } },
         'POST /api/geo/units/import': { url: '/api/geo/units/import?level=blocks', contentType: 'text/csv', body: 'S.No.,State Code,State Name,District Code,District Name,Block Code,Block Version,Block Name ,Block Name\n1,6,HARYANA,63,HISAR,492,1,UKLANA,\n' },
         'POST /api/users/{username}/password': { url: `/api/users/${hisarDoctor}/password`, body: { password: 'Bael-Jamun-Tulsi-8' } },
         'POST /api/users/{username}/deactivate': { url: `/api/users/${hisarDoctor}/deactivate` },

@@ -190,7 +190,7 @@ for (const engine of testEngines()) {
       assert.equal(doc.status, 200);
       const covered = new Set([
         'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/users', 'POST /api/users', 'POST /api/users/{username}/password', 'POST /api/users/{username}/deactivate', 'POST /api/users/{username}/activate', 'GET /api/audit',
-        'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/boundaries',
+        'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/units/{code}/places', 'GET /api/geo/boundaries',
         'GET /api/facilities', 'GET /api/facilities/points', 'GET /api/facilities/summary', 'GET /api/facilities/{id}', 'POST /api/facilities',
         'PATCH /api/facilities/{id}', 'POST /api/facilities/{id}/registration', 'POST /api/facilities/{id}/upgrades', 'DELETE /api/facilities/{id}',
         'POST /api/metadata', 'GET /api/hmis/dataSets', 'GET /api/hmis/indicators', 'GET /api/hmis/dataSets/{id}/form', 'POST /api/dataValueSets', 'GET /api/dataValueSets',
@@ -267,6 +267,8 @@ for (const engine of testEngines()) {
         'GET /api/public/map',
         // blocks and villages into a running server (can_import_geo, rows only under the caller's area): 403s in geo.units.import.test.ts
         'POST /api/geo/units/import',
+        // one block, panchayat or village added, renamed or recoded (can_update_geo, inside the caller's area): 403s in geo.units.test.ts
+        'POST /api/geo/units', 'PATCH /api/geo/units/{code}',
         // referral destinations are state-wide by design (names of hospitals): telemedicine.referrals.test.ts
         'GET /api/referrals/destinations',
         // OPD from home (code-confirmed; the waiting room needs the booking's key): telemedicine.test.ts

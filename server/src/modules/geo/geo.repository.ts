@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewOrgUnit, OrgUnitLevel, OrgUnitRow } from '../../db/types.js';
 
 type Db = Kysely<Database>;
@@ -108,4 +108,49 @@ export async function districtOf(db: Db, unitPath: string): Promise<OrgUnitRow |
   const ids = unitPath.split('/').filter(Boolean);
   if (!ids.length) return undefined;
   return db.selectFrom('org_units').selectAll().where('level', '=', 'district').where('id', 'in', ids).executeTakeFirst();
+}
+
+/** Locks a unit's row for the rest of the transaction (adding under a parent, renaming a child of it). */
+export async function lockUnit(trx: Transaction<Database>, id: string): Promise<void> {
+  await trx.selectFrom('org_units').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** A unit of `level` under `parentId` with this name (case and spaces aside), other than `exceptId`. */
+export async function siblingNamed(db: Db, parentId: string, level: OrgUnitLevel, name: string, exceptId?: string): Promise<OrgUnitRow | undefined> {
+  let q = db.selectFrom('org_units').selectAll()
+    .where('parent_id', '=', parentId).where('level', '=', level)
+    .where(sql<string>`lower(btrim(name))`, '=', name.trim().toLowerCase());
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function updateUnit(db: Db, id: string, set: { name?: string; name_hi?: string | null; lgd_code?: number | null; code?: string | null }): Promise<OrgUnitRow> {
+  return db.updateTable('org_units').set({ ...set, updated_at: sql`now()` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern. */
+const likeText = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface UnitPage { items: (OrgUnitRow & { child_count: number })[]; total: number }
+
+/**
+ * A page of places (blocks, panchayats, villages) with how many places each holds: the children of
+ * a unit, or, with `q`, every place under it whose name (English or Hindi) contains `q`.
+ */
+export async function pageUnits(db: Db, parent: OrgUnitRow, opts: { q?: string; offset: number; limit: number }): Promise<UnitPage> {
+  let q = db.selectFrom('org_units as u').where('u.level', 'in', ['state', 'district', 'block', 'panchayat', 'village']);
+  if (opts.q) {
+    const pattern = `%${likeText(opts.q.trim())}%`;
+    q = q.where('u.path', 'like', `${likeText(parent.path)}%`).where('u.id', '!=', parent.id)
+      .where((eb) => eb.or([eb('u.name', 'ilike', pattern), eb('u.name_hi', 'ilike', pattern)]));
+  } else {
+    q = q.where('u.parent_id', '=', parent.id);
+  }
+  const [{ n }] = await q.select(sql<number>`count(*)::int`.as('n')).execute();
+  const items = await q.selectAll('u')
+    .select((eb) => eb.selectFrom('org_units as c').whereRef('c.parent_id', '=', 'u.id').where('c.level', '!=', 'facility')
+      .select(sql<number>`count(*)::int`.as('c')).as('child_count'))
+    .orderBy(sql`lower(u.name)`).orderBy('u.id')
+    .offset(opts.offset).limit(opts.limit).execute();
+  return { items: items.map((r) => ({ ...r, child_count: Number(r.child_count ?? 0) })), total: n };
 }

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
-import { BoundaryQuery, CodeParam, OrgUnit } from './geo.schema.js';
+import { BoundaryQuery, CodeParam, NewPlaceBody, OrgUnit, Place, PlaceChangeBody, PlacePage, PlacesQuery } from './geo.schema.js';
+import { addPlace, changePlace, listPlaces, type NewPlace, type PlaceChange } from './geo.units.js';
 import * as geo from './geo.service.js';
 import { IMPORT_LEVELS, importUnits, MAX_GEO_IMPORT_BYTES, type ImportLevel } from './geo.import.api.js';
 
@@ -14,6 +15,27 @@ export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async 
   app.get('/api/geo/units/:code/children', {
     schema: { tags: ['geo'], summary: 'The units directly under a unit', params: CodeParam, response: { 200: Type.Object({ items: Type.Array(OrgUnit) }) } },
   }, async (request) => ({ items: await geo.getChildren(db.kysely, actorOf(request), (request.params as { code: string }).code) }));
+
+  app.get('/api/geo/units/:code/places', {
+    schema: {
+      tags: ['geo'], summary: 'A unit, its ancestors and a page of its places (blocks, panchayats, villages) with counts; with q, the places under it whose English or Hindi name holds q',
+      params: CodeParam, querystring: PlacesQuery, response: { 200: PlacePage, 400: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => listPlaces(db.kysely, actorOf(request), (request.params as { code: string }).code, request.query as { q?: string; offset?: number; limit?: number }));
+
+  app.post('/api/geo/units', {
+    schema: {
+      tags: ['geo'], summary: 'Add one block, panchayat or village under a unit of your area (a repeated name under the parent, or an LGD code in use, is a 409)',
+      body: NewPlaceBody, response: { 201: Place, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (request, reply) => reply.status(201).send(await addPlace(db.kysely, actorOf(request), request.body as NewPlace)));
+
+  app.patch('/api/geo/units/:code', {
+    schema: {
+      tags: ['geo'], summary: 'Rename a block, panchayat or village of your area in English or Hindi, or correct its LGD or local code',
+      params: CodeParam, body: PlaceChangeBody, response: { 200: Place, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (request) => changePlace(db.kysely, actorOf(request), (request.params as { code: string }).code, request.body as PlaceChange));
 
   for (const type of ['text/csv', 'application/csv', 'text/plain']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_GEO_IMPORT_BYTES }, (_req, body, done) => done(null, body));

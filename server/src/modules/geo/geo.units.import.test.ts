@@ -47,13 +47,17 @@ for (const engine of testEngines()) {
     const blocks = `${BLOCKS_HEADER}\n1,6,HARYANA,63,HISAR,484,1,ADAMPUR,\n2,6,HARYANA,63,HISAR,485,1,AGROHA,अग्रोहा\n`;
     const villages = `${VILLAGES_HEADER}\n1,6,HARYANA,63,HISAR,484,60001,ADAMPUR MANDI,\n2,6,HARYANA,63,HISAR,485,60002,SIWANI BOLAN,सिवानी बोलान\n`;
 
-    test('a district officer is refused before the body is read; a state admin imports blocks then villages', async () => {
-      const officer = (await t.userWith('district_officer', 63)).token;
+    test('a block officer (no can_import_geo) is refused before the body is read; a district officer outside their district; a state admin imports blocks then villages', async () => {
+      const officer = (await t.userWith('block_officer', 63)).token;
       const refused = await t.req('POST', '/api/geo/units/import?level=blocks', officer, blocks, CSV);
       assert.equal(refused.status, 403, JSON.stringify(refused.body));
       const garbage = await t.req('POST', '/api/geo/units/import?level=blocks', officer, '\u0000not csv', CSV);
       assert.equal(garbage.status, 403);
       assert.equal(await t.db.kysely.selectFrom('org_units').where('level', '=', 'block').select('id').executeTakeFirst(), undefined);
+      const mandiOfficer = (await t.userWith('district_officer', 22)).token;
+      const outside = await t.req('POST', '/api/geo/units/import?level=blocks', mandiOfficer, blocks, CSV);
+      assert.equal(outside.status, 403, JSON.stringify(outside.body));
+      assert.match(outside.body.error.details.rows[0].reason, /outside your area/);
 
       const admin = (await t.userWith('admin', 'state:6')).token;
       const b = await t.req('POST', '/api/geo/units/import?level=blocks', admin, blocks, CSV);
