@@ -27,6 +27,8 @@ const ReturnsPage = lazy(() => import('./features/hmis/ReturnsPage.tsx').then((m
 const BreakGlassPage = lazy(() => import('./features/patients/BreakGlassPage.tsx').then((m) => ({ default: m.BreakGlassPage })));
 const OpdQueuePage = lazy(() => import('./features/patients/OpdQueuePage.tsx').then((m) => ({ default: m.OpdQueuePage })));
 const PatientRecordPage = lazy(() => import('./features/patients/PatientRecordPage.tsx').then((m) => ({ default: m.PatientRecordPage })));
+const PatientEditPage = lazy(() => import('./features/patients/PatientEditPage.tsx').then((m) => ({ default: m.PatientEditPage })));
+const MergePage = lazy(() => import('./features/patients/MergePanel.tsx').then((m) => ({ default: m.MergePage })));
 const PatientsPage = lazy(() => import('./features/patients/PatientsPage.tsx').then((m) => ({ default: m.PatientsPage })));
 const RegisterPatientPage = lazy(() => import('./features/patients/RegisterPatientPage.tsx').then((m) => ({ default: m.RegisterPatientPage })));
 const TeleStatsPage = lazy(() => import('./features/telestats/TeleStatsPage.tsx').then((m) => ({ default: m.TeleStatsPage })));
@@ -134,6 +136,8 @@ function Page({ route }: { route: Route }) {
     if (!second) return <PatientsPage query={route.query} />;
     if (second === 'new') return <RegisterPatientPage />;
     if (!third) return <PatientRecordPage key={second} id={second} />;
+    if (third === 'edit') return <PatientEditPage key={`edit-${second}`} id={second} />;
+    if (third === 'merge') return <MergePage key={`merge-${second}`} id={second} query={route.query} />;
   }
   if (first === 'opd') return <OpdQueuePage query={route.query} />;
   if (first === 'ultrasound' && !second) return <UltrasoundPage />;

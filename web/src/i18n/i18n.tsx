@@ -6,6 +6,8 @@ import surveyEn from '../features/survey/messages.en.json';
 import surveyHi from '../features/survey/messages.hi.json';
 import careEn from '../features/patients/messages.en.json';
 import careHi from '../features/patients/messages.hi.json';
+import careEditEn from '../features/patients/messages.edit.en.json';
+import careEditHi from '../features/patients/messages.edit.hi.json';
 import teleEn from '../features/telemedicine/messages.en.json';
 import teleHi from '../features/telemedicine/messages.hi.json';
 import statsEn from '../features/telestats/messages.en.json';
@@ -14,8 +16,8 @@ import maternalEn from '../features/maternal/messages.en.json';
 import maternalHi from '../features/maternal/messages.hi.json';
 
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...teleEn, ...statsEn, ...maternalEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...teleHi, ...statsHi, ...maternalHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...maternalEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...maternalHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

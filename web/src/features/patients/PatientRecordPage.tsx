@@ -10,6 +10,8 @@ import { HealthCardButton } from './HealthCardButton.tsx';
 import { OpdRegisterForm } from './OpdRegisterForm.tsx';
 import { PresencePanel } from './PresencePanel.tsx';
 import { VisitsPanel } from './VisitsPanel.tsx';
+import { MergeHistoryPanel } from './MergePanel.tsx';
+import { FlashNotice } from '../../components/Flash.tsx';
 import { getAccessLog, getPatient, namesOf, type AccessEntry, type OpdToken, type PatientRecord } from './patients.api.ts';
 
 type State =
@@ -98,7 +100,9 @@ export function PatientRecordPage({ id }: { id: string }) {
           <h1 id="record-title">{main}{other && <span className="name-other"> ({other})</span>}</h1>
           <p className="muted">{t('patients.stateNumber')}: <strong className="mono">{p.stateNumber}</strong></p>
         </div>
+        {can(me, 'can_update_patient') && <div className="actions"><a className="button secondary" href={`#/patients/${encodeURIComponent(p.id)}/edit`}>{t('patients.edit.open')}</a></div>}
       </div>
+      <FlashNotice />
       {tokenNotice}
       <div className="detail-grid">
         <div>
@@ -153,6 +157,7 @@ export function PatientRecordPage({ id }: { id: string }) {
           )}
           {p.sex === 'female' && <PregnancyPanel patientId={p.id} name={main} />}
           <FamilyLink patientId={p.id} />
+          <MergeHistoryPanel patientId={p.id} />
           <AccessLog items={log} />
         </div>
       </div>
