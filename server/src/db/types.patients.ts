@@ -48,10 +48,19 @@ export interface OpdRegistrationsTable {
   department: string;
   day: DateOnly;
   token: number;
-  status: Generated<'waiting' | 'called' | 'seen' | 'left'>;
+  status: Generated<OpdTokenStatus>;
   created_by: string | null;
   created_at: Generated<Date>;
+  called_at: Date | null;
+  with_doctor_at: Date | null;
+  done_at: Date | null;
+  absent_at: Date | null;
+  recalled_at: Date | null;
+  status_at: Date | null;
+  status_by: string | null;
 }
+/** An OPD token's states through the day (migration 20261203T0400). */
+export type OpdTokenStatus = 'waiting' | 'called' | 'with_doctor' | 'done' | 'absent';
 export interface OtpChallengesTable {
   id: string;
   mobile: string;

@@ -140,6 +140,7 @@ for (const engine of testEngines()) {
       ids.family = family.body?.id ?? randomUUID();
       ids.disease = (await t.req('GET', '/api/surveillance/diseases', t.adminToken)).body?.items?.[0]?.code ?? 'fever';
       ids.user = (await t.userWith('asha', 63)).username;
+      ids.opdToken = (await t.req('POST', '/api/opd/registrations', clerk, { patientId: ids.patient, department: 'general' })).body?.id ?? randomUUID();
     });
     after(async () => { await t.close(); });
 
@@ -167,6 +168,7 @@ for (const engine of testEngines()) {
         if (path.startsWith('/api/hmis/dataSets')) return 'HMIS_MONTHLY';
         if (path.startsWith('/api/families')) return ids.family;
         if (path.startsWith('/api/patients/merges')) return randomUUID();
+        if (path.startsWith('/api/opd/registrations/')) return ids.opdToken;
         if (path.startsWith('/api/users/')) return ids.user;
         if (path.startsWith('/api/patients') || path.startsWith('/fhir/Patient') || path.startsWith('/fhir/{type}')) return ids.patient;
         return randomUUID();

@@ -55,6 +55,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/patients/merges/:id/undo': 'can_update_patient',
   'POST /api/opd/visits': 'can_read_patient',
   'POST /api/opd/registrations': 'can_register_opd',
+  'POST /api/opd/registrations/:id/status': 'can_register_opd',
   'POST /api/patients/:id/documents': 'can_update_patient',
   'POST /api/survey/sync': 'can_survey',
   'POST /api/survey/assignments': 'can_assign_survey',

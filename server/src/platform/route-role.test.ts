@@ -122,6 +122,7 @@ for (const engine of testEngines()) {
       const other = await ok(t.req('POST', '/api/patients', n.tok.cho, { name: 'Ramesh Kumar', sex: 'male', age: 40, address: { district: 63 } }));
       const pregnancy = await ok(t.req('POST', '/api/pregnancies', n.tok.cho, { patientId: patient }));
       const visit = await ok(t.req('POST', '/api/opd/visits', n.tok.cho, { patientId: patient, complaint: 'fever' }));
+      const opdToken = await ok(t.req('POST', '/api/opd/registrations', n.tok.cho, { patientId: patient, department: 'general' }));
       const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
       const docRes = await t.app.inject({ method: 'POST', url: `/api/patients/${patient}/documents?title=report`, headers: { authorization: `Bearer ${n.tok.cho}`, 'content-type': 'application/pdf' }, payload: pdf });
       assert.equal(docRes.statusCode, 201, docRes.body);
@@ -228,6 +229,7 @@ for (const engine of testEngines()) {
         'GET /api/survey/coverage': { url: `/api/survey/coverage?orgUnit=${hisar}` },
         'POST /api/opd/registrations': { url: '/api/opd/registrations', body: { patientId: patient, facilityId: n.spoke, department: 'general' } },
         'GET /api/opd/queue': { url: `/api/opd/queue?facilityId=${n.spoke}` },
+        'POST /api/opd/registrations/{id}/status': { url: `/api/opd/registrations/${opdToken.id}/status`, body: { status: 'called' } },
         'POST /api/pregnancies': { url: '/api/pregnancies', body: { patientId: hospitalPatient.id, facilityId: n.hospital } },
         'POST /api/pregnancies/{id}/close': { url: `/api/pregnancies/${pregnancy.registrationNumber}/close`, body: { reason: 'delivered' } },
         'POST /api/ultrasounds': { url: '/api/ultrasounds', body: { registrationNumber: pregnancy.registrationNumber, facilityId: n.hospital } },

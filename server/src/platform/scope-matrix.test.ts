@@ -237,6 +237,8 @@ for (const engine of testEngines()) {
         // a woman's pregnancies, a person's family, a centre's log of number checks: 403s in patients.maternal.test.ts
         'GET /api/patients/{id}/pregnancies', 'GET /api/patients/{id}/family', 'GET /api/ultrasounds/checks',
         'POST /api/opd/visits', 'GET /api/patients/{id}/visits', 'GET /api/codes/icd10',
+        // working the OPD queue (call, with the doctor, done, absent, recall): 403s in patients.opd.test.ts
+        'POST /api/opd/registrations/{id}/status',
         'POST /api/patients/{id}/documents', 'GET /api/patients/{id}/documents', 'GET /api/documents/{id}',
         'POST /api/survey/sync', 'POST /api/survey/assignments', 'GET /api/survey/assignments', 'GET /api/survey/coverage',
         // editing a patient and a record's merge history: 403s in patients.edit.test.ts

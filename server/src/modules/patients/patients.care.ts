@@ -1,4 +1,5 @@
-// OPD tokens, pregnancy registration and the ultrasound check against its number.
+// OPD tokens, pregnancy registration and the ultrasound check against its number. The queue the
+// tokens make, and its states through the day, are in patients.opd.ts.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
@@ -9,9 +10,9 @@ import { todayIst } from '../../platform/periods.js';
 import { isUniqueViolation } from '../../platform/races.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { newPregnancyRegistrationNumber, validPregnancyRegistrationNumber } from './patients.identity.js';
-import type { OpdInput, PregnancyInput, QueueInput, UltrasoundInput, UltrasoundSummaryInput } from './patients.schema.js';
+import type { OpdInput, PregnancyInput, UltrasoundInput, UltrasoundSummaryInput } from './patients.schema.js';
 import { requirePresence } from './patients.presence.js';
-import { canRead, facilityFor, linkFacility, loadPatient, requireRecordArea } from './patients.service.js';
+import { canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
@@ -65,28 +66,6 @@ async function nextOpdToken(trx: Db, facilityId: string, department: string, day
     on conflict (facility_id, department, day) do update set last = c.last + 1
     returning last`.execute(trx);
   return Number(rows[0].last);
-}
-
-/** A department's queue for a day, for the counter screen. */
-export async function opdQueue(db: Db, actor: Actor, input: QueueInput) {
-  requirePermission(actor, 'can_read_patient');
-  requireRecordArea(actor);
-  const facility = await requireFacility(db, actor, input.facilityId);
-  let q = db.selectFrom('opd_registrations as r').innerJoin('patients as p', 'p.id', 'r.patient_id')
-    .select(['r.id', 'r.token', 'r.department', 'r.status', 'r.created_at', 'p.id as patient_id', 'p.state_number', 'p.name', 'p.name_hi', 'p.sex', 'p.birth_date'])
-    .where('r.facility_id', '=', facility.id).where('r.day', '=', input.day ?? todayIst());
-  if (input.department) q = q.where('r.department', '=', input.department.trim().toLowerCase());
-  const rows = await q.orderBy('r.department').orderBy('r.token').execute();
-  // Names are personal data: the view is audited (one row per view).
-  await recordAudit(db, actor, { action: 'read', entity: 'opd_queue', entityId: facility.id, orgPath: facility.path, purpose: 'queue', after: { day: input.day ?? todayIst(), department: input.department ?? null, results: rows.length } });
-  return {
-    facility: { id: facility.id, name: facility.name, nameHi: facility.name_hi },
-    day: input.day ?? todayIst(),
-    items: rows.map((r) => ({
-      id: r.id, token: r.token, department: r.department, status: r.status, at: r.created_at.toISOString(),
-      patient: { id: r.patient_id, stateNumber: r.state_number, name: r.name, nameHi: r.name_hi, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) },
-    })),
-  };
 }
 
 /**

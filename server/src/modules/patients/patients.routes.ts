@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
+import type { OpdTokenStatus } from '../../db/types.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import * as care from './patients.care.js';
 import * as families from './patients.families.js';
@@ -10,9 +11,10 @@ import { addDocument, DOCUMENT_TYPES, listDocuments, MAX_DOCUMENT_BYTES, readDoc
 import { documentStoreFor } from '../../platform/objectstore.js';
 import { cardData, cardPdf, resolveCard, type CardSize } from './patients.card.js';
 import {
-  DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, UltrasoundBody, UltrasoundSummaryQuery,
-  type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type UltrasoundInput, type UltrasoundSummaryInput,
+  DuplicateQuery, NewPatientBody, OpdBody, PregnancyBody, QueueQuery, ReadQuery, SearchQuery, TokenStatusBody, UltrasoundBody, UltrasoundSummaryQuery,
+  type DuplicateInput, type NewPatientInput, type OpdInput, type PregnancyInput, type QueueInput, type SearchInput, type TokenStatusInput, type UltrasoundInput, type UltrasoundSummaryInput,
 } from './patients.schema.js';
+import * as opd from './patients.opd.js';
 import * as edit from './patients.edit.js';
 import * as search from './patients.search.js';
 import * as svc from './patients.service.js';
@@ -208,8 +210,14 @@ export const patientRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => as
   }, async (request, reply) => reply.status(201).send(await care.registerOpd(k, actorOf(request), request.body as OpdInput)));
 
   app.get('/api/opd/queue', {
-    schema: { tags, summary: 'The OPD queue of a facility for a day', querystring: QueueQuery, response: errors },
-  }, async (request) => care.opdQueue(k, actorOf(request), request.query as QueueInput));
+    schema: { tags, summary: 'The OPD queue of a facility for a day: tokens per state (counts) and a page of tokens, of one state or all', querystring: QueueQuery, response: errors },
+  }, async (request) => opd.opdQueue(k, actorOf(request), request.query as QueueInput));
+
+  app.post('/api/opd/registrations/:id/status', {
+    // Permission and the token's facility in the caller's area before the body is read.
+    onRequest: async (request) => { await opd.requireToken(k, actorOf(request), (request.params as { id: string }).id); },
+    schema: { tags, summary: 'Work an OPD token: call it, mark it with the doctor, done or absent, or recall an absent token; a move its state does not allow is 409', params: IdParams, body: TokenStatusBody, response: errors },
+  }, async (request) => opd.setTokenStatus(k, actorOf(request), (request.params as { id: string }).id, (request.body as TokenStatusInput).status as OpdTokenStatus));
 
   app.post('/api/pregnancies', {
     schema: { tags, summary: 'Register a pregnancy (ANC): issues its 12-digit registration number', body: PregnancyBody, response: created },

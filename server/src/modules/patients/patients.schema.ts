@@ -59,8 +59,16 @@ export const QueueQuery = Type.Object({
   facilityId: Type.Optional(Type.String({ maxLength: 60 })),
   department: Type.Optional(Type.String({ maxLength: 40 })),
   day: Type.Optional(date),
+  status: Type.Optional(Type.String({ enum: ['waiting', 'called', 'with_doctor', 'done', 'absent'], description: 'only the tokens in this state; the counts are always of every state' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0 })),
 }, { additionalProperties: false });
 export type QueueInput = Static<typeof QueueQuery>;
+
+export const TokenStatusBody = Type.Object({
+  status: Type.String({ enum: ['called', 'with_doctor', 'done', 'absent', 'waiting'], description: 'called (from waiting), with_doctor (from called), done (from with_doctor), absent (from waiting or called), waiting (recalls an absent token)' }),
+}, { additionalProperties: false });
+export type TokenStatusInput = Static<typeof TokenStatusBody>;
 
 export const PregnancyBody = Type.Object({
   patientId: Type.String({ minLength: 1, maxLength: 40 }),

@@ -11,6 +11,7 @@ import { parsePeriod, todayIst } from '../../platform/periods.js';
 import { holdReturns, returnKey, upsertValues, type ValueRow } from '../hmis/hmis.datavalues.repository.js';
 import { DEFAULTS } from '../hmis/hmis.metadata.types.js';
 import { bare, dotted, findCodes, namesOf } from '../codes/icd10.search.js';
+import { closeTokenForVisit } from './patients.opd.js';
 import { requirePresence } from './patients.presence.js';
 import { ageOn, canRead, facilityFor, linkFacility, loadPatient } from './patients.service.js';
 
@@ -162,19 +163,20 @@ export async function recordVisit(db: Db, actor: Actor, input: VisitInput) {
   if (problems.length) throw fieldErrors(problems);
 
   const day = todayIst();
+  // The patient's token today is done now (in this transaction): the named one, or their open one.
+  const token = await closeTokenForVisit(db, actor, patient.id, facility, input.opdRegistrationId);
   const row = {
-    id: uid(), patient_id: patient.id, facility_id: facility.id, facility_path: facility.path, opd_registration_id: input.opdRegistrationId ?? null,
+    id: uid(), patient_id: patient.id, facility_id: facility.id, facility_path: facility.path, opd_registration_id: input.opdRegistrationId ?? token,
     period: day.slice(0, 4) + day.slice(5, 7), age_years: ageOn(patient.birth_date, day), sex: patient.sex,
     complaint: input.complaint?.trim() || null, vitals: JSON.stringify(input.vitals ?? {}), diagnoses: codes, notes: input.notes?.trim() || null,
     prescriptions: JSON.stringify(input.prescriptions ?? []), created_by: actor.username,
   };
   await db.insertInto('opd_visits').values(row).execute();
-  if (input.opdRegistrationId) await db.updateTable('opd_registrations').set({ status: 'seen' }).where('id', '=', input.opdRegistrationId).where('patient_id', '=', patient.id).execute();
   await linkFacility(db, patient.id, facility);
   const hmis = await recountHmis(db, facility.id, row.period);
   await recordAudit(db, actor, { action: 'create', entity: 'opd_visit', entityId: row.id, orgPath: facility.path, after: { patient: patient.id, diagnoses: codes } });
   return {
-    id: row.id, patientId: patient.id, facilityId: facility.id, period: row.period, diagnoses: codes.map(dotted), hmis,
+    id: row.id, patientId: patient.id, facilityId: facility.id, period: row.period, diagnoses: codes.map(dotted), hmis, opdToken: row.opd_registration_id,
     ...(listLoaded ? {} : { warnings: [{ code: 'icd_list_missing', message: 'The ICD-10 list is not loaded (swasthya import icd10); codes were checked for form only', messageHi: 'ICD-10 सूची लोड नहीं है; कोड केवल रूप से जाँचे गए' }] }),
   };
 }
