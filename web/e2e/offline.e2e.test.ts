@@ -170,6 +170,32 @@ describe('the app offline on a phone (browser)', () => {
       assert.deepEqual(syncs, [200], 'one sync request, answered 200');
       const coverage = await apiCall<{ items: { name: string; households: number; people: number }[] }>(base, 'GET', '/api/survey/coverage?orgUnit=63', officerToken);
       assert.deepEqual(coverage.items.map((v) => [v.name, v.households, v.people]), [['Ladwa', 1, 1]], 'the household is stored once');
+
+      // A page open across a new version: a screen's chunk is gone (404). The page loads itself again
+      // (features/survey/offline.ts) and the screen opens, instead of the app going blank.
+      const browser = context.browser();
+      assert.ok(browser);
+      const other = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-IN', serviceWorkers: 'block' });
+      try {
+        const page2 = await other.newPage();
+        page2.setDefaultTimeout(20_000);
+        let gone = 0;
+        await page2.route('**/assets/UsersPage-*.js', (route) => (gone++ === 0 ? route.fulfill({ status: 404, body: 'gone' }) : route.continue()));
+        await page2.goto(`${base}/#/login`);
+        await page2.locator('#login-username').fill('admin');
+        await page2.locator('#login-password').fill(ADMIN_PASSWORD);
+        await page2.getByRole('button', { name: 'Sign in' }).click();
+        await page2.getByRole('button', { name: 'Log out' }).waitFor();
+        await page2.evaluate(() => { (window as unknown as { before: boolean }).before = true; });
+        await page2.locator('header nav a[href="#/users"]').click();
+        await page2.locator('main h1').first().waitFor();
+        assert.equal(gone, 2, 'the chunk was asked for again after the reload');
+        assert.equal(await page2.evaluate(() => (window as unknown as { before?: boolean }).before ?? false), false, 'the page was loaded again');
+        assert.equal(new URL(page2.url()).hash, '#/users');
+        await page2.screenshot({ path: join(resultsDir, 'offline-users-after-missing-chunk.png'), fullPage: true });
+      } finally {
+        await other.close();
+      }
     }, (dataDir) => {
       fixture = addVillage(dataDir);
     });

@@ -36,9 +36,32 @@ export function offlineMe(err: unknown): Me | null {
   }
 }
 
+const RELOADED_KEY = 'swasthya.reloadedForChunk';
+
+/**
+ * A screen's chunk that cannot be loaded is, most often, one of a version replaced while this page
+ * was open (the new service worker dropped the old chunks, the server no longer has them): the page
+ * is loaded again, and names the new version's chunks. Not twice within a minute, so a chunk that is
+ * really missing shows its error instead of reloading for ever.
+ */
+function reloadOnMissingChunk(): void {
+  window.addEventListener('vite:preloadError', (event) => {
+    try {
+      if (Date.now() - Number(sessionStorage.getItem(RELOADED_KEY) ?? 0) < 60_000) return;
+      sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+    } catch {
+      return;
+    }
+    event.preventDefault();
+    window.location.reload();
+  });
+}
+
 /** Registers the service worker of the built app (not under the Vite dev server). */
 export function registerServiceWorker(): void {
-  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  if (!import.meta.env.PROD) return;
+  reloadOnMissingChunk();
+  if (!('serviceWorker' in navigator)) return;
   const register = () => navigator.serviceWorker.register('/sw.js').catch((err: unknown) => {
     console.warn('service worker not registered: the app will not open offline', err);
   });
