@@ -87,7 +87,7 @@ describe('HMIS analytics in Hindi (browser)', () => {
       const fmt = new Intl.NumberFormat('hi-IN');
       const total = (await row.locator('td.total').innerText()).trim();
       assert.equal(total, fmt.format(expected), `Hisar's total over ${months.join(', ')}`);
-      assert.equal((await row.locator('td').nth(0).innerText()).trim(), fmt.format(baseline + values[0]![0]! + values[1]![0]!));
+      assert.equal((await row.locator(`td[data-pe="${months[0]}"]`).innerText()).trim(), fmt.format(baseline + values[0]![0]! + values[1]![0]!));
       await page.getByTestId('last-data-at').filter({ hasText: /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} IST/ }).waitFor();
 
       const [download] = await Promise.all([
@@ -111,7 +111,7 @@ describe('HMIS analytics in Hindi (browser)', () => {
       const api = await apiCall<Analytics>(base, 'GET', `/api/hmis/analytics?dx=${trim1.id}&pe=${months.join(';')}&ou=${haryana.id}&level=district`, tok);
       const share = api.rows.find((r) => r.ou === hisar.id && r.pe === months[0]);
       assert.ok(share && share.value > 0 && share.value <= 100, JSON.stringify(api.rows));
-      const cell = page.locator(`table.pivot[data-dx="${trim1.id}"] tr[data-ou="${hisar.id}"] td`).nth(0);
+      const cell = page.locator(`table.pivot[data-dx="${trim1.id}"] tr[data-ou="${hisar.id}"] td[data-pe="${months[0]}"]`);
       await cell.filter({ hasText: new Intl.NumberFormat('hi-IN', { maximumFractionDigits: 2 }).format(share.value) }).waitFor();
       assert.equal(await page.locator(`table.pivot[data-dx="${trim1.id}"] td.total`).count(), 0, 'a percentage is not summed');
     });

@@ -12,12 +12,14 @@ import teleEn from '../features/telemedicine/messages.en.json';
 import teleHi from '../features/telemedicine/messages.hi.json';
 import statsEn from '../features/telestats/messages.en.json';
 import statsHi from '../features/telestats/messages.hi.json';
+import chartsEn from '../features/analytics/messages.en.json';
+import chartsHi from '../features/analytics/messages.hi.json';
 import maternalEn from '../features/maternal/messages.en.json';
 import maternalHi from '../features/maternal/messages.hi.json';
 
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...maternalEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...maternalHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { getBoundaries, type Feature } from '../geo/geo.api.ts';
 import { dateTimeIst } from '../hmis/months.ts';
 import { areaValue, downloadAnalytics, indexRows, itemName, type AnalyticsQuery, type AnalyticsResult } from './analytics.api.ts';
-import { BarChart, LineChart } from './Charts.tsx';
+import { ChartView } from './ChartView.tsx';
 import { Choropleth } from './Choropleth.tsx';
 import { PivotTable, totalOf } from './PivotTable.tsx';
 
@@ -61,6 +61,8 @@ export function AnalyticsResults({ query, res, indicators }: { query: AnalyticsQ
   }));
   const areas = ou.map((o) => ({ id: o, lgdCode: items[o]?.code ?? null, label: itemName(items, o, lang), value: areaValue(idx, res, mapDx, mapPe, o) }));
   const mapTitle = `${itemName(items, mapDx, lang)} · ${itemName(items, mapPe, lang)}`;
+  // Largest first, as the hand-drawn bars were.
+  const barRows = areas.filter((a) => a.value !== undefined).sort((a, b) => b.value! - a.value!);
 
   return (
     <div className="analytics-results">
@@ -82,7 +84,8 @@ export function AnalyticsResults({ query, res, indicators }: { query: AnalyticsQ
       <h2>{t('analytics.table')}</h2>
       {dx.map((d) => <PivotTable key={d} res={res} dx={d} summable={!isIndicator(d)} />)}
       <h2>{t('analytics.trend')}</h2>
-      <LineChart labels={peLabels} series={series} aria={t('analytics.trendAria')} />
+      <ChartView kind="line" testId="trend-chart" title={t('analytics.trend')} labels={peLabels} series={series}
+        categoryTitle={t('charts.period')} valueTitle={t('charts.value')} fileName="swasthya-trend" />
       <h2>{t('analytics.byArea')}</h2>
       <div className="field-row">
         <label className="field">
@@ -98,8 +101,9 @@ export function AnalyticsResults({ query, res, indicators }: { query: AnalyticsQ
           </select>
         </label>
       </div>
-      <BarChart aria={t('analytics.barAria', { item: mapTitle })}
-        rows={areas.filter((a) => a.value !== undefined).map((a) => ({ id: a.id, label: a.label, value: a.value! }))} />
+      <ChartView kind="hbar" testId="area-chart" title={mapTitle} labels={barRows.map((a) => a.label)}
+        series={[{ id: mapDx, label: itemName(items, mapDx, lang), values: barRows.map((a) => a.value) }]}
+        categoryTitle={t('analytics.area')} valueTitle={t('charts.value')} fileName="swasthya-by-area" />
       {query.level === 'district' && (
         <>
           <h2>{t('analytics.map')}</h2>
