@@ -6,7 +6,8 @@ import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getUnit, unitName, type GeoUnit } from '../geo/geo.api.ts';
 import { getForm, listIndicators } from '../hmis/hmis.api.ts';
 import { lastMonth, monthLabel, recentMonths, shiftMonth } from '../hmis/months.ts';
-import { getAnalytics, type AnalyticsQuery, type AnalyticsResult } from './analytics.api.ts';
+import { getAnalytics, type AnalyticsQuery, type AnalyticsResult, type Favourite, type Selection } from './analytics.api.ts';
+import { Favourites } from './Favourites.tsx';
 import { AnalyticsResults } from './AnalyticsResults.tsx';
 import { ItemPicker, type PickItem } from './ItemPicker.tsx';
 import { peFor, PRESETS, type Preset } from './periods.ts';
@@ -50,28 +51,56 @@ export function AnalyticsPage() {
   const ou = area || scope.fixedDistrict?.id || scope.stateId;
   const months = recentMonths(36);
 
-  const run = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!selected.length && !indicatorIds.length) {
-      setError(t('analytics.chooseItem'));
-      return;
-    }
+  /** The screen's choices as a favourite keeps them; null while no item is chosen. */
+  const currentSelection = (): Selection | null => {
+    if (!selected.length && !indicatorIds.length) return null;
+    return {
+      items: selected, indicators: indicatorIds, preset, ...(preset === 'RANGE' ? { from, to } : {}),
+      ou, level: level as Selection['level'], ...(by ? { by: by as Selection['by'] } : {}),
+    };
+  };
+
+  const show = async (sel: Selection) => {
     const q: AnalyticsQuery = {
-      dx: [...selected, ...indicatorIds].join(';'),
-      pe: peFor(preset, from, to),
-      ou,
-      level,
-      ...(by ? { by } : {}),
+      dx: [...sel.items, ...sel.indicators].join(';'),
+      pe: peFor(sel.preset, sel.from ?? from, sel.to ?? to),
+      ou: sel.ou,
+      level: sel.level,
+      ...(sel.by ? { by: sel.by } : {}),
     };
     setBusy(true);
     setError(null);
     try {
-      setResult({ q, res: await getAnalytics(q), indicators: indicatorIds });
+      setResult({ q, res: await getAnalytics(q), indicators: sel.indicators });
     } catch (err) {
       setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
     }
+  };
+
+  const run = (e: React.FormEvent) => {
+    e.preventDefault();
+    const sel = currentSelection();
+    if (!sel) {
+      setError(t('analytics.chooseItem'));
+      return;
+    }
+    void show(sel);
+  };
+
+  /** A favourite opened: its choices go back into the form, and its result is shown. */
+  const open = (f: Favourite) => {
+    const s = f.selection;
+    setSelected(s.items);
+    setIndicatorIds(s.indicators);
+    setPreset(s.preset);
+    if (s.from) setFrom(s.from);
+    if (s.to) setTo(s.to);
+    setArea(s.ou);
+    setLevel(s.level);
+    setBy(s.by ?? '');
+    void show(s);
   };
 
   return (
@@ -139,6 +168,7 @@ export function AnalyticsPage() {
           <button type="submit" disabled={busy || !ou}>{busy ? t('common.loading') : t('analytics.show')}</button>
         </div>
       </form>
+      <Favourites current={currentSelection} onOpen={open} />
       {error && <Notice kind="error">{error}</Notice>}
       {result && <AnalyticsResults query={result.q} res={result.res} indicators={result.indicators} />}
     </section>

@@ -1,4 +1,4 @@
-import { downloadFile, get } from '../../api.ts';
+import { api, downloadFile, get } from '../../api.ts';
 
 export interface AnalyticsRow { dx: string; pe: string; ou: string; value: number; by?: string }
 export interface MetaItem { name: string; nameHi: string | null; code?: string }
@@ -46,3 +46,23 @@ export function areaValue(idx: Map<string, number>, res: AnalyticsResult, dx: st
 
 /** Rounds to at most 2 decimals for display. */
 export const tidy = (n: number) => Math.round(n * 100) / 100;
+
+/** What a favourite keeps: the Analytics screen's own choices (server: hmis.favourites.routes.ts). */
+export interface Selection {
+  items: string[];
+  indicators: string[];
+  preset: 'LAST_12_MONTHS' | 'THIS_FINANCIAL_YEAR' | 'QUARTERS' | 'RANGE';
+  from?: string;
+  to?: string;
+  ou: string;
+  level: 'state' | 'district' | 'block' | 'facility';
+  by?: 'ownership' | 'type';
+}
+export interface Favourite { id: string; name: string; selection: Selection; createdAt: string; updatedAt: string }
+
+const FAV = '/api/hmis/analytics/favourites';
+export const listFavourites = (offset: number, limit: number, signal?: AbortSignal) =>
+  get<{ items: Favourite[]; total: number }>(FAV, { offset, limit }, signal);
+export const saveFavourite = (name: string, selection: Selection) => api<Favourite>('POST', FAV, { body: { name, selection } });
+export const renameFavourite = (id: string, name: string) => api<Favourite>('PATCH', `${FAV}/${encodeURIComponent(id)}`, { body: { name } });
+export const deleteFavourite = (id: string) => api<void>('DELETE', `${FAV}/${encodeURIComponent(id)}`);
