@@ -133,7 +133,7 @@ export function UltrasoundPage() {
                     <th scope="col">{t('us.when')}</th>
                     <th scope="col">{t('us.number')}</th>
                     <th scope="col">{t('us.outcome')}</th>
-                    <th scope="col">{t('us.indication')}</th>
+                    <th scope="col">{t('us.indicationCol')}</th>
                     <th scope="col">{t('us.by')}</th>
                   </tr>
                 </thead>
@@ -142,8 +142,8 @@ export function UltrasoundPage() {
                     <tr key={i.id}>
                       <td className="nowrap">{formatDateTime(i.at)}</td>
                       <td className="mono">{groupNumber(i.registrationNumber)}</td>
-                      <td>{i.outcome === 'accepted' ? <span className="badge badge-registered">{t('us.accepted')}</span>
-                        : <><span className="badge badge-warn">{t('us.refused')}</span> {t(reasonKey(i.reason))}</>}</td>
+                      <td>{i.outcome === 'accepted' ? <span className="badge badge-registered">{t('us.outcomeAccepted')}</span>
+                        : <><span className="badge badge-warn">{t('us.outcomeRefused')}</span> {t(reasonKey(i.reason))}</>}</td>
                       <td>{i.indication ?? '—'}</td>
                       <td>{i.by ?? '—'}</td>
                     </tr>

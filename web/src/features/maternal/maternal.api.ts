@@ -35,7 +35,7 @@ export function closeReason(outcome: Outcome, date: string, note: string): strin
 }
 
 /** 12 digits shown in groups of four, as on the ANC card. */
-export const groupNumber = (n: string) => n.replace(/(\d{4})(?=\d)/g, '$1 ');
+export const groupNumber = (n: string) => (/^\d{12}$/.test(n) ? n.replace(/(\d{4})(?=\d)/g, '$1 ') : n);
 
 // Families
 export const RELATIONS = ['spouse', 'son', 'daughter', 'father', 'mother', 'brother', 'sister', 'grandson', 'granddaughter', 'grandfather', 'grandmother', 'daughter_in_law', 'son_in_law', 'other'] as const;
