@@ -136,8 +136,8 @@ describe('patient registration in Hindi (browser)', () => {
 
       await page.getByRole('link', { name: 'ओपीडी कतार' }).first().click();
       await page.getByRole('heading', { level: 1, name: 'ओपीडी कतार' }).waitFor();
-      const queueGroup = page.getByRole('region', { name: /सामान्य ओपीडी/ });
-      await queueGroup.getByRole('row').filter({ hasText: 'कमला देवी' }).waitFor();
+      const queueList = page.getByRole('list', { name: 'टोकन' });
+      await queueList.getByRole('listitem').filter({ hasText: 'कमला देवी' }).filter({ hasText: 'सामान्य ओपीडी' }).waitFor();
       await page.screenshot({ path: join(resultsDir, 'opd-queue-hi.png'), fullPage: true });
 
       // The other Kamla Devi was never seen here. A visit alone does not open her record: she shows
