@@ -50,6 +50,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'surveillance', href: '#/surveillance', label: t('nav.surveillance') }] : []),
     ...(can(me, 'can_search_patient')
       ? [{ id: 'patients', href: '#/patients', label: t('nav.patients') }] : []),
+    // The OPD queue of one's facility: for those who issue its tokens or record its visits.
+    ...((can(me, 'can_register_opd') || can(me, 'can_read_patient')) && atFacility
+      ? [{ id: 'opd', href: '#/opd', label: t('nav.opdQueue') }] : []),
     ...(can(me, 'can_search_patient') && can(me, 'can_register_patient')
       ? [{ id: 'families', href: '#/families', label: t('nav.families') }] : []),
     ...(can(me, 'can_record_ultrasound') && atFacility
