@@ -6,8 +6,6 @@ import { LoginPage } from './features/auth/LoginPage.tsx';
 import { landingPath } from './features/auth/landing.ts';
 import { fetchMe, logout, SessionContext, useMe, type Me } from './features/auth/session.tsx';
 import { GeoScopeProvider } from './features/geo/GeoScope.tsx';
-import { FamiliesPage, FamilyPage, NewFamilyPage } from './features/maternal/FamiliesPage.tsx';
-import { UltrasoundPage } from './features/maternal/UltrasoundPage.tsx';
 import { forgetMe, offlineMe, rememberMe } from './features/survey/offline.ts';
 import { useI18n } from './i18n/i18n.tsx';
 import { navigate, useHashRoute, type Route } from './router.ts';
@@ -40,6 +38,11 @@ const OpdWaitPage = lazy(() => import('./features/telemedicine/OpdWaitPage.tsx')
 const ReferralsPage = lazy(() => import('./features/telemedicine/ReferralsPage.tsx').then((m) => ({ default: m.ReferralsPage })));
 const CoveragePage = lazy(() => import('./features/survey/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
 const SurveyPage = lazy(() => import('./features/survey/SurveyPage.tsx').then((m) => ({ default: m.SurveyPage })));
+const PlacesPage = lazy(() => import('./features/geo/PlacesPage.tsx').then((m) => ({ default: m.PlacesPage })));
+const FamiliesPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.FamiliesPage })));
+const FamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.FamilyPage })));
+const NewFamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.NewFamilyPage })));
+const UltrasoundPage = lazy(() => import('./features/maternal/UltrasoundPage.tsx').then((m) => ({ default: m.UltrasoundPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
@@ -148,6 +151,7 @@ function Page({ route }: { route: Route }) {
   }
   if (first === 'break-glass') return <BreakGlassPage />;
   if (first === 'users' && !second) return <UsersPage />;
+  if (first === 'places') return <PlacesPage key={second ?? ''} id={second} />;
   if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;
   if (first === 'telemedicine' && !second) return <ChoPage query={route.query} />;
   if (first === 'telemedicine' && second === 'doctor') return <DoctorPage />;
