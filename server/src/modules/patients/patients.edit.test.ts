@@ -98,10 +98,11 @@ for (const engine of testEngines()) {
     test('parallel edits of one version: one wins, the others are 409 (never 500), and the winner is what is stored', async () => {
       const p = await register({ name: 'Race Devi' });
       const v = (await read(p.id)).version;
-      const names = Array.from({ length: 6 }, (_, i) => `Race Devi ${String.fromCharCode(65 + i)}`);
+      const names = Array.from({ length: 16 }, (_, i) => `Race Devi ${String.fromCharCode(65 + i)}`);
       const answers = await Promise.all(names.map((name) => t.req('PATCH', `/api/patients/${p.id}`, clerk, { version: v, name })));
-      const statuses = answers.map((a) => a.status).sort();
-      assert.deepEqual(statuses, [200, 409, 409, 409, 409, 409], JSON.stringify(answers.map((a) => a.body)));
+      const statuses = answers.map((a) => a.status);
+      assert.equal(statuses.filter((s) => s === 200).length, 1, JSON.stringify(answers.map((a) => a.body)));
+      assert.equal(statuses.filter((s) => s === 409).length, names.length - 1, JSON.stringify(statuses));
       const winner = names[answers.findIndex((a) => a.status === 200)];
       assert.equal((await read(p.id)).name, winner);
       const edits = await t.db.kysely.selectFrom('audit_log').select('id').where('entity_id', '=', p.id).where('purpose', '=', 'edit').execute();
