@@ -85,7 +85,7 @@ export function FindPlacePanel() {
       {challenge && (
         <form onSubmit={find} noValidate className="inline-form">
           <p role="status" className="muted">{t('opdHome.codeSent', { to: challenge.sentTo })}</p>
-          <FormField id="opd-find-code" label={t('opdFind.code')} value={code} onChange={setCode} inputMode="numeric" maxLength={8} error={errors.code} />
+          <FormField id="opd-find-code" label={t('opdFind.code')} value={code} onChange={(v) => { setCode(v); setErrors(({ code: _fixed, ...rest }) => rest); }} inputMode="numeric" maxLength={8} error={errors.code} />
           <button type="submit" disabled={busy}>{t('opdFind.find')}</button>
         </form>
       )}
