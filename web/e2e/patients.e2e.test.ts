@@ -171,7 +171,7 @@ describe('patient registration in Hindi (browser)', () => {
       await presence.getByLabel('मरीज़ के SMS का कोड').fill(code);
       await page.screenshot({ path: join(resultsDir, 'patients-presence-hi.png'), fullPage: true });
       await presence.getByRole('button', { name: 'पुष्टि करें और आगे बढ़ें' }).click();
-      await page.getByText('मरीज़ की उपस्थिति दर्ज हुई। यहाँ विज़िट दर्ज करें:').waitFor();
+      await page.getByText('मरीज़ की उपस्थिति दर्ज हुई। यहाँ ओपीडी टोकन जारी करें:').waitFor();
       await page.getByRole('button', { name: 'यहाँ ओपीडी टोकन जारी करें' }).click();
       await page.getByRole('heading', { level: 1, name: /Kamla Devi/ }).waitFor();
       await page.getByText(other.stateNumber).first().waitFor();
