@@ -34,6 +34,7 @@ for (const engine of testEngines()) {
       assert.deepEqual([p1.body.items.length, p1.body.total, p3.body.items.length, p3.body.offset], [2, 5, 1, 4]);
       assert.deepEqual([...p1.body.items, ...(await t.req('GET', `${URL}&limit=2&offset=2`, t.adminToken)).body.items, ...p3.body.items].map((i: any) => i.id), all.body.items.map((i: any) => i.id));
       assert.deepEqual(p1.body.summary, all.body.summary, 'the count by status is of all returns, not of the page');
+      assert.equal(all.body.items[0].id, done, 'the completed return, awaiting approval, comes first');
     });
 
     test('status keeps one status only, and the total counts that status', async () => {

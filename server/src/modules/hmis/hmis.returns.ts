@@ -131,8 +131,11 @@ export function statusOf(completedAt: Date | null, state: string | null, reason:
 }
 
 /** The district's screen: every expected facility's status for the month. */
+const STATUS_ORDER = ['completed_late', 'completed_on_time', 'returned', 'draft', 'not_started', 'approved', 'accepted'] as const;
+
 /**
- * Each facility's return for the period, with a count by status over all of them. With `status` the
+ * Each facility's return for the period, with a count by status over all of them, those awaiting the
+ * officer first. With `status` the
  * items are that status's only; with `limit` (and `offset`) one page of them, and `total` says how many
  * there are in all (a district has hundreds of facilities).
  */
@@ -150,7 +153,11 @@ export async function returnStatuses(db: Db, actor: Actor, q: { dataSet: string;
   }));
   const summary: Record<string, number> = {};
   for (const i of items) summary[i.status] = (summary[i.status] ?? 0) + 1;
-  const chosen = q.status ? items.filter((i) => i.status === q.status) : items;
+  // Those awaiting the officer come first (completed, to approve or send back), then the ones sent back,
+  // drafts and those not started, then the approved and accepted; by the units' order within each.
+  const rank = (st: string) => STATUS_ORDER.indexOf(st as (typeof STATUS_ORDER)[number]);
+  const chosen = (q.status ? items.filter((i) => i.status === q.status) : items)
+    .map((i, n) => ({ i, n })).sort((a, b) => rank(a.i.status) - rank(b.i.status) || a.n - b.n).map((x) => x.i);
   const offset = q.offset ?? 0;
   const page = q.limit === undefined ? chosen.slice(offset) : chosen.slice(offset, offset + q.limit);
   return { dataSet: s.ds.id, period: s.period.id, orgUnit: { id: s.area.id, name: s.area.name }, summary, total: chosen.length, offset, items: page };

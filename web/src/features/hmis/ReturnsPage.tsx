@@ -20,8 +20,13 @@ import { RatesBreakdown } from './RatesBreakdown.tsx';
 import { ReasonDialog } from './ReasonDialog.tsx';
 import { ReturnBadge } from './ReturnBadge.tsx';
 import { ReturnsTable, type RowAction } from './ReturnsTable.tsx';
+import { Pager } from '../../components/Pager.tsx';
 
-interface Data { rates: RatesAnswer; byType: RatesAnswer | null; byOwnership: RatesAnswer | null; items: ReturnItem[]; summary: Record<string, number> }
+interface Data { rates: RatesAnswer; byType: RatesAnswer | null; byOwnership: RatesAnswer | null; items: ReturnItem[]; summary: Record<string, number>; total: number }
+
+/** Facilities a page: a screen or two of rows, not the 14,000 px a district's every facility made. */
+const PAGE_SIZES = [25, 50, 100];
+const DEFAULT_SIZE = 25;
 
 export function ReturnsPage({ query }: { query: URLSearchParams }) {
   const { t, num, lang } = useI18n();
@@ -31,6 +36,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
   const period = isMonthly(query.get('period')) ? query.get('period')! : lastMonth();
   const orgUnit = scope.fixedDistrict?.id ?? query.get('orgUnit') ?? scope.districts[0]?.id ?? '';
   const status = query.get('status') ?? '';
+  const offset = Math.max(0, Number(query.get('offset')) || 0);
+  const pageSize = PAGE_SIZES.includes(Number(query.get('size'))) ? Number(query.get('size')) : DEFAULT_SIZE;
   const ref = { dataSet, period, orgUnit };
   const [data, setData] = useState<Data | null>(null);
   const [outliers, setOutliers] = useState<OutlierItem[] | null>(null);
@@ -47,8 +54,12 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
   const canApprove = can(me, 'can_approve_data');
   const canAccept = canApprove && ['admin', 'state_officer'].includes(me.role);
 
+  // A new filter starts at the first page; paging keeps the filters (all of them are in the address).
   const setQuery = (next: Record<string, string | undefined>) =>
-    replaceQuery('/hmis/returns', { dataSet, period, orgUnit: orgUnit || undefined, status: status || undefined, ...next });
+    replaceQuery('/hmis/returns', {
+      dataSet, period, orgUnit: orgUnit || undefined, status: status || undefined,
+      size: pageSize === DEFAULT_SIZE ? undefined : String(pageSize), offset: undefined, ...next,
+    });
 
   useEffect(() => {
     listDataSets()
@@ -68,13 +79,13 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
       reportingRates(r, undefined, ctrl.signal),
       reportingRates(r, 'type', ctrl.signal).catch(() => null),
       reportingRates(r, 'ownership', ctrl.signal).catch(() => null),
-      listReturns(r, ctrl.signal),
+      listReturns(r, ctrl.signal, { status: status || undefined, limit: pageSize, offset }),
     ])
-      .then(([rates, byType, byOwnership, list]) => setData({ rates, byType, byOwnership, items: list.items, summary: list.summary }))
+      .then(([rates, byType, byOwnership, list]) => setData({ rates, byType, byOwnership, items: list.items, summary: list.summary, total: list.total }))
       .catch((err) => !ctrl.signal.aborted && setError(err instanceof Error ? err.message : String(err)));
     getOutliers(r, ctrl.signal).then((o) => setOutliers(o ? o.items : null)).catch(() => setOutliers(null));
     return () => ctrl.abort();
-  }, [dataSet, period, orgUnit, version]);
+  }, [dataSet, period, orgUnit, version, status, offset, pageSize]);
 
   const act = useCallback(async (a: RowAction, reason?: string, extra?: StepExtra) => {
     setBusyId(a.item.id);
@@ -122,7 +133,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
     }
   };
 
-  const items = (data?.items ?? []).filter((i) => !status || i.status === status);
+  const items = data?.items ?? [];
+  const allCount = data ? Object.values(data.summary).reduce((a, b) => a + b, 0) : 0;
   const entryHref = (id: string) => href('/hmis/entry', { dataSet, period, orgUnit: id, district: orgUnit });
   const defaulters = data ? data.rates.expected - data.rates.actual : 0;
 
@@ -175,7 +187,7 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
           </div>
           <div className="status-filter" role="group" aria-label={t('hmis.filterStatus')}>
             <button type="button" className={`chip${status ? '' : ' active'}`} aria-pressed={!status} onClick={() => setQuery({ status: undefined })}>
-              {t('filters.all')} ({num(data.items.length)})
+              {t('filters.all')} ({num(allCount)})
             </button>
             {RETURN_STATUSES.map((s) => (
               <button key={s} type="button" className={`chip${status === s ? ' active' : ''}`} aria-pressed={status === s}
@@ -184,8 +196,21 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
               </button>
             ))}
           </div>
+          <div className="returns-paging">
+            <p className="muted" data-testid="returns-showing">
+              {data.total > 0 && t('returns.showing', { from: num(offset + 1), to: num(offset + items.length), total: num(data.total) })}
+            </p>
+            <label className="field inline">
+              <span>{t('returns.pageSize')}</span>
+              <select id="ret-size" value={pageSize} onChange={(e) => setQuery({ size: e.target.value === String(DEFAULT_SIZE) ? undefined : e.target.value })}>
+                {PAGE_SIZES.map((n) => <option key={n} value={n}>{num(n)}</option>)}
+              </select>
+            </label>
+          </div>
           <ReturnsTable items={items} canApprove={canApprove} canAccept={canAccept} busyId={busyId}
             entryHref={(i) => entryHref(i.id)} onAction={onAction} />
+          <Pager offset={offset} pageSize={pageSize} hasNext={offset + items.length < data.total}
+            onPage={(o) => setQuery({ status: status || undefined, offset: o ? String(o) : undefined })} />
           <h2>{t('hmis.byTypeOwnership')}</h2>
           <RatesBreakdown byType={data.byType} byOwnership={data.byOwnership} />
           {outliers && <OutlierList items={outliers} entryHref={entryHref} />}

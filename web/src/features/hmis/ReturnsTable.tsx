@@ -2,6 +2,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { ReturnAction, ReturnItem } from './hmis.api.ts';
 import { dateTimeIst } from './months.ts';
 import { ReturnBadge } from './ReturnBadge.tsx';
+import './returns.css';
 
 export interface RowAction { action: ReturnAction; item: ReturnItem }
 
@@ -20,7 +21,8 @@ export function ReturnsTable(props: {
       aria-label={`${label}: ${item.name}`} onClick={() => props.onAction({ action, item })}>{label}</button>
   );
   return (
-    <div className="table-wrap">
+    // Scrolls inside its own box, so the header row stays in view (sticky) over a page of rows.
+    <div className="table-wrap returns-scroll" data-testid="returns-scroll">
       <table className="data-table returns-table">
         <thead>
           <tr>
@@ -29,7 +31,7 @@ export function ReturnsTable(props: {
             <th scope="col">{t('field.block')}</th>
             <th scope="col">{t('hmis.status')}</th>
             <th scope="col">{t('hmis.completedAt')}</th>
-            {props.canApprove && <th scope="col">{t('hmis.actions')}</th>}
+            {props.canApprove && <th scope="col" className="actions-col">{t('hmis.actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -46,11 +48,14 @@ export function ReturnsTable(props: {
                 <td><ReturnBadge status={i.status} /></td>
                 <td className="nowrap">{dateTimeIst(i.completedAt)}</td>
                 {props.canApprove && (
-                  <td className="row-actions">
-                    {done && button(i, 'approve', t('hmis.approve'), '')}
-                    {done && button(i, 'return', t('hmis.sendBack'))}
-                    {i.status === 'approved' && props.canAccept && button(i, 'accept', t('hmis.accept'), '')}
-                    {(i.status === 'approved' || i.status === 'accepted') && button(i, 'unapprove', t('hmis.unapprove'))}
+                  // The cell stays a table cell (a flex cell left the column out of line); its buttons sit in a box inside.
+                  <td className="actions-col">
+                    <div className="row-actions">
+                      {done && button(i, 'approve', t('hmis.approve'), '')}
+                      {done && button(i, 'return', t('hmis.sendBack'))}
+                      {i.status === 'approved' && props.canAccept && button(i, 'accept', t('hmis.accept'), '')}
+                      {(i.status === 'approved' || i.status === 'accepted') && button(i, 'unapprove', t('hmis.unapprove'))}
+                    </div>
                   </td>
                 )}
               </tr>

@@ -142,8 +142,9 @@ export const returnStep = (action: ReturnAction, ref: Ref, reason?: string, extr
 export const getReview = (ref: Ref, signal?: AbortSignal) =>
   get<{ failingRules: FailingRule[]; validCompleteOnly: boolean; allowCompleteWithComments: boolean }>('/api/hmis/returns/review', { ...ref }, signal);
 
-export const listReturns = (ref: Ref, signal?: AbortSignal) =>
-  get<{ summary: Record<string, number>; items: ReturnItem[] }>('/api/hmis/returns', { ...ref }, signal);
+/** The returns of the area; with a page (`status`, `limit`, `offset`) one page of them and the total. */
+export const listReturns = (ref: Ref, signal?: AbortSignal, page?: { status?: string; limit?: number; offset?: number }) =>
+  get<{ summary: Record<string, number>; items: ReturnItem[]; total: number; offset: number }>('/api/hmis/returns', { ...ref, ...page }, signal);
 
 export const reportingRates = (ref: Ref, by?: 'type' | 'ownership' | 'district', signal?: AbortSignal) =>
   get<RatesAnswer>('/api/hmis/reporting-rates', { ...ref, by }, signal);
