@@ -49,7 +49,7 @@ describe('monthly report with failing validation rules (browser)', () => {
       await page.locator('input[data-code="1.3.1.a"]').fill('8');
       await page.getByRole('button', { name: 'Submit (complete)' }).click();
       const panel = page.locator('.failing-panel');
-      await panel.getByRole('heading', { name: '2 validation rule(s) fail' }).waitFor();
+      await panel.getByRole('heading', { name: '2 validation rules fail' }).waitFor();
       const anc = panel.locator('li[data-rule="HMIS_VR_ANC_TRIM1"]');
       const sessions = panel.locator('li[data-rule="HMIS_VR_HTN_MANAGED"]');
       assert.match(await anc.innerText(), /ANC registered in 1st trimester <= total ANC registrations — left side 20, right side 10/);

@@ -298,7 +298,7 @@ describe('telemedicine screens (browser)', () => {
 
       // A doctor comes online: the estimate appears in the waiting room and the doctor in the hub's list, without a reload.
       await apiCall(base, 'POST', '/api/telemedicine/duty', net.tokens.doctor, { hubId: net.hub, specialty: 'general_medicine', status: 'online' });
-      await page.getByText(/Estimated wait: about \d+ minutes\./).waitFor();
+      await page.getByText(/Estimated wait: about \d+ minutes?\./).waitFor();
       await liveQueue.getByRole('listitem').filter({ hasText: 'Anil Sharma' }).getByText(/Online/).waitFor({ timeout: 15_000 });
 
       // The manager rosters the doctor for Monday mornings, and takes it off again; and records the hub's desktops.
