@@ -69,7 +69,9 @@ export async function startServer(dataDir: string): Promise<Server> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // A busy machine (several test runs at once) can take minutes to seed the demo: SWASTHYA_E2E_START_MS waits longer.
+  const waitMs = Number(process.env.SWASTHYA_E2E_START_MS) || 90_000;
+  const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`server exited with code ${child.exitCode} before it was ready:\n${log}`);
@@ -83,7 +85,7 @@ export async function startServer(dataDir: string): Promise<Server> {
     await new Promise((r) => setTimeout(r, 300));
   }
   child.kill('SIGKILL');
-  throw new Error(`server did not answer GET /api/health with 200 within 90 s:\n${log}`);
+  throw new Error(`server did not answer GET /api/health with 200 within ${waitMs / 1000} s (SWASTHYA_E2E_START_MS waits longer):\n${log}`);
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {

@@ -16,10 +16,12 @@ import chartsEn from '../features/analytics/messages.en.json';
 import chartsHi from '../features/analytics/messages.hi.json';
 import maternalEn from '../features/maternal/messages.en.json';
 import maternalHi from '../features/maternal/messages.hi.json';
+import placesEn from '../features/geo/messages.en.json';
+import placesHi from '../features/geo/messages.hi.json';
 
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;
