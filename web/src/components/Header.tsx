@@ -59,6 +59,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'ultrasound', href: '#/ultrasound', label: t('nav.ultrasound') }] : []),
     ...(can(me, 'can_review_break_glass')
       ? [{ id: 'break-glass', href: '#/break-glass', label: t('nav.breakGlass') }] : []),
+    ...(can(me, 'can_update_geo') || can(me, 'can_import_geo')
+      ? [{ id: 'places', href: '#/places', label: t('nav.places') }] : []),
     ...(can(me, 'can_create_user')
       ? [{ id: 'users', href: '#/users', label: t('nav.users') }] : []),
     ...(can(me, 'can_survey')
