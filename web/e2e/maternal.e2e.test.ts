@@ -154,6 +154,16 @@ describe('pregnancy registration, families and the ultrasound check (browser)', 
       await log.getByLabel('दिखाएँ').selectOption('refused');
       await usg.waitForFunction(() => document.querySelectorAll('.us-log tbody tr').length === 2);
       await shot(usg, 'ultrasound-log-hi');
+      // On a phone: the check and its log fit the width (the log's table scrolls in its own box).
+      for (const [p, hash] of [[usg, '#/ultrasound'], [desk, `#/patients/${woman.id}`], [desk, '#/families']] as const) {
+        await p.setViewportSize({ width: 390, height: 844 });
+        await p.goto(`${base}/${hash}`);
+        await p.locator('main h1').first().waitFor();
+        await p.waitForTimeout(500);
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${hash} is ${overflow}px wider than a phone`);
+        await shot(p, `phone-${hash.split('/')[1]}`);
+      }
       await usg.context().close();
       await desk.context().close();
     });
