@@ -86,7 +86,7 @@ export function RosterPanel({ hub, editable }: { hub: HubDetail; editable: boole
                 <td>{tele.specialtyCode(r.specialty)}</td>
                 {editable && (
                   <td><button type="button" className="small secondary" onClick={() => void remove(r.id)}
-                    aria-label={t('tele.removeRoster', { name: tele.name(r), day: t(`tele.weekday.${r.weekday as 0 | 1 | 2 | 3 | 4 | 5 | 6}`) })}>{t('action.delete')}</button></td>
+                    aria-label={t('tele.removeRoster', { name: tele.name(r), day: t(`tele.weekday.${r.weekday as 0 | 1 | 2 | 3 | 4 | 5 | 6}`) })}>{t('tele.removeLine')}</button></td>
                 )}
               </tr>
             ))}
