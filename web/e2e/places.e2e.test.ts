@@ -153,6 +153,15 @@ describe('places (browser)', () => {
         body: csv(['1,2,HIMACHAL PRADESH,22,MANDI,175,990301,BALH KHAS,']),
       });
       assert.equal(mandiImport.status, 403);
+
+      // On a phone: the district's page fits the width (the table and the CSV sample scroll in their own boxes).
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/#/places`);
+      await page.getByRole('heading', { level: 1, name: /^हिसार/ }).waitFor();
+      await page.getByRole('heading', { level: 2, name: 'LGD फ़ाइल (CSV) से आयात' }).waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      await shot('officer-phone');
+      assert.ok(width <= 390, `the page is ${width}px wide on a 390px screen`);
     });
   });
 });
