@@ -2,7 +2,7 @@
 // Chromium on the HMIS entry and returns screens, analytics, the map, and the telemedicine screens
 // of the CHO, the doctor and the hub, each signed in as the demo user who works there (README). No
 // violation of impact "serious" or "critical" may remain; what axe found is printed, and a
-// screenshot of each screen is saved in test-results/.
+// screenshot of each screen is saved in test-results/. The patient record, edit and merge screens too.
 //   cd /work/main/web && npx vite build --outDir /tmp/web-x && cd .. &&
 //   SWASTHYA_WEB_DIST=/tmp/web-x node --import tsx --test web/e2e/a11y.e2e.test.ts
 import assert from 'node:assert/strict';
@@ -62,6 +62,8 @@ describe('accessibility (browser, axe-core)', () => {
       assert.ok(hospital, 'demo facility Civil Hospital Hisar');
       const clerk = `clerk.a11y${Math.floor(Math.random() * 1e6)}`;
       await apiCall(base, 'POST', '/api/users', admin, { username: clerk, password: PASSWORD, role: 'facility_operator', orgUnit: hospital.id });
+      const clerkToken = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: clerk, password: PASSWORD })).token;
+      const patient = await apiCall<{ id: string }>(base, 'POST', '/api/patients', clerkToken, { name: 'Sunita Devi', nameHi: 'सुनीता देवी', sex: 'female', age: 31, address: { district: 63 } });
 
       const screens: { who: [string, string]; name: string; hash: string }[] = [
         { who: [clerk, PASSWORD], name: 'hmis-entry', hash: '#/hmis/entry' },
@@ -71,6 +73,10 @@ describe('accessibility (browser, axe-core)', () => {
         { who: ['cho.spoke', ADMIN_PASSWORD], name: 'telemedicine-cho', hash: '#/telemedicine' },
         { who: ['dr.nerchowk', ADMIN_PASSWORD], name: 'telemedicine-doctor', hash: '#/telemedicine/doctor' },
         { who: ['hub.nerchowk', ADMIN_PASSWORD], name: 'telemedicine-hub', hash: '#/telemedicine/hub' },
+        // the patient record, edit and merge screens (patients/PatientEditPage.tsx, MergePanel.tsx)
+        { who: [clerk, PASSWORD], name: 'patient-record', hash: `#/patients/${patient.id}` },
+        { who: [clerk, PASSWORD], name: 'patient-edit', hash: `#/patients/${patient.id}/edit` },
+        { who: [clerk, PASSWORD], name: 'patient-merge', hash: `#/patients/${patient.id}/merge` },
       ];
       const pages = new Map<string, Page>();
       const failures: string[] = [];
