@@ -106,6 +106,7 @@ for (const engine of testEngines()) {
       const bad = await move(t1.id, 'seen');
       assert.equal(bad.status, 400, 'an unknown state');
       assert.equal((await move('Zz000000000', 'called')).status, 404);
+      for (const id of ['a%00b', '%00', 'x'.repeat(90)]) assert.equal((await move(id, 'called')).status, 404, `id ${id.slice(0, 10)}`);
     });
 
     test('two counters calling one token: one calls it, the others get a 409 naming who called it', async () => {

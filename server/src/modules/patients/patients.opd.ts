@@ -8,6 +8,7 @@ import type { Database, OpdTokenStatus } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
+import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import type { QueueInput } from './patients.schema.js';
 import { facilityFor, requireRecordArea } from './patients.service.js';
@@ -104,6 +105,9 @@ export async function opdQueue(db: Db, actor: Actor, input: QueueInput) {
 export async function requireToken(db: Db, actor: Actor, id: string) {
   requirePermission(actor, 'can_register_opd');
   requireRecordArea(actor);
+  // Runs before the route's schema has checked the path: an id that is no token's id (a NUL, a huge
+  // string) is told here, not sent to PostgreSQL.
+  if (!isUid(id)) throw notFound(`No OPD token has id ${id.slice(0, 40).replace(/[^\w-]/g, '?')}; refresh the queue`, 'ऐसा कोई ओपीडी टोकन नहीं है; कतार ताज़ा करें');
   const found = await db.selectFrom('opd_registrations as r').innerJoin('org_units as o', 'o.id', 'r.facility_id')
     .select(['r.id', 'r.status', 'o.path', 'o.name']).where('r.id', '=', id).executeTakeFirst();
   if (!found) throw notFound(`No OPD token has id ${id}; refresh the queue`, `आईडी ${id} का कोई ओपीडी टोकन नहीं है; कतार ताज़ा करें`);
