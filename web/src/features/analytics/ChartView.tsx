@@ -2,11 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { Chart as ChartType, ChartConfiguration, TooltipModel } from 'chart.js';
 import { useI18n } from '../../i18n/i18n.tsx';
 import './charts.css';
+import { chartCsv, wrapLabel, type ChartSeries } from './chartData.ts';
+
+export type { ChartSeries };
 
 const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#5d4037', '#ad1457'];
 export const seriesColor = (i: number) => COLORS[i % COLORS.length];
 
-export interface ChartSeries { id: string; label: string; values: (number | undefined)[]; color?: string }
 
 export interface ChartViewProps {
   /** `line`: series over categories (periods); `hbar`: one horizontal bar per category, largest names wrapped. */
@@ -23,33 +25,6 @@ export interface ChartViewProps {
   testId?: string;
 }
 
-/** Splits a long name (a Hindi facility or district name) into lines of about `max` characters. */
-export function wrapLabel(label: string, max = 26): string | string[] {
-  if (label.length <= max) return label;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of label.split(/\s+/)) {
-    if (line && (line + ' ' + word).length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** The data behind a chart as CSV (UTF-8 with a BOM, so Excel reads Hindi names). */
-export function chartCsv(categoryTitle: string, labels: string[], series: ChartSeries[]): string {
-  const cell = (v: string | number | undefined) => {
-    if (v === undefined) return '';
-    const s = String(v);
-    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const head = [categoryTitle, ...series.map((s) => s.label)].map(cell).join(',');
-  const rows = labels.map((l, i) => [cell(l), ...series.map((s) => cell(s.values[i]))].join(','));
-  return `\uFEFF${[head, ...rows].join('\r\n')}\r\n`;
-}
-
 function download(href: string, name: string) {
   const a = document.createElement('a');
   a.href = href;
@@ -59,7 +34,7 @@ function download(href: string, name: string) {
   a.remove();
 }
 
-interface Tip { x: number; y: number; title: string; lines: { color: string; text: string }[] }
+interface Tip { x: number; y: number; align: 'left' | 'center' | 'right'; title: string; lines: { color: string; text: string }[] }
 
 /**
  * A chart drawn by Chart.js (loaded on first use): axes with titles, a legend, a tooltip on hover or
@@ -83,8 +58,12 @@ export function ChartView(props: ChartViewProps) {
       Chart.defaults.color = '#1f2d33';
       const external = ({ chart: c, tooltip }: { chart: ChartType; tooltip: TooltipModel<'line' | 'bar'> }) => {
         if (tooltip.opacity === 0) { setTip(null); return; }
+        const x = c.canvas.offsetLeft + tooltip.caretX;
+        const room = c.canvas.offsetWidth;
         setTip({
-          x: c.canvas.offsetLeft + tooltip.caretX,
+          x,
+          // Near an edge the box opens inwards, so it keeps its width and is not cut off.
+          align: x < 150 ? 'left' : x > room - 150 ? 'right' : 'center',
           y: c.canvas.offsetTop + tooltip.caretY,
           title: (tooltip.title ?? []).join(' '),
           lines: tooltip.dataPoints.map((p, i) => ({
@@ -173,7 +152,7 @@ export function ChartView(props: ChartViewProps) {
           </table>
         </canvas>
         {tip && (
-          <div className="chart-tooltip" role="status" style={{ left: tip.x, top: tip.y }}>
+          <div className={`chart-tooltip ${tip.align}`} role="status" style={{ left: tip.x, top: tip.y }}>
             <strong>{tip.title}</strong>
             {tip.lines.map((l, i) => <span key={i}><i style={{ background: l.color }} aria-hidden="true" />{l.text}</span>)}
           </div>
