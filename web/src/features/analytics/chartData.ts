@@ -21,8 +21,10 @@ export function wrapLabel(label: string, max = 26): string | string[] {
 export function chartCsv(categoryTitle: string, labels: string[], series: ChartSeries[]): string {
   const cell = (v: string | number | undefined) => {
     if (v === undefined) return '';
-    const s = String(v);
-    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    if (typeof v === 'number') return String(v);
+    // A name that starts like a formula is kept as text in a spreadsheet (a leading apostrophe).
+    const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const head = [categoryTitle, ...series.map((s) => s.label)].map(cell).join(',');
   const rows = labels.map((l, i) => [cell(l), ...series.map((s) => cell(s.values[i]))].join(','));
