@@ -124,6 +124,9 @@ for (const engine of testEngines()) {
       // A district officer of the patient's district has no patient-edit permission either.
       assert.equal((await raw(hisarOfficer)).statusCode, 403);
       assert.equal((await t.req('PATCH', '/api/patients/P00000000000', clerk, { version: v, name: 'X' })).status, 404);
+      // An id no patient can have is 404 before the input guard runs (found by fuzz.test.ts: a NUL was a 500).
+      assert.equal((await t.req('PATCH', '/api/patients/a%00b', clerk, { version: v, name: 'X' })).status, 404);
+      assert.ok([404, 414].includes((await t.req('PATCH', `/api/patients/${'x'.repeat(300)}`, clerk, { version: v, name: 'X' })).status));
       assert.equal((await raw(clerk)).statusCode, 400);
       assert.equal((await read(p.id)).name, 'Scope Devi');
     });

@@ -12,7 +12,7 @@ import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, PatientsTable } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
-import { conflict, fieldErrors, forbidden, type FieldProblem } from '../../platform/errors.js';
+import { conflict, fieldErrors, forbidden, notFound, type FieldProblem } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
 import { checkAadhaar, normaliseMobile, parseAbhaAddress, parseAbhaNumber } from './patients.identity.js';
 import { Address } from './patients.schema.js';
@@ -56,6 +56,9 @@ const notYours = () => forbidden(
  */
 export async function requireEditable(db: Db, actor: Actor, ref: string): Promise<PatientRow> {
   requirePermission(actor, 'can_update_patient');
+  // Runs before the route's schema and input guard have seen the path: an id no patient can have (a NUL,
+  // a huge string) is a 404 here, not sent to PostgreSQL.
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(ref)) throw notFound(`No patient has id or number ${ref.slice(0, 40).replace(/[^\w-]/g, '?')}`, 'इस आईडी या नंबर वाला कोई मरीज़ नहीं मिला');
   const row = await loadPatient(db, ref);
   if (!(await canRead(db, actor, row.id))) throw notYours();
   return row;
