@@ -35,6 +35,7 @@ import { maternalRoutes } from './modules/patients/patients.maternal.routes.js';
 import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.js';
 import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
 import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
+import { ambulanceRoutes } from './modules/ambulances/ambulances.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(telemedicineRoutes({ ...deps, sms }));
   await app.register(teleStatsRoutes(deps));
   await app.register(teleClinicalRoutes(deps));
+  await app.register(ambulanceRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

@@ -16,6 +16,10 @@ export const BODY_LIMITS = {
   dataValueSetJson: 10 * MB,
   /** DHIS2 CSV and ADX data values: streamed and imported in batches, never held whole. */
   dataValueSetStream: 200 * MB,
+  /** One position from a GPS device (OsmAnd query, form or JSON): public, so kept tiny. */
+  devicePosition: 16 * 1024,
+  /** A batch of positions a device buffered while out of coverage (at most 2,000 fixes). */
+  positionBatch: 512 * 1024,
 } as const;
 
 export const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;

@@ -55,6 +55,10 @@ export const PERMISSIONS = [
   'can_refer',
   'can_receive_referral',
   'can_review_break_glass',
+  /** Ambulances (108/102): read the fleet and positions; register vehicles; change a vehicle's status (modules/ambulances). */
+  'can_read_ambulances',
+  'can_manage_ambulances',
+  'can_dispatch_ambulances',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -76,9 +80,9 @@ const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedic
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass'],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine'],
@@ -86,7 +90,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
-  dispatcher: READER,
+  /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */
+  dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances'],
   /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */
   asha: [...READER, 'can_register_patient', 'can_survey'],
   block_accountant: READER,

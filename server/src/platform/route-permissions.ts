@@ -92,6 +92,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'PUT /api/telemedicine/stock': 'can_dispense',
   'POST /api/referrals': 'can_refer',
   'POST /api/referrals/:id/status': ['can_refer', 'can_receive_referral'],
+  // ambulances (108/102) and the positions their GPS devices send (the device id is the key)
+  'POST /api/ambulances': 'can_manage_ambulances',
+  'PATCH /api/ambulances/:id': ['can_dispatch_ambulances', 'can_manage_ambulances'],
+  'POST /api/positions/osmand': 'public',
+  'POST /api/positions': 'public',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

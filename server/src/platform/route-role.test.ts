@@ -35,6 +35,9 @@ const PUBLIC: Record<string, string> = {
   'GET /api/public/telemedicine/requests/{id}/prescription.pdf': 'the prescription: needs the booking\'s key',
   'POST /api/public/telemedicine/requests/{id}/cancel': 'cancelling: needs the booking\'s key',
   'GET /fhir/metadata': 'the FHIR capability statement',
+  'GET /api/positions/osmand': 'GPS devices (OsmAnd): the device id is the key, an unknown one 400; stores a fix, reads nothing back',
+  'POST /api/positions/osmand': 'GPS devices (OsmAnd form or Traccar Client JSON): the device id is the key; small body limit',
+  'POST /api/positions': 'GPS devices\' buffered batches: each fix\'s device id is its key; body limit',
 };
 
 /** Signed-in operations that are about the caller or are reference data alike for every area. */
@@ -130,6 +133,7 @@ for (const engine of testEngines()) {
       const fhirEncounter = await ok(t.req('POST', '/fhir/Encounter', n.tok.cho, { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patient}` } }, { 'content-type': 'application/fhir+json' }));
       const hospitalPatient = await ok(t.req('POST', '/api/patients', n.tok.hospital, { name: 'Meena', sex: 'female', age: 25, address: { district: 63 } }));
       const glass = await ok(t.req('POST', `/api/patients/${patient}/presence`, n.tok.doctor2, { method: 'break_glass', reason: 'unconscious at the gate, no card, no phone' }));
+      const ambulance = await ok(t.req('POST', '/api/ambulances', t.adminToken, { registrationNumber: 'HR 39 RR 0108', service: '108', kind: 'BLS', baseFacilityId: n.hospital, deviceId: 'rr-device-0108' }));
       const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
 
       const hisar = '63';
@@ -289,6 +293,10 @@ for (const engine of testEngines()) {
         'POST /api/referrals': { url: '/api/referrals', body: { patientId: patient, toFacilityId: n.hospital, urgency: 'urgent', reason: 'Suspected pneumonia; needs an X-ray' } },
         'GET /api/referrals': { url: `/api/referrals?direction=incoming&facilityId=${n.hospital}` },
         'POST /api/referrals/{id}/status': { url: `/api/referrals/${referral.id}/status`, body: { status: 'acknowledged' } },
+        'POST /api/ambulances': { url: '/api/ambulances', body: { registrationNumber: 'HR 39 RR 0102', service: '102', kind: 'PTV', baseFacilityId: n.hospital, deviceId: 'rr-device-0102' } },
+        'GET /api/ambulances': { url: '/api/ambulances?limit=200', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
+        'GET /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}` },
+        'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
       };
       const doc = await t.req('GET', '/api/docs/json');
       operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)

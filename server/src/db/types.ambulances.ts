@@ -1,0 +1,48 @@
+// Ambulances and their positions (see modules/ambulances and migration 20261203T0700).
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface AmbulancesTable {
+  id: string;
+  registration_number: string;
+  service: '108' | '102';
+  kind: 'BLS' | 'ALS' | 'PTV';
+  base_facility_id: string;
+  device_id: string;
+  status: Generated<'available' | 'dispatched' | 'on_trip' | 'off_road'>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AmbulancePositionsTable {
+  ambulance_id: string;
+  fix_time: Timestamp;
+  received_at: Generated<Date>;
+  latitude: number;
+  longitude: number;
+  speed_kmh: number | null;
+  course: number | null;
+  altitude: number | null;
+  accuracy: number | null;
+  battery: number | null;
+  source: string;
+}
+
+export interface AmbulanceLatestPositionsTable {
+  ambulance_id: string;
+  fix_time: Timestamp;
+  received_at: Generated<Date>;
+  latitude: number;
+  longitude: number;
+  speed_kmh: number | null;
+  course: number | null;
+  battery: number | null;
+}
+
+export interface AmbulanceTables {
+  ambulances: AmbulancesTable;
+  ambulance_positions: AmbulancePositionsTable;
+  ambulance_latest_positions: AmbulanceLatestPositionsTable;
+}

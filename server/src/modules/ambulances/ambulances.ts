@@ -1,0 +1,171 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
+import { recordAudit } from '../../platform/audit.js';
+import { badRequest, conflict, notFound } from '../../platform/errors.js';
+import { uid } from '../../platform/ids.js';
+
+type Db = Kysely<Database>;
+
+export const SERVICES = ['108', '102'] as const;
+export const KINDS = ['BLS', 'ALS', 'PTV'] as const;
+export const STATUSES = ['available', 'dispatched', 'on_trip', 'off_road'] as const;
+export type Service = (typeof SERVICES)[number];
+export type Kind = (typeof KINDS)[number];
+export type Status = (typeof STATUSES)[number];
+
+export interface Position { latitude: number; longitude: number; fixTime: string; speedKmh: number | null; course: number | null; battery: number | null }
+export interface Ambulance {
+  id: string;
+  registrationNumber: string;
+  service: Service;
+  kind: Kind;
+  baseFacilityId: string;
+  baseFacilityName: string;
+  deviceId: string;
+  status: Status;
+  position: Position | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A unique violation of this index (PGlite may name it in the message only). */
+const violates = (e: unknown, index: string) => {
+  const x = e as { code?: string; constraint?: string; message?: string } | null;
+  return x?.code === '23505' && (x.constraint === index || String(x.message ?? '').includes(index));
+};
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+/** Registration numbers are kept in capitals with single spaces ("HR 39 GA 1082"). */
+export function cleanRegistration(s: string): string {
+  const r = s.trim().toUpperCase().replace(/\s+/g, ' ');
+  if (!/^[A-Z0-9][A-Z0-9 -]{2,18}[A-Z0-9]$/.test(r) || (r.match(/[A-Z0-9]/g) ?? []).length < 4) {
+    throw badRequest('Give the registration number as on the vehicle, e.g. HR 39 GA 1082 (letters, digits, spaces)', 'वाहन का पंजीकरण नंबर वाहन पर लिखे अनुसार दें, जैसे HR 39 GA 1082', { field: 'registrationNumber' });
+  }
+  return r;
+}
+
+function baseQuery(db: Db) {
+  return db.selectFrom('ambulances as a')
+    .innerJoin('org_units as f', 'f.id', 'a.base_facility_id')
+    .leftJoin('ambulance_latest_positions as p', 'p.ambulance_id', 'a.id')
+    .select([
+      'a.id', 'a.registration_number', 'a.service', 'a.kind', 'a.base_facility_id', 'a.device_id', 'a.status', 'a.created_at', 'a.updated_at',
+      'f.name as base_name', 'f.path as base_path',
+      'p.latitude', 'p.longitude', 'p.fix_time', 'p.speed_kmh', 'p.course', 'p.battery',
+    ]);
+}
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+const toAmbulance = (r: Row): Ambulance => ({
+  id: r.id,
+  registrationNumber: r.registration_number,
+  service: r.service,
+  kind: r.kind,
+  baseFacilityId: r.base_facility_id,
+  baseFacilityName: r.base_name,
+  deviceId: r.device_id,
+  status: r.status,
+  position: r.fix_time == null || r.latitude == null || r.longitude == null ? null : {
+    latitude: r.latitude, longitude: r.longitude, fixTime: iso(r.fix_time),
+    speedKmh: r.speed_kmh == null ? null : Math.round(Number(r.speed_kmh) * 10) / 10,
+    course: r.course == null ? null : Number(r.course),
+    battery: r.battery == null ? null : Number(r.battery),
+  },
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+const noSuch = (id: string) => notFound(`No ambulance has id ${id}`, `आईडी ${id} वाली कोई एम्बुलेंस नहीं है`);
+
+async function loadInScope(db: Db, actor: Actor, id: string): Promise<Row> {
+  const row = await baseQuery(db).where('a.id', '=', id).executeTakeFirst();
+  // Outside the caller's area it is as if there were none.
+  if (!row || !row.base_path.startsWith(actor.orgPath)) throw noSuch(id);
+  return row;
+}
+
+export interface CreateInput { registrationNumber: string; service: Service; kind: Kind; baseFacilityId: string; deviceId: string }
+
+export async function createAmbulance(db: Db, actor: Actor, input: CreateInput): Promise<Ambulance> {
+  requirePermission(actor, 'can_manage_ambulances');
+  const registration = cleanRegistration(input.registrationNumber);
+  const deviceId = input.deviceId.trim();
+  if (!deviceId) throw badRequest('Give the GPS device id (as the tracker sends it, e.g. its IMEI)', 'GPS डिवाइस आईडी दें (जैसे ट्रैकर भेजता है, उदाहरण IMEI)', { field: 'deviceId' });
+  if (input.service === '102' && input.kind === 'ALS') {
+    throw badRequest('102 vehicles carry mothers and children (BLS or PTV); an ALS vehicle serves 108', '102 वाहन माँ और बच्चों के लिए हैं (BLS या PTV); ALS वाहन 108 के लिए है', { field: 'kind' });
+  }
+  const base = await db.selectFrom('facilities as fa').innerJoin('org_units as o', 'o.id', 'fa.id')
+    .select(['o.id', 'o.name', 'o.path']).where('fa.id', '=', input.baseFacilityId).executeTakeFirst();
+  if (!base) throw badRequest(`No facility has id ${input.baseFacilityId}`, `आईडी ${input.baseFacilityId} वाला कोई स्वास्थ्य संस्थान नहीं है`, { field: 'baseFacilityId' });
+  requireScope(actor, base.path, `Facility ${base.name}`);
+  const id = uid();
+  try {
+    await db.insertInto('ambulances').values({
+      id, registration_number: registration, service: input.service, kind: input.kind,
+      base_facility_id: base.id, device_id: deviceId, created_by: actor.userId,
+    }).execute();
+  } catch (e) {
+    if (violates(e, 'ambulances_registration_number')) {
+      throw conflict(`An ambulance with registration number ${registration} is already registered`, `पंजीकरण नंबर ${registration} वाली एम्बुलेंस पहले से दर्ज है`, { field: 'registrationNumber' });
+    }
+    if (violates(e, 'ambulances_device_id')) {
+      throw conflict(`GPS device ${deviceId} is already fitted to another ambulance; remove it there first`, `GPS डिवाइस ${deviceId} पहले से दूसरी एम्बुलेंस में लगा है`, { field: 'deviceId' });
+    }
+    throw e;
+  }
+  const made = toAmbulance(await baseQuery(db).where('a.id', '=', id).executeTakeFirstOrThrow());
+  await recordAudit(db, actor, { action: 'create', entity: 'ambulance', entityId: id, orgPath: base.path, after: { ...made, position: undefined } });
+  return made;
+}
+
+export async function getAmbulance(db: Db, actor: Actor, id: string): Promise<Ambulance> {
+  requirePermission(actor, 'can_read_ambulances');
+  return toAmbulance(await loadInScope(db, actor, id));
+}
+
+export interface ListQuery { status?: Status; service?: Service; kind?: Kind; q?: string; limit?: number; offset?: number }
+
+/** The vehicles based in the caller's area, by registration number, with their latest positions. */
+export async function listAmbulances(db: Db, actor: Actor, q: ListQuery) {
+  requirePermission(actor, 'can_read_ambulances');
+  const limit = q.limit ?? 50;
+  const offset = q.offset ?? 0;
+  let query = baseQuery(db).where('f.path', 'like', `${actor.orgPath}%`);
+  if (q.status) query = query.where('a.status', '=', q.status);
+  if (q.service) query = query.where('a.service', '=', q.service);
+  if (q.kind) query = query.where('a.kind', '=', q.kind);
+  const term = q.q?.trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (term) query = query.where(sql<string>`upper(regexp_replace(a.registration_number, '[^A-Za-z0-9]', '', 'g'))`, 'like', `%${term}%`);
+  const [rows, count] = await Promise.all([
+    query.orderBy('a.registration_number').orderBy('a.id').limit(limit).offset(offset).execute(),
+    query.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toAmbulance), total: Number(count.n), limit, offset };
+}
+
+/** available → dispatched → on_trip → available; off_road (and back) from anything but a trip. */
+const MOVES: Record<Status, readonly Status[]> = {
+  available: ['dispatched', 'off_road'],
+  dispatched: ['on_trip', 'available'],
+  on_trip: ['available'],
+  off_road: ['available'],
+};
+
+export async function setStatus(db: Db, actor: Actor, id: string, status: Status): Promise<Ambulance> {
+  if (!actor.permissions.has('can_dispatch_ambulances')) requirePermission(actor, 'can_manage_ambulances');
+  const row = await loadInScope(db, actor, id);
+  if (row.status === status) return toAmbulance(row);
+  if (!MOVES[row.status].includes(status)) {
+    throw conflict(`An ambulance that is ${row.status} cannot become ${status}`, `${row.status} एम्बुलेंस ${status} नहीं हो सकती`, { field: 'status', from: row.status });
+  }
+  // Only from the status read: a second change made meanwhile makes this one 409.
+  const r = await db.updateTable('ambulances').set({ status, updated_at: sql`now()` })
+    .where('id', '=', id).where('status', '=', row.status).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) {
+    throw conflict('The ambulance\'s status changed meanwhile; read it again', 'इस बीच एम्बुलेंस की स्थिति बदल गई; फिर से देखें', { field: 'status' });
+  }
+  await recordAudit(db, actor, { action: 'update', entity: 'ambulance', entityId: id, orgPath: row.base_path, before: { status: row.status }, after: { status } });
+  return toAmbulance(await baseQuery(db).where('a.id', '=', id).executeTakeFirstOrThrow());
+}
