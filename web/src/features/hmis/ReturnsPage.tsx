@@ -133,7 +133,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
     }
   };
 
-  const items = data?.items ?? [];
+  // The server sends one status's page; the rows on screen are filtered at once too, until that page arrives.
+  const items = (data?.items ?? []).filter((i) => !status || i.status === status);
   const allCount = data ? Object.values(data.summary).reduce((a, b) => a + b, 0) : 0;
   const entryHref = (id: string) => href('/hmis/entry', { dataSet, period, orgUnit: id, district: orgUnit });
   const defaulters = data ? data.rates.expected - data.rates.actual : 0;
