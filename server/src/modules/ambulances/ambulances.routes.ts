@@ -5,6 +5,8 @@ import { BODY_LIMITS } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
 import { createAmbulance, getAmbulance, KINDS, listAmbulances, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
+import { maintainPositionPartitions } from './ambulances.partitions.js';
+import { startOwnTracks } from './ambulances.mqtt.js';
 import { MAX_BATCH, parseDeviceTime, parseOsmAnd, parseTraccarJson, storeFixes, type Fix } from './ambulances.positions.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' });
@@ -81,6 +83,21 @@ async function osmand(db: AppDeps['db'], request: FastifyRequest, reply: Fastify
 
 /** Vehicles of 108 and 102, and the positions their trackers send (issue 12). */
 export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+  // Position partitions: the coming days made and the days past retention dropped, at start and every 6 hours.
+  const upkeep = () => maintainPositionPartitions(db.kysely).then(
+    (r) => { if (r.dropped.length) app.log.info({ dropped: r.dropped }, 'ambulance positions: old days dropped'); },
+    (e: Error) => app.log.warn({ err: e.message }, 'ambulance positions: partition upkeep failed'),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => { await upkeep(); timer = setInterval(upkeep, 6 * 3_600_000); timer.unref(); });
+  app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
+  // OwnTracks over MQTT when MQTT_URL is set (ambulances.mqtt.ts).
+  const mqttUrl = process.env.MQTT_URL;
+  if (mqttUrl) {
+    const sub = startOwnTracks(db.kysely, mqttUrl, app.log);
+    app.addHook('onClose', async () => { await sub.close(); });
+  }
+
   // OsmAnd devices may post their parameters as a form; only here, and small.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMITS.devicePosition }, (_req, body, done) => {
     const out: Record<string, string> = {};
