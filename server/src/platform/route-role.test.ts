@@ -134,6 +134,7 @@ for (const engine of testEngines()) {
       const hospitalPatient = await ok(t.req('POST', '/api/patients', n.tok.hospital, { name: 'Meena', sex: 'female', age: 25, address: { district: 63 } }));
       const glass = await ok(t.req('POST', `/api/patients/${patient}/presence`, n.tok.doctor2, { method: 'break_glass', reason: 'unconscious at the gate, no card, no phone' }));
       const ambulance = await ok(t.req('POST', '/api/ambulances', t.adminToken, { registrationNumber: 'HR 39 RR 0108', service: '108', kind: 'BLS', baseFacilityId: n.hospital, deviceId: 'rr-device-0108' }));
+      await ok(t.req('GET', '/api/positions/osmand?id=rr-device-0108&lat=29.16&lon=75.73'), 200);
       const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
 
       const hisar = '63';
@@ -296,6 +297,7 @@ for (const engine of testEngines()) {
         'POST /api/ambulances': { url: '/api/ambulances', body: { registrationNumber: 'HR 39 RR 0102', service: '102', kind: 'PTV', baseFacilityId: n.hospital, deviceId: 'rr-device-0102' } },
         'GET /api/ambulances': { url: '/api/ambulances?limit=200', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'GET /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}` },
+        'GET /api/ambulances/nearest': { url: '/api/ambulances/nearest?latitude=29.15&longitude=75.72&service=108', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
       };
       const doc = await t.req('GET', '/api/docs/json');

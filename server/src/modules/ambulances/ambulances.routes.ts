@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { BODY_LIMITS } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
-import { createAmbulance, getAmbulance, KINDS, listAmbulances, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
+import { createAmbulance, getAmbulance, KINDS, listAmbulances, nearestAvailable, type Kind, type Service as ServiceName, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
 import { maintainPositionPartitions } from './ambulances.partitions.js';
 import { startOwnTracks } from './ambulances.mqtt.js';
 import { MAX_BATCH, parseDeviceTime, parseOsmAnd, parseTraccarJson, storeFixes, type Fix } from './ambulances.positions.js';
@@ -112,6 +112,17 @@ export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
   app.get('/api/ambulances', {
     schema: { tags, summary: 'Ambulances based in the caller\'s area, by registration number, with their latest positions', querystring: ListQueryT, response: { 200: page(AmbulanceT), ...errors } },
   }, async (request) => listAmbulances(db.kysely, actorOf(request), request.query as ListQuery));
+
+  app.get('/api/ambulances/nearest', {
+    schema: {
+      tags, summary: 'Available vehicles of a service in the caller\'s area, nearest first (straight line × detour factor, at an assumed speed)',
+      querystring: Type.Object({
+        latitude: Type.Number({ minimum: -90, maximum: 90 }), longitude: Type.Number({ minimum: -180, maximum: 180 }), service: Service,
+        kind: Type.Optional(Kind), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(Type.Intersect([AmbulanceT, Type.Object({ distanceKm: Type.Number(), etaMinutes: Type.Integer() })])) }), ...errors },
+    },
+  }, async (request) => nearestAvailable(db.kysely, actorOf(request), request.query as { latitude: number; longitude: number; service: ServiceName; kind?: Kind; limit?: number }));
 
   app.get('/api/ambulances/:id', {
     schema: { tags, summary: 'One ambulance, its status and latest position (null before the first fix)', params: Type.Object({ id: Id }), response: { 200: AmbulanceT, ...errors } },

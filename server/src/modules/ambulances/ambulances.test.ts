@@ -103,6 +103,34 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', `${URL}/${a.body.id}`, dispatcher)).body.status, 'dispatched');
     });
 
+    test('nearest available: of the service, with a position, in the area, nearest first with distance × 1.3 and an ETA at 40 km/h', async () => {
+      const make = async (service: string, kind: string, lat: number, lon: number) => {
+        const deviceId = dev();
+        const a = await t.req('POST', URL, hisarOfficer, { registrationNumber: reg(), service, kind, baseFacilityId: hisarFacility, deviceId });
+        assert.equal(a.status, 201, JSON.stringify(a.body));
+        assert.equal((await t.req('GET', `/api/positions/osmand?id=${deviceId}&lat=${lat}&lon=${lon}`)).status, 200);
+        return a.body.id as string;
+      };
+      const far = await make('108', 'BLS', 29.40, 75.72);
+      const near = await make('108', 'ALS', 29.20, 75.72);
+      const busy = await make('108', 'BLS', 29.16, 75.72);
+      const other = await make('102', 'PTV', 29.15, 75.72);
+      assert.equal((await t.req('PATCH', `${URL}/${busy}`, dispatcher, { status: 'dispatched' })).status, 200);
+      const r = await t.req('GET', `${URL}/nearest?latitude=29.15&longitude=75.72&service=108`, dispatcher);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const ids = r.body.items.map((x: any) => x.id);
+      assert.ok(ids.indexOf(near) >= 0 && ids.indexOf(near) < ids.indexOf(far), JSON.stringify(ids));
+      assert.ok(!ids.includes(busy) && !ids.includes(other));
+      const n = r.body.items.find((x: any) => x.id === near);
+      // 0.05° of latitude is 5.56 km; × 1.3 = 7.2 km; at 40 km/h 11 minutes.
+      assert.equal(n.distanceKm, 7.2);
+      assert.equal(n.etaMinutes, 11);
+      assert.deepEqual((await t.req('GET', `${URL}/nearest?latitude=29.15&longitude=75.72&service=108&kind=BLS`, dispatcher)).body.items.map((x: any) => x.id).includes(near), false);
+      assert.equal((await t.req('GET', `${URL}/nearest?latitude=29.15&longitude=75.72&service=108`, mandiOfficer)).body.items.length, 0);
+      assert.equal((await t.req('GET', `${URL}/nearest?latitude=29.15&longitude=75.72&service=108`, cho)).status, 403);
+      assert.equal((await t.req('GET', `${URL}/nearest?latitude=north&longitude=75.72&service=108`, dispatcher)).status, 400);
+    });
+
     test('the list is paged and filtered', async () => {
       const u = (await t.userWith('district_officer', 63)).token;
       const all = await t.req('GET', `${URL}?limit=2&offset=0&service=108`, u);

@@ -169,3 +169,31 @@ export async function setStatus(db: Db, actor: Actor, id: string, status: Status
   await recordAudit(db, actor, { action: 'update', entity: 'ambulance', entityId: id, orgPath: row.base_path, before: { status: row.status }, after: { status } });
   return toAmbulance(await baseQuery(db).where('a.id', '=', id).executeTakeFirstOrThrow());
 }
+
+/** Straight-line distance × this, for the road (a routing engine may replace the whole estimate later). */
+export const DETOUR_FACTOR = Number(process.env.SWASTHYA_DETOUR_FACTOR) > 0 ? Number(process.env.SWASTHYA_DETOUR_FACTOR) : 1.3;
+/** Assumed average speed of an ambulance on the way to a call. */
+export const ASSUMED_KMH = 40;
+
+/** Great-circle distance in km. */
+export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = (d: number) => (d * Math.PI) / 180;
+  const a = Math.sin(r(lat2 - lat1) / 2) ** 2 + Math.cos(r(lat1)) * Math.cos(r(lat2)) * Math.sin(r(lon2 - lon1) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * Available vehicles of a service in the caller's area with a known position, nearest first:
+ * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH.
+ */
+export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: number; longitude: number; service: Service; kind?: Kind; limit?: number }) {
+  requirePermission(actor, 'can_read_ambulances');
+  let query = baseQuery(db).where('f.path', 'like', `${actor.orgPath}%`).where('a.status', '=', 'available').where('a.service', '=', q.service).where('p.fix_time', 'is not', null);
+  if (q.kind) query = query.where('a.kind', '=', q.kind);
+  const rows = await query.execute();
+  const items = rows.map((r) => {
+    const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
+    return { ...toAmbulance(r), distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
+  }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
+  return { items: items.slice(0, q.limit ?? 10) };
+}
