@@ -98,6 +98,8 @@ describe('monthly report with failing validation rules (browser)', () => {
       await dialog.waitFor();
       await dialog.getByRole('button', { name: 'फिर भी स्वीकृत करें' }).click();
       await dialog.waitFor({ state: 'hidden' });
+      // The list pages with the reports awaiting approval first: the approved one is under its own status.
+      await page.goto(`${base}/#/hmis/returns?dataSet=HMIS_MONTHLY&period=${period}&orgUnit=${hisar.id}&status=approved`);
       await page.locator(`tr[data-facility="${phc.id}"] .badge.return-approved`).waitFor();
       await page.screenshot({ path: join(resultsDir, 'hmis-checks-district-approved-hi.png') });
       const after = await apiCall<{ state: string; failingRules: { comment: { text: string } | null }[] }>(base, 'GET', `/api/hmis/returns/review?dataSet=HMIS_MONTHLY&period=${period}&orgUnit=${phc.id}`, admin.token);
