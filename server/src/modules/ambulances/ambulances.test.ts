@@ -5,7 +5,7 @@ import { maintainPositionPartitions, positionPartitions } from './ambulances.par
 
 const URL = '/api/ambulances';
 let seq = 0;
-const reg = () => `HR 39 GA ${String(1000 + ++seq)}${Math.floor(Math.random() * 9)}`;
+const reg = () => `HR 39 TS ${String(1000 + ++seq)}${Math.floor(Math.random() * 9)}`;
 const dev = () => `86${Date.now() % 1e9}${++seq}`;
 
 for (const engine of testEngines()) {
