@@ -44,6 +44,11 @@ describe('telemedicine counts and state ranking (browser)', () => {
       assert.equal((await hp.getByTestId('consultations').innerText()).trim(), '24,527');
 
       await page.getByRole('img', { name: 'Consultations by day' }).waitFor();
+      // Drawn by Chart.js on a canvas, with the picture and the data to download.
+      const byDay = page.getByTestId('tele-by-day');
+      await byDay.locator('canvas').waitFor();
+      await byDay.getByRole('button', { name: 'Chart data (CSV)' }).waitFor();
+      await page.getByTestId('tele-by-district').locator('canvas').waitFor();
       await page.screenshot({ path: join(resultsDir, 'telestats-en.png'), fullPage: true });
 
       await page.getByRole('button', { name: 'हिन्दी' }).click();

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { BarChart } from '../analytics/Charts.tsx';
+import { ChartView } from '../analytics/ChartView.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getUnit, unitName, type GeoUnit } from '../geo/geo.api.ts';
 import {
@@ -119,8 +119,10 @@ export function SurveillanceDashboard() {
         <>
           <p className="muted">{t('idsp.burdenTotal', { cases: num(burden.total.cases), deaths: num(burden.total.deaths), facilities: num(burden.total.facilitiesReporting), from: burden.from, to: burden.to })}</p>
           {burden.items.length === 0 ? <p className="muted">{t('analytics.empty')}</p> : (
-            <BarChart aria={t('idsp.burdenAria', { disease: name(burden.disease) })}
-              rows={burden.items.map((b) => ({ id: b.id ?? b.name, label: name(b), value: b.cases }))} />
+            <ChartView kind="hbar" testId="idsp-burden-chart" title={t('idsp.burdenAria', { disease: name(burden.disease) })}
+              labels={burden.items.map((b) => name(b))}
+              series={[{ id: 'cases', label: t('idsp.cases'), values: burden.items.map((b) => b.cases) }]}
+              categoryTitle={t('charts.area')} valueTitle={t('idsp.cases')} fileName={`swasthya-idsp-${burden.disease.code}`} />
           )}
         </>
       )}

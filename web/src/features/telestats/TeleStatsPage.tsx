@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useI18n, type MessageKey } from '../../i18n/i18n.tsx';
-import { BarChart, LineChart } from '../analytics/Charts.tsx';
+import { ChartView } from '../analytics/ChartView.tsx';
 import { Choropleth } from '../analytics/Choropleth.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { getBoundaries, getUnit, unitName, type Feature } from '../geo/geo.api.ts';
@@ -134,15 +134,20 @@ export function TeleStatsPage() {
           {total.requests === 0 && <Notice kind="info">{t('telestats.empty')}</Notice>}
 
           <h2>{t('telestats.byDay')}</h2>
-          <LineChart aria={t('telestats.byDay')} labels={data.byDay.rows.map((r) => dayMonth(r.key))} series={[
+          <ChartView kind="line" testId="tele-by-day" title={t('telestats.byDay')} categoryTitle={t('charts.day')} valueTitle={t('telestats.consultations')}
+            fileName="swasthya-teleconsultations-by-day" labels={data.byDay.rows.map((r) => dayMonth(r.key))} series={[
             { id: 'consultations', label: t('telestats.consultations'), values: data.byDay.rows.map((r) => r.consultations) },
             { id: 'noShows', label: t('telestats.noShows'), values: data.byDay.rows.map((r) => r.noShows) },
           ]} />
 
           <h2>{t('telestats.bySpecialty')}</h2>
-          <BarChart aria={t('telestats.bySpecialty')} rows={data.bySpecialty.rows.map((r) => ({ id: r.key, label: unitName(r, lang), value: r.consultations }))} />
+          <ChartView kind="hbar" testId="tele-by-specialty" title={t('telestats.bySpecialty')} categoryTitle={t('telestats.specialty')} valueTitle={t('telestats.consultations')}
+            fileName="swasthya-teleconsultations-by-specialty" labels={data.bySpecialty.rows.map((r) => unitName(r, lang))}
+            series={[{ id: 'consultations', label: t('telestats.consultations'), values: data.bySpecialty.rows.map((r) => r.consultations) }]} />
           <h2>{t('telestats.byDistrict')}</h2>
-          <BarChart aria={t('telestats.byDistrict')} rows={data.byDistrict.rows.map((r) => ({ id: r.key, label: unitName(r, lang), value: r.consultations }))} />
+          <ChartView kind="hbar" testId="tele-by-district" title={t('telestats.byDistrict')} categoryTitle={t('charts.area')} valueTitle={t('telestats.consultations')}
+            fileName="swasthya-teleconsultations-by-district" labels={data.byDistrict.rows.map((r) => unitName(r, lang))}
+            series={[{ id: 'consultations', label: t('telestats.consultations'), values: data.byDistrict.rows.map((r) => r.consultations) }]} />
 
           <h2>{t('telestats.map')}</h2>
           <Choropleth features={features} areas={areas} title={t('telestats.map')} />
