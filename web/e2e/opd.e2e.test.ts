@@ -109,7 +109,7 @@ describe('the OPD queue is worked (browser)', () => {
       await page.getByRole('button', { name: /^All/ }).click();
       await page.getByRole('button', { name: 'Absent: token 2' }).click();
       const dialog = page.getByRole('dialog', { name: 'Mark token 2 absent?' });
-      await dialog.getByText('Ramesh Kumar did not come when called.').waitFor();
+      await dialog.getByText('Ramesh Kumar is not here.').waitFor();
       await shot(page, 'absent-confirm-en');
       await dialog.getByRole('button', { name: 'Mark absent' }).click();
       await page.getByText('Token 2: Absent.').waitFor();
