@@ -79,7 +79,11 @@ export function App() {
     setSession({ status: 'in', me });
     const first = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
     // Each role starts on its own work (features/auth/landing.ts).
-    if (!first || first === 'login') void landingPath(me).then((path) => navigate(path));
+    // Only while the address is still the sign-in page: someone who went on to a page meanwhile stays there.
+    if (!first || first === 'login') {
+      const at = window.location.hash;
+      void landingPath(me).then((path) => { if (window.location.hash === at) navigate(path); });
+    }
   }, []);
 
   const onLogout = useCallback(async () => {

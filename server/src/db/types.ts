@@ -11,6 +11,7 @@ import type { PresenceTables } from './types.presence.js';
 import type { FhirHistoryTables } from './types.fhir.js';
 import type { FavouriteTables } from './types.favourites.js';
 import type { AmbulanceTables } from './types.ambulances.js';
+import type { DispatchTables } from './types.dispatch.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
@@ -18,6 +19,7 @@ export type * from './types.presence.js';
 export type * from './types.fhir.js';
 export type * from './types.favourites.js';
 export type * from './types.ambulances.js';
+export type * from './types.dispatch.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -319,7 +321,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;
