@@ -20,6 +20,7 @@ const FacilityDetailPage = lazy(() => import('./features/facilities/FacilityDeta
 const FacilityFormPage = lazy(() => import('./features/facilities/FacilityFormPage.tsx').then((m) => ({ default: m.FacilityFormPage })));
 const FacilityListPage = lazy(() => import('./features/facilities/FacilityListPage.tsx').then((m) => ({ default: m.FacilityListPage })));
 const MapPage = lazy(() => import('./features/map/MapPage.tsx').then((m) => ({ default: m.MapPage })));
+const DispatchPage = lazy(() => import('./features/dispatch/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const EntryPage = lazy(() => import('./features/hmis/EntryPage.tsx').then((m) => ({ default: m.EntryPage })));
 const ReturnsPage = lazy(() => import('./features/hmis/ReturnsPage.tsx').then((m) => ({ default: m.ReturnsPage })));
 const BreakGlassPage = lazy(() => import('./features/patients/BreakGlassPage.tsx').then((m) => ({ default: m.BreakGlassPage })));
@@ -133,6 +134,7 @@ function Page({ route }: { route: Route }) {
     if (!third) return <FacilityDetailPage key={second} id={second} />;
   }
   if (first === 'map') return <MapPage />;
+  if (first === 'dispatch' && !second) return <DispatchPage />;
   if (first === 'compliance') return <CompliancePage />;
   if (first === 'hmis' && second === 'entry') return <EntryPage query={route.query} />;
   if (first === 'hmis' && second === 'returns') return <ReturnsPage query={route.query} />;

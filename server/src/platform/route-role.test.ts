@@ -298,6 +298,7 @@ for (const engine of testEngines()) {
         'GET /api/ambulances': { url: '/api/ambulances?limit=200', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'GET /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}` },
         'GET /api/ambulances/nearest': { url: '/api/ambulances/nearest?latitude=29.15&longitude=75.72&service=108', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
+        'GET /api/ambulances/live': { url: '/api/ambulances/live', refusedIn200: (b) => !b.vehicles.some((a: any) => a.id === ambulance.id) },
         'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
       };
       const doc = await t.req('GET', '/api/docs/json');

@@ -286,6 +286,8 @@ for (const engine of testEngines()) {
         'GET /api/telemedicine/requests/{id}/fhir', 'GET /api/patients/{id}/consultations', 'POST /api/referrals', 'GET /api/referrals', 'POST /api/referrals/{id}/status',
         // ambulances (outside the district: 403 to register, 404 to read or change; roles without the permission 403): ambulances.test.ts
         'POST /api/ambulances', 'GET /api/ambulances', 'GET /api/ambulances/{id}', 'PATCH /api/ambulances/{id}', 'GET /api/ambulances/nearest',
+        // the live map (the caller's area only; another district's vehicles and calls never sent): ambulances.stream.test.ts
+        'GET /api/ambulances/live',
         // public on purpose (GPS devices: the device id is the key; unknown device 400; body limits): ambulances.test.ts
         'GET /api/positions/osmand', 'POST /api/positions/osmand', 'POST /api/positions',
       ]);

@@ -40,6 +40,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       { id: 'map', href: '#/map', label: t('nav.map') },
       { id: 'compliance', href: '#/compliance', label: t('nav.compliance') },
     ]),
+    // The live map of ambulances and calls: the control room, and officers who watch the fleet.
+    ...(can(me, 'can_read_ambulances') && !atFacility
+      ? [{ id: 'dispatch', href: '#/dispatch', label: t('nav.dispatch') }] : []),
     ...(can(me, 'can_read_metadata') && (can(me, 'can_submit_data') || !atFacility)
       ? [{ id: 'hmis/entry', href: '#/hmis/entry', label: t('nav.hmisEntry') }] : []),
     ...(can(me, 'can_read_data') && !atFacility

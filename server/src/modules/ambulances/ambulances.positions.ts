@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { badRequest } from '../../platform/errors.js';
 import { ensureDayPartition, oldestKept } from './ambulances.partitions.js';
+import { announceLive } from './ambulances.live.js';
 
 type Db = Kysely<Database>;
 
@@ -196,14 +197,20 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
     if (!cur || cur.fix_time < r.fix_time) newest.set(r.ambulance_id, r);
   }
   const latest = [...newest.values()].sort((a, b) => (a.ambulance_id < b.ambulance_id ? -1 : 1));
+  const moved: typeof latest = [];
   for (let i = 0; i < latest.length; i += 500) {
-    await db.insertInto('ambulance_latest_positions')
-      .values(latest.slice(i, i + 500).map((r) => ({ ambulance_id: r.ambulance_id, fix_time: r.fix_time, latitude: r.latitude, longitude: r.longitude, speed_kmh: r.speed_kmh, course: r.course, battery: r.battery })))
+    const chunk = latest.slice(i, i + 500);
+    const changed = await db.insertInto('ambulance_latest_positions')
+      .values(chunk.map((r) => ({ ambulance_id: r.ambulance_id, fix_time: r.fix_time, latitude: r.latitude, longitude: r.longitude, speed_kmh: r.speed_kmh, course: r.course, battery: r.battery })))
       .onConflict((oc) => oc.column('ambulance_id').doUpdateSet({
         fix_time: sql`excluded.fix_time`, latitude: sql`excluded.latitude`, longitude: sql`excluded.longitude`,
         speed_kmh: sql`excluded.speed_kmh`, course: sql`excluded.course`, battery: sql`excluded.battery`, received_at: sql`now()`,
       }).where('ambulance_latest_positions.fix_time', '<', sql<Date>`excluded.fix_time`))
-      .execute();
+      .returning('ambulance_id').execute();
+    const ids = new Set(changed.map((r) => r.ambulance_id));
+    moved.push(...chunk.filter((r) => ids.has(r.ambulance_id)));
   }
+  // The live map hears only the vehicles whose latest position moved (a late fix moves none).
+  await announceLive(db, moved.map((r) => ({ type: 'position', ambulanceId: r.ambulance_id, latitude: r.latitude, longitude: r.longitude, fixTime: r.fix_time.toISOString(), speedKmh: r.speed_kmh })));
   return { accepted: inserted.length, duplicates, refused };
 }

@@ -7,6 +7,7 @@ import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
 import { createAmbulance, getAmbulance, KINDS, listAmbulances, nearestAvailable, type Kind, type Service as ServiceName, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
 import { maintainPositionPartitions } from './ambulances.partitions.js';
 import { startOwnTracks } from './ambulances.mqtt.js';
+import { registerLiveStream } from './ambulances.stream.js';
 import { MAX_BATCH, parseDeviceTime, parseOsmAnd, parseTraccarJson, storeFixes, type Fix } from './ambulances.positions.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' });
@@ -97,6 +98,9 @@ export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
     const sub = startOwnTracks(db.kysely, mqttUrl, app.log);
     app.addHook('onClose', async () => { await sub.close(); });
   }
+
+  // The live map's stream (ambulances.stream.ts).
+  registerLiveStream(app, db);
 
   // OsmAnd devices may post their parameters as a form; only here, and small.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMITS.devicePosition }, (_req, body, done) => {

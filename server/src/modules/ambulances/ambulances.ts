@@ -4,6 +4,7 @@ import { requirePermission, requireScope, type Actor } from '../../platform/acto
 import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
+import { announceLive } from './ambulances.live.js';
 
 type Db = Kysely<Database>;
 
@@ -167,6 +168,7 @@ export async function setStatus(db: Db, actor: Actor, id: string, status: Status
     throw conflict('The ambulance\'s status changed meanwhile; read it again', 'इस बीच एम्बुलेंस की स्थिति बदल गई; फिर से देखें', { field: 'status' });
   }
   await recordAudit(db, actor, { action: 'update', entity: 'ambulance', entityId: id, orgPath: row.base_path, before: { status: row.status }, after: { status } });
+  await announceLive(db, [{ type: 'vehicle', ambulanceId: id, status }]);
   return toAmbulance(await baseQuery(db).where('a.id', '=', id).executeTakeFirstOrThrow());
 }
 

@@ -3,6 +3,7 @@ import type { Database, NewFacility, NewOrgUnit, OrgUnitRow } from '../../db/typ
 import { stableUid } from '../../platform/ids.js';
 import * as facilityRepo from '../facilities/facilities.repository.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
+import { seedDemoAmbulances } from '../ambulances/ambulances.demo.js';
 import { seedTeleNetwork } from '../telemedicine/telemedicine.demo.js';
 import { seedTeleHistory, seedTeleStateCounts } from '../telemedicine/telemedicine.demo.stats.js';
 import { seedDemoGeo } from './demo.geo.js';
@@ -217,5 +218,6 @@ export async function seedDemo(db: Db, opts: { staffPassword?: string | null } =
   await seedTeleNetwork(db, opts.staffPassword ?? null);
   await seedTeleStateCounts(db);
   await seedTeleHistory(db);
+  await seedDemoAmbulances(db);
   return { facilities: b.facilities.length };
 }
