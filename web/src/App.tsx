@@ -44,6 +44,7 @@ const FamiliesPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').t
 const FamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.FamilyPage })));
 const NewFamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.NewFamilyPage })));
 const UltrasoundPage = lazy(() => import('./features/maternal/UltrasoundPage.tsx').then((m) => ({ default: m.UltrasoundPage })));
+const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
@@ -163,6 +164,7 @@ function Page({ route }: { route: Route }) {
   if (first === 'telemedicine' && second === 'doctor') return <DoctorPage />;
   if (first === 'telemedicine' && second === 'hub') return <HubPage query={route.query} />;
   if (first === 'telemedicine' && second === 'referrals') return <ReferralsPage />;
+  if (first === 'ambulances' && !second) return <FleetPage />;
   if (first === 'survey' && second === 'coverage') return <CoveragePage />;
   if (first === 'survey' && !second) return <SurveyPage />;
   return (

@@ -41,8 +41,40 @@ export interface AmbulanceLatestPositionsTable {
   battery: number | null;
 }
 
+/** Crew on shift, district populations, per-device keys (migration 20261204T0400). */
+export interface AmbulanceCrewTable {
+  id: string;
+  ambulance_id: string;
+  role: 'driver' | 'emt';
+  name: string;
+  mobile: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  set_by: string | null;
+  set_at: Generated<Date>;
+}
+
+export interface DistrictPopulationsTable {
+  district_id: string;
+  year: number;
+  population: number;
+  source: 'entry' | 'import';
+  set_by: string | null;
+  set_at: Generated<Date>;
+}
+
+export interface AmbulanceDeviceKeysTable {
+  ambulance_id: string;
+  key_sha256: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface AmbulanceTables {
   ambulances: AmbulancesTable;
   ambulance_positions: AmbulancePositionsTable;
   ambulance_latest_positions: AmbulanceLatestPositionsTable;
+  ambulance_crew: AmbulanceCrewTable;
+  district_populations: DistrictPopulationsTable;
+  ambulance_device_keys: AmbulanceDeviceKeysTable;
 }

@@ -59,6 +59,10 @@ export const PERMISSIONS = [
   'can_read_ambulances',
   'can_manage_ambulances',
   'can_dispatch_ambulances',
+  /** Crew on shift (driver, EMT) and, for the base facility's operator, available/off_road (ambulances.crew.ts). */
+  'can_manage_ambulance_crew',
+  /** Population by district, for the ambulance norms (ambulances.norms.ts). */
+  'can_manage_population',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -80,18 +84,18 @@ const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedic
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_population'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances'],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine'],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew'],
   doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral'],
   cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
   /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */
-  dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances'],
+  dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */
   asha: [...READER, 'can_register_patient', 'can_survey'],
   block_accountant: READER,

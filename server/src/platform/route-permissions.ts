@@ -94,7 +94,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/referrals/:id/status': ['can_refer', 'can_receive_referral'],
   // ambulances (108/102) and the positions their GPS devices send (the device id is the key)
   'POST /api/ambulances': 'can_manage_ambulances',
-  'PATCH /api/ambulances/:id': ['can_dispatch_ambulances', 'can_manage_ambulances'],
+  'PATCH /api/ambulances/:id': ['can_dispatch_ambulances', 'can_manage_ambulances', 'can_manage_ambulance_crew'],
+  // crew on shift, per-device keys, population for the norms (ambulances.crew.ts, .keys.ts, .norms.ts)
+  'PUT /api/ambulances/:id/crew': 'can_manage_ambulance_crew',
+  'POST /api/ambulances/:id/device-key': 'can_manage_ambulances',
+  'PUT /api/ambulances/norms/population': 'can_manage_population',
+  'POST /api/ambulances/norms/population/import': 'can_manage_population',
   'POST /api/positions/osmand': 'public',
   'POST /api/positions': 'public',
   // FHIR

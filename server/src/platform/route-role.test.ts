@@ -300,6 +300,13 @@ for (const engine of testEngines()) {
         'GET /api/ambulances/nearest': { url: '/api/ambulances/nearest?latitude=29.15&longitude=75.72&service=108', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'GET /api/ambulances/live': { url: '/api/ambulances/live', refusedIn200: (b) => !b.vehicles.some((a: any) => a.id === ambulance.id) },
         'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
+        'GET /api/ambulances/{id}/crew': { url: `/api/ambulances/${ambulance.id}/crew` },
+        'PUT /api/ambulances/{id}/crew': { url: `/api/ambulances/${ambulance.id}/crew`, body: { from: new Date().toISOString(), to: new Date(Date.now() + 8 * 3_600_000).toISOString(), driver: { name: 'Ramesh Kumar', mobile: '9876543210' } } },
+        'POST /api/ambulances/{id}/device-key': { url: `/api/ambulances/${ambulance.id}/device-key` },
+        'DELETE /api/ambulances/{id}/device-key': { url: `/api/ambulances/${ambulance.id}/device-key` },
+        'GET /api/ambulances/norms': { url: '/api/ambulances/norms?state=6' },
+        'PUT /api/ambulances/norms/population': { url: '/api/ambulances/norms/population', body: { districtId: 63, population: 1743931, year: 2011 } },
+        'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');
       operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)

@@ -67,6 +67,9 @@ for (const engine of testEngines()) {
       { method: 'PUT', path: '/api/telemedicine/stock', body: { facilityId: hisarFacility, items: [{ code: 'ors-sachet', quantity: 5 }] } },
       { method: 'GET', path: `/api/referrals?direction=incoming&facilityId=${hisarFacility}` },
       { method: 'GET', path: `/api/referrals?direction=outgoing&facilityId=${hisarFacility}` },
+      // Haryana's ambulance norms and Hisar's population: more in ambulances/ambulances.norms.test.ts
+      { method: 'GET', path: '/api/ambulances/norms?state=6' },
+      { method: 'PUT', path: '/api/ambulances/norms/population', body: { districtId: 63, population: 1743931, year: 2011 } },
     ];
 
     test("a Mandi district officer gets 403 for every Hisar route", async () => {
@@ -288,6 +291,10 @@ for (const engine of testEngines()) {
         'POST /api/ambulances', 'GET /api/ambulances', 'GET /api/ambulances/{id}', 'PATCH /api/ambulances/{id}', 'GET /api/ambulances/nearest',
         // the live map (the caller's area only; another district's vehicles and calls never sent): ambulances.stream.test.ts
         'GET /api/ambulances/live',
+        // crew on shift (another base's operator or district 404, roles without the permission 403), device keys (the same),
+        // population norms (another state 403, district officers their own district): ambulances.crew.test.ts, .keys.test.ts, .norms.test.ts
+        'GET /api/ambulances/{id}/crew', 'PUT /api/ambulances/{id}/crew', 'POST /api/ambulances/{id}/device-key', 'DELETE /api/ambulances/{id}/device-key',
+        'GET /api/ambulances/norms', 'PUT /api/ambulances/norms/population', 'POST /api/ambulances/norms/population/import',
         // public on purpose (GPS devices: the device id is the key; unknown device 400; body limits): ambulances.test.ts
         'GET /api/positions/osmand', 'POST /api/positions/osmand', 'POST /api/positions',
       ]);

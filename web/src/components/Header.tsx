@@ -80,6 +80,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'telemedicine/referrals', href: '#/telemedicine/referrals', label: t('nav.teleReferrals') }] : []),
     ...(can(me, 'can_read_telemedicine') && !atFacility
       ? [{ id: 'telemedicine/stats', href: '#/telemedicine/stats', label: t('nav.teleStats') }] : []),
+    // The fleet: vehicles, crew on shift, status, the norms per district (the base facility's operator: its own vehicles).
+    ...(can(me, 'can_read_ambulances') || can(me, 'can_manage_ambulance_crew')
+      ? [{ id: 'ambulances', href: '#/ambulances', label: t('nav.fleet') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

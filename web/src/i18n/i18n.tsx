@@ -19,9 +19,11 @@ import maternalHi from '../features/maternal/messages.hi.json';
 import placesEn from '../features/geo/messages.en.json';
 import placesHi from '../features/geo/messages.hi.json';
 
+import fleetEn from '../features/ambulances/messages.en.json';
+import fleetHi from '../features/ambulances/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...fleetEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...fleetHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { badRequest } from '../../platform/errors.js';
 import { ensureDayPartition, oldestKept } from './ambulances.partitions.js';
+import { keyChecker, lookupDevices } from './ambulances.keys.js';
 import { announceLive } from './ambulances.live.js';
 
 type Db = Kysely<Database>;
@@ -17,6 +18,8 @@ export interface Fix {
   altitude?: number | null;
   accuracy?: number | null;
   battery?: number | null;
+  /** The device key sent with the fix, checked when the vehicle has one (ambulances.keys.ts). */
+  key?: string | null;
 }
 export type Source = 'osmand' | 'batch' | 'mqtt';
 
@@ -144,17 +147,17 @@ const round = (v: number | null | undefined, d = 1) => (v == null ? null : Math.
 export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new Date()): Promise<StoreResult> {
   const refused: StoreResult['refused'] = [];
   const deviceIds = [...new Set(fixes.map((f) => f.deviceId))];
-  const vehicles = new Map<string, string>();
-  for (let i = 0; i < deviceIds.length; i += 1000) {
-    const rows = await db.selectFrom('ambulances').select(['id', 'device_id']).where('device_id', 'in', deviceIds.slice(i, i + 1000)).execute();
-    for (const r of rows) vehicles.set(r.device_id, r.id);
-  }
+  // Each device's vehicle and key hash, set-based (ambulances.keys.ts); MQTT is authenticated by the broker.
+  const devices = await lookupDevices(db, deviceIds);
+  const keyOk = keyChecker();
   const rows: { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string }[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
   fixes.forEach((f, index) => {
-    const ambulanceId = vehicles.get(f.deviceId);
-    if (!ambulanceId) { refused.push({ index, reason: 'unknown_device' }); return; }
+    const device = devices.get(f.deviceId);
+    if (!device) { refused.push({ index, reason: 'unknown_device' }); return; }
+    if (source !== 'mqtt' && !keyOk(device, f.key)) { refused.push({ index, reason: 'bad_device_key' }); return; }
+    const ambulanceId = device.ambulanceId;
     const why = implausible(f, now);
     if (why) { refused.push({ index, reason: why }); return; }
     const key = `${ambulanceId} ${f.fixTime.getTime()}`;

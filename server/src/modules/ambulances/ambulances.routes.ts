@@ -2,12 +2,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { BODY_LIMITS } from '../../platform/body-limits.js';
-import { badRequest } from '../../platform/errors.js';
+import { AppError, badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
 import { createAmbulance, getAmbulance, KINDS, listAmbulances, nearestAvailable, type Kind, type Service as ServiceName, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
 import { maintainPositionPartitions } from './ambulances.partitions.js';
 import { startOwnTracks } from './ambulances.mqtt.js';
 import { registerLiveStream } from './ambulances.stream.js';
+import { crewRoutes, CrewT } from './ambulances.crew.js';
+import { deviceKeyRoutes, KEY_HEADER } from './ambulances.keys.js';
+import { normRoutes } from './ambulances.norms.js';
 import { MAX_BATCH, parseDeviceTime, parseOsmAnd, parseTraccarJson, storeFixes, type Fix } from './ambulances.positions.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' });
@@ -30,6 +33,7 @@ const AmbulanceT = Type.Object({
   id: Type.String(), registrationNumber: Type.String(), service: Type.String(), kind: Type.String(),
   baseFacilityId: Type.String(), baseFacilityName: Type.String(), deviceId: Type.String(), status: Type.String(),
   position: PositionT, createdAt: Type.String(), updatedAt: Type.String(),
+  crew: Type.Optional(CrewT),
 });
 const ListQueryT = Type.Object({
   ...Paging,
@@ -47,6 +51,7 @@ const OsmAndQuery = Type.Object({
   speed: Type.Optional(Type.String({ maxLength: 32, description: 'knots' })), bearing: Type.Optional(Type.String({ maxLength: 32 })),
   heading: Type.Optional(Type.String({ maxLength: 32 })), altitude: Type.Optional(Type.String({ maxLength: 32 })),
   accuracy: Type.Optional(Type.String({ maxLength: 32 })), batt: Type.Optional(Type.String({ maxLength: 32 })),
+  key: Type.Optional(Type.String({ maxLength: 128, description: 'the device key, when its vehicle has one (or the x-device-key header)' })),
 }, { additionalProperties: true });
 const BatchBody = Type.Object({
   positions: Type.Array(Type.Object({
@@ -58,6 +63,7 @@ const BatchBody = Type.Object({
     altitude: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     accuracy: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     battery: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+    key: Type.Optional(Type.String({ maxLength: 128, description: 'the device key, when its vehicle has one (or the x-device-key header for all)' })),
   }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_BATCH }),
 }, { additionalProperties: false });
 
@@ -74,7 +80,14 @@ async function osmand(db: AppDeps['db'], request: FastifyRequest, reply: Fastify
   else if (body && typeof body === 'object' && (request.headers['content-type'] ?? '').includes('form-urlencoded')) fix = parseOsmAnd(body as Record<string, string>);
   else if (body && typeof body === 'object') fix = parseTraccarJson(body);
   else throw badRequest('Send the position as OsmAnd parameters (id, lat, lon, timestamp, speed) or the Traccar Client JSON body', undefined, { field: 'id' });
+  // The device key, when the vehicle has one (ambulances.keys.ts): x-device-key, or key= in the query or form.
+  const formKey = body && typeof body === 'object' ? (body as Record<string, unknown>).key : undefined;
+  const key = request.headers[KEY_HEADER] ?? query.key ?? formKey;
+  fix.key = typeof key === 'string' ? key : Array.isArray(key) ? String(key[key.length - 1]) : undefined;
   const result = await storeFixes(db.kysely, [fix], 'osmand');
+  if (result.refused[0]?.reason === 'bad_device_key') {
+    throw new AppError('unauthenticated', { en: `GPS device ${fix.deviceId} needs its device key (key= or the ${KEY_HEADER} header)`, hi: `GPS डिवाइस ${fix.deviceId} के लिए उसकी डिवाइस कुंजी चाहिए` }, { reason: 'bad_device_key', field: 'key' });
+  }
   if (result.refused[0]?.reason === 'unknown_device') {
     throw badRequest(`No ambulance has GPS device ${fix.deviceId}; register the vehicle with this device id first`, `GPS डिवाइस ${fix.deviceId} किसी एम्बुलेंस में दर्ज नहीं है`, { field: 'id' });
   }
@@ -101,6 +114,11 @@ export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
 
   // The live map's stream (ambulances.stream.ts).
   registerLiveStream(app, db);
+
+  // Crew on shift, device keys, population norms (ambulances.crew.ts, .keys.ts, .norms.ts; the norms' CSV parser in its own scope).
+  crewRoutes(app, db.kysely);
+  deviceKeyRoutes(app, db.kysely);
+  await app.register(async (sub) => normRoutes(sub, db.kysely));
 
   // OsmAnd devices may post their parameters as a form; only here, and small.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMITS.devicePosition }, (_req, body, done) => {
@@ -153,13 +171,14 @@ export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
     schema: { tags, summary: `Up to ${MAX_BATCH} buffered fixes at once (no token: each fix's device id is its key); refused ones listed by index`, security: [], body: BatchBody, response: { 200: StoreAnswer, 400: ErrorBody, 413: ErrorBody } },
   }, async (request) => {
     const { positions } = request.body as Static<typeof BatchBody>;
+    const headerKey = typeof request.headers[KEY_HEADER] === 'string' ? request.headers[KEY_HEADER] as string : undefined;
     const now = new Date();
     const fixes: Fix[] = [];
     const badTime: { index: number; reason: string }[] = [];
     positions.forEach((p, index) => {
       let fixTime: Date;
       try { fixTime = parseDeviceTime(String(p.fixTime), 'fixTime'); } catch { badTime.push({ index, reason: 'invalid_time' }); fixTime = new Date(NaN); }
-      fixes.push({ ...p, fixTime });
+      fixes.push({ ...p, fixTime, key: p.key ?? headerKey });
     });
     const result = await storeFixes(db.kysely, fixes, 'batch', now);
     const refused = [...result.refused.filter((r) => !badTime.some((b) => b.index === r.index)), ...badTime].sort((a, b) => a.index - b.index);

@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { announceLive } from './ambulances.live.js';
+import { baseOperatorOnly, requireBaseMove, requireFleetRead, withCrew, withCrewNames, type CrewOnShift } from './ambulances.crew.js';
 
 type Db = Kysely<Database>;
 
@@ -26,6 +27,8 @@ export interface Ambulance {
   deviceId: string;
   status: Status;
   position: Position | null;
+  /** Crew on shift now (ambulances.crew.ts): names in lists, mobile numbers (audited) for one vehicle. */
+  crew?: CrewOnShift;
   createdAt: string;
   updatedAt: string;
 }
@@ -122,15 +125,16 @@ export async function createAmbulance(db: Db, actor: Actor, input: CreateInput):
 }
 
 export async function getAmbulance(db: Db, actor: Actor, id: string): Promise<Ambulance> {
-  requirePermission(actor, 'can_read_ambulances');
-  return toAmbulance(await loadInScope(db, actor, id));
+  requireFleetRead(actor);
+  const row = await loadInScope(db, actor, id);
+  return withCrew(db, actor, toAmbulance(row), row.base_path);
 }
 
 export interface ListQuery { status?: Status; service?: Service; kind?: Kind; q?: string; limit?: number; offset?: number }
 
 /** The vehicles based in the caller's area, by registration number, with their latest positions. */
 export async function listAmbulances(db: Db, actor: Actor, q: ListQuery) {
-  requirePermission(actor, 'can_read_ambulances');
+  requireFleetRead(actor);
   const limit = q.limit ?? 50;
   const offset = q.offset ?? 0;
   let query = baseQuery(db).where('f.path', 'like', `${actor.orgPath}%`);
@@ -143,7 +147,7 @@ export async function listAmbulances(db: Db, actor: Actor, q: ListQuery) {
     query.orderBy('a.registration_number').orderBy('a.id').limit(limit).offset(offset).execute(),
     query.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toAmbulance), total: Number(count.n), limit, offset };
+  return { items: await withCrewNames(db, rows.map(toAmbulance)), total: Number(count.n), limit, offset };
 }
 
 /** available → dispatched → on_trip → available; off_road (and back) from anything but a trip. */
@@ -155,8 +159,10 @@ const MOVES: Record<Status, readonly Status[]> = {
 };
 
 export async function setStatus(db: Db, actor: Actor, id: string, status: Status): Promise<Ambulance> {
-  if (!actor.permissions.has('can_dispatch_ambulances')) requirePermission(actor, 'can_manage_ambulances');
+  // The base facility's operator: available and off_road only (ambulances.crew.ts).
+  const baseOnly = baseOperatorOnly(actor);
   const row = await loadInScope(db, actor, id);
+  if (baseOnly) requireBaseMove(row.status, status);
   if (row.status === status) return toAmbulance(row);
   if (!MOVES[row.status].includes(status)) {
     throw conflict(`An ambulance that is ${row.status} cannot become ${status}`, `${row.status} एम्बुलेंस ${status} नहीं हो सकती`, { field: 'status', from: row.status });
