@@ -34,6 +34,8 @@ export interface Config {
   /** Map tiles the state serves ({z}/{x}/{y} template) and their credit line; null = outlines only. */
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
+  /** Ambulance events (ambulances.events.ts): offline after minutes without a fix, overspeed, geofence radius, long halt. */
+  readonly ambulanceEvents: { readonly offlineMinutes: number; readonly overspeedKmh: number; readonly geofenceMetres: number; readonly longHaltMinutes: number };
 }
 
 /** An S3-compatible bucket reached with path-style URLs (`endpoint/bucket/key`) and SigV4. */
@@ -95,6 +97,13 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SWASTHYA_VIDEO_URL must be an https:// address containing {room} (e.g. https://meet.example.in/{room})');
   }
   const teleExpiryMinutes = int(env, 'SWASTHYA_TELE_EXPIRY_MINUTES', 240, 5, 24 * 60, problems);
+  const ambulanceEvents = Object.freeze({
+    offlineMinutes: int(env, 'SWASTHYA_OFFLINE_MINUTES', 10, 1, 24 * 60, problems),
+    // 108 ambulances on highways; state speed limits for emergency vehicles are about 80–100 km/h.
+    overspeedKmh: int(env, 'SWASTHYA_OVERSPEED_KMH', 100, 20, 200, problems),
+    geofenceMetres: int(env, 'SWASTHYA_GEOFENCE_METRES', 200, 20, 5000, problems),
+    longHaltMinutes: int(env, 'SWASTHYA_LONG_HALT_MINUTES', 20, 1, 24 * 60, problems),
+  });
   const tileUrl = env.SWASTHYA_TILE_URL?.trim() || null;
   if (tileUrl && (!/^https?:\/\/\S+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((k) => tileUrl.includes(k)))) {
     problems.push('SWASTHYA_TILE_URL must be an http:// or https:// address containing {z}, {x} and {y} (e.g. https://tiles.example.in/{z}/{x}/{y}.png), or unset for district outlines only');
@@ -103,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     videoUrlTemplate,
     teleExpiryMinutes,
+    ambulanceEvents,
     tileUrl,
     tileAttribution: env.SWASTHYA_TILE_ATTRIBUTION?.trim() || null,
     port,

@@ -70,10 +70,43 @@ export interface AmbulanceDeviceKeysTable {
   created_at: Generated<Date>;
 }
 
+export type AmbulanceEventKind = 'online' | 'offline' | 'overspeed' | 'geofence_enter' | 'geofence_exit' | 'long_halt';
+
+/** Events read from the fixes (migration 20261204T0200, ambulances.events.ts). */
+export interface AmbulanceEventsTable {
+  id: Generated<string>;
+  ambulance_id: string;
+  kind: AmbulanceEventKind;
+  at: Timestamp;
+  latitude: number | null;
+  longitude: number | null;
+  facility_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string | Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+/** What the event detection remembers of each vehicle (one row, locked while its fixes are read). */
+export interface AmbulanceEventStateTable {
+  ambulance_id: string;
+  last_fix_time: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_latitude: number | null;
+  last_longitude: number | null;
+  online: Generated<boolean>;
+  overspeeding: Generated<boolean>;
+  inside_facility_id: string | null;
+  halted_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  halt_latitude: number | null;
+  halt_longitude: number | null;
+  halt_reported: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
 export interface AmbulanceTables {
   ambulances: AmbulancesTable;
   ambulance_positions: AmbulancePositionsTable;
   ambulance_latest_positions: AmbulanceLatestPositionsTable;
+  ambulance_events: AmbulanceEventsTable;
+  ambulance_event_state: AmbulanceEventStateTable;
   ambulance_crew: AmbulanceCrewTable;
   district_populations: DistrictPopulationsTable;
   ambulance_device_keys: AmbulanceDeviceKeysTable;

@@ -300,6 +300,8 @@ for (const engine of testEngines()) {
         'GET /api/ambulances/nearest': { url: '/api/ambulances/nearest?latitude=29.15&longitude=75.72&service=108', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'GET /api/ambulances/live': { url: '/api/ambulances/live', refusedIn200: (b) => !b.vehicles.some((a: any) => a.id === ambulance.id) },
         'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
+        'GET /api/ambulances/events': { url: '/api/ambulances/events?limit=200', refusedIn200: (b) => !b.items.some((e: any) => e.ambulanceId === ambulance.id) },
+        'GET /api/ambulances/{id}/events': { url: `/api/ambulances/${ambulance.id}/events` },
         'GET /api/ambulances/{id}/crew': { url: `/api/ambulances/${ambulance.id}/crew` },
         'PUT /api/ambulances/{id}/crew': { url: `/api/ambulances/${ambulance.id}/crew`, body: { from: new Date().toISOString(), to: new Date(Date.now() + 8 * 3_600_000).toISOString(), driver: { name: 'Ramesh Kumar', mobile: '9876543210' } } },
         'POST /api/ambulances/{id}/device-key': { url: `/api/ambulances/${ambulance.id}/device-key` },

@@ -289,6 +289,8 @@ for (const engine of testEngines()) {
         'GET /api/telemedicine/requests/{id}/fhir', 'GET /api/patients/{id}/consultations', 'POST /api/referrals', 'GET /api/referrals', 'POST /api/referrals/{id}/status',
         // ambulances (outside the district: 403 to register, 404 to read or change; roles without the permission 403): ambulances.test.ts
         'POST /api/ambulances', 'GET /api/ambulances', 'GET /api/ambulances/{id}', 'PATCH /api/ambulances/{id}', 'GET /api/ambulances/nearest',
+        // ambulance events (vehicles based in the caller's area; another district's vehicle 404, roles without can_read_ambulances 403): ambulances.events.test.ts
+        'GET /api/ambulances/events', 'GET /api/ambulances/{id}/events',
         // the live map (the caller's area only; another district's vehicles and calls never sent): ambulances.stream.test.ts
         'GET /api/ambulances/live',
         // crew on shift (another base's operator or district 404, roles without the permission 403), device keys (the same),

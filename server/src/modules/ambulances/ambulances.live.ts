@@ -9,7 +9,8 @@ export const LIVE_CHANNEL = 'ambulance_live';
 export type LiveEvent =
   | { type: 'position'; ambulanceId: string; latitude: number; longitude: number; fixTime: string; speedKmh: number | null }
   | { type: 'vehicle'; ambulanceId: string; status: string }
-  | { type: 'call'; callId: string; districtId: string; status: string };
+  | { type: 'call'; callId: string; districtId: string; status: string }
+  | { type: 'event'; eventId: string; ambulanceId: string; kind: string; at: string; latitude: number | null; longitude: number | null; facilityId: string | null };
 
 /** Announces events to every instance's live streams when the transaction commits (NOTIFY payloads stay under 8,000 bytes). */
 export async function announceLive(db: Kysely<Database>, events: LiveEvent[]): Promise<void> {

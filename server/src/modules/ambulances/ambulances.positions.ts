@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { badRequest } from '../../platform/errors.js';
 import { ensureDayPartition, oldestKept } from './ambulances.partitions.js';
+import { detectEvents } from './ambulances.events.js';
 import { keyChecker, lookupDevices } from './ambulances.keys.js';
 import { announceLive } from './ambulances.live.js';
 
@@ -215,5 +216,7 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   }
   // The live map hears only the vehicles whose latest position moved (a late fix moves none).
   await announceLive(db, moved.map((r) => ({ type: 'position', ambulanceId: r.ambulance_id, latitude: r.latitude, longitude: r.longitude, fixTime: r.fix_time.toISOString(), speedKmh: r.speed_kmh })));
+  // Events (online, overspeed, geofences, long halts) from the fixes stored now, late ones aside (ambulances.events.ts).
+  await detectEvents(db, rows.filter((r) => storedKeys.has(`${r.ambulance_id} ${r.fix_time.getTime()}`)), now);
   return { accepted: inserted.length, duplicates, refused };
 }

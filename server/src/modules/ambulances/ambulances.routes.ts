@@ -6,6 +6,7 @@ import { AppError, badRequest } from '../../platform/errors.js';
 import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
 import { createAmbulance, getAmbulance, KINDS, listAmbulances, nearestAvailable, type Kind, type Service as ServiceName, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
 import { maintainPositionPartitions } from './ambulances.partitions.js';
+import { registerAmbulanceEvents } from './ambulances.events.routes.js';
 import { startOwnTracks } from './ambulances.mqtt.js';
 import { registerLiveStream } from './ambulances.stream.js';
 import { crewRoutes, CrewT } from './ambulances.crew.js';
@@ -96,7 +97,7 @@ async function osmand(db: AppDeps['db'], request: FastifyRequest, reply: Fastify
 }
 
 /** Vehicles of 108 and 102, and the positions their trackers send (issue 12). */
-export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) => {
+export const ambulanceRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   // Position partitions: the coming days made and the days past retention dropped, at start and every 6 hours.
   const upkeep = () => maintainPositionPartitions(db.kysely).then(
     (r) => { if (r.dropped.length) app.log.info({ dropped: r.dropped }, 'ambulance positions: old days dropped'); },
@@ -119,6 +120,9 @@ export const ambulanceRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (a
   crewRoutes(app, db.kysely);
   deviceKeyRoutes(app, db.kysely);
   await app.register(async (sub) => normRoutes(sub, db.kysely));
+
+  // Events: the settings, the offline sweep (every minute) and GET …/events (ambulances.events.routes.ts).
+  registerAmbulanceEvents(app, { db, config });
 
   // OsmAnd devices may post their parameters as a form; only here, and small.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMITS.devicePosition }, (_req, body, done) => {
