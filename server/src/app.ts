@@ -36,6 +36,7 @@ import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.j
 import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
 import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
 import { ambulanceRoutes } from './modules/ambulances/ambulances.routes.js';
+import { responseTimeRoutes } from './modules/dispatch/stats/stats.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(teleStatsRoutes(deps));
   await app.register(teleClinicalRoutes(deps));
   await app.register(ambulanceRoutes(deps));
+  await app.register(responseTimeRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

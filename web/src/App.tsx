@@ -45,6 +45,7 @@ const FamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').the
 const NewFamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.NewFamilyPage })));
 const UltrasoundPage = lazy(() => import('./features/maternal/UltrasoundPage.tsx').then((m) => ({ default: m.UltrasoundPage })));
 const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
+const ResponseTimesPage = lazy(() => import('./features/response-times/ResponseTimesPage.tsx').then((m) => ({ default: m.ResponseTimesPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
@@ -165,6 +166,7 @@ function Page({ route }: { route: Route }) {
   if (first === 'telemedicine' && second === 'hub') return <HubPage query={route.query} />;
   if (first === 'telemedicine' && second === 'referrals') return <ReferralsPage />;
   if (first === 'ambulances' && !second) return <FleetPage />;
+  if (first === 'ambulances' && second === 'response') return <ResponseTimesPage />;
   if (first === 'survey' && second === 'coverage') return <CoveragePage />;
   if (first === 'survey' && !second) return <SurveyPage />;
   return (

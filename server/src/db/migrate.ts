@@ -32,6 +32,7 @@ import * as m1203_0600 from './migrations/20261203T0600_create_analytics_favouri
 import * as m1203_0400 from './migrations/20261203T0400_track_opd_token_states.js';
 import * as m1203_0700 from './migrations/20261203T0700_create_ambulances.js';
 import * as m1204_0100 from './migrations/20261204T0100_create_dispatch.js';
+import * as m1204_0300 from './migrations/20261204T0300_create_dispatch_targets.js';
 import * as m1204_0200 from './migrations/20261204T0200_create_ambulance_events.js';
 import * as m1204_0400 from './migrations/20261204T0400_create_ambulance_crew_norms_keys.js';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '20261203T0400_track_opd_token_states': m1203_0400,
   '20261203T0700_create_ambulances': m1203_0700,
   '20261204T0100_create_dispatch': m1204_0100,
+  '20261204T0300_create_dispatch_targets': m1204_0300,
   '20261204T0200_create_ambulance_events': m1204_0200,
   '20261204T0400_create_ambulance_crew_norms_keys': m1204_0400,
 };

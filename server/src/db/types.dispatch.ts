@@ -62,8 +62,21 @@ export interface DispatchStepsTable {
   note: string | null;
 }
 
+/** The state's call-to-scene targets (migration 20261204T0300; modules/dispatch/stats). */
+export interface DispatchTargetsTable {
+  id: Generated<number>;
+  state_id: string;
+  district_id: string | null;
+  service: '108' | '102';
+  area: 'urban' | 'rural';
+  call_to_scene_minutes: number;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface DispatchTables {
   dispatch_calls: DispatchCallsTable;
   dispatch_trips: DispatchTripsTable;
   dispatch_steps: DispatchStepsTable;
+  dispatch_targets: DispatchTargetsTable;
 }

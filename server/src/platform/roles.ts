@@ -63,6 +63,8 @@ export const PERMISSIONS = [
   'can_manage_ambulance_crew',
   /** Population by district, for the ambulance norms (ambulances.norms.ts). */
   'can_manage_population',
+  /** The state's response-time targets for 108 and 102 (modules/dispatch/stats). */
+  'can_manage_ambulance_targets',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -84,7 +86,7 @@ const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedic
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_population'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
   district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],

@@ -102,6 +102,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/ambulances/norms/population/import': 'can_manage_population',
   'POST /api/positions/osmand': 'public',
   'POST /api/positions': 'public',
+  // the state's response-time targets for 108 and 102 (dispatch/stats)
+  'PUT /api/dispatch/targets': 'can_manage_ambulance_targets',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

@@ -67,6 +67,12 @@ for (const engine of testEngines()) {
       { method: 'PUT', path: '/api/telemedicine/stock', body: { facilityId: hisarFacility, items: [{ code: 'ors-sachet', quantity: 5 }] } },
       { method: 'GET', path: `/api/referrals?direction=incoming&facilityId=${hisarFacility}` },
       { method: 'GET', path: `/api/referrals?direction=outgoing&facilityId=${hisarFacility}` },
+      // Hisar's and Haryana's ambulance response times and targets: more in dispatch/stats/stats.test.ts
+      { method: 'GET', path: '/api/dispatch/response-times?district=63' },
+      { method: 'GET', path: '/api/dispatch/response-times/monthly?district=63' },
+      { method: 'GET', path: '/api/dispatch/ranking?state=6' },
+      { method: 'GET', path: '/api/dispatch/targets?state=6' },
+      { method: 'PUT', path: '/api/dispatch/targets', body: { district: '63', items: [{ service: '108', area: 'urban', callToSceneMinutes: 25 }] } },
       // Haryana's ambulance norms and Hisar's population: more in ambulances/ambulances.norms.test.ts
       { method: 'GET', path: '/api/ambulances/norms?state=6' },
       { method: 'PUT', path: '/api/ambulances/norms/population', body: { districtId: 63, population: 1743931, year: 2011 } },
@@ -299,6 +305,8 @@ for (const engine of testEngines()) {
         'GET /api/ambulances/norms', 'PUT /api/ambulances/norms/population', 'POST /api/ambulances/norms/population/import',
         // public on purpose (GPS devices: the device id is the key; unknown device 400; body limits): ambulances.test.ts
         'GET /api/positions/osmand', 'POST /api/positions/osmand', 'POST /api/positions',
+        // response times, ranking and targets of 108/102: the Hisar cases above, and 403s in dispatch/stats/stats.test.ts
+        'GET /api/dispatch/response-times', 'GET /api/dispatch/response-times/monthly', 'GET /api/dispatch/ranking', 'GET /api/dispatch/targets', 'PUT /api/dispatch/targets',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

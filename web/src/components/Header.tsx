@@ -10,7 +10,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
   const { t, tx, lang } = useI18n();
   const section = route.segments[0] === 'hmis' ? `hmis/${route.segments[1] ?? ''}` : (route.segments[0] ?? 'facilities');
   const current = route.segments[0] === 'survey' && route.segments[1] ? `survey/${route.segments[1]}`
-    : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}` : section;
+    : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}`
+    : route.segments[0] === 'ambulances' && route.segments[1] ? `ambulances/${route.segments[1]}` : section;
   const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
   // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
   const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
@@ -83,6 +84,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     // The fleet: vehicles, crew on shift, status, the norms per district (the base facility's operator: its own vehicles).
     ...(can(me, 'can_read_ambulances') || can(me, 'can_manage_ambulance_crew')
       ? [{ id: 'ambulances', href: '#/ambulances', label: t('nav.fleet') }] : []),
+    // Response times of 108 and 102: district and state officers, dispatchers (and the administrator).
+    ...(can(me, 'can_read_ambulances') && !atFacility
+      ? [{ id: 'ambulances/response', href: '#/ambulances/response', label: t('nav.responseTimes') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

@@ -18,12 +18,14 @@ import maternalEn from '../features/maternal/messages.en.json';
 import maternalHi from '../features/maternal/messages.hi.json';
 import placesEn from '../features/geo/messages.en.json';
 import placesHi from '../features/geo/messages.hi.json';
+import responseEn from '../features/response-times/messages.en.json';
+import responseHi from '../features/response-times/messages.hi.json';
 
 import fleetEn from '../features/ambulances/messages.en.json';
 import fleetHi from '../features/ambulances/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...fleetEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...fleetHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

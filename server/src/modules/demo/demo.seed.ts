@@ -4,6 +4,7 @@ import { stableUid } from '../../platform/ids.js';
 import * as facilityRepo from '../facilities/facilities.repository.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { seedDemoAmbulances } from '../ambulances/ambulances.demo.js';
+import { seedDemoResponseTimes } from '../dispatch/stats/stats.demo.js';
 import { seedTeleNetwork } from '../telemedicine/telemedicine.demo.js';
 import { seedTeleHistory, seedTeleStateCounts } from '../telemedicine/telemedicine.demo.stats.js';
 import { seedDemoGeo } from './demo.geo.js';
@@ -219,5 +220,7 @@ export async function seedDemo(db: Db, opts: { staffPassword?: string | null } =
   await seedTeleStateCounts(db);
   await seedTeleHistory(db);
   await seedDemoAmbulances(db);
+  // Last month's calls and trips of that fleet, for the response-times screen.
+  await seedDemoResponseTimes(db);
   return { facilities: b.facilities.length };
 }
