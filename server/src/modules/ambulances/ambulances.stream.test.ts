@@ -4,6 +4,9 @@ import { uid } from '../../platform/ids.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { announceLive } from './ambulances.live.js';
+import { LiveHub } from './ambulances.stream.js';
+import type { Db } from '../../db/connect.js';
+import type { NotifyHandler } from '../../db/listener.js';
 
 // The live map's stream over a real HTTP server (app.listen on port 0), read with fetch as a browser
 // reads it: the snapshot of the caller's area, then what happens there, and nothing from elsewhere.
@@ -153,6 +156,28 @@ for (const engine of testEngines()) {
       const v = await t.req('GET', `/api/ambulances/${hisarVehicle.id}`, hisarDispatcher);
       assert.equal(v.body.position.latitude, 29.1901);
       hisar.close();
+    });
+
+    test('one LISTEN per instance; after a lost and regained listening connection (null) each stream is sent a fresh snapshot', async () => {
+      let listens = 0;
+      let heard: NotifyHandler = () => {};
+      const fake: Db = { kysely: t.db.kysely, engine: t.db.engine, close: async () => {}, listen: async (_channel, h) => { listens++; heard = h; return async () => {}; } };
+      const hub = new LiveHub(fake);
+      const resyncs: string[] = [];
+      const sent: unknown[] = [];
+      const stream = (name: string, orgPath: string) => ({ orgPath, send: (e: unknown[]) => sent.push(...e), resync: () => resyncs.push(name), end: () => {} });
+      const district = await resolveOrgUnit(t.db.kysely, 'district:63');
+      await hub.add(stream('a', district.path));
+      await hub.add(stream('b', district.path));
+      assert.equal(listens, 1);
+      heard(null);
+      heard('not json');
+      heard(JSON.stringify([{ type: 'position', ambulanceId: hisarVehicle.id, latitude: 29.2, longitude: 75.7, fixTime: new Date().toISOString(), speedKmh: null }]));
+      for (let i = 0; i < 50 && hub.heard < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(resyncs.sort(), ['a', 'b']);
+      assert.equal(sent.length, 2, 'the fix went to both streams of its area; the unreadable payload was ignored');
+      await hub.close();
     });
 
     test('a status change and a call reach the streams of their area, the call whole but without the caller\'s phone', async () => {
