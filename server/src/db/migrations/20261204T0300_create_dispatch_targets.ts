@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 // the service's defaults apply (108: urban 20, rural 30; 102: 30 and 30), kept in the code.
 // One target per state, district (or none), service and area: a unique index over the district with
 // "none" as '' (so two state-level rows cannot both exist), and the upsert names that index.
+// Also an index of trips by vehicle and assignment time, for trips per vehicle per day.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table dispatch_targets (
@@ -19,8 +20,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at timestamptz not null default now()
     )`.execute(db);
   await sql`create unique index dispatch_targets_one on dispatch_targets (state_id, (coalesce(district_id, '')), service, area)`.execute(db);
+  // Trips per vehicle per day reads each vehicle's trips of a period (stats.repository.ts `fleet`).
+  await sql`create index dispatch_trips_vehicle_assigned on dispatch_trips (ambulance_id, assigned_at)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists dispatch_trips_vehicle_assigned`.execute(db);
   await sql`drop table if exists dispatch_targets`.execute(db);
 }

@@ -106,22 +106,32 @@ export interface FleetRow { district_id: string | null; service: Service; vehicl
  * ones that never set off, are not trips). With a row per service for the whole area.
  */
 export async function fleet(db: Db, f: Filter): Promise<FleetRow[]> {
+  // The period's trips counted per vehicle first (index dispatch_trips_vehicle_assigned), then summed by district.
   const { rows } = await sql<FleetRow>`
-    select split_part(b.path, '/', 4) as district_id, a.service,
+    with v as (
+      select a.id, a.service, a.status, split_part(b.path, '/', 4) as district_id
+      from ambulances a
+      join org_units b on b.id = a.base_facility_id
+      where b.path like ${`${f.areaPath}%`}
+        ${f.districtId ? sql`and split_part(b.path, '/', 4) = ${f.districtId}` : sql``}
+        ${f.service ? sql`and a.service = ${f.service}` : sql``}
+    ),
+    tr as (
+      select t.ambulance_id, count(*) as n
+      from dispatch_trips t
+      join v on v.id = t.ambulance_id
+      where t.assigned_at >= ${f.start} and t.assigned_at < ${f.end}
+        and t.status not in ('declined', 'timed_out')
+        and (t.status <> 'cancelled' or t.en_route_at is not null)
+      group by t.ambulance_id
+    )
+    select v.district_id, v.service,
       count(*)::int as vehicles,
-      (count(*) filter (where a.status = 'off_road'))::int as off_road,
-      coalesce(sum((
-        select count(*) from dispatch_trips t
-        where t.ambulance_id = a.id and t.assigned_at >= ${f.start} and t.assigned_at < ${f.end}
-          and t.status not in ('declined', 'timed_out')
-          and (t.status <> 'cancelled' or t.en_route_at is not null)
-      )), 0)::int as trips
-    from ambulances a
-    join org_units b on b.id = a.base_facility_id
-    where b.path like ${`${f.areaPath}%`}
-      ${f.districtId ? sql`and split_part(b.path, '/', 4) = ${f.districtId}` : sql``}
-      ${f.service ? sql`and a.service = ${f.service}` : sql``}
-    group by grouping sets ((split_part(b.path, '/', 4), a.service), (a.service))
+      (count(*) filter (where v.status = 'off_road'))::int as off_road,
+      coalesce(sum(tr.n), 0)::int as trips
+    from v
+    left join tr on tr.ambulance_id = v.id
+    group by grouping sets ((v.district_id, v.service), (v.service))
     order by 1, 2`.execute(db);
   return rows;
 }
