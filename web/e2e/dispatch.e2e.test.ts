@@ -7,12 +7,24 @@
 //   cd /work/main/web && npx vite build --outDir /tmp/web-dispatch && cd .. &&
 //   SWASTHYA_WEB_DIST=/tmp/web-dispatch SWASTHYA_REQUIRE_BROWSER=1 node --import tsx --test web/e2e/dispatch.e2e.test.ts
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession } from './harness.ts';
 
 const PASSWORD = 'Dispatch-E2e-Pass-1';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical findings on the page as it stands, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+  });
+  return found;
+}
 
 /** Where the vehicle's marker is drawn on the page (its centre), or null when it is not drawn. */
 async function markerAt(page: Page, ambulanceId: string): Promise<{ x: number; y: number } | null> {
@@ -44,6 +56,7 @@ describe('the dispatcher takes a call and follows the ambulance (browser)', () =
       assert.ok(await page.locator('[data-vehicle]').count() >= 5, 'the demo vehicles of Hisar are on the map');
       await page.getByText('No map tiles are configured').waitFor();
       await shot('map-en');
+      assert.deepEqual(await seriousViolations(page), [], 'the call-taking screen has no serious or critical axe violation');
 
       // The call: the place by a click on the map, a little way from the town's vehicles.
       await page.getByLabel("Caller's phone").fill('9812345678');
@@ -111,6 +124,7 @@ describe('the dispatcher takes a call and follows the ambulance (browser)', () =
       const open = page.getByRole('list', { name: 'Open calls' });
       await open.getByText('Fall from a roof, bleeding from the head').waitFor();
       await shot('trip-en');
+      assert.deepEqual(await seriousViolations(page), [], 'the trip screen has no serious or critical axe violation');
 
       // The same screen in Hindi.
       await page.getByRole('button', { name: 'हिन्दी' }).click();

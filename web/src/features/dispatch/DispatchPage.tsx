@@ -135,7 +135,7 @@ export function DispatchPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setNotice(null);
-    if (!picked) { setFieldErrors({ latitude: t('dispatch.placeNeeded') }); return; }
+    if (!picked || !Number.isFinite(picked.latitude) || !Number.isFinite(picked.longitude)) { setFieldErrors({ latitude: t('dispatch.placeNeeded') }); return; }
     setBusy(true);
     setFieldErrors({});
     try {
@@ -172,6 +172,8 @@ export function DispatchPage() {
     }
   };
 
+  // A place only when both coordinates are there (typed ones may be half done).
+  const place = picked && Number.isFinite(picked.latitude) && Number.isFinite(picked.longitude) ? picked : null;
   const step = trip ? nextStep(trip.status) : null;
   const hospitals = facilities.filter((f) => HOSPITAL_TYPES.has(f.type));
   const ask = asking;
@@ -197,7 +199,7 @@ export function DispatchPage() {
           {settings === null ? <Notice kind="info">{t('common.loading')}</Notice> : (
             <Suspense fallback={<Notice kind="info">{t('common.loading')}</Notice>}>
               <DispatchMap
-                features={features} facilities={facilities} vehicles={vehicles} calls={calls} picked={picked}
+                features={features} facilities={facilities} vehicles={vehicles} calls={calls} picked={place}
                 selectedCallId={selected} onPick={onPick} onSelectCall={onSelectCall} settings={settings} lang={lang}
                 label={t('dispatch.mapLabel', { count: vehicles.length })} labels={labels}
               />
@@ -325,8 +327,24 @@ export function DispatchPage() {
                 {fieldErrors.villageId && <small className="error">{fieldErrors.villageId}</small>}
               </div>
               <p className="dispatch-place" aria-live="polite">
-                {picked ? t('dispatch.picked', { lat: picked.latitude.toFixed(5), lon: picked.longitude.toFixed(5) }) : t('dispatch.pickHint')}
+                {picked && Number.isFinite(picked.latitude) && Number.isFinite(picked.longitude)
+                  ? t('dispatch.picked', { lat: picked.latitude.toFixed(5), lon: picked.longitude.toFixed(5) }) : t('dispatch.pickHint')}
               </p>
+              <details className="dispatch-coords">
+                <summary>{t('dispatch.coords')}</summary>
+                <div className="row">
+                  <div className="field">
+                    <label htmlFor={`${id}-lat`}>{t('dispatch.latitude')}</label>
+                    <input id={`${id}-lat`} type="number" step="0.00001" min={6} max={37.6} inputMode="decimal" value={picked && Number.isFinite(picked.latitude) ? picked.latitude : ''}
+                      onChange={(e) => { const v = Number(e.target.value); if (e.target.value && Number.isFinite(v)) setPicked((p) => ({ latitude: v, longitude: p?.longitude ?? Number.NaN })); }} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor={`${id}-lon`}>{t('dispatch.longitude')}</label>
+                    <input id={`${id}-lon`} type="number" step="0.00001" min={68} max={97.5} inputMode="decimal" value={picked && Number.isFinite(picked.longitude) ? picked.longitude : ''}
+                      onChange={(e) => { const v = Number(e.target.value); if (e.target.value && Number.isFinite(v)) setPicked((p) => ({ latitude: p?.latitude ?? Number.NaN, longitude: v })); }} />
+                  </div>
+                </div>
+              </details>
               {fieldErrors.latitude && <p className="error" role="alert">{fieldErrors.latitude}</p>}
               <div className="form-actions">
                 <button type="submit" disabled={busy}>{t('dispatch.saveCall')}</button>
