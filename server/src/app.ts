@@ -36,6 +36,7 @@ import { telemedicineRoutes } from './modules/telemedicine/telemedicine.routes.j
 import { teleStatsRoutes } from './modules/telemedicine/telemedicine.stats.routes.js';
 import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical.routes.js';
 import { ambulanceRoutes } from './modules/ambulances/ambulances.routes.js';
+import { dispatchRoutes } from './modules/dispatch/dispatch.routes.js';
 import { responseTimeRoutes } from './modules/dispatch/stats/stats.routes.js';
 
 export interface AppDeps {
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(teleStatsRoutes(deps));
   await app.register(teleClinicalRoutes(deps));
   await app.register(ambulanceRoutes(deps));
+  await app.register(dispatchRoutes(deps));
   await app.register(responseTimeRoutes(deps));
 
   const dist = deps.webDist;

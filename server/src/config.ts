@@ -34,6 +34,8 @@ export interface Config {
   /** Map tiles the state serves ({z}/{x}/{y} template) and their credit line; null = outlines only. */
   readonly tileUrl: string | null;
   readonly tileAttribution: string | null;
+  /** Seconds an assigned ambulance has to set off (en route) before the dispatch sweep gives its call to the next vehicle. */
+  readonly dispatchAcceptSeconds: number;
   /** Ambulance events (ambulances.events.ts): offline after minutes without a fix, overspeed, geofence radius, long halt. */
   readonly ambulanceEvents: { readonly offlineMinutes: number; readonly overspeedKmh: number; readonly geofenceMetres: number; readonly longHaltMinutes: number };
 }
@@ -97,6 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('SWASTHYA_VIDEO_URL must be an https:// address containing {room} (e.g. https://meet.example.in/{room})');
   }
   const teleExpiryMinutes = int(env, 'SWASTHYA_TELE_EXPIRY_MINUTES', 240, 5, 24 * 60, problems);
+  const dispatchAcceptSeconds = int(env, 'SWASTHYA_DISPATCH_ACCEPT_SECONDS', 120, 10, 3600, problems);
   const ambulanceEvents = Object.freeze({
     offlineMinutes: int(env, 'SWASTHYA_OFFLINE_MINUTES', 10, 1, 24 * 60, problems),
     // 108 ambulances on highways; state speed limits for emergency vehicles are about 80–100 km/h.
@@ -112,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     videoUrlTemplate,
     teleExpiryMinutes,
+    dispatchAcceptSeconds,
     ambulanceEvents,
     tileUrl,
     tileAttribution: env.SWASTHYA_TILE_ATTRIBUTION?.trim() || null,

@@ -189,6 +189,8 @@ for (const engine of testEngines()) {
         'PUT /api/ambulances/{id}/crew': { from: new Date().toISOString(), to: new Date(Date.now() + 8 * 3_600_000).toISOString(), driver: { name: 'Fuzz Kumar', mobile: '9876543210' }, emt: { name: 'Fuzz Devi', mobile: '9876543211' } },
         'PUT /api/ambulances/norms/population': { districtId: 63, population: 1743931, year: 2011 },
         'POST /api/positions': { positions: [{ deviceId: 'fuzz-device-0108', latitude: 29.15, longitude: 75.72, fixTime: new Date().toISOString(), speedKmh: 40 }] },
+        'POST /api/dispatch/calls': { callerPhone: '9876543210', callerName: 'Fuzz', latitude: 29.15, longitude: 75.72, complaint: 'fuzz', service: '102', kind: 'PTV', area: 'urban' },
+        'POST /api/dispatch/trips/{id}/steps': { step: 'left_scene', destinationFacilityId: ids.facility, note: 'fuzz' },
         'PUT /api/dispatch/targets': { state: '6', items: [{ service: '108', area: 'urban', callToSceneMinutes: 25 }] },
       };
       function fhirPatient() { return { resourceType: 'Patient', name: [{ family: 'Devi', given: ['Fuzz'] }], gender: 'female', birthDate: '1990-01-01', address: [{ line: ['House 1'], district: 'Hisar', state: 'Haryana' }], telecom: [{ system: 'phone', value: '9876543210' }] }; }

@@ -59,6 +59,9 @@ export const PERMISSIONS = [
   'can_read_ambulances',
   'can_manage_ambulances',
   'can_dispatch_ambulances',
+  /** Dispatch (modules/dispatch): the base facility's operator reports the crew's trip steps; the destination facility sees ambulances coming. */
+  'can_report_ambulance_trip',
+  'can_receive_ambulance',
   /** Crew on shift (driver, EMT) and, for the base facility's operator, available/off_road (ambulances.crew.ts). */
   'can_manage_ambulance_crew',
   /** Population by district, for the ambulance norms (ambulances.norms.ts). */
@@ -91,9 +94,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew'],
-  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral'],
-  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance'],
+  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance'],
+  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   helpline_agent: READER,
   /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */

@@ -102,6 +102,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/ambulances/norms/population/import': 'can_manage_population',
   'POST /api/positions/osmand': 'public',
   'POST /api/positions': 'public',
+  // dispatch: calls, trips and their steps (the crew's base operator too), the receiving hospital
+  'POST /api/dispatch/calls': 'can_dispatch_ambulances',
+  'POST /api/dispatch/calls/:id/assign': 'can_dispatch_ambulances',
+  'POST /api/dispatch/calls/:id/cancel': 'can_dispatch_ambulances',
+  'POST /api/dispatch/trips/:id/steps': ['can_dispatch_ambulances', 'can_report_ambulance_trip'],
+  'POST /api/dispatch/trips/:id/decline': ['can_dispatch_ambulances', 'can_report_ambulance_trip'],
+  'POST /api/dispatch/trips/:id/acknowledge': 'can_receive_ambulance',
   // the state's response-time targets for 108 and 102 (dispatch/stats)
   'PUT /api/dispatch/targets': 'can_manage_ambulance_targets',
   // FHIR

@@ -135,6 +135,12 @@ for (const engine of testEngines()) {
       const glass = await ok(t.req('POST', `/api/patients/${patient}/presence`, n.tok.doctor2, { method: 'break_glass', reason: 'unconscious at the gate, no card, no phone' }));
       const ambulance = await ok(t.req('POST', '/api/ambulances', t.adminToken, { registrationNumber: 'HR 39 RR 0108', service: '108', kind: 'BLS', baseFacilityId: n.hospital, deviceId: 'rr-device-0108' }));
       await ok(t.req('GET', '/api/positions/osmand?id=rr-device-0108&lat=29.16&lon=75.73'), 200);
+      // A call in Hisar, the ambulance sent and on its way to the hospital (dispatch).
+      const hisarDispatcher = (await t.userWith('dispatcher', 63)).token;
+      const dispatchCall = await ok(t.req('POST', '/api/dispatch/calls', hisarDispatcher, { callerPhone: '9876543210', latitude: 29.15, longitude: 75.72, complaint: 'fall from a roof', service: '108' }));
+      const trip = await ok(t.req('POST', `/api/dispatch/calls/${dispatchCall.id}/assign`, hisarDispatcher, {}), 200);
+      for (const step of ['en_route', 'at_scene']) await ok(t.req('POST', `/api/dispatch/trips/${trip.tripId}/steps`, hisarDispatcher, { step }), 200);
+      await ok(t.req('POST', `/api/dispatch/trips/${trip.tripId}/steps`, hisarDispatcher, { step: 'left_scene', destinationFacilityId: n.hospital }), 200);
       const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
 
       const hisar = '63';
@@ -300,6 +306,15 @@ for (const engine of testEngines()) {
         'GET /api/ambulances/nearest': { url: '/api/ambulances/nearest?latitude=29.15&longitude=75.72&service=108', refusedIn200: (b) => !b.items.some((a: any) => a.id === ambulance.id) },
         'GET /api/ambulances/live': { url: '/api/ambulances/live', refusedIn200: (b) => !b.vehicles.some((a: any) => a.id === ambulance.id) },
         'PATCH /api/ambulances/{id}': { url: `/api/ambulances/${ambulance.id}`, body: { status: 'off_road' } },
+        'POST /api/dispatch/calls': { url: '/api/dispatch/calls', body: { callerPhone: '9876543210', latitude: 29.15, longitude: 75.72, complaint: 'chest pain', service: '108' } },
+        'GET /api/dispatch/calls': { url: '/api/dispatch/calls?status=all&limit=200', refusedIn200: (b) => !b.items.some((c: any) => c.id === dispatchCall.id) },
+        'GET /api/dispatch/calls/{id}': { url: `/api/dispatch/calls/${dispatchCall.id}` },
+        'POST /api/dispatch/calls/{id}/assign': { url: `/api/dispatch/calls/${dispatchCall.id}/assign`, body: {} },
+        'POST /api/dispatch/calls/{id}/cancel': { url: `/api/dispatch/calls/${dispatchCall.id}/cancel`, body: { reason: 'duplicate' } },
+        'POST /api/dispatch/trips/{id}/steps': { url: `/api/dispatch/trips/${trip.tripId}/steps`, body: { step: 'at_hospital' } },
+        'POST /api/dispatch/trips/{id}/decline': { url: `/api/dispatch/trips/${trip.tripId}/decline`, body: { reason: 'no crew' } },
+        'GET /api/dispatch/incoming': { url: '/api/dispatch/incoming', refusedIn200: (b) => !b.items.some((x: any) => x.tripId === trip.tripId) },
+        'POST /api/dispatch/trips/{id}/acknowledge': { url: `/api/dispatch/trips/${trip.tripId}/acknowledge` },
         'GET /api/dispatch/response-times': { url: '/api/dispatch/response-times?district=63' },
         'GET /api/dispatch/response-times/monthly': { url: '/api/dispatch/response-times/monthly?district=63' },
         'GET /api/dispatch/ranking': { url: '/api/dispatch/ranking?state=6' },

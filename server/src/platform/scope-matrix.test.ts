@@ -67,6 +67,8 @@ for (const engine of testEngines()) {
       { method: 'PUT', path: '/api/telemedicine/stock', body: { facilityId: hisarFacility, items: [{ code: 'ors-sachet', quantity: 5 }] } },
       { method: 'GET', path: `/api/referrals?direction=incoming&facilityId=${hisarFacility}` },
       { method: 'GET', path: `/api/referrals?direction=outgoing&facilityId=${hisarFacility}` },
+      // a call placed in Hisar (the point on the map): more in dispatch/dispatch.test.ts
+      { method: 'POST', path: '/api/dispatch/calls', body: { callerPhone: '9876543210', latitude: 29.15, longitude: 75.72, complaint: 'snake bite', service: '108' } },
       // Hisar's and Haryana's ambulance response times and targets: more in dispatch/stats/stats.test.ts
       { method: 'GET', path: '/api/dispatch/response-times?district=63' },
       { method: 'GET', path: '/api/dispatch/response-times/monthly?district=63' },
@@ -305,6 +307,9 @@ for (const engine of testEngines()) {
         'GET /api/ambulances/norms', 'PUT /api/ambulances/norms/population', 'POST /api/ambulances/norms/population/import',
         // public on purpose (GPS devices: the device id is the key; unknown device 400; body limits): ambulances.test.ts
         'GET /api/positions/osmand', 'POST /api/positions/osmand', 'POST /api/positions',
+        // dispatch (a place outside the area 403; another area's call or trip 404; the crew's base and the receiving facility only theirs): dispatch/dispatch.test.ts
+        'POST /api/dispatch/calls', 'GET /api/dispatch/calls', 'GET /api/dispatch/calls/{id}', 'POST /api/dispatch/calls/{id}/assign', 'POST /api/dispatch/calls/{id}/cancel',
+        'POST /api/dispatch/trips/{id}/steps', 'POST /api/dispatch/trips/{id}/decline', 'GET /api/dispatch/incoming', 'POST /api/dispatch/trips/{id}/acknowledge',
         // response times, ranking and targets of 108/102: the Hisar cases above, and 403s in dispatch/stats/stats.test.ts
         'GET /api/dispatch/response-times', 'GET /api/dispatch/response-times/monthly', 'GET /api/dispatch/ranking', 'GET /api/dispatch/targets', 'PUT /api/dispatch/targets',
       ]);
