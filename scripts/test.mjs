@@ -22,7 +22,10 @@ function find(dir, out = []) {
 }
 
 let files = args.length ? args : [...find(path.join(root, 'server/src')), ...find(path.join(root, 'web/src')), ...find(path.join(root, 'web/e2e'))];
-files.sort();
+// The browser tests first, the walk of every role's screens first of all: they take longest, and two
+// run side by side (--test-concurrency=2), so a long one started last would leave the end to itself.
+const weight = (f) => (f.endsWith('roles.e2e.test.ts') ? 0 : f.includes('.e2e.') ? 1 : 2);
+files.sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 
 if (!process.env.TEST_DATABASE_URL) {
   console.log('note: TEST_DATABASE_URL is not set: tests run on PGlite only; PostgreSQL runs are skipped.');

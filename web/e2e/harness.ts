@@ -2,12 +2,13 @@
 // call the API, and the small page helpers they all use.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { sourceKey } from '../../server/src/test/source-key.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
@@ -131,10 +132,59 @@ export function browserAvailable(t: { skip: (m: string) => void }): boolean {
   return false;
 }
 
+/**
+ * A data folder as the server leaves it after its first start with the demo (migrations, geography,
+ * demo data), made once per code and day by whichever browser test comes first (the others wait for
+ * it) and copied for each test: seeding the demo takes the server many seconds each time.
+ * SWASTHYA_E2E_FRESH=1 seeds afresh for every test instead.
+ */
+async function demoDataTemplate(): Promise<string | null> {
+  if (process.env.SWASTHYA_E2E_FRESH === '1') return null;
+  const dir = join(tmpdir(), `swasthya-e2e-demo-${sourceKey()}`);
+  const ready = join(dir, '.ready');
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(ready)) return dir;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test is making it; a lock left by a run that died is taken over after 10 minutes.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch { /* gone meanwhile */ }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (existsSync(ready)) return dir;
+    rmSync(dir, { recursive: true, force: true });
+    const building = `${dir}.${process.pid}.part`;
+    rmSync(building, { recursive: true, force: true });
+    mkdirSync(building);
+    const server = await startServer(building);
+    await stopServer(server.child);
+    assert.equal(server.child.exitCode, 0, `the server seeding the demo did not stop cleanly:\n${server.output()}`);
+    renameSync(building, dir);
+    writeFileSync(ready, '');
+    // Folders of code that has changed since (left an hour ago or more) go.
+    for (const name of readdirSync(tmpdir())) {
+      const old = join(tmpdir(), name);
+      if (!name.startsWith('swasthya-e2e-demo-') || old === dir || old === lock) continue;
+      try {
+        if (Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { recursive: true, force: true });
+      } catch { /* gone meanwhile */ }
+    }
+    return dir;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 export interface Session { server: Server; page: Page; dataDir: string; resultsDir: string }
 
 /**
- * One browser test's life: a fresh data directory (`prepare` may load files into it first), the
+ * One browser test's life: a fresh data directory (a copy of the demo's; `prepare` may load files into it first), the
  * real server on it, Chromium at 1366×900. On failure it saves `<name>-failure.png` and prints the
  * server's last output; it always closes the browser, stops the server and removes the directory.
  */
@@ -147,6 +197,8 @@ export async function browserSession(name: string, run: (s: Session) => Promise<
   let browser: Browser | undefined;
   let page: Page | undefined;
   try {
+    const template = await demoDataTemplate();
+    if (template) cpSync(template, dataDir, { recursive: true, filter: (src) => !src.endsWith('.ready') });
     await prepare?.(dataDir);
     server = await startServer(dataDir);
     browser = await chromium.launch({
@@ -179,4 +231,20 @@ export function randomAbha(valid: boolean): string {
   }
   const digit = (10 - (sum % 10)) % 10;
   return `${base}${valid ? digit : (digit + 1) % 10}`;
+}
+
+/**
+ * A village of Hisar's block `block` (the demo's blocks are LGD's), added through the Places API when
+ * the demo has none of that name there: what an ASHA or a block officer is assigned to.
+ */
+export async function hisarVillage(base: string, adminToken: string, block: string, village: [name: string, nameHi: string]): Promise<{ block: string; village: string }> {
+  type Units = { items: { id: string; name: string }[] };
+  const blocks = await apiCall<Units>(base, 'GET', '/api/geo/units/district:63/children', adminToken);
+  const b = blocks.items.find((u) => u.name === block);
+  assert.ok(b, `the demo has the block ${block} in Hisar: ${blocks.items.map((u) => u.name).join(', ')}`);
+  const villages = await apiCall<Units>(base, 'GET', `/api/geo/units/${encodeURIComponent(b.id)}/children`, adminToken);
+  const found = villages.items.find((u) => u.name === village[0]);
+  if (found) return { block: b.id, village: found.id };
+  const made = await apiCall<{ id: string }>(base, 'POST', '/api/geo/units', adminToken, { parent: b.id, level: 'village', name: village[0], nameHi: village[1] });
+  return { block: b.id, village: made.id };
 }

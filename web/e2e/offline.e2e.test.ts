@@ -8,37 +8,14 @@
 //   cd /work/main/web && npx vite build --outDir /tmp/web-x && cd .. &&
 //   SWASTHYA_WEB_DIST=/tmp/web-x SWASTHYA_REQUIRE_BROWSER=1 node --import tsx --test web/e2e/offline.e2e.test.ts
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, ROOT, WEB } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, hisarVillage, WEB } from './harness.ts';
 
 const PASSWORD = 'Offline-E2e-Pass-1';
 const rand = () => Math.floor(Math.random() * 1e6);
-
-/** As the server prepares it (demo data included), plus a block of Hisar with the village Ladwa. */
-function addVillage(dataDir: string): { village: string } {
-  const mod = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'server', 'src', p)).href);
-  const script = `
-    import { openPglite } from ${mod('db/connect.ts')};
-    import { prepareDatabase } from ${mod('bootstrap.ts')};
-    import { childRow, resolveOrgUnit } from ${mod('modules/geo/geo.service.ts')};
-    const db = await openPglite(${JSON.stringify(dataDir)});
-    await prepareDatabase(db, { adminPassword: ${JSON.stringify(ADMIN_PASSWORD)}, demo: true });
-    const hisar = await resolveOrgUnit(db.kysely, 'district:63');
-    const block = childRow(hisar, 'block', 64100, 'Hisar-I', 'हिसार-I');
-    await db.kysely.insertInto('org_units').values(block).execute();
-    const village = childRow(await resolveOrgUnit(db.kysely, block.id), 'village', 64101, 'Ladwa', 'लाडवा');
-    await db.kysely.insertInto('org_units').values(village).execute();
-    await db.close();
-    console.log(JSON.stringify({ village: village.id }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `village fixture failed:\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { village: string };
-}
 
 /** Every script and stylesheet of the build being served (Vite's build manifest), as URL paths. */
 function builtAssets(): string[] {
@@ -65,19 +42,18 @@ function watchAssets(page: Page) {
 describe('the app offline on a phone (browser)', () => {
   test('an ASHA opens every screen of her menu offline and a household recorded offline syncs once', { timeout: 300_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    let fixture: { village: string } | undefined;
-
     await browserSession('offline', async ({ server, page, resultsDir }) => {
       const base = server.base;
       const context = page.context();
       const shot = (name: string) => page.screenshot({ path: join(resultsDir, `offline-${name}.png`), fullPage: true });
       const admin = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).token;
+      const fixture = await hisarVillage(base, admin, 'Hisar-I', ['Ladwa', 'लाडवा']);
       const asha = `asha_offline_${rand()}`;
       const officer = `hisar_offline_${rand()}`;
-      await apiCall(base, 'POST', '/api/users', admin, { username: asha, password: PASSWORD, role: 'asha', orgUnit: fixture!.village });
+      await apiCall(base, 'POST', '/api/users', admin, { username: asha, password: PASSWORD, role: 'asha', orgUnit: fixture.village });
       await apiCall(base, 'POST', '/api/users', admin, { username: officer, password: PASSWORD, role: 'district_officer', orgUnit: '63' });
       const officerToken = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: officer, password: PASSWORD })).token;
-      await apiCall(base, 'POST', '/api/survey/assignments', officerToken, { username: asha, area: fixture!.village });
+      await apiCall(base, 'POST', '/api/survey/assignments', officerToken, { username: asha, area: fixture.village });
 
       // The service worker file is checked on every visit (a new version shows at once).
       const sw = await fetch(`${base}/sw.js`);
@@ -196,8 +172,6 @@ describe('the app offline on a phone (browser)', () => {
       } finally {
         await other.close();
       }
-    }, (dataDir) => {
-      fixture = addVillage(dataDir);
     });
   });
 });

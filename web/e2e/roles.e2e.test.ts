@@ -2,45 +2,23 @@
 // and Debian's Chromium through playwright-core. Each role signs in (the demo's own staff, and users
 // the administrator makes for the roles the demo has none of), lands on its own work, and opens every
 // link of its menu: no screen answers 403 or says the role may not see it, and none is "not found".
-// Six of the twelve roles walk in Hindi. A screenshot of every screen is saved in test-results/.
+// Six of the twelve roles walk in Hindi. The start page of each role is saved in
+// test-results/ as a picture (every screen with SWASTHYA_E2E_SCREENSHOTS=1).
 // The administrator, who works across the country, starts in the state with the most facilities
 // (not the first state by name), and the next time in the state last chosen. The server's console
 // holds its start-up summary and no line per request.
 //   cd /work/main && npm run build -w web && SWASTHYA_REQUIRE_BROWSER=1 node --import tsx --test web/e2e/roles.e2e.test.ts
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, ROOT } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, hisarVillage } from './harness.ts';
 
 const PASSWORD = 'Roles-E2e-Pass-1';
 const rand = () => Math.random().toString(36).slice(2, 7);
 
 /** Words of a refusal on screen (the server's 403 messages, in both languages) or of a missing page. */
 const REFUSAL = /does not have can_|is outside your area|की अनुमति नहीं है|आपके क्षेत्र से बाहर|Page not found|पृष्ठ नहीं मिला/;
-
-/** As the server prepares it (demo data included), plus a block of Hisar (for a block officer) with one village (for an ASHA). */
-function addVillage(dataDir: string): { block: string; village: string } {
-  const mod = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'server', 'src', p)).href);
-  const script = `
-    import { openPglite } from ${mod('db/connect.ts')};
-    import { prepareDatabase } from ${mod('bootstrap.ts')};
-    import { childRow, resolveOrgUnit } from ${mod('modules/geo/geo.service.ts')};
-    const db = await openPglite(${JSON.stringify(dataDir)});
-    await prepareDatabase(db, { adminPassword: ${JSON.stringify(ADMIN_PASSWORD)}, demo: true });
-    const hisar = await resolveOrgUnit(db.kysely, 'district:63');
-    const block = childRow(hisar, 'block', 64100, 'Hisar-I', 'हिसार-I');
-    await db.kysely.insertInto('org_units').values(block).execute();
-    const village = childRow(await resolveOrgUnit(db.kysely, block.id), 'village', 64101, 'Ladwa', 'लाडवा');
-    await db.kysely.insertInto('org_units').values(village).execute();
-    await db.close();
-    console.log(JSON.stringify({ block: block.id, village: village.id }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `village fixture failed:\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { block: string; village: string };
-}
 
 interface Walker {
   role: string;
@@ -114,7 +92,8 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
       await page.locator(`header nav a[href="${href}"]`).click();
       await page.waitForFunction((h) => window.location.hash.startsWith(h), href);
       await seen.settle();
-      await shot(/^#\/facilities\/./.test(href) ? 'my-facility' : href.replace(/^#\//, '').replace(/\//g, '-'));
+      // Every screen's picture when asked for (SWASTHYA_E2E_SCREENSHOTS=1): a full-page picture costs the walk a second a screen.
+      if (process.env.SWASTHYA_E2E_SCREENSHOTS === '1') await shot(/^#\/facilities\/./.test(href) ? 'my-facility' : href.replace(/^#\//, '').replace(/\//g, '-'));
       const body = await page.locator('main').innerText();
       assert.doesNotMatch(body, REFUSAL, `${w.role}: ${href} refuses: ${body.slice(0, 300)}`);
       assert.deepEqual(seen.refusals, [], `${w.role}: the API refused a request of ${href}`);
@@ -134,7 +113,6 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
 describe('each role starts on its own work (browser)', () => {
   test('twelve roles land on their screen and open every menu link without a refusal', { timeout: 600_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    let fixture: { block: string; village: string } | undefined;
     await browserSession('roles', async ({ server, page, resultsDir }) => {
       const base = server.base;
       const browser = page.context().browser();
@@ -158,6 +136,8 @@ describe('each role starts on its own work (browser)', () => {
         return username;
       };
       const hospital = await facility('Civil Hospital Hisar');
+      // A village of Hisar-I (a demo block) for an ASHA; the block for a block officer.
+      const fixture = await hisarVillage(base, admin, 'Hisar-I', ['Ladwa', 'लाडवा']);
       const demo = (username: string) => ({ username, password: ADMIN_PASSWORD });
       const made = (username: string) => ({ username, password: PASSWORD });
 
@@ -169,8 +149,8 @@ describe('each role starts on its own work (browser)', () => {
         { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass', '#/users'], mustNotHave: ['#/metadata'] },
         { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata'] },
         { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: '#/ultrasound', mustHave: ['#/ultrasound', `#/facilities/${hospital}`], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map', '#/families'] },
-        { role: 'asha', ...made(await user('asha', fixture!.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
-        { role: 'block-officer', ...made(await user('block_officer', fixture!.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
+        { role: 'asha', ...made(await user('asha', fixture.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'block-officer', ...made(await user('block_officer', fixture.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
         { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/facilities', mustHave: ['#/facilities'] },
         { role: 'dispatcher', ...made(await user('dispatcher', 'district:63')), lang: 'en', landing: '#/dispatch', mustHave: ['#/dispatch', '#/facilities'] },
         { role: 'admin', username: 'admin', password: ADMIN_PASSWORD, lang: 'en', landing: '#/facilities', mustHave: ['#/metadata', '#/hmis/returns'] },
@@ -201,6 +181,6 @@ describe('each role starts on its own work (browser)', () => {
       assert.match(log, /Demo staff, who sign in with the password the admin was given first: dr\.nerchowk \(/);
       assert.match(log, /Log level info; LOG_LEVEL=debug logs one line per request/);
       assert.doesNotMatch(log, /"(incoming request|request completed|request)"/);
-    }, (dataDir) => { fixture = addVillage(dataDir); });
+    });
   });
 });

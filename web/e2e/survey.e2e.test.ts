@@ -5,43 +5,19 @@
 // a household of two, comes back online and sees it synced by itself; a second household with a
 // family id already used is refused with the reason (in Hindi too), corrected and sent again. The
 // district's coverage then counts both households.
-// There is no import of villages yet: before the server starts, a fixture writes a block and two
-// villages of Hisar into the database (after the same preparation the server does).
+// Ladwa and Mangali are villages of the demo's Hisar-I block (added through the Places API when the
+// demo placed them elsewhere).
 //   cd /work/main && npm run build -w web && node --import tsx --test web/e2e/survey.e2e.test.ts
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, ROOT, selectByText } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, hisarVillage, randomAbha, selectByText } from './harness.ts';
 
 const USER_PASSWORD = 'Survey-E2e-Pass-1';
 const rand = () => Math.floor(Math.random() * 1e6);
 const randomMobile = () => `9${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
 
-
-/** Prepares the database as the server would (demo data included) and adds Hisar-I block with Ladwa and Mangali. */
-function addVillages(dataDir: string): { village: string } {
-  const mod = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, 'server', 'src', p)).href);
-  const script = `
-    import { openPglite } from ${mod('db/connect.ts')};
-    import { prepareDatabase } from ${mod('bootstrap.ts')};
-    import { childRow, resolveOrgUnit } from ${mod('modules/geo/geo.service.ts')};
-    const db = await openPglite(${JSON.stringify(dataDir)});
-    await prepareDatabase(db, { adminPassword: ${JSON.stringify(ADMIN_PASSWORD)}, demo: true });
-    const hisar = await resolveOrgUnit(db.kysely, 'district:63');
-    const block = childRow(hisar, 'block', 64100, 'Hisar-I', 'हिसार-I');
-    await db.kysely.insertInto('org_units').values(block).execute();
-    const parent = await resolveOrgUnit(db.kysely, block.id);
-    const ladwa = childRow(parent, 'village', 64101, 'Ladwa', 'लाडवा');
-    await db.kysely.insertInto('org_units').values([ladwa, childRow(parent, 'village', 64102, 'Mangali', 'मंगाली')]).execute();
-    await db.close();
-    console.log(JSON.stringify({ village: ladwa.id }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `village fixture failed:\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { village: string };
-}
 
 async function signIn(page: Page, base: string, username: string): Promise<void> {
   await page.goto(`${base}/#/login`);
@@ -70,16 +46,17 @@ async function fillMember(page: Page, group: string, m: { name: string; sex: 'Fe
 describe('health-card survey offline on a phone (browser)', () => {
   test('assign a village, record a household offline, sync it, correct a refusal, see coverage', { timeout: 300_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    let fixture: { village: string } | undefined;
-
     await browserSession('survey', async ({ server, page, resultsDir }) => {
       const base = server.base;
       const context = page.context();
       const admin = await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD });
+      // Ladwa and Mangali in the demo's Hisar-I block.
+      const fixture = await hisarVillage(base, admin.token, 'Hisar-I', ['Ladwa', 'लाडवा']);
+      await hisarVillage(base, admin.token, 'Hisar-I', ['Mangali', 'मंगाली']);
       const officer = `hisar_cmo_${rand()}`;
       const asha = `asha_ladwa_${rand()}`;
       await apiCall(base, 'POST', '/api/users', admin.token, { username: officer, password: USER_PASSWORD, role: 'district_officer', orgUnit: '63' });
-      await apiCall(base, 'POST', '/api/users', admin.token, { username: asha, password: USER_PASSWORD, role: 'asha', orgUnit: fixture!.village });
+      await apiCall(base, 'POST', '/api/users', admin.token, { username: asha, password: USER_PASSWORD, role: 'asha', orgUnit: fixture.village });
 
       // The district officer assigns Ladwa (Hisar-I block) to the ASHA on the coverage screen.
       await signIn(page, base, officer);
@@ -185,8 +162,6 @@ describe('health-card survey offline on a phone (browser)', () => {
       const cells = (await row.locator('td').allInnerTexts()).map((s) => s.trim());
       assert.deepEqual(cells, ['1', '2', '3', '1', '33%', '0', '0%'], 'enumerators, households, people, with ABHA, %, with card, %');
       await page.screenshot({ path: join(resultsDir, 'survey-coverage.png'), fullPage: true });
-    }, (dataDir) => {
-      fixture = addVillages(dataDir);
     });
   });
 });

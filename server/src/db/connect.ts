@@ -18,6 +18,8 @@ export interface Db {
    * back); resolves to a function that stops listening. Optional so that test doubles of Db need not have it.
    */
   listen?(channel: string, onPayload: NotifyHandler): Promise<() => Promise<void>>;
+  /** PGlite only: the whole data folder as a tarball, which `openPglite(null, { from })` opens again (tests start from one). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -72,8 +74,8 @@ function lockDataDir(dataDir: string): () => void {
   };
 }
 
-/** Opens PGlite in `dataDir` (or in memory when dataDir is null). */
-export async function openPglite(dataDir: string | null): Promise<Db> {
+/** Opens PGlite in `dataDir` (or in memory when dataDir is null), starting from a dump (`Db.dump`) when `from` is given. */
+export async function openPglite(dataDir: string | null, opts: { from?: Blob } = {}): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   let dir: string | undefined;
@@ -86,6 +88,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
   try {
     pglite = await PGlite.create(dir, {
       extensions: { pg_trgm },
+      ...(opts.from ? { loadDataDir: opts.from } : {}),
       parsers: {
         [DATE_OID]: (v: string) => v,
         [INT8_OID]: (v: string) => Number(v),
@@ -107,6 +110,7 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
       unlock();
     },
     listen: async (channel, onPayload) => pglite.listen(channel, onPayload),
+    dump: () => pglite.dumpDataDir('none') as Promise<Blob>,
   };
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { prepareDatabase } from '../bootstrap.js';
@@ -7,6 +10,7 @@ import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js
 import { createSchema, dropSchema } from '../db/schemas.js';
 import { DISTRICT_HQ } from '../modules/geo/geo.headquarters.js';
 import { checkFhirAnswer } from './fhir-conformance.js';
+import { sourceKey } from './source-key.js';
 
 export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
 
@@ -31,6 +35,41 @@ export async function freshDb(engine: Engine): Promise<Db> {
   };
 }
 
+let prepared: Promise<Blob> | null = null;
+
+/**
+ * An in-memory PGlite database made ready by `prepareDatabase` (migrations, geography, HMIS metadata,
+ * admin) is saved once as a tarball in the temporary folder and every later test database of the same
+ * code opens from it: PGlite's own set-up of a new cluster and the migrations take seconds each time.
+ */
+function preparedPgliteDump(): Promise<Blob> {
+  return prepared ??= (async () => {
+    const file = join(tmpdir(), `swasthya-test-pglite-${sourceKey()}.tar`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
+    const db = await openPglite(null);
+    try {
+      await prepareDatabase(db, testConfig());
+      const dump = await db.dump!();
+      const part = `${file}.${process.pid}.part`;
+      writeFileSync(part, Buffer.from(await dump.arrayBuffer()));
+      renameSync(part, file);
+      // Older fingerprints are of code that has changed since.
+      for (const old of readdirSync(tmpdir())) {
+        if (old.startsWith('swasthya-test-pglite-') && join(tmpdir(), old) !== file && !old.endsWith('.part')) rmSync(join(tmpdir(), old), { force: true });
+      }
+      return dump;
+    } finally {
+      await db.close();
+    }
+  })();
+}
+
+/** A fresh database that `prepareDatabase` has already brought up to date (PGlite opens from a saved one). */
+async function freshPreparedDb(engine: Engine): Promise<Db> {
+  if (engine === 'pglite' && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1') return openPglite(null, { from: await preparedPgliteDump() });
+  return freshDb(engine);
+}
+
 export function testConfig(over: Partial<Config> = {}): Config {
   return { ...loadConfig({ SWASTHYA_DATA_DIR: '/nonexistent', SWASTHYA_LOGIN_RATE_LIMIT: '10000' }), adminPassword: ADMIN_PASSWORD, demo: false, ...over };
 }
@@ -49,9 +88,11 @@ export interface TestApp {
 }
 
 export async function startTestApp(engine: Engine, opts: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
-  const db = await freshDb(engine);
   const config = testConfig({ demo: opts.demo ?? false, ...opts.config });
-  await prepareDatabase(db, config);
+  const fromDump = engine === 'pglite' && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1';
+  const db = await freshPreparedDb(engine);
+  // A database opened from the prepared dump is ready unless the test wants more (demo data).
+  if (!fromDump || config.demo) await prepareDatabase(db, config);
   const answers = fhirAnswerCheck();
   const app = await buildApp({ db, config, inspectAnswer: answers.inspectAnswer });
   await app.ready();
