@@ -64,12 +64,6 @@ function preparedPgliteDump(): Promise<Blob> {
   })();
 }
 
-/** A fresh database that `prepareDatabase` has already brought up to date (PGlite opens from a saved one). */
-async function freshPreparedDb(engine: Engine): Promise<Db> {
-  if (engine === 'pglite' && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1') return openPglite(null, { from: await preparedPgliteDump() });
-  return freshDb(engine);
-}
-
 export function testConfig(over: Partial<Config> = {}): Config {
   return { ...loadConfig({ SWASTHYA_DATA_DIR: '/nonexistent', SWASTHYA_LOGIN_RATE_LIMIT: '10000' }), adminPassword: ADMIN_PASSWORD, demo: false, ...over };
 }
@@ -89,10 +83,10 @@ export interface TestApp {
 
 export async function startTestApp(engine: Engine, opts: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
   const config = testConfig({ demo: opts.demo ?? false, ...opts.config });
-  const fromDump = engine === 'pglite' && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1';
-  const db = await freshPreparedDb(engine);
-  // A database opened from the prepared dump is ready unless the test wants more (demo data).
-  if (!fromDump || config.demo) await prepareDatabase(db, config);
+  // Demo data is seeded on an empty database only (its staff get the password the admin is made with): from scratch.
+  const fromDump = engine === 'pglite' && !config.demo && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1';
+  const db = fromDump ? await openPglite(null, { from: await preparedPgliteDump() }) : await freshDb(engine);
+  if (!fromDump) await prepareDatabase(db, config);
   const answers = fhirAnswerCheck();
   const app = await buildApp({ db, config, inspectAnswer: answers.inspectAnswer });
   await app.ready();
