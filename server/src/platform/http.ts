@@ -48,12 +48,21 @@ export function page<T extends TSchema>(item: T) {
  * Bodies are validated strictly (no type coercion, unknown fields refused); query strings and path
  * parameters are coerced from text, since everything in a URL is text.
  */
+const strict = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
+const lenient = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false }));
+/**
+ * Compiled validators by schema text, shared by every app of the process: a route's schema is compiled
+ * once (tests and tools build the app many times; compiling ~500 schemas took about a second each time).
+ */
+const compiled = { strict: new Map<string, unknown>(), lenient: new Map<string, unknown>() };
+
 export function installValidation(app: FastifyInstance) {
-  const strict = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
-  const lenient = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false }));
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? strict : lenient;
-    return ajv.compile(schema) as any;
+    const which = httpPart === 'body' ? 'strict' : 'lenient';
+    const key = JSON.stringify(schema);
+    let validate = compiled[which].get(key);
+    if (!validate) compiled[which].set(key, validate = (which === 'strict' ? strict : lenient).compile(schema));
+    return validate as any;
   });
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const err = new Error('validation') as Error & { fields: FieldProblem[]; dataVar: string };
