@@ -35,6 +35,7 @@ import * as m1204_0100 from './migrations/20261204T0100_create_dispatch.js';
 import * as m1204_0300 from './migrations/20261204T0300_create_dispatch_targets.js';
 import * as m1204_0200 from './migrations/20261204T0200_create_ambulance_events.js';
 import * as m1204_0400 from './migrations/20261204T0400_create_ambulance_crew_norms_keys.js';
+import * as m1204_0500 from './migrations/20261204T0500_index_ambulance_latest_places.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '20261204T0300_create_dispatch_targets': m1204_0300,
   '20261204T0200_create_ambulance_events': m1204_0200,
   '20261204T0400_create_ambulance_crew_norms_keys': m1204_0400,
+  '20261204T0500_index_ambulance_latest_places': m1204_0500,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -131,6 +131,34 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', `${URL}/nearest?latitude=north&longitude=75.72&service=108`, dispatcher)).status, 400);
     });
 
+    test('nearest available looked for in boxes around the place: the same answer as ranking every vehicle, whatever the limit', async () => {
+      const place = { lat: 20, lon: 80 };
+      const kmN = 1 / 111.195;
+      const kmE = 1 / (111.195 * Math.cos((20 * Math.PI) / 180));
+      const make = async (lat: number, lon: number) => {
+        const deviceId = dev();
+        const a = await t.req('POST', URL, hisarOfficer, { registrationNumber: reg(), service: '102', kind: 'BLS', baseFacilityId: hisarFacility, deviceId });
+        assert.equal(a.status, 201, JSON.stringify(a.body));
+        assert.equal((await t.req('GET', `/api/positions/osmand?id=${deviceId}&lat=${lat.toFixed(6)}&lon=${lon.toFixed(6)}`)).status, 200);
+        return a.body.id as string;
+      };
+      const a = await make(place.lat + 10 * kmN, place.lon); // 10 km north
+      const corner = await make(place.lat + 20 * kmN, place.lon + 20 * kmE); // 28 km, inside the 25 km box's corner
+      const east = await make(place.lat, place.lon + 26.5 * kmE); // 26.5 km, just outside that box
+      const south = await make(place.lat - 150 * kmN, place.lon);
+      const west = await make(place.lat, place.lon - 600 * kmE); // outside every box
+      const hisar = await make(29.15, 75.72); // over 1,000 km (with the other tests' vehicles there)
+      const near = (limit: number) => t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&limit=${limit}`, dispatcher);
+      const all = (await near(50)).body.items;
+      assert.deepEqual(all.slice(0, 5).map((x: any) => x.id), [a, east, corner, south, west]);
+      assert.ok(all.slice(5).some((x: any) => x.id === hisar));
+      for (let k = 1; k <= all.length + 1; k++) {
+        const r = await near(k);
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.body.items, all.slice(0, k), `limit ${k}`);
+      }
+    });
+
     test('the list is paged and filtered', async () => {
       const u = (await t.userWith('district_officer', 63)).token;
       const all = await t.req('GET', `${URL}?limit=2&offset=0&service=108`, u);
