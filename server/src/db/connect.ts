@@ -149,7 +149,7 @@ export function urlOptions(url: string): string {
  * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
  * path (tests give each run its own schema; extensions stay in `public`).
  */
-export async function openPostgres(url: string, opts: { schema?: string; max?: number } = {}): Promise<Db> {
+export async function openPostgres(url: string, opts: { schema?: string; max?: number; appName?: string } = {}): Promise<Db> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === DATE_OID) return (v: string) => v;
@@ -169,7 +169,7 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     // While the database is away a request waits at most this long for a connection, then gets a 503.
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Names the connections in pg_stat_activity (a connection URL's own application_name wins).
-    application_name: opts.schema ? `swasthya ${opts.schema}` : 'swasthya',
+    application_name: opts.appName ?? (opts.schema ? `swasthya ${opts.schema}` : 'swasthya'),
   });
   survivesLostConnections(pool);
   trackClients(pool);

@@ -31,9 +31,8 @@ describe('connections ended mid-load with pg_terminate_backend [postgresql]', { 
   });
 
   it('answers every request 2xx or 503, keeps every acknowledged write, and serves again at once', async (ctx) => {
-    const { rows: [{ schema }] } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db.kysely);
-    // Only this test's pool: other tests share the server (openPostgres names its connections by schema).
-    const appName = `swasthya ${schema}`;
+    // Only this test's pool: other tests share the server (each test's pool has a name of its own).
+    const { rows: [{ appName }] } = await sql<{ appName: string }>`select current_setting('application_name') as "appName"`.execute(t.db.kysely);
     const answers: { status: number; body: any }[] = [];
     let loading = true;
     const worker = async () => {

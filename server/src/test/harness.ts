@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,74 @@ export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
 /** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
 export function testEngines(): Engine[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgresql'] : ['pglite'];
+}
+
+const TEMPLATE_LOCK = 727275;
+
+async function withPgClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await run(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+let pgTemplate: Promise<string> | null = null;
+
+/**
+ * A PostgreSQL database made ready by `prepareDatabase`, kept on the server as a template (one per
+ * code and day, made under an advisory lock by whichever test comes first): each test app's database
+ * is a copy of it (CREATE DATABASE … TEMPLATE), which takes a fraction of the migrations' time.
+ */
+function preparedPostgresTemplate(url: string): Promise<string> {
+  return pgTemplate ??= withPgClient(url, async (c) => {
+    const name = `swasthya_tmpl_${sourceKey()}`;
+    await c.query(`select pg_advisory_lock(${TEMPLATE_LOCK})`);
+    try {
+      const have = await c.query('select 1 from pg_database where datname = $1', [name]);
+      if (have.rowCount) return name;
+      const part = `${name}_part`;
+      await c.query(`drop database if exists ${pg.escapeIdentifier(part)} with (force)`);
+      await c.query(`create database ${pg.escapeIdentifier(part)}`);
+      const db = await openPostgres(databaseUrl(url, part), { max: 2, appName: `swasthya ${part}` });
+      try {
+        await prepareDatabase(db, testConfig());
+      } finally {
+        await db.close();
+      }
+      await c.query(`alter database ${pg.escapeIdentifier(part)} rename to ${pg.escapeIdentifier(name)}`);
+      // Templates of code that has changed since; one still being copied from stays (the drop fails).
+      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\_tmpl\_%' and datname <> $1`, [name]);
+      for (const { datname } of old.rows) await c.query(`drop database if exists ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
+      return name;
+    } finally {
+      await c.query(`select pg_advisory_unlock(${TEMPLATE_LOCK})`);
+    }
+  });
+}
+
+/** A database of its own on the PostgreSQL server, copied from the prepared template, dropped on close. */
+async function preparedPostgres(): Promise<Db> {
+  const url = process.env.TEST_DATABASE_URL!;
+  const template = await preparedPostgresTemplate(url);
+  const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await withPgClient(url, (c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
+  const db = await openPostgres(databaseUrl(url, name), { max: 5, appName: `swasthya ${name}` });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await withPgClient(url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`));
+    },
+  };
 }
 
 /** A fresh database: in-memory PGlite, or a new schema on the PostgreSQL server, dropped on close. */
@@ -84,9 +153,11 @@ export interface TestApp {
 export async function startTestApp(engine: Engine, opts: { demo?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
   const config = testConfig({ demo: opts.demo ?? false, ...opts.config });
   // Demo data is seeded on an empty database only (its staff get the password the admin is made with): from scratch.
-  const fromDump = engine === 'pglite' && !config.demo && process.env.SWASTHYA_TEST_FRESH_PGLITE !== '1';
-  const db = fromDump ? await openPglite(null, { from: await preparedPgliteDump() }) : await freshDb(engine);
-  if (!fromDump) await prepareDatabase(db, config);
+  const prepared = !config.demo && process.env.SWASTHYA_TEST_FRESH !== '1';
+  const db = !prepared ? await freshDb(engine)
+    : engine === 'pglite' ? await openPglite(null, { from: await preparedPgliteDump() })
+      : await preparedPostgres();
+  if (!prepared) await prepareDatabase(db, config);
   const answers = fhirAnswerCheck();
   const app = await buildApp({ db, config, inspectAnswer: answers.inspectAnswer });
   await app.ready();
