@@ -143,10 +143,10 @@ for (const engine of testEngines()) {
         return a.body.id as string;
       };
       const a = await make(place.lat + 10 * kmN, place.lon); // 10 km north
-      const corner = await make(place.lat + 20 * kmN, place.lon + 20 * kmE); // 28 km, inside the 25 km box's corner
-      const east = await make(place.lat, place.lon + 26.5 * kmE); // 26.5 km, just outside that box
+      const corner = await make(place.lat + 40 * kmN, place.lon + 40 * kmE); // 57 km, inside the 50 km box's corner
+      const east = await make(place.lat, place.lon + 52 * kmE); // 52 km, just outside that box
       const south = await make(place.lat - 150 * kmN, place.lon);
-      const west = await make(place.lat, place.lon - 600 * kmE); // outside every box
+      const west = await make(place.lat, place.lon - 600 * kmE); // in the largest box only
       const hisar = await make(29.15, 75.72); // over 1,000 km (with the other tests' vehicles there)
       const near = (limit: number) => t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&limit=${limit}`, dispatcher);
       const all = (await near(50)).body.items;

@@ -191,7 +191,7 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 }
 
 /** Boxes tried around the place before every vehicle is ranked (km from the place, straight line). */
-const NEAREST_BOXES_KM = [25, 100, 400];
+const NEAREST_BOXES_KM = [50, 200, 800];
 
 /** Latitude and longitude bounds holding every point within `km` (great circle) of a place; no longitude bound near a pole. */
 function boxAround(latitude: number, longitude: number, km: number) {
