@@ -52,7 +52,7 @@ for (const engine of testEngines()) {
     };
     let schema: string | null = null;
     const run = (...args: string[]) => new Promise<Run>((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: dir, timeout: 60_000 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: dir, timeout: 180_000 /* a busy machine starts a process slowly */ }, (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
       });
     });
