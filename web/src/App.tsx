@@ -44,6 +44,7 @@ const FamiliesPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').t
 const FamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.FamilyPage })));
 const NewFamilyPage = lazy(() => import('./features/maternal/FamiliesPage.tsx').then((m) => ({ default: m.NewFamilyPage })));
 const UltrasoundPage = lazy(() => import('./features/maternal/UltrasoundPage.tsx').then((m) => ({ default: m.UltrasoundPage })));
+const IncomingPage = lazy(() => import('./features/dispatch/IncomingPage.tsx').then((m) => ({ default: m.IncomingPage })));
 const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
 const ResponseTimesPage = lazy(() => import('./features/response-times/ResponseTimesPage.tsx').then((m) => ({ default: m.ResponseTimesPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
@@ -167,6 +168,7 @@ function Page({ route }: { route: Route }) {
   if (first === 'telemedicine' && second === 'referrals') return <ReferralsPage />;
   if (first === 'ambulances' && !second) return <FleetPage />;
   if (first === 'ambulances' && second === 'response') return <ResponseTimesPage />;
+  if (first === 'ambulances' && second === 'incoming') return <IncomingPage />;
   if (first === 'survey' && second === 'coverage') return <CoveragePage />;
   if (first === 'survey' && !second) return <SurveyPage />;
   return (

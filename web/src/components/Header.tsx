@@ -84,6 +84,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     // The fleet: vehicles, crew on shift, status, the norms per district (the base facility's operator: its own vehicles).
     ...(can(me, 'can_read_ambulances') || can(me, 'can_manage_ambulance_crew')
       ? [{ id: 'ambulances', href: '#/ambulances', label: t('nav.fleet') }] : []),
+    // The receiving facility's screen: ambulances on their way to it, acknowledged by its staff.
+    ...(can(me, 'can_receive_ambulance') && atFacility
+      ? [{ id: 'ambulances/incoming', href: '#/ambulances/incoming', label: t('nav.incoming') }] : []),
     // Response times of 108 and 102: district and state officers, dispatchers (and the administrator).
     ...(can(me, 'can_read_ambulances') && !atFacility
       ? [{ id: 'ambulances/response', href: '#/ambulances/response', label: t('nav.responseTimes') }] : []),

@@ -23,9 +23,11 @@ import responseHi from '../features/response-times/messages.hi.json';
 
 import fleetEn from '../features/ambulances/messages.en.json';
 import fleetHi from '../features/ambulances/messages.hi.json';
+import incomingEn from '../features/dispatch/messages.en.json';
+import incomingHi from '../features/dispatch/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;
