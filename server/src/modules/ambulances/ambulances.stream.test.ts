@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { uid } from '../../platform/ids.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
@@ -215,6 +216,23 @@ for (const engine of testEngines()) {
       hisar.close();
       mandi.close();
       late.close();
+    });
+
+    test('a state-sized fleet: a snapshot of 20,000 vehicles (over 4 MB) keeps the stream open, and positions follow it', { timeout: 120_000 }, async () => {
+      const { base_facility_id: baseId } = await t.db.kysely.selectFrom('ambulances').select('base_facility_id').where('id', '=', hisarVehicle.id).executeTakeFirstOrThrow();
+      await sql`insert into ambulances (id, registration_number, service, kind, base_facility_id, device_id)
+        select 'bulk' || g, 'HR 98 BK ' || lpad(g::text, 5, '0'), '108', 'BLS', ${baseId}, 'bulk-dev-' || g from generate_series(1, 20000) g`.execute(t.db.kysely);
+      await sql`insert into ambulance_latest_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh)
+        select 'bulk' || g, now() - interval '1 minute', 29.1 + (g % 100) / 1000.0, 75.6 + (g / 100) / 1000.0, 20 from generate_series(1, 20000) g`.execute(t.db.kysely);
+      const state = await openStream(base, t.adminToken);
+      streams.push(state);
+      const snap = await state.next((e) => e.event === 'snapshot', 30_000);
+      assert.ok(snap.data.vehicles.length > 20_000);
+      assert.ok(JSON.stringify(snap.data).length > 4 * 1024 * 1024, 'the snapshot is larger than the backlog a client may have');
+      await post(hisarVehicle.deviceId, 29.1801, 75.7402, new Date());
+      const got = await state.next((e) => e.event === 'live' && e.data.some((x: any) => x.type === 'position' && x.ambulanceId === hisarVehicle.id), 10_000);
+      assert.equal(got.data.find((x: any) => x.ambulanceId === hisarVehicle.id).latitude, 29.1801);
+      state.close();
     });
   });
 }

@@ -181,12 +181,19 @@ async function stream(request: FastifyRequest, reply: FastifyReply, hub: LiveHub
     remove();
     res?.end();
   };
+  // A snapshot is as big as the area's fleet (a state's 20,000 vehicles make about 5 MB): it does not
+  // count against the client's backlog, which is what is queued beyond the last snapshot.
+  let snapshotBytes = 0;
   const write = (text: string) => {
     if (closed || !res) return;
     res.write(text);
-    if (res.writableLength > MAX_QUEUED_BYTES) end();
+    if (res.writableLength > MAX_QUEUED_BYTES + snapshotBytes) end();
   };
-  const snapshot = (s: Snapshot) => write(`event: snapshot\ndata: ${JSON.stringify(s)}\n\n`);
+  const snapshot = (s: Snapshot) => {
+    const text = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
+    snapshotBytes = Buffer.byteLength(text);
+    write(text);
+  };
   const send = (events: StreamEvent[]) => write(`event: live\ndata: ${JSON.stringify(events)}\n\n`);
   let resyncing = false;
   remove = await hub.add({
