@@ -23,7 +23,7 @@ function find(dir, out = []) {
 
 let files = args.length ? args : [...find(path.join(root, 'server/src')), ...find(path.join(root, 'web/src')), ...find(path.join(root, 'web/e2e'))];
 // The browser tests first, the walk of every role's screens first of all: they take longest, and two
-// run side by side (--test-concurrency=2), so a long one started last would leave the end to itself.
+// run side by side (scripts/run-tests.mjs keeps this order), so a long one started last would leave the end to itself.
 const weight = (f) => (f.endsWith('roles.e2e.test.ts') ? 0 : f.includes('.e2e.') ? 1 : 2);
 files.sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 
@@ -40,7 +40,7 @@ if (!fs.existsSync(chromium)) {
 }
 if (files.some((f) => f.includes('e2e'))) ensureWebBuilt(root);
 
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'run-tests.mjs'), ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },

@@ -192,8 +192,10 @@ function Landing() {
   const me = useMe();
   useEffect(() => {
     let live = true;
+    // The address may change before this screen is gone (a page opened meanwhile): that page stays.
+    const at = window.location.hash;
     void landingPath(me).then((path) => {
-      if (!live) return;
+      if (!live || window.location.hash !== at) return;
       history.replaceState(null, '', `#${path}`);
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     });

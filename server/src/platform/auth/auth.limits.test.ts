@@ -95,8 +95,11 @@ for (const engine of testEngines()) {
     // A PGlite database belongs to one process: two instances share a database only on PostgreSQL.
     if (engine === 'postgresql') test('two server instances on one database share the counts', async () => {
       const u = await userWithPassword(t, 'district_officer', 63);
-      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db.kysely);
-      const db2 = await openPostgres(process.env.TEST_DATABASE_URL!, { schema: rows[0].schema, max: 5 });
+      // The same database and schema as the first instance's (each test app has a database of its own).
+      const { rows } = await sql<{ database: string; schema: string }>`select current_database() as database, current_schema() as schema`.execute(t.db.kysely);
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.pathname = `/${rows[0].database}`;
+      const db2 = await openPostgres(url.toString(), { schema: rows[0].schema, max: 5 });
       const app2 = await buildApp({ db: db2, config: testConfig() });
       try {
         const second = { ...t, app: app2 };
