@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { MIGRATION_LOCK } from './migrate.js';
 
-async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
+/** A single connection to `url` for the length of `run`. */
+export async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

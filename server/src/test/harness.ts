@@ -8,7 +8,7 @@ import { buildApp } from '../app.js';
 import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js';
-import { createSchema, dropSchema } from '../db/schemas.js';
+import { createSchema, dropSchema, withClient } from '../db/schemas.js';
 import { DISTRICT_HQ } from '../modules/geo/geo.headquarters.js';
 import { checkFhirAnswer } from './fhir-conformance.js';
 import { sourceKey } from './source-key.js';
@@ -21,16 +21,6 @@ export function testEngines(): Engine[] {
 }
 
 const TEMPLATE_LOCK = 727275;
-
-async function withPgClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await run(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * `url` on database `name` (when given), its sessions committing without waiting for the disk: a test
@@ -51,7 +41,7 @@ let pgTemplate: Promise<string> | null = null;
  * is a copy of it (CREATE DATABASE … TEMPLATE), which takes a fraction of the migrations' time.
  */
 function preparedPostgresTemplate(url: string): Promise<string> {
-  return pgTemplate ??= withPgClient(url, async (c) => {
+  return pgTemplate ??= withClient(url, async (c) => {
     const name = `swasthya_tmpl_${sourceKey()}`;
     await c.query(`select pg_advisory_lock(${TEMPLATE_LOCK})`);
     try {
@@ -82,13 +72,13 @@ async function preparedPostgres(): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL!;
   const template = await preparedPostgresTemplate(url);
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withPgClient(url, (c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
+  await withClient(url, (c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
   const db = await openPostgres(databaseUrl(url, name), { max: 5, appName: `swasthya ${name}` });
   return {
     ...db,
     async close() {
       await db.close();
-      await withPgClient(url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`));
+      await withClient(url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`));
     },
   };
 }
