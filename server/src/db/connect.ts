@@ -149,7 +149,7 @@ export function urlOptions(url: string): string {
  * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
  * path (tests give each run its own schema; extensions stay in `public`).
  */
-export async function openPostgres(url: string, opts: { schema?: string; max?: number; appName?: string } = {}): Promise<Db> {
+export async function openPostgres(url: string, opts: { schema?: string; max?: number; appName?: string; settings?: string } = {}): Promise<Db> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === DATE_OID) return (v: string) => v;
@@ -161,7 +161,7 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     connectionString: url,
     types: types as pg.CustomTypesConfig,
     // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
-    options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
+    options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.settings ?? '', opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
   };
   const pool = new pg.Pool({
     ...clientConfig,

@@ -22,16 +22,14 @@ export function testEngines(): Engine[] {
 
 const TEMPLATE_LOCK = 727275;
 
-/**
- * `url` on database `name` (when given), its sessions committing without waiting for the disk: a test
- * database is thrown away, and waiting for each commit's flush was much of the PostgreSQL runs' time.
- */
-function databaseUrl(url: string, name?: string): string {
+function databaseUrl(url: string, name: string): string {
   const u = new URL(url);
-  if (name) u.pathname = `/${name}`;
-  u.searchParams.set('options', `${u.searchParams.get('options') ?? ''} -c synchronous_commit=off`.trim());
+  u.pathname = `/${name}`;
   return u.toString();
 }
+
+/** Test sessions commit without waiting for the disk: a test database is thrown away, and waiting for each commit's flush was much of the PostgreSQL runs' time. */
+const TEST_SETTINGS = '-c synchronous_commit=off';
 
 let pgTemplate: Promise<string> | null = null;
 
@@ -50,7 +48,7 @@ function preparedPostgresTemplate(url: string): Promise<string> {
       const part = `${name}_part`;
       await c.query(`drop database if exists ${pg.escapeIdentifier(part)} with (force)`);
       await c.query(`create database ${pg.escapeIdentifier(part)}`);
-      const db = await openPostgres(databaseUrl(url, part), { max: 2, appName: `swasthya ${part}` });
+      const db = await openPostgres(databaseUrl(url, part), { max: 2, appName: `swasthya ${part}`, settings: TEST_SETTINGS });
       try {
         await prepareDatabase(db, testConfig());
       } finally {
@@ -73,7 +71,7 @@ async function preparedPostgres(): Promise<Db> {
   const template = await preparedPostgresTemplate(url);
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await withClient(url, (c) => c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`));
-  const db = await openPostgres(databaseUrl(url, name), { max: 5, appName: `swasthya ${name}` });
+  const db = await openPostgres(databaseUrl(url, name), { max: 5, appName: `swasthya ${name}`, settings: TEST_SETTINGS });
   return {
     ...db,
     async close() {
@@ -89,7 +87,7 @@ export async function freshDb(engine: Engine): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL!;
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await createSchema(url, schema);
-  const db = await openPostgres(databaseUrl(url), { schema, max: 5 });
+  const db = await openPostgres(url, { schema, max: 5, settings: TEST_SETTINGS });
   return {
     ...db,
     async close() {
