@@ -136,6 +136,18 @@ function survivesLostConnections(pool: pg.Pool) {
   pool.on('connect', (client) => { client.on('error', warn); });
 }
 
+/** `url` without its `options` parameter: pg would take the URL's options over the ones given beside it (which hold them too). */
+function withoutOptions(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.searchParams.has('options')) return url;
+    u.searchParams.delete('options');
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 /** The `options` parameter of a connection URL (e.g. `-c search_path=x`), or ''. */
 export function urlOptions(url: string): string {
   try {
@@ -158,9 +170,9 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     },
   };
   const clientConfig = {
-    connectionString: url,
+    connectionString: withoutOptions(url),
     types: types as pg.CustomTypesConfig,
-    // `options` given here replaces the URL's own `?options=` (pg does not merge them), so keep both.
+    // pg takes a URL's `?options=` over `options` given beside it: the URL goes without them and they join ours here.
     options: [`-c random_page_cost=${RANDOM_PAGE_COST}`, urlOptions(url), opts.settings ?? '', opts.schema ? `-c search_path=${opts.schema},public` : ''].filter(Boolean).join(' '),
   };
   const pool = new pg.Pool({

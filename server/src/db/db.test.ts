@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { openPglite } from './connect.js';
+import { openPglite, openPostgres } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import { freshDb, testEngines } from '../test/harness.js';
 
@@ -55,3 +55,19 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe('a PostgreSQL URL with its own options', { skip: !process.env.TEST_DATABASE_URL && 'TEST_DATABASE_URL is not set' }, () => {
+  test("the URL's options and the schema's search path both hold (pg alone takes the URL's over the ones given beside it)", async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.searchParams.set('options', '-c work_mem=5MB');
+    const db = await openPostgres(url.toString(), { schema: 'swasthya_opts_probe', max: 1 });
+    try {
+      const row = async (q: string) => Object.values((await sql.raw(q).execute(db.kysely)).rows[0] as Record<string, string>)[0];
+      assert.equal(await row('show work_mem'), '5MB');
+      assert.equal(await row('show search_path'), 'swasthya_opts_probe,public');
+      assert.equal(await row('show random_page_cost'), '1.1');
+    } finally {
+      await db.close();
+    }
+  });
+});
