@@ -6,6 +6,7 @@
 //     POST /api/public/grievances/otp {mobile}                                   → 202 {challengeId, expiresAt, sentTo}
 //     POST /api/public/grievances {mobile, challengeId, code, type, facilityId|district, description, language?}
 //                                                                                → 201 Filed {ticketNumber, accessToken, …}
+//     GET  /api/public/grievances/facilities?district=63&q=                       → {items:[{id, name, nameHi, type}]} (public facilities, for the form)
 //     GET  /api/public/grievances/figures?state=&district=&from=YYYYMM&to=YYYYMM → PublicFigures (no names, no text)
 //     GET  /api/public/grievances/:ticketNumber?mobile=&challengeId=&code=  (or ?accessToken=) → PublicTicket {status, history, …}
 //     POST /api/public/grievances/:ticketNumber/information {accessToken | mobile+challengeId+code, text}  → 200 PublicTicket
@@ -17,8 +18,8 @@
 //     GET  /api/grievances?status=&district=&facility=&type=&level=&overdue=&limit=&offset=  → {items, total, limit, offset}
 //     GET  /api/grievances/figures?district=&from=&to=                                       → Figures
 //     GET  /api/grievances/notifications                                                     → {items} (escalations to the caller's level)
-//     GET  /api/grievances/settings                                                          → Settings (routing and deadlines per type)
-//     PUT  /api/grievances/settings/:type {level, firstResponseDays, resolutionDays}          → Settings (state officer, admin)
+//     GET  /api/grievances/settings?state=                                                   → Settings (the state's routing and deadlines per type)
+//     PUT  /api/grievances/settings/:type {state?, level, firstResponseDays, resolutionDays}  → Settings (state officer, admin)
 //     GET  /api/grievances/calendar?state=&year=                                             → Calendar
 //     PUT  /api/grievances/calendar {state?, weekendDays?, add?:[{date,name}], remove?:[date]} → Calendar (state officer, admin)
 //     GET  /api/grievances/:ticketNumber                                                     → Ticket (audited: mobile, description)
@@ -39,7 +40,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Paging } from '../../platform/http.js';
 
 const N = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+const Lit = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
 export const GRIEVANCE_TYPES = ['service_refused', 'staff_behaviour', 'money_asked', 'medicines_not_given', 'cleanliness', 'waiting', 'ambulance_late', 'other'] as const;
 export type GrievanceType = (typeof GRIEVANCE_TYPES)[number];
@@ -118,6 +119,12 @@ export const Filed = Type.Object({
   accessToken: Type.Optional(Type.String()),
   accessExpiresAt: Type.Optional(Type.String()),
 });
+
+export const PublicFacilitiesQuery = Type.Object({
+  district: Type.String({ minLength: 1, maxLength: 40, description: 'LGD code of the district' }),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the name' })),
+}, { additionalProperties: false });
+export const PublicFacilities = Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), nameHi: N(Type.String()), type: Type.String() })) });
 
 // ---- citizen tracking -------------------------------------------------------------------------
 
@@ -289,9 +296,11 @@ export const RoutingRule = Type.Object({
   firstResponseDays: Type.Integer({ minimum: 1, maximum: 60 }),
   resolutionDays: Type.Integer({ minimum: 1, maximum: 120 }),
 });
-export const Settings = Type.Object({ routing: Type.Array(RoutingRule), workingDaysNote: Type.String() });
+export const Settings = Type.Object({ stateLgd: Type.Integer(), routing: Type.Array(RoutingRule), workingDaysNote: Type.String() });
+export const SettingsQuery = Type.Object({ state: Type.Optional(Type.String({ maxLength: 40, description: 'LGD code of the state; the caller\'s own by default' })) }, { additionalProperties: false });
 export const RoutingParams = Type.Object({ type: TypeT });
 export const RoutingBody = Type.Object({
+  state: Type.Optional(Type.String({ maxLength: 40, description: 'LGD code of the state; the caller\'s own by default' })),
   level: LevelT,
   firstResponseDays: Type.Integer({ minimum: 1, maximum: 60 }),
   resolutionDays: Type.Integer({ minimum: 1, maximum: 120 }),
