@@ -48,6 +48,12 @@ const IncomingPage = lazy(() => import('./features/dispatch/IncomingPage.tsx').t
 const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
 const ResponseTimesPage = lazy(() => import('./features/response-times/ResponseTimesPage.tsx').then((m) => ({ default: m.ResponseTimesPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const GrievanceFilePage = lazy(() => import('./features/grievances/FilePage.tsx').then((m) => ({ default: m.FilePage })));
+const GrievanceTrackPage = lazy(() => import('./features/grievances/TrackPage.tsx').then((m) => ({ default: m.TrackPage })));
+const GrievancePublicFiguresPage = lazy(() => import('./features/grievances/PublicFiguresPage.tsx').then((m) => ({ default: m.PublicFiguresPage })));
+const GrievanceListPage = lazy(() => import('./features/grievances/OfficerListPage.tsx').then((m) => ({ default: m.OfficerListPage })));
+const GrievanceTicketPage = lazy(() => import('./features/grievances/TicketPage.tsx').then((m) => ({ default: m.TicketPage })));
+const GrievanceFiguresPage = lazy(() => import('./features/grievances/FiguresPage.tsx').then((m) => ({ default: m.FiguresPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -104,6 +110,15 @@ export function App() {
   }
   if (route.segments[0] === 'opd' && (route.segments[1] === 'book' || (!route.segments[1] && session.status === 'out'))) {
     return <Suspense fallback={<Loading page />}><OpdBookPage /></Suspense>;
+  }
+  // A citizen's complaint needs no sign-in: filing at #/complaint, tracking, the public figures.
+  if (route.segments[0] === 'complaint') {
+    const sub = route.segments[1];
+    return (
+      <Suspense fallback={<Loading page />}>
+        {sub === 'track' ? <GrievanceTrackPage query={route.query} /> : sub === 'figures' ? <GrievancePublicFiguresPage /> : <GrievanceFilePage />}
+      </Suspense>
+    );
   }
   if (session.status === 'checking') return <Loading page />;
   if (session.status === 'out') {
@@ -169,6 +184,9 @@ function Page({ route }: { route: Route }) {
   if (first === 'ambulances' && !second) return <FleetPage />;
   if (first === 'ambulances' && second === 'response') return <ResponseTimesPage />;
   if (first === 'ambulances' && second === 'incoming') return <IncomingPage />;
+  if (first === 'grievances' && !second) return <GrievanceListPage query={route.query} />;
+  if (first === 'grievances' && second === 'figures') return <GrievanceFiguresPage />;
+  if (first === 'grievances' && second && !third) return <GrievanceTicketPage key={second} ticketNumber={second} />;
   if (first === 'survey' && second === 'coverage') return <CoveragePage />;
   if (first === 'survey' && !second) return <SurveyPage />;
   return (

@@ -11,7 +11,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
   const section = route.segments[0] === 'hmis' ? `hmis/${route.segments[1] ?? ''}` : (route.segments[0] ?? 'facilities');
   const current = route.segments[0] === 'survey' && route.segments[1] ? `survey/${route.segments[1]}`
     : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}`
-    : route.segments[0] === 'ambulances' && route.segments[1] ? `ambulances/${route.segments[1]}` : section;
+    : route.segments[0] === 'ambulances' && route.segments[1] ? `ambulances/${route.segments[1]}`
+    : route.segments[0] === 'grievances' && route.segments[1] === 'figures' ? 'grievances/figures' : section;
   const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
   // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
   const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
@@ -90,6 +91,11 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     // Response times of 108 and 102: district and state officers, dispatchers (and the administrator).
     ...(can(me, 'can_read_ambulances') && !atFacility
       ? [{ id: 'ambulances/response', href: '#/ambulances/response', label: t('nav.responseTimes') }] : []),
+    // Complaints of the area (features/grievances): the officers they are routed to; the figures for district and state officers.
+    ...(can(me, 'can_read_grievances')
+      ? [{ id: 'grievances', href: '#/grievances', label: t('nav.grievances') }] : []),
+    ...(can(me, 'can_read_grievances') && !atFacility
+      ? [{ id: 'grievances/figures', href: '#/grievances/figures', label: t('nav.grievanceFigures') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

@@ -112,6 +112,10 @@ test('every code the screens show has words in Hindi and English', () => {
     'patients.sex': checkValues('sex', 'female'),
     'patients.log': [...audit.actions],
     'patients.purpose': [...audit.purposes],
+    // Grievances (features/grievances): type, status and level of a ticket.
+    'grv.type': constList('server/src/modules/grievances/grievances.schema.ts', 'GRIEVANCE_TYPES'),
+    'grv.status': constList('server/src/modules/grievances/grievances.schema.ts', 'GRIEVANCE_STATUSES'),
+    'grv.level': constList('server/src/modules/grievances/grievances.schema.ts', 'GRIEVANCE_LEVELS'),
     'metadata.status': quoted(/status: ([^;]*);/.exec(read('web/src/features/metadata/metadata.api.ts'))![1]!),
   };
   const missing: string[] = [];

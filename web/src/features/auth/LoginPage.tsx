@@ -65,6 +65,12 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
           />
         </div>
         <button type="submit" disabled={busy}>{busy ? t('login.signingIn') : t('login.submit')}</button>
+        {/* Citizens need no account: a complaint is filed and tracked with a code to their mobile (features/grievances). */}
+        <p className="muted login-public">
+          <a href="#/complaint">{t('grv.fileLink')}</a>
+          {' · '}
+          <a href="#/complaint/track">{t('grv.trackLink')}</a>
+        </p>
       </form>
     </main>
   );
