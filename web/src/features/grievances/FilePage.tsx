@@ -184,14 +184,15 @@ export function FilePage() {
               </div>
               {errors.type && <div className="error" id="grv-type-error" role="alert">{errors.type}</div>}
             </fieldset>
-            <FormField id="grv-district" label={t('grv.district')} value={district} onChange={setDistrict} error={errors.district}
+            <FormField id="grv-district" label={t('grv.district')} value={district} onChange={(v) => { setDistrict(v); setErrors(({ district: _fixed, ...rest }) => rest); }} error={errors.district}
               options={(districts ?? []).map((d) => ({ value: String(d.lgdCode ?? d.id), label: unitName(d, lang) }))} />
             {facilities && facilities.length > 0 && (
               <FormField id="grv-facility" label={t('grv.facility')} value={facilityId} onChange={setFacilityId} error={errors.facilityId}
                 hint={t('grv.facilityHint')} emptyLabel={t('grv.facilityNone')}
                 options={facilities.map((f) => ({ value: f.id, label: unitName(f, lang) }))} />
             )}
-            <FormField id="grv-description" label={t('grv.description')} value={description} onChange={setDescription} multiline
+            <FormField id="grv-description" label={t('grv.description')} value={description} multiline
+              onChange={(v) => { setDescription(v); if (v.trim().length >= 20) setErrors(({ description: _fixed, ...rest }) => rest); }}
               hint={t('grv.descriptionHint')} error={errors.description} />
             <div className={`field${errors.attachments ? ' has-error' : ''}`}>
               <label htmlFor="grv-files">{t('grv.attachments')}</label>

@@ -87,9 +87,9 @@ export function TicketPage({ ticketNumber }: { ticketNumber: string }) {
               {ticket.attachments.map((a) => (
                 <li key={a.id}>
                   <span>{a.title ?? a.id} <span className="muted">({(EXT[a.mediaType] ?? a.mediaType).toUpperCase()}, {num(Math.max(1, Math.round(a.bytes / 1024)))} KB)</span></span>
-                  <button type="button" className="secondary small"
+                  <button type="button" className="secondary small" aria-label={t('grv.downloadNamed', { title: a.title ?? a.id })}
                     onClick={() => downloadFile(attachmentPath(ticket.ticketNumber, a.id), undefined, `${ticket.ticketNumber}-${a.id}.${EXT[a.mediaType] ?? 'bin'}`).catch((err) => setError(g.error(err)))}>
-                    {a.title ?? a.id}
+                    {t('grv.download')}
                   </button>
                 </li>
               ))}
@@ -100,7 +100,7 @@ export function TicketPage({ ticketNumber }: { ticketNumber: string }) {
             <div className="grv-resolution"><h2>{t('grv.resolution.title')}</h2><p className="grv-text">{ticket.resolution}</p></div>
           )}
           <History testId="grv-officer-history" lines={ticket.events.map((e) => ({
-            key: String(e.id), at: e.at, kind: e.kind, text: e.text, internal: !e.visibleToCitizen,
+            key: String(e.id), at: e.at, kind: e.kind, text: g.text(e.kind, e.text), internal: !e.visibleToCitizen,
             who: e.byCitizen ? t('grv.by.theCitizen') : e.by ? `${e.by.name} (${g.by(e.by.role)})` : t('grv.by.system'),
           }))} />
         </div>

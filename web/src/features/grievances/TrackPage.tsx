@@ -171,7 +171,7 @@ function TicketView({ ticket, onChange, onOther }: { ticket: PublicTicket; onCha
       {ticket.canRate && <RateForm ticket={ticket} onDone={changed} />}
       {ticket.canReopen && <TextAction ticket={ticket} kind="reopen" onDone={changed} />}
       {open && <TextAction ticket={ticket} kind="info" onDone={changed} />}
-      <History lines={ticket.history.map((h, i) => ({ key: `${i}`, at: h.at, kind: h.kind, text: h.text, who: g.by(h.by) }))} testId="grv-public-history" />
+      <History lines={ticket.history.map((h, i) => ({ key: `${i}`, at: h.at, kind: h.kind, text: g.text(h.kind, h.text), who: g.by(h.by) }))} testId="grv-public-history" />
     </section>
   );
 }

@@ -13,6 +13,11 @@ export function useGrv() {
     status: (c: string) => tx(`grv.status.${c}`, c.replace(/_/g, ' ')),
     level: (c: string) => tx(`grv.level.${c}`, c),
     event: (c: string) => tx(`grv.event.${c}`, tx(`grv.status.${c}`, c.replace(/_/g, ' '))),
+    /** An event's words; a rating's ("satisfied (4/5)") in the UI language. */
+    text: (kind: string, text: string | null) => {
+      const m = kind === 'rated' && text ? /^(satisfied|not satisfied)(.*)$/.exec(text) : null;
+      return m ? `${tx(`grv.rated.${m[1]!.replace(' ', '_')}`, m[1])}${m[2]}` : text;
+    },
     /** Who did it, as the citizen's history names them: citizen, system, or a role. */
     by: (c: string) => tx(`grv.by.${c.replace(/ /g, '_')}`, c),
     /** A name the server gives in English, with its Hindi form beside it when there is one. */
