@@ -38,6 +38,7 @@ import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical
 import { ambulanceRoutes } from './modules/ambulances/ambulances.routes.js';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.js';
 import { responseTimeRoutes } from './modules/dispatch/stats/stats.routes.js';
+import { helplineRoutes } from './modules/helpline/helpline.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambulanceRoutes(deps));
   await app.register(dispatchRoutes(deps));
   await app.register(responseTimeRoutes(deps));
+  await app.register(helplineRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

@@ -68,6 +68,9 @@ export const PERMISSIONS = [
   'can_manage_population',
   /** The state's response-time targets for 108 and 102 (modules/dispatch/stats). */
   'can_manage_ambulance_targets',
+  /** The 104 helpline (modules/helpline): log calls and make outbound calls from lists; pick up calls transferred to a doctor or counsellor. */
+  'can_log_helpline_calls',
+  'can_take_helpline_transfers',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -95,10 +98,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance'],
-  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance'],
+  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance', 'can_take_helpline_transfers'],
   cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
-  helpline_agent: READER,
+  /** Logs calls and outbound calls; the counsellors' queue is taken by agents at the centre's counselling seats (helpline.transfers.ts). */
+  helpline_agent: [...READER, 'can_log_helpline_calls', 'can_take_helpline_transfers'],
   /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */
   dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */

@@ -111,6 +111,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/dispatch/trips/:id/acknowledge': 'can_receive_ambulance',
   // the state's response-time targets for 108 and 102 (dispatch/stats)
   'PUT /api/dispatch/targets': 'can_manage_ambulance_targets',
+  // the 104 helpline: calls, an ambulance call's place, transfers picked up and closed, outbound calls (modules/helpline)
+  'POST /api/helpline/calls': 'can_log_helpline_calls',
+  'POST /api/helpline/calls/:id/place': 'can_log_helpline_calls',
+  'POST /api/helpline/transfers/:id/claim': 'can_take_helpline_transfers',
+  'POST /api/helpline/transfers/:id/close': 'can_take_helpline_transfers',
+  'POST /api/helpline/outbound': 'can_log_helpline_calls',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

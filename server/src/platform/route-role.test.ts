@@ -61,6 +61,7 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /api/codes/icd10': 'ICD-10 codes',
   'GET /api/telemedicine/specialties': 'the list of specialties',
   'GET /api/telemedicine/formulary': 'the medicine list',
+  'GET /api/helpline/protocols': 'the helpline\'s built-in symptom protocols, alike for every state',
   'GET /api/telemedicine/ranking': 'the published national ranking of states (counts)',
   'GET /api/referrals/destinations': 'hospital names of the caller\'s own state',
   'GET /api/survey/assignments': 'the caller\'s own assignments',
@@ -141,6 +142,11 @@ for (const engine of testEngines()) {
       const trip = await ok(t.req('POST', `/api/dispatch/calls/${dispatchCall.id}/assign`, hisarDispatcher, {}), 200);
       for (const step of ['en_route', 'at_scene']) await ok(t.req('POST', `/api/dispatch/trips/${trip.tripId}/steps`, hisarDispatcher, { step }), 200);
       await ok(t.req('POST', `/api/dispatch/trips/${trip.tripId}/steps`, hisarDispatcher, { step: 'left_scene', destinationFacilityId: n.hospital }), 200);
+      // The 104 helpline of Haryana: a call transferred to a doctor, an ambulance call waiting for a place, a caller registered by mobile.
+      const haryanaAgent = (await t.userWith('helpline_agent', 'state:6')).token;
+      const helplineTransfer = await ok(t.req('POST', '/api/helpline/calls', haryanaAgent, { callerMobile: '9812312345', language: 'hi', category: 'counselling', outcome: 'transferred', transferTo: 'doctor' }));
+      const helplineWaiting = await ok(t.req('POST', '/api/helpline/calls', haryanaAgent, { callerMobile: '9812312346', language: 'hi', category: 'ambulance', complaint: 'fall', outcome: 'resolved' }));
+      await ok(t.req('POST', '/api/patients', n.tok.hospital, { name: 'Bimla', sex: 'female', age: 50, mobile: '9812312347', address: { district: 63 } }));
       const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
 
       const hisar = '63';
@@ -328,6 +334,16 @@ for (const engine of testEngines()) {
         'DELETE /api/ambulances/{id}/device-key': { url: `/api/ambulances/${ambulance.id}/device-key` },
         'GET /api/ambulances/norms': { url: '/api/ambulances/norms?state=6' },
         'PUT /api/ambulances/norms/population': { url: '/api/ambulances/norms/population', body: { districtId: 63, population: 1743931, year: 2011 } },
+        'GET /api/helpline/callers': { url: '/api/helpline/callers?mobile=9812312347', refusedIn200: (b) => b.items.length === 0 },
+        'POST /api/helpline/calls': { url: '/api/helpline/calls', body: { callerMobile: '9812312348', language: 'hi', category: 'ambulance', complaint: 'fall', latitude: 29.15, longitude: 75.72, outcome: 'resolved' } },
+        'GET /api/helpline/calls': { url: '/api/helpline/calls?limit=200', refusedIn200: (b) => !b.items.some((c: any) => c.id === helplineTransfer.id) },
+        'GET /api/helpline/calls/{id}': { url: `/api/helpline/calls/${helplineTransfer.id}` },
+        'POST /api/helpline/calls/{id}/place': { url: `/api/helpline/calls/${helplineWaiting.id}/place`, body: { latitude: 29.15, longitude: 75.72 } },
+        'GET /api/helpline/transfers': { url: '/api/helpline/transfers', refusedIn200: (b) => !b.items.some((x: any) => x.id === helplineTransfer.transfer.id) },
+        'POST /api/helpline/transfers/{id}/claim': { url: `/api/helpline/transfers/${helplineTransfer.transfer.id}/claim` },
+        'POST /api/helpline/transfers/{id}/close': { url: `/api/helpline/transfers/${helplineTransfer.transfer.id}/close`, body: { note: 'called back' } },
+        'GET /api/helpline/outbound/pregnancies-due': { url: '/api/helpline/outbound/pregnancies-due?risk=all', refusedIn200: (b) => !b.items.some((x: any) => x.patientId === patient) },
+        'POST /api/helpline/outbound': { url: '/api/helpline/outbound', body: { list: 'pregnancies_due', pregnancyId: pregnancy.id, result: 'reached' } },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');

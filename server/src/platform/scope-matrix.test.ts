@@ -312,6 +312,10 @@ for (const engine of testEngines()) {
         'POST /api/dispatch/trips/{id}/steps', 'POST /api/dispatch/trips/{id}/decline', 'GET /api/dispatch/incoming', 'POST /api/dispatch/trips/{id}/acknowledge',
         // response times, ranking and targets of 108/102: the Hisar cases above, and 403s in dispatch/stats/stats.test.ts
         'GET /api/dispatch/response-times', 'GET /api/dispatch/response-times/monthly', 'GET /api/dispatch/ranking', 'GET /api/dispatch/targets', 'PUT /api/dispatch/targets',
+        // the 104 helpline (another state's call or transfer 404, its lists never shown; roles without the permission 403): helpline/helpline.test.ts
+        'GET /api/helpline/protocols', 'GET /api/helpline/callers', 'POST /api/helpline/calls', 'GET /api/helpline/calls', 'GET /api/helpline/calls/{id}',
+        'POST /api/helpline/calls/{id}/place', 'GET /api/helpline/transfers', 'POST /api/helpline/transfers/{id}/claim', 'POST /api/helpline/transfers/{id}/close',
+        'GET /api/helpline/outbound/pregnancies-due', 'POST /api/helpline/outbound',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

@@ -51,8 +51,12 @@ export async function callInScope(db: Db, actor: Actor, id: string, lock?: 'lock
   return call;
 }
 
-export async function createCall(db: Db, actor: Actor, input: CallInput) {
-  requirePermission(actor, 'can_dispatch_ambulances');
+/**
+ * Takes a call: the control room's own (can_dispatch_ambulances), or one the 104 helpline passes on
+ * (`via.helplineCallId`, an agent with can_log_helpline_calls: the call then waits for a dispatcher).
+ */
+export async function createCall(db: Db, actor: Actor, input: CallInput, via?: { helplineCallId: string }) {
+  requirePermission(actor, via ? 'can_log_helpline_calls' : 'can_dispatch_ambulances');
   const phone = cleanPhone(input.callerPhone);
   const complaint = input.complaint.trim();
   if (!complaint) throw badRequest('Say what happened (the chief complaint)', 'क्या हुआ, यह बताएँ (मुख्य शिकायत)', { field: 'complaint' });
@@ -76,7 +80,7 @@ export async function createCall(db: Db, actor: Actor, input: CallInput) {
       area: input.area ?? 'rural', complaint, pregnancy_id: pregnancy?.id ?? null, patient_id: pregnancy?.patient_id ?? null,
       destination_facility_id: null, cancel_reason: null, created_by: actor.userId, closed_at: null,
     });
-    await repo.insertStep(trx, { callId: id, step: 'call_received', byUser: actor.userId });
+    await repo.insertStep(trx, { callId: id, step: 'call_received', byUser: actor.userId, note: via ? `from helpline call ${via.helplineCallId}` : null });
     if (pregnancy) {
       // The woman's registration was looked up and linked: a read of her record.
       await recordAudit(trx, actor, { action: 'read', entity: 'pregnancy', entityId: pregnancy.id, orgPath: pregnancy.facility_path, purpose: `ambulance call ${id}`, after: { patient: pregnancy.patient_id } });

@@ -4,10 +4,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
-import { recordAudit } from '../../platform/audit.js';
-import { badRequest, forbidden } from '../../platform/errors.js';
+import { auditRow, recordAudit } from '../../platform/audit.js';
+import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
-import { canRead, facilityFor, loadPatient } from './patients.service.js';
+import { ageOn, canRead, facilityFor, loadPatient, requireRecordArea } from './patients.service.js';
 
 type Db = Kysely<Database>;
 
@@ -88,4 +88,53 @@ export async function centreChecks(db: Db, actor: Actor, input: CheckLogInput) {
     })),
     more: rows.length > limit,
   };
+}
+
+/** Why a pregnancy is counted high-risk, from what the registry holds: the mother's age at her LMP, and a fourth or later registration. */
+export type RiskFactor = 'under_18' | 'age_35_plus' | 'fourth_or_later';
+
+const DAY_MS = 86_400_000;
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Open pregnancies in the caller's area whose expected date of delivery (LMP + 280 days) falls from
+ * today (IST) within `days` days, for the helpline's outbound calls: name, mobile, due date and risk
+ * factors; `risk: 'high'` keeps those with at least one. Each woman listed is an audited read.
+ */
+export async function pregnanciesDue(db: Db, actor: Actor, input: { days: number; risk: 'high' | 'all' }, purpose: string) {
+  requirePermission(actor, 'can_log_helpline_calls');
+  const area = requireRecordArea(actor);
+  const from = todayIst();
+  const to = addDays(from, input.days - 1);
+  const rows = await db.selectFrom('pregnancies as g').innerJoin('patients as p', 'p.id', 'g.patient_id').innerJoin('org_units as o', 'o.id', 'g.facility_id')
+    .select(['g.id', 'g.patient_id', 'g.registration_number', 'g.lmp', 'g.facility_path', 'p.name', 'p.name_hi', 'p.mobile', 'p.birth_date', 'o.name as facility', 'o.name_hi as facility_hi'])
+    .select((eb) => eb.selectFrom('pregnancies as x').whereRef('x.patient_id', '=', 'g.patient_id').select(sql<number>`count(*)::int`.as('n')).as('registrations'))
+    .where('g.status', '=', 'open').where('g.facility_path', 'like', `${area}%`)
+    .where('g.lmp', '>=', addDays(from, -280)).where('g.lmp', '<=', addDays(to, -280))
+    .orderBy('g.lmp').orderBy('g.id').limit(500).execute();
+  const items = rows.map((r) => {
+    const lmp = r.lmp!;
+    const age = ageOn(r.birth_date, lmp);
+    const riskFactors: RiskFactor[] = [];
+    if (age < 18) riskFactors.push('under_18');
+    if (age >= 35) riskFactors.push('age_35_plus');
+    if (Number(r.registrations ?? 0) >= 4) riskFactors.push('fourth_or_later');
+    return {
+      pregnancyId: r.id, patientId: r.patient_id, registrationNumber: r.registration_number, name: r.name, nameHi: r.name_hi, mobile: r.mobile,
+      age: ageOn(r.birth_date, from), lmp, dueDate: addDays(lmp, 280), facility: r.facility, facilityHi: r.facility_hi, riskFactors, facilityPath: r.facility_path,
+    };
+  }).filter((x) => input.risk === 'all' || x.riskFactors.length > 0);
+  if (items.length) {
+    await db.insertInto('audit_log').values(items.map((x) => auditRow(actor, { action: 'read', entity: 'patient', entityId: x.patientId, orgPath: x.facilityPath, purpose }))).execute();
+  }
+  return { from, to, items: items.map(({ facilityPath: _, ...x }) => x) };
+}
+
+/** A pregnancy the helpline calls about (an outbound call's result names it): in the caller's area, else 404. */
+export async function pregnancyForCall(db: Db, actor: Actor, id: string) {
+  requirePermission(actor, 'can_log_helpline_calls');
+  const area = requireRecordArea(actor);
+  const row = await db.selectFrom('pregnancies').select(['id', 'patient_id', 'facility_path', 'status']).where('id', '=', id).executeTakeFirst();
+  if (!row || !row.facility_path.startsWith(area)) throw notFound(`No pregnancy has id ${id} in your area`, `आपके क्षेत्र में आईडी ${id} वाली कोई गर्भावस्था नहीं है`);
+  return row;
 }
