@@ -52,6 +52,35 @@ for (const engine of testEngines()) {
       assert.ok(await until(async () => sub.counts.unknownDevices > unknown && sub.counts.unreadable > 0));
     });
 
+    test('a position is acknowledged (PUBACK) only once it is stored: while the database is away nothing is, then both go', async () => {
+      let away = true;
+      const flaky = new Proxy(t.db.kysely, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver);
+          if (typeof v !== 'function') return v;
+          return away ? () => { throw new Error('database away'); } : v.bind(target);
+        },
+      });
+      const warned: string[] = [];
+      const own = startOwnTracks(flaky, URL, { warn: (_o, m) => warned.push(m) });
+      const pubacks: number[] = [];
+      own.client.on('packetsend', (p: any) => { if (p.cmd === 'puback') pubacks.push(p.messageId); });
+      try {
+        assert.ok(await until(async () => own.counts.connects > 0 && own.client.connected));
+        await new Promise((r) => setTimeout(r, 300));
+        const tst = Math.floor(Date.now() / 1000) - 20;
+        await send(device, { _type: 'location', tst, lat: 29.31, lon: 75.71, vel: 20 });
+        assert.ok(await until(async () => warned.length > 0), 'the failed store is logged');
+        assert.equal(own.counts.received, 1);
+        assert.deepEqual(pubacks, [], 'not acknowledged while it is not stored');
+        away = false;
+        assert.ok(await until(async () => pubacks.length === 1), 'acknowledged after the retry stored it');
+        assert.ok(own.counts.stored + own.counts.duplicates >= 1);
+      } finally {
+        await own.close();
+      }
+    });
+
     test('after the connection drops, it reconnects and subscribes again', async () => {
       const connects = sub.counts.connects;
       (sub.client as any).stream.destroy();
