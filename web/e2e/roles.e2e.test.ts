@@ -151,7 +151,7 @@ describe('each role starts on its own work (browser)', () => {
         { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: '#/ultrasound', mustHave: ['#/ultrasound', `#/facilities/${hospital}`], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map', '#/families'] },
         { role: 'asha', ...made(await user('asha', fixture.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
         { role: 'block-officer', ...made(await user('block_officer', fixture.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
-        { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/facilities', mustHave: ['#/facilities'] },
+        { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/helpline', mustHave: ['#/helpline', '#/helpline/outbound', '#/helpline/transfers', '#/facilities'] },
         { role: 'dispatcher', ...made(await user('dispatcher', 'district:63')), lang: 'en', landing: '#/dispatch', mustHave: ['#/dispatch', '#/facilities'] },
         { role: 'admin', username: 'admin', password: ADMIN_PASSWORD, lang: 'en', landing: '#/facilities', mustHave: ['#/metadata', '#/hmis/returns'] },
       ];

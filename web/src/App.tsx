@@ -48,6 +48,9 @@ const IncomingPage = lazy(() => import('./features/dispatch/IncomingPage.tsx').t
 const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
 const ResponseTimesPage = lazy(() => import('./features/response-times/ResponseTimesPage.tsx').then((m) => ({ default: m.ResponseTimesPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const HelplineCallPage = lazy(() => import('./features/helpline/CallPage.tsx').then((m) => ({ default: m.CallPage })));
+const HelplineTransfersPage = lazy(() => import('./features/helpline/TransfersPage.tsx').then((m) => ({ default: m.TransfersPage })));
+const HelplineOutboundPage = lazy(() => import('./features/helpline/OutboundPage.tsx').then((m) => ({ default: m.OutboundPage })));
 const GrievanceFilePage = lazy(() => import('./features/grievances/FilePage.tsx').then((m) => ({ default: m.FilePage })));
 const GrievanceTrackPage = lazy(() => import('./features/grievances/TrackPage.tsx').then((m) => ({ default: m.TrackPage })));
 const GrievancePublicFiguresPage = lazy(() => import('./features/grievances/PublicFiguresPage.tsx').then((m) => ({ default: m.PublicFiguresPage })));
@@ -189,6 +192,9 @@ function Page({ route }: { route: Route }) {
   if (first === 'grievances' && second && !third) return <GrievanceTicketPage key={second} ticketNumber={second} />;
   if (first === 'survey' && second === 'coverage') return <CoveragePage />;
   if (first === 'survey' && !second) return <SurveyPage />;
+  if (first === 'helpline' && !second) return <HelplineCallPage />;
+  if (first === 'helpline' && second === 'transfers') return <HelplineTransfersPage />;
+  if (first === 'helpline' && second === 'outbound') return <HelplineOutboundPage />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -12,7 +12,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
   const current = route.segments[0] === 'survey' && route.segments[1] ? `survey/${route.segments[1]}`
     : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}`
     : route.segments[0] === 'ambulances' && route.segments[1] ? `ambulances/${route.segments[1]}`
-    : route.segments[0] === 'grievances' && route.segments[1] === 'figures' ? 'grievances/figures' : section;
+    : route.segments[0] === 'grievances' && route.segments[1] === 'figures' ? 'grievances/figures'
+    : route.segments[0] === 'helpline' && route.segments[1] ? `helpline/${route.segments[1]}` : section;
   const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
   // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
   const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
@@ -96,6 +97,12 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'grievances', href: '#/grievances', label: t('nav.grievances') }] : []),
     ...(can(me, 'can_read_grievances') && !atFacility
       ? [{ id: 'grievances/figures', href: '#/grievances/figures', label: t('nav.grievanceFigures') }] : []),
+    // The 104 helpline: agents log calls and ring the outbound lists; doctors and counsellors pick up transferred calls.
+    // (A national account keeps no calls: the helpline is a state's.)
+    ...(can(me, 'can_log_helpline_calls') && me.orgUnit.level.toLowerCase() !== 'country'
+      ? [{ id: 'helpline', href: '#/helpline', label: t('nav.helpline') }, { id: 'helpline/outbound', href: '#/helpline/outbound', label: t('nav.helplineOutbound') }] : []),
+    ...(can(me, 'can_take_helpline_transfers') && me.orgUnit.level.toLowerCase() !== 'country'
+      ? [{ id: 'helpline/transfers', href: '#/helpline/transfers', label: t('nav.helplineTransfers') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

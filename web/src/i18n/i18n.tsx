@@ -25,11 +25,13 @@ import fleetEn from '../features/ambulances/messages.en.json';
 import fleetHi from '../features/ambulances/messages.hi.json';
 import incomingEn from '../features/dispatch/messages.en.json';
 import incomingHi from '../features/dispatch/messages.hi.json';
+import helplineEn from '../features/helpline/messages.en.json';
+import helplineHi from '../features/helpline/messages.hi.json';
 import grievancesEn from '../features/grievances/messages.en.json';
 import grievancesHi from '../features/grievances/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

@@ -28,7 +28,7 @@ export function worksAtHub(me: Me): Promise<boolean> {
  * an ASHA her survey; a doctor the telemedicine queue; a CHO today's requests at her centre; a hub's
  * manager the hub; an ultrasound centre's operator the check of a pregnancy registration number;
  * other facility staff the patients; other staff of a facility their facility's page; district, block and state officers their area's HMIS report
- * status; a dispatcher the live map of ambulances and calls; anyone else (the administrator) the facility registry of their area.
+ * status; a dispatcher the live map of ambulances and calls; a helpline agent the call form; anyone else (the administrator) the facility registry of their area.
  */
 export async function landingPath(me: Me): Promise<string> {
   // The administrator holds every permission; their work is the registry of their area.
@@ -46,5 +46,7 @@ export async function landingPath(me: Me): Promise<string> {
   if (can(me, 'can_read_data') && can(me, 'can_approve_data')) return '/hmis/returns';
   // The control room: the dispatcher's live map and calls.
   if (can(me, 'can_dispatch_ambulances')) return '/dispatch';
+  // The 104 helpline's agent: the call form.
+  if (can(me, 'can_log_helpline_calls')) return '/helpline';
   return '/facilities';
 }
