@@ -38,6 +38,8 @@ import { teleClinicalRoutes } from './modules/telemedicine/telemedicine.clinical
 import { ambulanceRoutes } from './modules/ambulances/ambulances.routes.js';
 import { dispatchRoutes } from './modules/dispatch/dispatch.routes.js';
 import { responseTimeRoutes } from './modules/dispatch/stats/stats.routes.js';
+import { grievanceRoutes } from './modules/grievances/grievances.routes.js';
+import { publicGrievanceRoutes } from './modules/grievances/grievances.public.routes.js';
 import { helplineRoutes } from './modules/helpline/helpline.routes.js';
 
 export interface AppDeps {
@@ -163,6 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ambulanceRoutes(deps));
   await app.register(dispatchRoutes(deps));
   await app.register(responseTimeRoutes(deps));
+  await app.register(grievanceRoutes({ ...deps, sms }));
+  await app.register(publicGrievanceRoutes({ ...deps, sms }));
   await app.register(helplineRoutes(deps));
 
   const dist = deps.webDist;

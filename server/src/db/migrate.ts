@@ -36,6 +36,7 @@ import * as m1204_0300 from './migrations/20261204T0300_create_dispatch_targets.
 import * as m1204_0200 from './migrations/20261204T0200_create_ambulance_events.js';
 import * as m1204_0400 from './migrations/20261204T0400_create_ambulance_crew_norms_keys.js';
 import * as m1204_0500 from './migrations/20261204T0500_index_ambulance_latest_places.js';
+import * as m1205_0300 from './migrations/20261205T0300_create_grievances.js';
 import * as m1205_0200 from './migrations/20261205T0200_create_helpline_calls.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '20261204T0200_create_ambulance_events': m1204_0200,
   '20261204T0400_create_ambulance_crew_norms_keys': m1204_0400,
   '20261204T0500_index_ambulance_latest_places': m1204_0500,
+  '20261205T0300_create_grievances': m1205_0300,
   '20261205T0200_create_helpline_calls': m1205_0200,
 };
 

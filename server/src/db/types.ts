@@ -12,6 +12,7 @@ import type { FhirHistoryTables } from './types.fhir.js';
 import type { FavouriteTables } from './types.favourites.js';
 import type { AmbulanceTables } from './types.ambulances.js';
 import type { DispatchTables } from './types.dispatch.js';
+import type { GrievanceTables } from './types.grievances.js';
 import type { HelplineTables } from './types.helpline.js';
 
 export type * from './types.patients.js';
@@ -21,6 +22,7 @@ export type * from './types.fhir.js';
 export type * from './types.favourites.js';
 export type * from './types.ambulances.js';
 export type * from './types.dispatch.js';
+export type * from './types.grievances.js';
 export type * from './types.helpline.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
@@ -323,7 +325,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, HelplineTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

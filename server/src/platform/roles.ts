@@ -68,6 +68,11 @@ export const PERMISSIONS = [
   'can_manage_population',
   /** The state's response-time targets for 108 and 102 (modules/dispatch/stats). */
   'can_manage_ambulance_targets',
+  /** Grievances (modules/grievances): file one for a citizen (help desk, helpline); read tickets in one's area; act on them (assign, reply, resolve); set routing, deadlines and the state's calendar. */
+  'can_file_grievance',
+  'can_read_grievances',
+  'can_handle_grievances',
+  'can_manage_grievance_settings',
   /** The 104 helpline (modules/helpline): log calls and make outbound calls from lists; pick up calls transferred to a doctor or counsellor. */
   'can_log_helpline_calls',
   'can_take_helpline_transfers',
@@ -89,20 +94,22 @@ const CARE: Permission[] = ['can_register_patient', 'can_search_patient', 'can_r
 const SPOKE: Permission[] = ['can_request_consultation', 'can_read_telemedicine', 'can_dispense', 'can_refer', 'can_receive_referral'];
 /** Officers who run the network (hubs, links, rosters, equipment) and read its counts. */
 const TELE_ADMIN: Permission[] = ['can_manage_telemedicine', 'can_read_telemedicine'];
+/** Officers a grievance is routed to (the facility's in-charge, the district, the state). */
+const GRIEVANCE_OFFICER: Permission[] = ['can_read_grievances', 'can_handle_grievances'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine'],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance'],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance', ...GRIEVANCE_OFFICER, 'can_file_grievance'],
   doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance', 'can_take_helpline_transfers'],
   cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   /** Logs calls and outbound calls; the counsellors' queue is taken by agents at the centre's counselling seats (helpline.transfers.ts). */
-  helpline_agent: [...READER, 'can_log_helpline_calls', 'can_take_helpline_transfers'],
+  helpline_agent: [...READER, 'can_log_helpline_calls', 'can_take_helpline_transfers', 'can_file_grievance', 'can_read_grievances'],
   /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */
   dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */

@@ -34,6 +34,15 @@ const PUBLIC: Record<string, string> = {
   'GET /api/public/telemedicine/requests/{id}/events': 'the waiting room: needs the booking\'s key',
   'GET /api/public/telemedicine/requests/{id}/prescription.pdf': 'the prescription: needs the booking\'s key',
   'POST /api/public/telemedicine/requests/{id}/cancel': 'cancelling: needs the booking\'s key',
+  'POST /api/public/grievances/otp': 'grievances from a phone: code-confirmed and rate-limited',
+  'POST /api/public/grievances': 'filing a grievance: needs the code sent to the mobile',
+  'GET /api/public/grievances/figures': 'grievance counts by district and month: no names, no text',
+  'GET /api/public/grievances/facilities': 'names and types of a district\'s public facilities (the registry is public), for the form',
+  'GET /api/public/grievances/{ticketNumber}': 'following one\'s grievance: needs a code sent to the ticket\'s mobile, or the token one gave',
+  'POST /api/public/grievances/{ticketNumber}/information': 'one\'s grievance: needs a code sent to the ticket\'s mobile, or the token one gave',
+  'POST /api/public/grievances/{ticketNumber}/reopen': 'one\'s grievance: needs a code sent to the ticket\'s mobile, or the token one gave',
+  'POST /api/public/grievances/{ticketNumber}/rating': 'one\'s grievance: needs a code sent to the ticket\'s mobile, or the token one gave',
+  'POST /api/public/grievances/{ticketNumber}/attachments': 'one\'s grievance: needs the token a code to the ticket\'s mobile gave',
   'GET /fhir/metadata': 'the FHIR capability statement',
   'GET /api/positions/osmand': 'GPS devices (OsmAnd): the device id is the key, an unknown one 400; stores a fix, reads nothing back',
   'POST /api/positions/osmand': 'GPS devices (OsmAnd form or Traccar Client JSON): the device id is the key; small body limit',
@@ -147,6 +156,8 @@ for (const engine of testEngines()) {
       const helplineTransfer = await ok(t.req('POST', '/api/helpline/calls', haryanaAgent, { callerMobile: '9812312345', language: 'hi', category: 'counselling', outcome: 'transferred', transferTo: 'doctor' }));
       const helplineWaiting = await ok(t.req('POST', '/api/helpline/calls', haryanaAgent, { callerMobile: '9812312346', language: 'hi', category: 'ambulance', complaint: 'fall', outcome: 'resolved' }));
       await ok(t.req('POST', '/api/patients', n.tok.hospital, { name: 'Bimla', sex: 'female', age: 50, mobile: '9812312347', address: { district: 63 } }));
+      // A grievance about the Hisar hospital (modules/grievances).
+      const grievance = (await ok(t.req('POST', '/api/grievances', t.adminToken, { mobile: '9812312349', type: 'service_refused', facilityId: n.hospital, description: 'turned away at the OPD' }))).ticketNumber as string;
       const merge = await ok(t.req('POST', `/api/patients/${other.id}/merge`, n.tok.cho, { into: patient, reason: 'the same man registered twice' }).then(async (r) => r.status === 200 ? { ...r, status: 201 } : r));
 
       const hisar = '63';
@@ -344,6 +355,26 @@ for (const engine of testEngines()) {
         'POST /api/helpline/transfers/{id}/close': { url: `/api/helpline/transfers/${helplineTransfer.transfer.id}/close`, body: { note: 'called back' } },
         'GET /api/helpline/outbound/pregnancies-due': { url: '/api/helpline/outbound/pregnancies-due?risk=all', refusedIn200: (b) => !b.items.some((x: any) => x.patientId === patient) },
         'POST /api/helpline/outbound': { url: '/api/helpline/outbound', body: { list: 'pregnancies_due', pregnancyId: pregnancy.id, result: 'reached' } },
+        'POST /api/grievances': { url: '/api/grievances', body: { mobile: '9812312350', type: 'waiting', facilityId: n.hospital, description: 'three hours in the queue' } },
+        'GET /api/grievances': { url: '/api/grievances?limit=200', refusedIn200: (b) => !b.items.some((x: any) => x.ticketNumber === grievance) },
+        'GET /api/grievances/figures': { url: '/api/grievances/figures?district=63' },
+        'GET /api/grievances/notifications': { url: '/api/grievances/notifications', refusedIn200: (b) => !b.items.some((x: any) => x.ticketNumber === grievance) },
+        'GET /api/grievances/settings': { url: '/api/grievances/settings?state=6' },
+        'PUT /api/grievances/settings/{type}': { url: '/api/grievances/settings/waiting', body: { state: '6', level: 'facility', firstResponseDays: 3, resolutionDays: 21 } },
+        'GET /api/grievances/calendar': { url: '/api/grievances/calendar?state=6' },
+        'PUT /api/grievances/calendar': { url: '/api/grievances/calendar', body: { state: '6', add: [{ date: '2027-01-26', name: 'Republic Day' }] } },
+        'GET /api/grievances/{ticketNumber}': { url: `/api/grievances/${grievance}` },
+        'POST /api/grievances/{ticketNumber}/assign': { url: `/api/grievances/${grievance}/assign`, body: {} },
+        'POST /api/grievances/{ticketNumber}/start': { url: `/api/grievances/${grievance}/start`, body: {} },
+        'POST /api/grievances/{ticketNumber}/reply': { url: `/api/grievances/${grievance}/reply`, body: { message: 'looking into it' } },
+        'POST /api/grievances/{ticketNumber}/notes': { url: `/api/grievances/${grievance}/notes`, body: { note: 'called the MO' } },
+        'POST /api/grievances/{ticketNumber}/wait': { url: `/api/grievances/${grievance}/wait`, body: { message: 'which day?' } },
+        'POST /api/grievances/{ticketNumber}/interim': { url: `/api/grievances/${grievance}/interim`, body: { reason: 'inquiry', extendDays: 3 } },
+        'POST /api/grievances/{ticketNumber}/resolve': { url: `/api/grievances/${grievance}/resolve`, body: { resolution: 'the MO was warned' } },
+        'POST /api/grievances/{ticketNumber}/close': { url: `/api/grievances/${grievance}/close`, body: {} },
+        'POST /api/grievances/{ticketNumber}/reopen': { url: `/api/grievances/${grievance}/reopen`, body: { reason: 'not fixed' } },
+        'POST /api/grievances/{ticketNumber}/attachments': { url: `/api/grievances/${grievance}/attachments`, body: pdf, contentType: 'application/pdf' },
+        'GET /api/grievances/{ticketNumber}/attachments/{id}': { url: `/api/grievances/${grievance}/attachments/Zz000000000` },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');

@@ -316,6 +316,13 @@ for (const engine of testEngines()) {
         'GET /api/helpline/protocols', 'GET /api/helpline/callers', 'POST /api/helpline/calls', 'GET /api/helpline/calls', 'GET /api/helpline/calls/{id}',
         'POST /api/helpline/calls/{id}/place', 'GET /api/helpline/transfers', 'POST /api/helpline/transfers/{id}/claim', 'POST /api/helpline/transfers/{id}/close',
         'GET /api/helpline/outbound/pregnancies-due', 'POST /api/helpline/outbound',
+        // grievances (another district's ticket 404, another district or state named 403, a facility only what is routed to it;
+        // the public side needs a code to the ticket's mobile): grievances/grievances.test.ts and route-role.test.ts
+        'POST /api/grievances', 'GET /api/grievances', 'GET /api/grievances/figures', 'GET /api/grievances/notifications', 'GET /api/grievances/settings',
+        'PUT /api/grievances/settings/{type}', 'GET /api/grievances/calendar', 'PUT /api/grievances/calendar', 'GET /api/grievances/{ticketNumber}',
+        ...['assign', 'start', 'reply', 'notes', 'wait', 'interim', 'resolve', 'close', 'reopen', 'attachments'].map((a) => `POST /api/grievances/{ticketNumber}/${a}`),
+        'GET /api/grievances/{ticketNumber}/attachments/{id}', 'POST /api/public/grievances/otp', 'POST /api/public/grievances', 'GET /api/public/grievances/figures', 'GET /api/public/grievances/facilities',
+        'GET /api/public/grievances/{ticketNumber}', ...['information', 'reopen', 'rating', 'attachments'].map((a) => `POST /api/public/grievances/{ticketNumber}/${a}`),
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

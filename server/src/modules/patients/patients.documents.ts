@@ -26,7 +26,30 @@ export function sniff(bytes: Buffer): (typeof DOCUMENT_TYPES)[number] | null {
   return null;
 }
 
-const EXT: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+/**
+ * The checks every uploaded document passes (patients' documents, grievance attachments): a file body,
+ * not empty, at most 10 MB, a PDF or image by its first bytes, and the type it was declared as. Returns that type.
+ */
+export function checkUpload(upload: { bytes: unknown; declaredType: string }): (typeof DOCUMENT_TYPES)[number] {
+  if (!Buffer.isBuffer(upload.bytes)) {
+    // No body, or a JSON one parsed by the default parser: the document is the file itself.
+    throw new AppError('unsupported_media_type', { en: 'Send the file itself as the body, with Content-Type application/pdf, image/jpeg, image/png or image/webp', hi: 'फ़ाइल को ही बॉडी के रूप में भेजें, Content-Type application/pdf, image/jpeg, image/png या image/webp के साथ' });
+  }
+  if (!(upload.bytes as Buffer).length) throw badRequest('The file is empty', 'फ़ाइल खाली है');
+  if ((upload.bytes as Buffer).length > MAX_DOCUMENT_BYTES) {
+    throw new AppError('payload_too_large', { en: `The file is ${((upload.bytes as Buffer).length / 1048576).toFixed(1)} MB; the limit is 10 MB`, hi: 'फ़ाइल 10 MB से बड़ी है' });
+  }
+  const actual = sniff(upload.bytes);
+  if (!actual) {
+    throw new AppError('unsupported_media_type', { en: 'The file is not a PDF, JPEG, PNG or WebP image (its content says otherwise)', hi: 'फ़ाइल PDF, JPEG, PNG या WebP नहीं है' });
+  }
+  if (actual !== upload.declaredType) {
+    throw new AppError('unsupported_media_type', { en: `The file was sent as ${upload.declaredType} but its content is ${actual}`, hi: `फ़ाइल ${upload.declaredType} बताकर भेजी गई पर वह ${actual} है` });
+  }
+  return actual;
+}
+
+export const DOCUMENT_EXT: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
 /** Stores a document on a patient's record at the staff member's facility. */
 export async function addDocument(db: Db, store: DocumentStore, actor: Actor, patientId: string,
@@ -36,28 +59,14 @@ export async function addDocument(db: Db, store: DocumentStore, actor: Actor, pa
   await requirePresence(db, actor, patient.id);
   const facility = await facilityFor(db, actor, undefined);
   if (!facility) throw badRequest('Documents are added by staff of a facility', 'दस्तावेज़ संस्थान के कर्मचारी जोड़ते हैं');
-  if (!Buffer.isBuffer(upload.bytes)) {
-    // No body, or a JSON one parsed by the default parser: the document is the file itself.
-    throw new AppError('unsupported_media_type', { en: 'Send the file itself as the body, with Content-Type application/pdf, image/jpeg, image/png or image/webp', hi: 'फ़ाइल को ही बॉडी के रूप में भेजें, Content-Type application/pdf, image/jpeg, image/png या image/webp के साथ' });
-  }
-  if (!upload.bytes.length) throw badRequest('The file is empty', 'फ़ाइल खाली है');
-  if (upload.bytes.length > MAX_DOCUMENT_BYTES) {
-    throw new AppError('payload_too_large', { en: `The file is ${(upload.bytes.length / 1048576).toFixed(1)} MB; the limit is 10 MB`, hi: 'फ़ाइल 10 MB से बड़ी है' });
-  }
-  const actual = sniff(upload.bytes);
-  if (!actual) {
-    throw new AppError('unsupported_media_type', { en: 'The file is not a PDF, JPEG, PNG or WebP image (its content says otherwise)', hi: 'फ़ाइल PDF, JPEG, PNG या WebP नहीं है' });
-  }
-  if (actual !== upload.declaredType) {
-    throw new AppError('unsupported_media_type', { en: `The file was sent as ${upload.declaredType} but its content is ${actual}`, hi: `फ़ाइल ${upload.declaredType} बताकर भेजी गई पर वह ${actual} है` });
-  }
+  const actual = checkUpload(upload);
   if (upload.visitId) {
     const visit = await db.selectFrom('opd_visits').select('patient_id').where('id', '=', upload.visitId).executeTakeFirst();
     if (!visit || visit.patient_id !== patient.id) throw badRequest(`Visit ${upload.visitId} is not one of this patient's`, 'यह विज़िट इस मरीज़ की नहीं है', { field: 'visitId' });
   }
   const id = uid();
   const now = new Date();
-  const key = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${id}.${EXT[actual]}`;
+  const key = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${id}.${DOCUMENT_EXT[actual]}`;
   await store.put(key, upload.bytes);
   const row = {
     id, patient_id: patient.id, visit_id: upload.visitId ?? null, facility_id: facility.id, facility_path: facility.path, media_type: actual,
@@ -84,7 +93,7 @@ export async function readDocument(db: Db, store: DocumentStore, actor: Actor, i
   if (!doc) throw notFound(`No document has id ${id}`, `आईडी ${id} का कोई दस्तावेज़ नहीं मिला`);
   if (!(await canRead(db, actor, doc.patient_id))) throw forbidden('You may not read this patient\'s record', 'आप इस मरीज़ का रिकॉर्ड नहीं देख सकते');
   await recordAudit(db, actor, { action: 'read', entity: 'patient', entityId: doc.patient_id, orgPath: actor.orgPath, purpose: 'document' });
-  return { mediaType: doc.media_type, bytes: await store.get(doc.storage_key), name: `${doc.id}.${EXT[doc.media_type]}` };
+  return { mediaType: doc.media_type, bytes: await store.get(doc.storage_key), name: `${doc.id}.${DOCUMENT_EXT[doc.media_type]}` };
 }
 
 export interface CopyResult {
