@@ -111,9 +111,14 @@ for (const engine of testEngines()) {
       assert.match(w.ambulance.problem, /No place was given/);
       const waiting = await ok(t.req('GET', `${CALLS}?waiting=true&limit=200`, agent2));
       assert.ok(waiting.items.some((x: any) => x.id === w.id && x.ambulance.status === 'awaiting_place'));
-      const placed = await ok(t.req('POST', `${CALLS}/${w.id}/place`, agent2, { latitude: 29.2, longitude: 75.7 }));
+      // Two agents add the place at once: one ambulance call goes to dispatch, the other agent is told (409).
+      const both = await Promise.all([agent, agent2].map((tok) => t.req('POST', `${CALLS}/${w.id}/place`, tok, { latitude: 29.2, longitude: 75.7 })));
+      assert.deepEqual(both.map((r) => r.status).sort(), [200, 409], JSON.stringify(both.map((r) => r.body)));
+      const placed = both.find((r) => r.status === 200)!.body;
       assert.equal(placed.ambulance.status, 'dispatched');
       assert.equal((await t.req('POST', `${CALLS}/${w.id}/place`, agent, { latitude: 29.2, longitude: 75.7 })).status, 409);
+      const sent = await t.db.kysely.selectFrom('dispatch_steps').select('call_id').where('note', '=', `from helpline call ${w.id}`).execute();
+      assert.equal(sent.length, 1, 'one dispatch call for the helpline call');
       const after = await ok(t.req('GET', `${CALLS}/${w.id}`, agent));
       assert.equal(after.ambulance.dispatchCallId, placed.ambulance.dispatchCallId);
       // A place in another state is that state's 108: 403, and nothing recorded.
