@@ -88,6 +88,10 @@ for (const engine of testEngines()) {
       assert.equal(byDistrict.level, 'district');
       assert.notEqual(byDistrict.ticketNumber, filed.ticketNumber);
       assert.equal((await t.req('POST', '/api/grievances', agent, { mobile: mobile(), type: 'other', description: 'x' })).status, 400);
+      // Filed at the same moment: each gets its own number (a counter row per district and month, and a unique index).
+      const many = await Promise.all(Array.from({ length: 8 }, () => t.req('POST', '/api/grievances', agent, { mobile: mobile(), type: 'cleanliness', facilityId: hospital, description: 'Dirty ward' })));
+      assert.deepEqual(many.map((r) => r.status), Array(8).fill(201), JSON.stringify(many.map((r) => r.body)));
+      assert.equal(new Set(many.map((r) => r.body.ticketNumber)).size, 8);
     });
 
     test('tracking: code or access token; citizen-visible history only; a mobile not the ticket\'s gets the same 404 as no ticket', async () => {
