@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import { get } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { Pager } from '../../components/Pager.tsx';
-import { formatDate, useI18n } from '../../i18n/i18n.tsx';
+import { formatDate, formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { replaceQuery } from '../../router.ts';
 import { useMe } from '../auth/session.tsx';
 import { useGeoScope } from '../geo/GeoScope.tsx';
 import { unitName } from '../geo/geo.api.ts';
 import { StatusBadge, useGrv } from './bits.tsx';
-import { GRIEVANCE_STATUSES, GRIEVANCE_TYPES, listGrievances, type ListPage } from './grievances.api.ts';
+import { getNotifications, GRIEVANCE_STATUSES, GRIEVANCE_TYPES, listGrievances, type ListPage, type OfficerNotice } from './grievances.api.ts';
 
 const PAGE = 25;
 const PATH = '/grievances';
@@ -76,6 +76,7 @@ export function OfficerListPage({ query }: { query: URLSearchParams }) {
         <div className="actions"><a className="button secondary" href="#/grievances/figures">{t('nav.grievanceFigures')}</a></div>
       </div>
       <p className="lead">{t('grv.list.lead')}</p>
+      <Told />
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('grv.filter.show')}>
         <div className="field">
           <label htmlFor="grv-f-status">{t('grv.filter.status')}</label>
@@ -159,6 +160,41 @@ export function OfficerListPage({ query }: { query: URLSearchParams }) {
           <Pager offset={offset} pageSize={PAGE} hasNext={offset + page.items.length < page.total} onPage={(o) => set({ offset: o ? String(o) : undefined })} />
         </>
       )}
+    </section>
+  );
+}
+
+const TOLD_DAYS = 14;
+const TOLD_SHOWN = 5;
+
+/** Escalations and appeals the officers of the caller's level were told of lately, newest first, each linked to its ticket. */
+function Told() {
+  const { t } = useI18n();
+  const g = useGrv();
+  const [items, setItems] = useState<OfficerNotice[]>([]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const since = Date.now() - TOLD_DAYS * 86_400_000;
+    getNotifications(ctrl.signal)
+      .then((r) => setItems(r.items.filter((n) => new Date(n.at).getTime() >= since).sort((a, b) => b.at.localeCompare(a.at))))
+      .catch(() => undefined);
+    return () => ctrl.abort();
+  }, []);
+  if (!items.length) return null;
+  return (
+    <section className="panel grv-told" aria-labelledby="grv-told-title" data-testid="grv-told">
+      <h2 id="grv-told-title">{t('grv.notes.title')}</h2>
+      <ul>
+        {items.slice(0, TOLD_SHOWN).map((n) => (
+          <li key={n.id}>
+            <strong>{g.event(n.kind)}</strong>{' · '}
+            <a href={`#/grievances/${encodeURIComponent(n.ticketNumber)}`}>{n.ticketNumber}</a>
+            <span className="muted"> · {formatDateTime(n.at)}</span>
+            <div className="sub muted">{n.text}</div>
+          </li>
+        ))}
+      </ul>
+      {items.length > TOLD_SHOWN && <p className="muted">{t('grv.notes.more', { count: items.length - TOLD_SHOWN })}</p>}
     </section>
   );
 }

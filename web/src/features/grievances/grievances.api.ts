@@ -127,6 +127,9 @@ export function act(ticket: string, action: Action): Promise<Ticket> {
   const { kind, ...body } = action;
   return api<Ticket>('POST', `${one(ticket)}/${kind}`, { body });
 }
+export interface OfficerNotice { id: number; at: string; kind: string; ticketNumber: string; text: string; level: GrievanceLevel }
+/** What officers of the caller's level were told: escalations of overdue tickets, appeals. */
+export const getNotifications = (signal?: AbortSignal) => get<{ items: OfficerNotice[] }>('/api/grievances/notifications', undefined, signal);
 export const attachmentPath = (ticket: string, id: string) => `${one(ticket)}/attachments/${encodeURIComponent(id)}`;
 
 export interface Figures {
