@@ -16,7 +16,7 @@ type Db = Kysely<Database>;
 /** Pregnancies of the agent's state due within `days` days (high-risk only by default), each with the latest call's result. */
 export async function pregnanciesDueList(db: Db, actor: Actor, q: { days?: number; risk?: 'high' | 'all' }) {
   requirePermission(actor, 'can_log_helpline_calls');
-  const list = await pregnanciesDue(db, actor, { days: q.days ?? 7, risk: q.risk ?? 'high' }, 'helpline outbound call: pregnancy due');
+  const list = await pregnanciesDue(db, actor, { days: q.days ?? 7, risk: q.risk ?? 'high' });
   const last = await repo.lastOutbound(db, list.items.map((x) => x.pregnancyId));
   return {
     ...list,

@@ -37,7 +37,7 @@ export const helplineRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (pl
     const actor = actorOf(request);
     requirePermission(actor, 'can_log_helpline_calls');
     const phone = callerNumber(request.query.mobile);
-    return { mobile: phone.number, items: phone.mobile ? await callersByMobile(k, actor, phone.mobile, 'helpline call: who is calling') : [] };
+    return { mobile: phone.number, items: phone.mobile ? await callersByMobile(k, actor, phone.mobile) : [] };
   });
 
   app.post('/api/helpline/calls', {

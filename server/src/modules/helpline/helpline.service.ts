@@ -70,7 +70,7 @@ export async function logCall(db: Db, actor: Actor, input: CallInput) {
   const placed: Placed | null = input.category === 'ambulance' ? await placeHelplineCall(db, input) : null;
   const id = uid();
   // Who is calling: the patients registered with this mobile in the state (an audited read).
-  const callers = phone.mobile ? await callersByMobile(db, actor, phone.mobile, `helpline call ${id}: who is calling`) : [];
+  const callers = phone.mobile ? await callersByMobile(db, actor, phone.mobile, id) : [];
   let patientId: string | null = null;
   if (input.patientId) {
     const wanted = input.patientId;

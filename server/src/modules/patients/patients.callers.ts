@@ -11,8 +11,8 @@ type Db = Kysely<Database>;
 
 export interface Caller { id: string; stateNumber: string; name: string; nameHi: string | null; sex: string; age: number; place: string | null; placeHi: string | null }
 
-/** Patients (not merged away) whose mobile is `mobile` (ten digits) and whose home lies in the agent's area; at most 10. */
-export async function callersByMobile(db: Db, actor: Actor, mobile: string, purpose: string): Promise<Caller[]> {
+/** Patients (not merged away) whose mobile is `mobile` (ten digits) and whose home lies in the agent's area; at most 10. `callId`: the helpline call it is for. */
+export async function callersByMobile(db: Db, actor: Actor, mobile: string, callId?: string): Promise<Caller[]> {
   requirePermission(actor, 'can_log_helpline_calls');
   const area = requireRecordArea(actor);
   const rows = await db.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
@@ -20,7 +20,7 @@ export async function callersByMobile(db: Db, actor: Actor, mobile: string, purp
     .where('p.mobile', '=', mobile).where('p.merged_into', 'is', null).where('p.home_path', 'like', `${area}%`)
     .orderBy('p.created_at').limit(10).execute();
   if (rows.length) {
-    await db.insertInto('audit_log').values(rows.map((r) => auditRow(actor, { action: 'read', entity: 'patient', entityId: r.id, orgPath: r.home_path, purpose }))).execute();
+    await db.insertInto('audit_log').values(rows.map((r) => auditRow(actor, { action: 'read', entity: 'patient', entityId: r.id, orgPath: r.home_path, purpose: 'helpline_call', after: callId ? { helplineCall: callId } : undefined }))).execute();
   }
   return rows.map((r) => ({ id: r.id, stateNumber: r.state_number, name: r.name, nameHi: r.name_hi, sex: r.sex, age: ageOn(r.birth_date), place: r.place ?? null, placeHi: r.place_hi ?? null }));
 }

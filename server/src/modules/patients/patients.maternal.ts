@@ -101,7 +101,7 @@ const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:
  * today (IST) within `days` days, for the helpline's outbound calls: name, mobile, due date and risk
  * factors; `risk: 'high'` keeps those with at least one. Each woman listed is an audited read.
  */
-export async function pregnanciesDue(db: Db, actor: Actor, input: { days: number; risk: 'high' | 'all' }, purpose: string) {
+export async function pregnanciesDue(db: Db, actor: Actor, input: { days: number; risk: 'high' | 'all' }) {
   requirePermission(actor, 'can_log_helpline_calls');
   const area = requireRecordArea(actor);
   const from = todayIst();
@@ -125,7 +125,7 @@ export async function pregnanciesDue(db: Db, actor: Actor, input: { days: number
     };
   }).filter((x) => input.risk === 'all' || x.riskFactors.length > 0);
   if (items.length) {
-    await db.insertInto('audit_log').values(items.map((x) => auditRow(actor, { action: 'read', entity: 'patient', entityId: x.patientId, orgPath: x.facilityPath, purpose }))).execute();
+    await db.insertInto('audit_log').values(items.map((x) => auditRow(actor, { action: 'read', entity: 'patient', entityId: x.patientId, orgPath: x.facilityPath, purpose: 'helpline_outbound' }))).execute();
   }
   return { from, to, items: items.map(({ facilityPath: _, ...x }) => x) };
 }
