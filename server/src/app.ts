@@ -26,6 +26,9 @@ import { hmisQualityRoutes } from './modules/hmis/hmis.quality.routes.js';
 import { dhis2CompleteRoutes } from './modules/hmis/dhis2/dhis2.complete.routes.js';
 import { dhis2MetadataRoutes } from './modules/hmis/dhis2/dhis2.metadata.routes.js';
 import { smsSenderFor, type SmsSender } from './platform/sms.js';
+import { createJobs } from './platform/jobs/index.js';
+import { emailSenderFor, Outbox, type EmailSender } from './platform/outbox/index.js';
+import { outboxRoutes } from './platform/outbox/outbox.routes.js';
 import { surveillanceRoutes } from './modules/surveillance/surveillance.routes.js';
 import { patientRoutes } from './modules/patients/patients.routes.js';
 import { fhirRoutes } from './modules/fhir/fhir.routes.js';
@@ -49,6 +52,8 @@ export interface AppDeps {
   webDist?: string | null;
   /** Where text messages go; default from config (the log sender in development). */
   sms?: SmsSender;
+  /** Where e-mail goes; default from config (the log sender in development). */
+  email?: EmailSender;
   logger?: boolean | object;
   /** Tests only: sees every answer as sent (the harness checks each FHIR answer against R4). */
   inspectAnswer?: (method: string, url: string, status: number, payload: unknown) => void;
@@ -73,6 +78,11 @@ async function databaseProblem(db: Db): Promise<string | null> {
 function trustedProxies(setting: Config['trustProxy'] | undefined): boolean | string | ((addr: string, hop: number) => boolean) {
   if (typeof setting === 'number') return (_addr, hop) => hop < setting;
   return setting ?? false;
+}
+
+/** The configured e-mail sender; the development one writes each message to the log. */
+function configuredEmail(config: Config, app: FastifyInstance): EmailSender {
+  return emailSenderFor(config, (line) => app.log.warn(line));
 }
 
 /** The whole HTTP application: every module registered. Tests build it too. */
@@ -105,6 +115,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.log.warn('SMS: the development log sender is in use: no text message is sent, each one (one-time codes included) is written to this log. Set SWASTHYA_SMS_URL to send through a gateway.');
   }
   app.decorate('sms', sms);
+  // One scheduler (pg-boss) and one outbox for every message; started when the app is ready, stopped when it closes.
+  const jobs = createJobs(deps.db, { pollSeconds: (deps.config.jobPollMs ?? 2000) / 1000, retryDelaySeconds: deps.config.messageRetrySeconds ?? 30, log: app.log });
+  const email = deps.email ?? configuredEmail(deps.config, app);
+  const outbox = new Outbox(deps.db, { sms, email }, jobs, { retrySeconds: deps.config.messageRetrySeconds ?? 30, attempts: deps.config.messageAttempts ?? 8, log: app.log });
+  app.decorate('jobs', jobs);
+  app.decorate('outbox', outbox);
+  app.addHook('onReady', async () => { await jobs.start(); });
+  app.addHook('onClose', async () => { await jobs.stop(); });
   app.decorateRequest('actor', null);
   app.decorateRequest('bearer', null);
   app.addHook('onRequest', async (request) => {
@@ -142,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(authRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(outboxRoutes(deps));
   await app.register(geoRoutes(deps));
   await app.register(facilityRoutes(deps));
   await app.register(hmisMetadataRoutes(deps));

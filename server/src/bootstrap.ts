@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { randomPassword } from './config.js';
 import type { Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { installJobs } from './platform/jobs/index.js';
+import { DELIVER_QUEUE } from './platform/outbox/index.js';
 import { uid } from './platform/ids.js';
 import { hashPassword } from './platform/auth/passwords.js';
 import { passwordProblems } from './platform/auth/password-policy.js';
@@ -23,6 +25,8 @@ export interface PrepareResult {
  */
 export async function prepareDatabase(db: Db, config: Pick<Config, 'adminPassword' | 'demo'>): Promise<PrepareResult> {
   const migrations = await migrateToLatest(db);
+  // The job queue's own schema (pgboss) and the outbox's queue: made here so that a prepared database has them.
+  await installJobs(db, [DELIVER_QUEUE, 'outbox.sweep']);
   await db.kysely.transaction().execute(async (trx) => {
     await ensureReferenceGeography(trx);
     await ensureDefaults(trx);

@@ -25,6 +25,14 @@ export interface Config {
   /** SMS gateway URL (POST {to, text}); null = the development log sender, which sends nothing. */
   readonly smsUrl: string | null;
   readonly smsToken: string | null;
+  /** E-mail service URL (POST {to, subject, text, id}); null = the development log sender, which sends nothing. */
+  readonly emailUrl: string | null;
+  readonly emailToken: string | null;
+  /** The outbox (platform/outbox): seconds before a failed message is tried again (doubled each time), and tries in all. */
+  readonly messageRetrySeconds: number;
+  readonly messageAttempts: number;
+  /** How often each instance looks for queued jobs (platform/jobs), in milliseconds. */
+  readonly jobPollMs: number;
   /** S3-compatible store for patient documents; null = files under `<dataDir>/documents`. */
   readonly s3: S3Config | null;
   /** Video room address for a teleconsultation; `{room}` becomes an unguessable room name (Jitsi-compatible). */
@@ -93,6 +101,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const smsUrl = env.SWASTHYA_SMS_URL?.trim() || null;
   if (smsUrl && !/^https?:\/\//.test(smsUrl)) problems.push(`SWASTHYA_SMS_URL must start with http:// or https://`);
+  const emailUrl = env.SWASTHYA_EMAIL_URL?.trim() || null;
+  if (emailUrl && !/^https?:\/\//.test(emailUrl)) problems.push(`SWASTHYA_EMAIL_URL must start with http:// or https://`);
+  const messageRetrySeconds = int(env, 'SWASTHYA_MESSAGE_RETRY_SECONDS', 30, 1, 3600, problems);
+  const messageAttempts = int(env, 'SWASTHYA_MESSAGE_ATTEMPTS', 8, 1, 50, problems);
+  const jobPollMs = int(env, 'SWASTHYA_JOB_POLL_MS', 2000, 500, 60_000, problems);
   const s3 = s3Config(env, problems);
   const videoUrlTemplate = env.SWASTHYA_VIDEO_URL?.trim() || 'https://meet.jit.si/swasthya-{room}';
   if (!/^https:\/\/\S+$/.test(videoUrlTemplate) || !videoUrlTemplate.includes('{room}')) {
@@ -131,6 +144,11 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     smsUrl,
     smsToken: env.SWASTHYA_SMS_TOKEN?.trim() || null,
+    emailUrl,
+    emailToken: env.SWASTHYA_EMAIL_TOKEN?.trim() || null,
+    messageRetrySeconds,
+    messageAttempts,
+    jobPollMs,
     s3,
   });
 }

@@ -47,6 +47,7 @@ const UltrasoundPage = lazy(() => import('./features/maternal/UltrasoundPage.tsx
 const IncomingPage = lazy(() => import('./features/dispatch/IncomingPage.tsx').then((m) => ({ default: m.IncomingPage })));
 const FleetPage = lazy(() => import('./features/ambulances/FleetPage.tsx').then((m) => ({ default: m.FleetPage })));
 const ResponseTimesPage = lazy(() => import('./features/response-times/ResponseTimesPage.tsx').then((m) => ({ default: m.ResponseTimesPage })));
+const MessagesPage = lazy(() => import('./features/messages/MessagesPage.tsx').then((m) => ({ default: m.MessagesPage })));
 const UsersPage = lazy(() => import('./features/users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const HelplineCallPage = lazy(() => import('./features/helpline/CallPage.tsx').then((m) => ({ default: m.CallPage })));
 const HelplineTransfersPage = lazy(() => import('./features/helpline/TransfersPage.tsx').then((m) => ({ default: m.TransfersPage })));
@@ -178,6 +179,7 @@ function Page({ route }: { route: Route }) {
   }
   if (first === 'break-glass') return <BreakGlassPage />;
   if (first === 'users' && !second) return <UsersPage />;
+  if (first === 'messages' && !second) return <MessagesPage query={route.query} />;
   if (first === 'places') return <PlacesPage key={second ?? ''} id={second} />;
   if (first === 'telemedicine' && second === 'stats') return <TeleStatsPage />;
   if (first === 'telemedicine' && !second) return <ChoPage query={route.query} />;

@@ -36,6 +36,7 @@ import * as m1204_0300 from './migrations/20261204T0300_create_dispatch_targets.
 import * as m1204_0200 from './migrations/20261204T0200_create_ambulance_events.js';
 import * as m1204_0400 from './migrations/20261204T0400_create_ambulance_crew_norms_keys.js';
 import * as m1204_0500 from './migrations/20261204T0500_index_ambulance_latest_places.js';
+import * as m1205_0100 from './migrations/20261205T0100_create_outbox.js';
 import * as m1205_0300 from './migrations/20261205T0300_create_grievances.js';
 import * as m1205_0200 from './migrations/20261205T0200_create_helpline_calls.js';
 
@@ -77,6 +78,7 @@ const migrations: Record<string, Migration> = {
   '20261204T0200_create_ambulance_events': m1204_0200,
   '20261204T0400_create_ambulance_crew_norms_keys': m1204_0400,
   '20261204T0500_index_ambulance_latest_places': m1204_0500,
+  '20261205T0100_create_outbox': m1205_0100,
   '20261205T0300_create_grievances': m1205_0300,
   '20261205T0200_create_helpline_calls': m1205_0200,
 };

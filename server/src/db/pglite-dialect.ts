@@ -26,9 +26,20 @@ export class PGliteDialect implements Dialect {
   createQueryCompiler() { return new PostgresQueryCompiler(); }
 }
 
+/**
+ * SQL that starts with this comment is a script of several statements without parameters (pg-boss's
+ * schema and upkeep, platform/jobs): PGlite runs it with `exec`, as PostgreSQL runs such text in one go.
+ */
+export const SCRIPT_MARK = '/* script */';
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (query.parameters.length === 0 && query.sql.startsWith(SCRIPT_MARK)) {
+      const results = await this.pglite.exec(query.sql);
+      const last = results[results.length - 1];
+      return { rows: (last?.rows ?? []) as R[], numAffectedRows: last?.affectedRows != null ? BigInt(last.affectedRows) : undefined };
+    }
     const res = await this.pglite.query<R>(query.sql, query.parameters as unknown[], { rowMode: 'object' });
     const affected = res.affectedRows;
     return {

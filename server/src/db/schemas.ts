@@ -27,7 +27,7 @@ export function createSchema(url: string, schema: string): Promise<void> {
 }
 
 /**
- * Drops `schema`. Holds the migration lock meanwhile: Kysely's migrator lists the tables of every
+ * Drops `schema` (and the job queue's `<schema>_pgboss`). Holds the migration lock meanwhile: Kysely's migrator lists the tables of every
  * schema, and one vanishing under it fails that listing ("schema … does not exist").
  */
 export function dropSchema(url: string, schema: string): Promise<void> {
@@ -35,6 +35,8 @@ export function dropSchema(url: string, schema: string): Promise<void> {
     await c.query(`select pg_advisory_lock(${MIGRATION_LOCK})`);
     try {
       await c.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`);
+      // The job queue's schema of an app on this schema (platform/jobs: <schema>_pgboss).
+      await c.query(`drop schema if exists ${pg.escapeIdentifier(`${schema}_pgboss`)} cascade`);
     } finally {
       await c.query(`select pg_advisory_unlock(${MIGRATION_LOCK})`);
     }

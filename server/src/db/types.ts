@@ -14,6 +14,7 @@ import type { AmbulanceTables } from './types.ambulances.js';
 import type { DispatchTables } from './types.dispatch.js';
 import type { GrievanceTables } from './types.grievances.js';
 import type { HelplineTables } from './types.helpline.js';
+import type { OutboxTables } from './types.outbox.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
@@ -24,6 +25,7 @@ export type * from './types.ambulances.js';
 export type * from './types.dispatch.js';
 export type * from './types.grievances.js';
 export type * from './types.helpline.js';
+export type * from './types.outbox.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -325,7 +327,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

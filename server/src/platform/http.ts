@@ -17,6 +17,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Where text messages go (see platform/sms.ts). */
     sms: import('./sms.js').SmsSender;
+    /** Timed and queued work of every module (platform/jobs). */
+    jobs: import('./jobs/index.js').Jobs;
+    /** Every SMS and e-mail goes through the outbox (platform/outbox). */
+    outbox: import('./outbox/index.js').Outbox;
   }
   interface FastifyContextConfig {
     /** Route answers without a bearer token. */

@@ -76,6 +76,8 @@ export const PERMISSIONS = [
   /** The 104 helpline (modules/helpline): log calls and make outbound calls from lists; pick up calls transferred to a doctor or counsellor. */
   'can_log_helpline_calls',
   'can_take_helpline_transfers',
+  /** The outbox (platform/outbox): SMS and e-mail of the area with their delivery status. */
+  'can_read_messages',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -99,9 +101,9 @@ const GRIEVANCE_OFFICER: Permission[] = ['can_read_grievances', 'can_handle_grie
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings', 'can_read_messages'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER, 'can_read_messages'],
   block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance', ...GRIEVANCE_OFFICER, 'can_file_grievance'],

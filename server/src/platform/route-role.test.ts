@@ -186,6 +186,8 @@ for (const engine of testEngines()) {
         'POST /api/users/{username}/deactivate': { url: `/api/users/${hisarDoctor}/deactivate` },
         'POST /api/users/{username}/activate': { url: `/api/users/${hisarDoctor}/activate` },
         'GET /api/audit': { url: `/api/audit?entityId=${patient}`, refusedIn200: (b) => b.items.length === 0 },
+        // The outbox: messages of the caller's own area (none in Himachal); the public's codes, tied to no place, at country level only.
+        'GET /api/messages': { url: '/api/messages?limit=200', refusedIn200: (b) => b.items.length === 0 },
         'GET /api/facilities': { url: `/api/facilities?district=${hisar}` },
         'POST /api/facilities': { url: '/api/facilities', body: { name: 'RR PHC', type: 'PHC', ownership: 'public', system: 'allopathic', orgUnit: hisar, latitude: 29.15, longitude: 75.72 } },
         'GET /api/facilities/points': { url: `/api/facilities/points?district=${hisar}` },

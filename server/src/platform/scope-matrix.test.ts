@@ -201,6 +201,8 @@ for (const engine of testEngines()) {
       assert.equal(doc.status, 200);
       const covered = new Set([
         'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me', 'GET /api/users', 'POST /api/users', 'POST /api/users/{username}/password', 'POST /api/users/{username}/deactivate', 'POST /api/users/{username}/activate', 'GET /api/audit',
+        // the outbox (messages of the caller's area; roles without can_read_messages 403): platform/outbox/outbox.test.ts
+        'GET /api/messages',
         'GET /api/geo/units/{code}', 'GET /api/geo/units/{code}/children', 'GET /api/geo/units/{code}/places', 'GET /api/geo/boundaries',
         'GET /api/facilities', 'GET /api/facilities/points', 'GET /api/facilities/summary', 'GET /api/facilities/{id}', 'POST /api/facilities',
         'PATCH /api/facilities/{id}', 'POST /api/facilities/{id}/registration', 'POST /api/facilities/{id}/upgrades', 'DELETE /api/facilities/{id}',

@@ -97,6 +97,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'grievances', href: '#/grievances', label: t('nav.grievances') }] : []),
     ...(can(me, 'can_read_grievances') && !atFacility
       ? [{ id: 'grievances/figures', href: '#/grievances/figures', label: t('nav.grievanceFigures') }] : []),
+    // The outbox: every SMS and e-mail of the area with its delivery status (features/messages).
+    ...(can(me, 'can_read_messages')
+      ? [{ id: 'messages', href: '#/messages', label: t('nav.messages') }] : []),
     // The 104 helpline: agents log calls and ring the outbound lists; doctors and counsellors pick up transferred calls.
     // (A national account keeps no calls: the helpline is a state's.)
     ...(can(me, 'can_log_helpline_calls') && me.orgUnit.level.toLowerCase() !== 'country'

@@ -21,6 +21,8 @@ import placesHi from '../features/geo/messages.hi.json';
 import responseEn from '../features/response-times/messages.en.json';
 import responseHi from '../features/response-times/messages.hi.json';
 
+import outboxEn from '../features/messages/messages.en.json';
+import outboxHi from '../features/messages/messages.hi.json';
 import fleetEn from '../features/ambulances/messages.en.json';
 import fleetHi from '../features/ambulances/messages.hi.json';
 import incomingEn from '../features/dispatch/messages.en.json';
@@ -30,8 +32,8 @@ import helplineHi from '../features/helpline/messages.hi.json';
 import grievancesEn from '../features/grievances/messages.en.json';
 import grievancesHi from '../features/grievances/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;

@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { defaulters, reportingRates } from './hmis.compliance.js';
 import { returnReview } from './hmis.returns.checks.js';
-import { grantLockException, notifications, remindDefaulters, returnStatuses, returnStep, type ReturnAction, type ReturnRef } from './hmis.returns.js';
+import { grantLockException, notifications, reminderOutcome, remindDefaulters, returnStatuses, returnStep, type ReturnAction, type ReturnRef } from './hmis.returns.js';
 
 const Q = {
   dataSet: Type.String({ minLength: 1, maxLength: 60 }),
@@ -40,10 +40,11 @@ export const hmisReturnRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (
   }, async (request) => defaulters(k, actorOf(request), request.query as ReturnRef));
 
   app.post('/api/hmis/defaulters/reminders', {
-    schema: { tags: ['hmis'], summary: 'Send defaulters a reminder (in-app notification)', body: RemindBody, response: errors },
+    schema: { tags: ['hmis'], summary: 'Remind defaulters: an in-app notice, and an SMS and e-mail through the outbox; says how many messages were queued, sent, failed (retried later) and waiting, and which facilities have no mobile or e-mail', body: RemindBody, response: errors },
   }, async (request) => {
     const actor = actorOf(request);
-    return k.transaction().execute((trx) => remindDefaulters(trx, actor, request.body as ReturnRef & { only?: string[] }));
+    const round = await k.transaction().execute((trx) => remindDefaulters(trx, actor, request.body as ReturnRef & { only?: string[] }, app.outbox));
+    return reminderOutcome(app.outbox, round);
   });
 
   app.get('/api/hmis/returns', {

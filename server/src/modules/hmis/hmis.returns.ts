@@ -10,6 +10,8 @@ import * as dvRepo from './hmis.datavalues.repository.js';
 import { completeChecked, describeRules, failingRules, lockReturns, type FailingRule, type RuleComment } from './hmis.returns.checks.js';
 import { Lookup } from './hmis.lookup.js';
 import { DEFAULTS } from './hmis.metadata.types.js';
+import { uid } from '../../platform/ids.js';
+import { mobileNumber, type NewMessage, type Outbox } from '../../platform/outbox/index.js';
 
 type Db = Kysely<Database>;
 export type ReturnAction = 'complete' | 'uncomplete' | 'return' | 'approve' | 'accept' | 'unapprove';
@@ -163,32 +165,55 @@ export async function returnStatuses(db: Db, actor: Actor, q: { dataSet: string;
   return { dataSet: s.ds.id, period: s.period.id, orgUnit: { id: s.area.id, name: s.area.name }, summary, total: chosen.length, offset, items: page };
 }
 
-/** Reminder channels: in-app now; SMS or e-mail gateways implement the same interface. */
-export interface ReminderChannel { readonly name: string; send(db: Db, to: { orgUnitId: string; phone: string | null; email: string | null }, title: string, body: string, meta: { dataSet: string; period: string; by: string }): Promise<void> }
-export const inAppChannel: ReminderChannel = {
-  name: 'in-app',
-  async send(db, to, title, body, meta) {
-    await db.insertInto('hmis_notifications').values({ org_unit_id: to.orgUnitId, kind: 'reminder', title, body, data_set_id: meta.dataSet, period: meta.period, created_by: meta.by }).execute();
-  },
-};
-
 async function notify(db: Db, orgUnitId: string, kind: string, title: string, body: string, dataSet: string, period: string, actor: Actor) {
   await db.insertInto('hmis_notifications').values({ org_unit_id: orgUnitId, kind, title, body, data_set_id: dataSet, period, created_by: actor.username }).execute();
 }
 
-/** Sends every defaulter (or the ones named) a reminder through the channels given. */
-export async function remindDefaulters(db: Db, actor: Actor, q: { dataSet: string; period: string; orgUnit: string; only?: string[] }, channels: ReminderChannel[] = [inAppChannel]) {
+/**
+ * Reminds every defaulter (or the ones named): an in-app notification, and an SMS to the facility's
+ * mobile and an e-mail to its address, written to the outbox with this transaction (`round` names
+ * them all). A facility with neither (a landline only) is listed in `withoutContact`. The caller
+ * tries the messages after commit (`reminderOutcome`); what was sent and what failed is then known.
+ */
+export async function remindDefaulters(db: Db, actor: Actor, q: { dataSet: string; period: string; orgUnit: string; only?: string[] }, outbox: Outbox) {
   requirePermission(actor, 'can_approve_data');
   const { defaulters } = await import('./hmis.compliance.js');
   const list = await defaulters(db, actor, q);
   const targets = q.only?.length ? list.items.filter((i) => q.only!.includes(i.id)) : list.items;
+  const paths = new Map(targets.length ? (await db.selectFrom('org_units').select(['id', 'path']).where('id', 'in', targets.map((t) => t.id)).execute()).map((u) => [u.id, u.path]) : []);
+  const round = uid();
+  const messages: NewMessage[] = [];
+  const withoutContact: { id: string; name: string; phone: string | null }[] = [];
   for (const d of targets) {
-    for (const ch of channels) {
-      await ch.send(db, { orgUnitId: d.id, phone: d.phone, email: d.email }, `Monthly report ${d.period} is due`, `${d.name}: please complete the ${d.period} return. / कृपया ${d.period} की मासिक रिपोर्ट जमा करें।`, { dataSet: list.dataSet, period: d.period, by: actor.username });
-    }
+    await notify(db, d.id, 'reminder', `Monthly report ${d.period} is due`, `${d.name}: please complete the ${d.period} return. / कृपया ${d.period} की मासिक रिपोर्ट जमा करें।`, list.dataSet, d.period, actor);
+    const common = {
+      template: 'hmis.reminder', params: { facility: d.name, facilityHi: d.nameHi ?? d.name, period: d.period },
+      about: { kind: 'hmis_reminder', id: round }, createdBy: actor.username, orgPath: paths.get(d.id) ?? null,
+    };
+    const mobile = mobileNumber(d.phone);
+    if (mobile) messages.push({ ...common, to: mobile, channel: 'sms' });
+    if (d.email) messages.push({ ...common, to: d.email, channel: 'email' });
+    if (!mobile && !d.email) withoutContact.push({ id: d.id, name: d.name, phone: d.phone });
   }
-  await recordAudit(db, actor, { action: 'create', entity: 'reminder', orgPath: actor.orgPath, after: { dataSet: list.dataSet, period: list.period, sent: targets.length, channels: channels.map((c) => c.name) } });
-  return { sent: targets.length, channels: channels.map((c) => c.name) };
+  const queued = await outbox.queue(db, messages, { deliverAfterCommit: true });
+  await recordAudit(db, actor, { action: 'create', entity: 'reminder', entityId: round, orgPath: actor.orgPath, after: { dataSet: list.dataSet, period: list.period, facilities: targets.length, messages: queued.length, withoutContact: withoutContact.length } });
+  return { round, facilities: targets.length, withoutContact, messageIds: queued.map((m) => m.id) };
+}
+
+/**
+ * After commit: tries the round's messages (for at most `budgetMs`; the rest stay queued) and says
+ * what happened: in-app notices; messages queued, sent, failed (tried and not delivered: retried
+ * later, `gaveUp` of them no more) and waiting (not tried yet); facilities with no mobile or e-mail.
+ */
+export async function reminderOutcome(outbox: Outbox, r: Awaited<ReturnType<typeof remindDefaulters>>, budgetMs = 10_000) {
+  await outbox.deliver(r.messageIds, { budgetMs });
+  const messages = { queued: r.messageIds.length, sent: 0, failed: 0, gaveUp: 0, waiting: 0 };
+  for (const x of await outbox.summaryAbout('hmis_reminder', r.round)) {
+    if (x.status === 'sent') messages.sent += x.n;
+    else if (x.status === 'failed') { messages.failed += x.n; messages.gaveUp += x.n; } else if (x.tried && x.status === 'queued') messages.failed += x.n;
+    else messages.waiting += x.n;
+  }
+  return { round: r.round, facilities: r.facilities, inApp: r.facilities, channels: ['in-app', 'sms', 'email'], messages, withoutContact: r.withoutContact };
 }
 
 export async function notifications(db: Db, actor: Actor) {

@@ -6,6 +6,7 @@ import { requirePermission, requireScope, type Actor } from '../../platform/acto
 import { recordAudit } from '../../platform/audit.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
+import { statusesAbout } from '../../platform/outbox/index.js';
 
 type Db = Kysely<Database>;
 
@@ -31,10 +32,12 @@ export async function listBreakGlass(db: Db, actor: Actor, q: BreakGlassQuery) {
     .select(['g.id', 'g.created_at', 'g.username', 'g.role', 'g.reason', 'g.sms_sent', 'g.reviewed_by', 'g.reviewed_at', 'g.review_note', 'p.state_number', 'o.name as place', 'o.name_hi as place_hi'])
     .orderBy('g.created_at', 'desc').orderBy('g.id').limit(limit).offset(offset).execute();
   await recordAudit(db, actor, { action: 'read', entity: 'break_glass', orgPath: area, purpose: 'review', after: { status: q.status ?? 'open', results: rows.length } });
+  // The patient's SMS goes through the outbox: one the gateway took later (a retry) counts too.
+  const told = await statusesAbout(db, 'break_glass', rows.filter((r) => !r.sms_sent).map((r) => r.id));
   return {
     items: rows.map((r) => ({
       id: r.id, at: r.created_at.toISOString(), by: r.username, role: r.role, place: r.place, placeHi: r.place_hi, reason: r.reason,
-      stateNumber: r.state_number, patientTold: r.sms_sent,
+      stateNumber: r.state_number, patientTold: r.sms_sent || told.get(r.id) === 'sent',
       reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at?.toISOString() ?? null, reviewNote: r.review_note,
     })),
     total: n, limit, offset,

@@ -10,6 +10,7 @@ import type { Database } from '../../db/types.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { sha256, uid } from '../../platform/ids.js';
 import type { SmsSender } from '../../platform/sms.js';
+import { outboxOf, type Outbox, type QueuedMessage } from '../../platform/outbox/index.js';
 
 type Db = Kysely<Database>;
 
@@ -27,11 +28,19 @@ const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (d
 /** Waits for the transaction-scoped lock named `key` (released at commit or rollback). */
 const lock = (db: Db, key: string) => sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
 
-/** Sends a six-digit code to `mobile` (limits per number and per address); returns the challenge to answer. */
-export async function sendOtp(db: Db, sms: SmsSender, mobile: string, purpose: string, ip: string | null) {
+/**
+ * Sends a six-digit code to `mobile` (limits per number and per address); returns the challenge to
+ * answer. The message is written to the outbox with the challenge (one transaction) and tried at once
+ * after commit, so a gateway that is down delays the code rather than losing it. `via` is the app's
+ * outbox, or the SMS sender it was made around (`deps.sms`).
+ */
+export async function sendOtp(db: Db, via: Outbox | SmsSender, mobile: string, purpose: string, ip: string | null, opts: { language?: 'hi' | 'en'; createdBy?: string | null; orgPath?: string | null } = {}) {
+  const outbox = outboxOf(via);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = uid();
   const expires = new Date(Date.now() + OTP_MINUTES * 60_000);
+  const ownTransaction = !db.isTransaction;
+  let message!: QueuedMessage;
   await inTransaction(db, async (trx) => {
     // Count and insert under the number's lock (then the address's, always in that order): parallel
     // sends to one number wait for each other, so no more than PER_MOBILE get through.
@@ -46,8 +55,13 @@ export async function sendOtp(db: Db, sms: SmsSender, mobile: string, purpose: s
       if (fromIp.n >= PER_IP) throw tooMany('Too many codes requested from this connection; try again in an hour', 'इस कनेक्शन से बहुत अधिक कोड माँगे गए; एक घंटे बाद प्रयास करें');
     }
     await trx.insertInto('otp_challenges').values({ id, mobile, purpose, code_hash: sha256(`${id}:${code}`), ip, expires_at: expires, used_at: null }).execute();
+    [message] = await outbox.queue(trx, {
+      to: mobile, template: 'otp.code', params: { code, minutes: OTP_MINUTES }, language: opts.language ?? 'both', expiresAt: expires,
+      about: { kind: 'otp', id: purpose.split(':')[0] }, createdBy: opts.createdBy ?? null, orgPath: opts.orgPath ?? null,
+    }, { deliverAfterCommit: ownTransaction });
   });
-  await sms.send(mobile, `Swasthya: your code is ${code}. It is valid for ${OTP_MINUTES} minutes. / स्वास्थ्य: आपका कोड ${code} है, ${OTP_MINUTES} मिनट के लिए मान्य।`);
+  // Tried at once after commit (the development sender has printed it when this returns); inside a caller's transaction, the queue sends it.
+  if (ownTransaction) await outbox.deliver([message.id]);
   return { challengeId: id, expiresAt: expires.toISOString(), sentTo: `${'X'.repeat(6)}${mobile.slice(-4)}` };
 }
 

@@ -12,6 +12,7 @@ import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, fieldErrors } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import type { SmsSender } from '../../platform/sms.js';
+import { outboxOf, type QueuedMessage } from '../../platform/outbox/index.js';
 import { cachedUnit } from '../geo/geo.cache.js';
 import { QR_PREFIX } from './patients.card.js';
 import { checkOtp, consumeOtp, sendOtp } from './patients.otp.js';
@@ -80,7 +81,7 @@ export async function sendPresenceCode(db: Db, sms: SmsSender, actor: Actor, pat
     throw badRequest('No mobile number is on this patient\'s record: scan the health card, or give a reason (break-glass)',
       'इस मरीज़ के रिकॉर्ड में कोई मोबाइल नंबर नहीं है: हेल्थ कार्ड स्कैन करें, या कारण लिखें (ब्रेक-ग्लास)', { field: 'method', reason: 'no_mobile' });
   }
-  const sent = await sendOtp(db, sms, patient.mobile, otpPurpose(patient.id), actor.ip);
+  const sent = await sendOtp(db, sms, patient.mobile, otpPurpose(patient.id), actor.ip, { createdBy: actor.username, orgPath: patient.home_path });
   await recordAudit(db, actor, { action: 'create', entity: 'presence_code', entityId: patient.id, orgPath: actor.orgPath, after: { challengeId: sent.challengeId } });
   return { challengeId: sent.challengeId, sentTo: sent.sentTo, expiresAt: sent.expiresAt };
 }
@@ -130,6 +131,8 @@ export async function recordPresence(db: Db, sms: SmsSender, actor: Actor, patie
     id: uid(), patient_id: patient.id, user_id: actor.userId, username: actor.username, role: actor.role, org_unit_id: place.id, org_unit_path: place.path,
     method: input.method, reason, patient_home_path: patient.home_path, expires_at: new Date(Date.now() + PRESENCE_HOURS * 3_600_000),
   };
+  const tell = input.method === 'break_glass' && patient.mobile;
+  let message: QueuedMessage | null = null;
   const write = async (trx: Db) => {
     if (input.method === 'otp') await consumeOtp(trx, input.challengeId!);
     await trx.insertInto('patient_presence').values(grant).execute();
@@ -137,14 +140,20 @@ export async function recordPresence(db: Db, sms: SmsSender, actor: Actor, patie
       action: 'create', entity: 'patient_presence', entityId: patient.id, orgPath: place.path, purpose: input.method === 'break_glass' ? 'break_glass' : 'presence',
       after: { grant: grant.id, method: input.method, reason, expiresAt: grant.expires_at.toISOString() },
     });
+    if (tell) {
+      // The patient's message is written with the grant (the outbox): a gateway that is down delays it, never loses it.
+      const when = istDate(new Date());
+      [message] = await outboxOf(sms).queue(trx, {
+        to: patient.mobile!, template: 'presence.break_glass', about: { kind: 'break_glass', id: grant.id }, createdBy: actor.username, orgPath: patient.home_path,
+        params: { place: place.name, placeHi: place.nameHi ?? place.name, role: actor.role.replace(/_/g, ' '), roleHi: ROLE_HI[actor.role] ?? actor.role, when, reason: reason ?? '' },
+      }, { deliverAfterCommit: !db.isTransaction });
+    }
   };
   if (db.isTransaction) await write(db); else await db.transaction().execute(write);
   let smsSent = false;
-  if (input.method === 'break_glass' && patient.mobile) {
-    // After the grant is stored: a gateway that fails does not undo the audit, and the list shows it was not told.
-    const when = istDate(new Date());
-    const text = `Swasthya: your record was opened at ${place.name} by ${actor.role.replace(/_/g, ' ')} on ${when} for: ${reason}. / स्वास्थ्य: आपका रिकॉर्ड ${place.nameHi ?? place.name} में ${ROLE_HI[actor.role] ?? actor.role} द्वारा ${when} को खोला गया, कारण: ${reason}`;
-    smsSent = await sms.send(patient.mobile, text).then(() => true, () => false);
+  if (message && !db.isTransaction) {
+    // Tried at once after commit; the list of break-glass openings says whether the patient was told.
+    smsSent = (await outboxOf(sms).deliver([(message as QueuedMessage).id]))[(message as QueuedMessage).id] === 'sent';
     if (smsSent) await db.updateTable('patient_presence').set({ sms_sent: true }).where('id', '=', grant.id).execute();
   }
   return { id: grant.id, patientId: patient.id, method: input.method, expiresAt: grant.expires_at.toISOString(), ...(input.method === 'break_glass' ? { patientTold: smsSent } : {}) };

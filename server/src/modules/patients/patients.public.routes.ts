@@ -6,6 +6,7 @@ import type { Database } from '../../db/types.js';
 import { AppError } from '../../platform/errors.js';
 import { ErrorBody } from '../../platform/http.js';
 import type { SmsSender } from '../../platform/sms.js';
+import { outboxOf, type QueuedMessage } from '../../platform/outbox/index.js';
 import { requireMobile } from './patients.identity.js';
 import { checkOtp, consumeOtp, sendOtp } from './patients.otp.js';
 import { NewPatientBody, type NewPatientInput } from './patients.schema.js';
@@ -46,15 +47,21 @@ export const publicRegistrationRoutes = ({ db, sms }: AppDeps & { sms: SmsSender
     // What can be checked without looking anyone up is checked first: a typing mistake costs no code.
     const warnings: Warning[] = [];
     checkIdentity({ ...input, mobile }, warnings);
-    await homeOf(k, input.address);
+    const home = await homeOf(k, input.address);
     // From here the code is used up, whatever happens next.
     await checkOtp(k, challengeId, code, mobile, 'registration');
+    const outbox = outboxOf(sms);
+    const about = (id: string | null) => ({ about: { kind: 'registration', id }, orgPath: home.path, to: mobile });
+    // With an ABHA number or address, the outcome goes by SMS, written in the registration's own transaction (the outbox).
+    const tell = !!(input.abha || input.abhaAddress);
     const register = () => k.transaction().execute(async (trx) => {
       await consumeOtp(trx, challengeId);
-      return registerPatient(trx, null, { ...input, mobile }, 'online', true);
+      const created = await registerPatient(trx, null, { ...input, mobile }, 'online', true);
+      const message: QueuedMessage | null = tell ? (await outbox.queue(trx, { ...about(created.id), template: 'patient.registered', params: { stateNumber: created.stateNumber } }, { deliverAfterCommit: true }))[0] : null;
+      return { created, message };
     });
-    if (!input.abha && !input.abhaAddress) {
-      const created = await register();
+    if (!tell) {
+      const { created } = await register();
       // The citizen gets their number and what they typed back, nothing more.
       return reply.status(201).send({
         id: created.id, stateNumber: created.stateNumber, name: created.name, nameHi: created.nameHi, nameLatin: created.nameLatin,
@@ -63,14 +70,14 @@ export const publicRegistrationRoutes = ({ db, sms }: AppDeps & { sms: SmsSender
     }
     // With an ABHA number or address, the answer is the same whether or not it is registered already:
     // the outcome goes by SMS to the mobile just confirmed, never to the caller's screen.
-    const text = await register().then(
-      (created) => registeredText(created.stateNumber),
+    await register().then(
+      async ({ message }) => { await outbox.deliver([message!.id]); },
       async (e: unknown) => {
         if (!(e instanceof AppError) || e.code !== 'conflict' || !['abha', 'abhaAddress'].includes(String(e.details?.field))) throw e;
-        return takenText(await holderOf(k, checkIdentity(input, []), mobile));
+        const [en, hi] = takenText(await holderOf(k, checkIdentity(input, []), mobile)).split(' / ');
+        await outbox.send({ ...about(null), template: 'text', params: { en, hi } });
       },
     );
-    await sms.send(mobile, text);
     return reply.status(202).send({ status: 'sent', sentTo: `${'X'.repeat(6)}${mobile.slice(-4)}`, channel: sms.kind, ...(warnings.length ? { warnings } : {}) });
   });
 };
@@ -85,9 +92,6 @@ async function holderOf(db: Kysely<Database>, id: { abhaNumber: string | null; a
     .orderBy('created_at').executeTakeFirst();
   return row && row.mobile === mobile ? row.state_number : null;
 }
-
-const registeredText = (stateNumber: string) =>
-  `Swasthya: you are registered. Your patient number is ${stateNumber}; show it at any government health facility. / स्वास्थ्य: आपका पंजीकरण हो गया। आपका मरीज़ नंबर ${stateNumber} है; इसे किसी भी सरकारी स्वास्थ्य संस्थान में दिखाएँ।`;
 
 /** Only the owner of the mobile on the existing record learns its number; anyone else learns nothing of where it is. */
 const takenText = (ownNumber: string | null) => ownNumber

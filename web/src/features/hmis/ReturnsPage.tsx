@@ -12,7 +12,7 @@ import { ApiError } from '../../api.ts';
 import { DEFAULT_DATA_SET } from './EntryPage.tsx';
 import {
   getOutliers, getReview, listDataSets, listReturns, remindDefaulters, reportingRates, returnStep, RETURN_STATUSES,
-  type FailingRule, type OutlierItem, type StepExtra, type RatesAnswer, type ReturnItem,
+  type FailingRule, type OutlierItem, type StepExtra, type RatesAnswer, type ReturnItem, type ReminderOutcome,
 } from './hmis.api.ts';
 import { dueDate, isMonthly, lastMonth, monthLabel, recentMonths } from './months.ts';
 import { OutlierList } from './OutlierList.tsx';
@@ -43,6 +43,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
   const [outliers, setOutliers] = useState<OutlierItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
+  // The last round of reminders: what was queued, sent and failed, and the facilities nobody could reach.
+  const [reminded, setReminded] = useState<ReminderOutcome | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [pending, setPending] = useState<RowAction | null>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
@@ -125,7 +127,8 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
     setRemind('busy');
     try {
       const r = await remindDefaulters(ref);
-      setMsg(t('hmis.remindersSent', { count: num(r.sent) }));
+      setMsg(null);
+      setReminded(r);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -171,6 +174,13 @@ export function ReturnsPage({ query }: { query: URLSearchParams }) {
       </div>
       {error && <Notice kind="error">{error}</Notice>}
       {msg && <Notice kind="success">{msg}</Notice>}
+      {reminded && (
+        <Notice kind={reminded.messages.failed ? 'error' : 'success'}>
+          <span data-testid="reminder-outcome">{t('hmis.reminderOutcome', { facilities: reminded.inApp, queued: num(reminded.messages.queued), sent: num(reminded.messages.sent), failed: num(reminded.messages.failed), waiting: num(reminded.messages.waiting) })}</span>
+          {reminded.withoutContact.length > 0 && <> {t('hmis.reminderNoContact', { count: reminded.withoutContact.length, names: reminded.withoutContact.slice(0, 10).map((f) => f.name).join(', ') + (reminded.withoutContact.length > 10 ? '…' : '') })}</>}
+          {reminded.messages.queued > 0 && can(me, 'can_read_messages') && <> <a href={href('/messages', { about: 'hmis_reminder', aboutId: reminded.round })}>{t('hmis.reminderMessages')}</a></>}
+        </Notice>
+      )}
       {!data && !error && <Notice kind="info">{t('common.loading')}</Notice>}
       {data && (
         <>

@@ -149,7 +149,15 @@ export const listReturns = (ref: Ref, signal?: AbortSignal, page?: { status?: st
 export const reportingRates = (ref: Ref, by?: 'type' | 'ownership' | 'district', signal?: AbortSignal) =>
   get<RatesAnswer>('/api/hmis/reporting-rates', { ...ref, by }, signal);
 
-export const remindDefaulters = (ref: Ref) => api<{ sent: number }>('POST', '/api/hmis/defaulters/reminders', { body: ref });
+/** What a round of reminders did: in-app notices, and the outbox's SMS and e-mail as they stand after the first try. */
+export interface ReminderOutcome {
+  round: string;
+  facilities: number;
+  inApp: number;
+  messages: { queued: number; sent: number; failed: number; gaveUp: number; waiting: number };
+  withoutContact: { id: string; name: string; phone: string | null }[];
+}
+export const remindDefaulters = (ref: Ref) => api<ReminderOutcome>('POST', '/api/hmis/defaulters/reminders', { body: ref });
 
 /** null when the server does not offer this yet (404). */
 async function optional<T>(p: Promise<T>): Promise<T | null> {
