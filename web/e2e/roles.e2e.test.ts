@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, hisarVillage } from './harness.ts';
 
 const PASSWORD = 'Roles-E2e-Pass-1';
@@ -32,12 +32,16 @@ interface Walker {
   mustNotHave?: string[];
 }
 
-/** Counts the page's requests in flight (not live event streams), and every 403 the API answers. */
+/**
+ * Counts the page's requests in flight (not live event streams: an EventSource, or a fetch that asks
+ * for text/event-stream, never finishes), and every 403 the API answers.
+ */
 function watch(page: Page) {
   let inFlight = 0;
   const refusals: string[] = [];
-  page.on('request', (r) => { if (r.resourceType() !== 'eventsource') inFlight++; });
-  const done = (r: { resourceType: () => string }) => { if (r.resourceType() !== 'eventsource') inFlight--; };
+  const live = (r: Request) => r.resourceType() === 'eventsource' || (r.headers().accept ?? '').includes('text/event-stream');
+  page.on('request', (r) => { if (!live(r)) inFlight++; });
+  const done = (r: Request) => { if (!live(r)) inFlight--; };
   page.on('requestfinished', done);
   page.on('requestfailed', done);
   page.on('response', (res) => {
@@ -89,6 +93,7 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
     for (const h of w.mustNotHave ?? []) assert.ok(!links.includes(h), `${w.role}'s menu has ${h}`);
     assert.ok(links.includes(w.landing), `${w.role} lands on ${w.landing}, which is not in the menu: ${links.join(' ')}`);
     for (const href of links) {
+      const started = Date.now();
       await page.locator(`header nav a[href="${href}"]`).click();
       await page.waitForFunction((h) => window.location.hash.startsWith(h), href);
       await seen.settle();
@@ -97,6 +102,7 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
       const body = await page.locator('main').innerText();
       assert.doesNotMatch(body, REFUSAL, `${w.role}: ${href} refuses: ${body.slice(0, 300)}`);
       assert.deepEqual(seen.refusals, [], `${w.role}: the API refused a request of ${href}`);
+      if (process.env.SWASTHYA_E2E_TIMES === '1') console.log(`roles: ${w.role} ${href} ${Date.now() - started} ms`);
     }
     // The bare address takes a signed-in user to their own start page too.
     await page.goto(`${base}/#/`);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openPglite, openPostgres, type Db } from '../db/connect.js';
 import { createSchema, dropSchema } from '../db/schemas.js';
-import { testEngines } from '../test/harness.js';
+import { oneEngine } from '../test/harness.js';
 
 // `swasthya import fhir-profiles` run as the real command, with HL7's published profiles (the
 // examples package ships bp, vitalsigns… with their snapshots) laid out as an IG package folder.
@@ -19,7 +19,7 @@ const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const BIN = path.join(serverDir, 'bin/swasthya.mjs');
 const EXAMPLES = path.dirname(require.resolve('hl7.fhir.r4.examples/package.json'));
 
-for (const engine of testEngines()) {
+for (const engine of oneEngine()) {
   describe(`swasthya import fhir-profiles (${engine})`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-profiles-'));
     const env: Record<string, string | undefined> = {

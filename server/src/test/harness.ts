@@ -20,6 +20,15 @@ export function testEngines(): Engine[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgresql'] : ['pglite'];
 }
 
+/**
+ * One engine for the long suites whose subject is not the SQL (the fuzzing of every operation, FHIR
+ * bundles kept as sent, a profile package's import): the PostgreSQL server when TEST_DATABASE_URL is
+ * set, else PGlite. Every other suite still runs on both; these three cost CI minutes on the second.
+ */
+export function oneEngine(): Engine[] {
+  return process.env.TEST_DATABASE_URL ? ['postgresql'] : ['pglite'];
+}
+
 const TEMPLATE_LOCK = 727275;
 
 function databaseUrl(url: string, name: string): string {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
+import { facilityBody, startTestApp, oneEngine, type TestApp } from '../../test/harness.js';
 import { hasShared, readShared, sharedPath } from '../../test/shared.js';
 import { maskAadhaarIdentifiers } from './fhir.aadhaar.js';
 
@@ -145,7 +145,7 @@ const summary = (name: string, s: Tally) =>
   + s.matched.map((m) => `\n  matched ${m}`).join('')
   + Object.entries(s.refused).map(([f, why]) => `\n  refused ${f}: ${why}`).join('');
 
-for (const engine of testEngines()) {
+for (const engine of oneEngine()) {
   describe(`Bundles from other systems go in and come back as sent [${engine}]`, () => {
     let t: TestApp;
     let token = '';
