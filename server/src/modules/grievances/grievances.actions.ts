@@ -40,7 +40,7 @@ async function act(ctx: Ctx, actor: Actor, ticketNumber: string, move: Move, pla
     await recordAudit(trx, actor, { action: 'update', entity: 'grievance', entityId: row.id, orgPath: row.org_path, before: { status: row.status }, after: { status: to, action: move } });
     return { row: (await repo.loadTicket(trx, row.ticket_number))!, notice: step.notice };
   });
-  if (notice) await notifyCitizen(ctx.sms, row.mobile, notice, ctx.log);
+  if (notice) await notifyCitizen(ctx.sms, row.mobile, notice, ctx.log, { ticketNumber: row.ticket_number, orgPath: row.org_path });
   return ticketDto(ctx.db, row, now);
 }
 

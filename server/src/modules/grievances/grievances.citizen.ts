@@ -94,7 +94,7 @@ async function citizenAct(ctx: Ctx, ticketNumber: string, access: AccessInput, p
     }
     return { row: (await repo.loadTicket(trx, row.ticket_number))!, notice: step.notice };
   });
-  if (notice) await notifyCitizen(ctx.sms, row.mobile, notice, ctx.log);
+  if (notice) await notifyCitizen(ctx.sms, row.mobile, notice, ctx.log, { ticketNumber: row.ticket_number, orgPath: row.org_path });
   return publicTicket(row, await repo.eventsOf(ctx.db, row.id, true), granted, now);
 }
 

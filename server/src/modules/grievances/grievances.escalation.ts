@@ -45,6 +45,6 @@ export async function escalateOverdue(db: Db, now: Date, opts: { limit?: number 
 /** The periodic run: escalates what is overdue now and tells each citizen. */
 export async function escalationSweep(ctx: Ctx, now = new Date()) {
   const done = await escalateOverdue(ctx.db, now);
-  for (const e of done) await notifyCitizen(ctx.sms, e.mobile, notices.escalated(e.ticketNumber), ctx.log);
+  for (const e of done) await notifyCitizen(ctx.sms, e.mobile, notices.escalated(e.ticketNumber), ctx.log, { ticketNumber: e.ticketNumber });
   return done;
 }

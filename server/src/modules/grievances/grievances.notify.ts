@@ -1,22 +1,33 @@
 // Every message grievances send goes through these two functions, so that the way they are sent can
-// be switched in one place (to the outbox of platform/outbox once it is there).
-//  - notifyCitizen: an SMS to the citizen's mobile through the app's sender; a failure is logged and
-//    never undoes the change it reports.
+// be changed in one place.
+//  - notifyCitizen: an SMS to the citizen's mobile through the app's outbox (platform/outbox: kept, retried,
+//    recorded), after the change has committed; a failure is logged and never undoes the change it reports.
 //  - notifyOfficers: a notice in the inbox of the officers of a level (GET /api/grievances/notifications),
 //    written in the same transaction as the change, so it exists exactly when the change does.
 import type { Kysely } from 'kysely';
 import type { Database, GrievanceLevelCode } from '../../db/types.js';
+import { outboxOf, type Outbox } from '../../platform/outbox/index.js';
 import type { SmsSender } from '../../platform/sms.js';
 import * as repo from './grievances.repository.js';
 
 export interface Notice { en: string; hi: string }
 
-export async function notifyCitizen(sms: SmsSender | undefined, mobile: string, notice: Notice, log?: (msg: string) => void): Promise<void> {
+export async function notifyCitizen(sms: SmsSender | Outbox | undefined, mobile: string, notice: Notice, log?: (msg: string) => void, about?: { ticketNumber: string; orgPath?: string | null }): Promise<void> {
   if (!sms) return;
   try {
-    await sms.send(mobile, `Swasthya: ${notice.en} / स्वास्थ्य: ${notice.hi}`);
+    let outbox: Outbox | null = null;
+    try { outbox = outboxOf(sms); } catch { /* a bare sender (a test double): sent directly */ }
+    if (outbox) {
+      // The outbox keeps it, retries it while the gateway is down, and records what was sent to whom.
+      await outbox.send({
+        to: mobile, template: 'text', params: { en: `Swasthya: ${notice.en}`, hi: `स्वास्थ्य: ${notice.hi}` }, language: 'both',
+        about: { kind: 'grievance', id: about?.ticketNumber ?? null }, orgPath: about?.orgPath ?? null,
+      });
+    } else {
+      await (sms as SmsSender).send(mobile, `Swasthya: ${notice.en} / स्वास्थ्य: ${notice.hi}`);
+    }
   } catch (e) {
-    log?.(`grievances: the SMS to the citizen was not sent: ${(e as Error).message}`);
+    log?.(`grievances: the SMS to the citizen was not queued: ${(e as Error).message}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { inScope, requirePermission, requireScope, type Actor } from '../../plat
 import { recordAudit } from '../../platform/audit.js';
 import { badRequest, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
+import type { Outbox } from '../../platform/outbox/index.js';
 import type { SmsSender } from '../../platform/sms.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { requireMobile } from '../patients/patients.identity.js';
@@ -16,7 +17,7 @@ import { actorRank, addWorkingDays, istDate, isOpen, levelRank, pathIds } from '
 import { GRIEVANCE_STATUSES, GRIEVANCE_TYPES, type FileGrievanceInput, type GrievanceLevel, type ListQueryT } from './grievances.schema.js';
 
 export type Db = Kysely<Database>;
-export interface Ctx { db: Db; sms?: SmsSender; log?: (msg: string) => void }
+export interface Ctx { db: Db; sms?: SmsSender | Outbox; log?: (msg: string) => void }
 
 export const iso = (d: Date | string | null | undefined) => (d == null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
 export const maskMobile = (m: string) => `${'X'.repeat(Math.max(0, m.length - 4))}${m.slice(-4)}`;
@@ -65,7 +66,7 @@ export async function checkFiling(db: Db, input: FileGrievanceInput) {
  * `actor` is null for the public page (the caller has checked the code); the helpline and help desks
  * pass their user. Exported for the helpline module.
  */
-export async function fileGrievance(db: Db, actor: Actor | null, input: FileGrievanceInput, opts: { sms?: SmsSender; now?: Date; log?: (m: string) => void } = {}) {
+export async function fileGrievance(db: Db, actor: Actor | null, input: FileGrievanceInput, opts: { sms?: SmsSender | Outbox; now?: Date; log?: (m: string) => void } = {}) {
   if (actor) requirePermission(actor, 'can_file_grievance');
   const { mobile, description, place } = await checkFiling(db, input);
   if (actor) requireScope(actor, place.facility?.path ?? place.district.path, place.facility ? `Facility ${place.facility.name}` : `District ${place.district.name}`);
@@ -91,7 +92,7 @@ export async function fileGrievance(db: Db, actor: Actor | null, input: FileGrie
     await recordAudit(trx, actor, { action: 'create', entity: 'grievance', entityId: id, orgPath: place.facility?.path ?? place.district.path, after: { ticketNumber: number, type: input.type, level, source: input.source } });
     return number;
   });
-  await notifyCitizen(opts.sms, mobile, notices.filed(ticketNumber, resolutionDue), opts.log);
+  await notifyCitizen(opts.sms, mobile, notices.filed(ticketNumber, resolutionDue), opts.log, { ticketNumber, orgPath: place.facility?.path ?? place.district.path });
   return { id, ticketNumber, status: 'new' as const, level, firstResponseDue: firstDue.toISOString(), resolutionDue: resolutionDue.toISOString() };
 }
 

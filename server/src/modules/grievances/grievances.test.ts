@@ -82,6 +82,8 @@ for (const engine of testEngines()) {
       assert.equal(filed.level, 'district', 'money asked goes to the district, not the facility it is about');
       assert.ok(filed.accessToken);
       assert.ok(sms().lastTo(m)!.text.includes(filed.ticketNumber), 'the citizen gets the number by SMS');
+      const kept = await t.db.kysely.selectFrom('outbox_messages').select(['recipient', 'status']).where('about_kind', '=', 'grievance').where('about_id', '=', filed.ticketNumber).execute();
+      assert.deepEqual(kept, [{ recipient: m, status: 'sent' }], 'through the outbox, which records what was sent to whom');
       assert.equal((await t.req('POST', '/api/public/grievances', null, body)).status, 400, 'a code works once');
       // By district when no facility is concerned; unknown district 404.
       const byDistrict = await ok(t.req('POST', '/api/grievances', agent, { mobile: mobile(), type: 'ambulance_late', district: '63', description: '108 came after two hours' }), 201);
