@@ -62,14 +62,21 @@ export function createJobs(db: Db, options: JobsOptions = {}): Jobs {
   const creating = new Map<string, Promise<void>>();
   const ensureQueue = async (name: string, k?: Kysely<any>) => {
     if (known.has(name)) return;
-    await creating.get(name)?.catch(() => undefined);
+    const inTransaction = !!k?.isTransaction;
+    // PGlite has one connection: a queue being made waits for the caller's transaction, so it is not waited for there.
+    const single = db.engine === 'pglite';
+    if (!(inTransaction && single)) await creating.get(name)?.catch(() => undefined);
     if (known.has(name)) return;
     const schema = await jobsSchema(db);
     const have = await (k ?? db.kysely).executeQuery(CompiledQuery.raw(`select 1 from ${schema}.queue where name = $1`, [name]));
     if (have.rows.length) { known.add(name); return; }
-    // Never inside the caller's transaction: making a queue is DDL on pg-boss's tables, which would
-    // lock against every other sender (and could deadlock with a second instance making it too).
-    if (k?.isTransaction) throw new Error(`jobs: there is no queue ${name}: register its handler (jobs.work or jobs.every) before sending to it`);
+    if (inTransaction) {
+      // On PostgreSQL never inside the caller's transaction: making a queue is DDL on pg-boss's tables,
+      // which would lock against every other sender (and could deadlock with another instance making it).
+      if (!single) throw new Error(`jobs: there is no queue ${name}: register its handler (jobs.work or jobs.every) before sending to it`);
+      await k!.executeQuery(CompiledQuery.raw(`select ${schema}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard' })]));
+      return;
+    }
     await db.kysely.executeQuery(CompiledQuery.raw(`select ${schema}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard' })]));
     known.add(name);
   };
