@@ -28,6 +28,8 @@ export function parseOwnTracks(topic: string, payload: Buffer | string): Fix | n
   };
 }
 
+/** Messages the broker may send us before we acknowledge (MQTT 5 Receive Maximum). */
+const RECEIVE_MAXIMUM = 2000;
 /** Positions stored in one statement at most; more wait for the next flush. */
 const MAX_BATCH = 2000;
 /** Wait before storing a batch again after the database failed (the acknowledgements are held meanwhile). */
@@ -53,7 +55,13 @@ type SendPacket = (packet: Packet, cb?: () => void, ...rest: unknown[]) => void;
  */
 export function startOwnTracks(db: Kysely<Database>, url: string, log: { warn: (o: object, m: string) => void }) {
   const counts: MqttCounts = { received: 0, stored: 0, duplicates: 0, refused: 0, unknownDevices: 0, unreadable: 0, connects: 0 };
-  const client: MqttClient = mqtt.connect(url, { clientId: `swasthya-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000, connectTimeout: 5000 });
+  // MQTT 5, so that the broker may have up to RECEIVE_MAXIMUM messages unacknowledged with us (a 3.1.1
+  // client gets the broker's own limit, Mosquitto's 20): while a batch is stored the next one arrives,
+  // rather than waiting in the broker's queue for slow clients, which drops messages when full.
+  const client: MqttClient = mqtt.connect(url, {
+    clientId: `swasthya-${process.pid}-${Math.random().toString(16).slice(2, 8)}`, reconnectPeriod: 1000, connectTimeout: 5000,
+    protocolVersion: 5, properties: { receiveMaximum: RECEIVE_MAXIMUM },
+  });
   const internals = client as unknown as { _sendPacket: SendPacket };
   const send: SendPacket = internals._sendPacket.bind(client);
   /** PUBACKs waiting for their message to be stored, by connection and message id (`3:17`: a message id names one message of one connection). */
