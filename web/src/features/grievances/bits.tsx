@@ -7,7 +7,7 @@ import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import './grievances.css';
 
 export function useGrv() {
-  const { tx, lang } = useI18n();
+  const { t, tx, lang } = useI18n();
   return {
     type: (c: string) => tx(`grv.type.${c}`, c.replace(/_/g, ' ')),
     status: (c: string) => tx(`grv.status.${c}`, c.replace(/_/g, ' ')),
@@ -16,7 +16,13 @@ export function useGrv() {
     /** An event's words; a rating's ("satisfied (4/5)") in the UI language. */
     text: (kind: string, text: string | null) => {
       const m = kind === 'rated' && text ? /^(satisfied|not satisfied)(.*)$/.exec(text) : null;
-      return m ? `${tx(`grv.rated.${m[1]!.replace(' ', '_')}`, m[1])}${m[2]}` : text;
+      if (m) return `${tx(`grv.rated.${m[1]!.replace(' ', '_')}`, m[1])}${m[2]}`;
+      // The server's own words of an escalation (grievances.escalation.ts), in the UI language.
+      const moved = kind === 'escalated' && text ? /^escalated from the (\w+) level to the (\w+) level/.exec(text) : null;
+      if (moved) return t('grv.escalatedText.moved', { from: tx(`grv.level.${moved[1]}`, moved[1]), to: tx(`grv.level.${moved[2]}`, moved[2]) });
+      const still = kind === 'escalated' && text ? /^still overdue at the (\w+) level/.exec(text) : null;
+      if (still) return t('grv.escalatedText.still', { level: tx(`grv.level.${still[1]}`, still[1]) });
+      return text;
     },
     /** Who did it, as the citizen's history names them: citizen, system, or a role. */
     by: (c: string) => tx(`grv.by.${c.replace(/ /g, '_')}`, c),
