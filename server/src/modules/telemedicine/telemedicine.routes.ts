@@ -8,6 +8,7 @@ import * as queue from './telemedicine.queue.js';
 import { auditNamedView, namedFor, requestView, withoutPatient } from './telemedicine.views.js';
 import { QueueEvents, streamRequest, streamView } from './telemedicine.events.js';
 import { publicTelemedicineRoutes } from './telemedicine.public.routes.js';
+import { tellHomePatientCalled } from './telemedicine.notices.js';
 import {
   DoctorBody, DutyBody, EquipmentBody, HubSpecialtiesBody, IdParams, LinkBody, LiveQueueQuery, NewRequestBody, QueueBody, RequestsQuery, RosterBody,
   type NewRequestBodyInput,
@@ -94,7 +95,10 @@ export const telemedicineRoutes = (deps: AppDeps & { sms: SmsSender }): FastifyP
     schema: { tags, summary: 'The doctor takes the next patient of the queue: 200 with the request, 204 when nobody waits', body: QueueBody, response: { 200: Type.Any(), 204: Type.Null(), ...errors } },
   }, async (request, reply) => {
     const claimed = await queue.claimNext(k, actorOf(request), request.body as { hubId: string; specialty: string });
-    return claimed ? claimed : reply.status(204).send();
+    if (!claimed) return reply.status(204).send();
+    // The citizen at home hears of it by SMS too (kept and retried by the outbox; the claim stands if that fails).
+    await tellHomePatientCalled(k, app.outbox, claimed.id).catch((e: Error) => request.log.warn({ err: e.message }, 'telemedicine: the called notice was not queued'));
+    return claimed;
   });
   app.post('/api/telemedicine/requests/:id/start', { schema: { tags, summary: 'Start the call: the video room link', params: IdParams, response: errors } },
     async (request) => queue.startConsultation(k, actorOf(request), (request.params as Id).id, settings));

@@ -290,6 +290,10 @@ for (const engine of testEngines()) {
       await seenPosition(1);
       const mineTaken = await next(d1.token);
       assert.equal(mineTaken.body.id, mine.body.id);
+      // Told by SMS as well, through the outbox, with the token.
+      const told = (t.app.sms as LogSmsSender).lastTo('9812300002')?.text ?? '';
+      assert.match(told, new RegExp(`is calling you now \\(token ${mineTaken.body.token}\\)`));
+      assert.match(told, /आपको बुला रहे हैं/);
       const seen = await events;
       assert.deepEqual(seen.map((e) => e.position).slice(0, 2), [2, 1], `positions seen: ${JSON.stringify(seen.map((e) => [e.status, e.position]))}`);
       assert.equal(seen.at(-1).status, 'called');
