@@ -157,10 +157,15 @@ for (const engine of testEngines()) {
       const app2 = await buildApp({ db: t.db, config: testConfig({ ...FAST, smsUrl: gateway.url }) });
       await app2.ready();
       t = { ...t, app: app2 };
-      await gateway.start();
-      await until('every message sent after the restart', async () => { const s = await statuses(ids); return ids.every((id) => s[id]?.status === 'sent'); });
-      await sleep(1_500);
-      for (const id of ids) assert.equal(gateway.times(id), 1);
+      // The harness's close() closes the first app, not this one: close it here, or its scheduler's timers keep the process alive.
+      try {
+        await gateway.start();
+        await until('every message sent after the restart', async () => { const s = await statuses(ids); return ids.every((id) => s[id]?.status === 'sent'); });
+        await sleep(1_500);
+        for (const id of ids) assert.equal(gateway.times(id), 1);
+      } finally {
+        await app2.close();
+      }
     });
   });
 }
