@@ -97,7 +97,7 @@ export const telemedicineRoutes = (deps: AppDeps & { sms: SmsSender }): FastifyP
     const claimed = await queue.claimNext(k, actorOf(request), request.body as { hubId: string; specialty: string });
     if (!claimed) return reply.status(204).send();
     // The citizen at home hears of it by SMS too (kept and retried by the outbox; the claim stands if that fails).
-    await tellHomePatientCalled(k, app.outbox, claimed.id).catch((e: Error) => request.log.warn({ err: e.message }, 'telemedicine: the called notice was not queued'));
+    if (claimed.channel === 'home') await tellHomePatientCalled(k, app.outbox, claimed.id).catch((e: Error) => request.log.warn({ err: e.message }, 'telemedicine: the called notice was not queued'));
     return claimed;
   });
   app.post('/api/telemedicine/requests/:id/start', { schema: { tags, summary: 'Start the call: the video room link', params: IdParams, response: errors } },
