@@ -131,7 +131,7 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', `${URL}/nearest?latitude=north&longitude=75.72&service=108`, dispatcher)).status, 400);
     });
 
-    test('nearest available looked for in boxes around the place: the same answer as ranking every vehicle, whatever the limit', async () => {
+    test('nearest available read from the index outwards: the same answer as ranking every vehicle, whatever the limit', async () => {
       const place = { lat: 20, lon: 80 };
       const kmN = 1 / 111.195;
       const kmE = 1 / (111.195 * Math.cos((20 * Math.PI) / 180));
@@ -157,6 +157,26 @@ for (const engine of testEngines()) {
         assert.equal(r.status, 200);
         assert.deepEqual(r.body.items, all.slice(0, k), `limit ${k}`);
       }
+    });
+
+    test('nearest available: a vehicle nearer on the ground than in degrees is still found first (more are read until the answer is sure)', async () => {
+      // At 25° N a degree of longitude is 0.906 of a degree of latitude: 0.47° east is 47.4 km, 0.45° north 50.0 km.
+      const place = { lat: 25, lon: 85 };
+      const make = async (lat: number, lon: number) => {
+        const deviceId = dev();
+        const a = await t.req('POST', URL, hisarOfficer, { registrationNumber: reg(), service: '102', kind: 'PTV', baseFacilityId: hisarFacility, deviceId });
+        assert.equal(a.status, 201, JSON.stringify(a.body));
+        assert.equal((await t.req('GET', `/api/positions/osmand?id=${deviceId}&lat=${lat.toFixed(6)}&lon=${lon.toFixed(6)}`)).status, 200);
+        return a.body.id as string;
+      };
+      const north: string[] = [];
+      for (let i = 0; i < 16; i++) north.push(await make(place.lat + 0.45 + i * 0.0005, place.lon + (i % 2 ? 0.0004 : -0.0004)));
+      const east = await make(place.lat, place.lon + 0.47);
+      const r = await t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&kind=PTV&limit=1`, dispatcher);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body.items.map((x: any) => x.id), [east]);
+      const two = await t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&kind=PTV&limit=2`, dispatcher);
+      assert.deepEqual(two.body.items.map((x: any) => x.id), [east, north[0]]);
     });
 
     test('the list is paged and filtered', async () => {

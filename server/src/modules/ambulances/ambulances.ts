@@ -190,46 +190,38 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-/** Boxes tried around the place before every vehicle is ranked (km from the place, straight line). */
-const NEAREST_BOXES_KM = [50, 200, 800];
-
-/** Latitude and longitude bounds holding every point within `km` (great circle) of a place; no longitude bound near a pole. */
-function boxAround(latitude: number, longitude: number, km: number) {
-  const arc = km / 6371;
-  const dLat = (arc * 180) / Math.PI;
-  const s = Math.sin(arc) / Math.cos((latitude * Math.PI) / 180);
-  const dLon = Math.abs(latitude) + dLat >= 89 || s >= 1 ? null : (Math.asin(s) * 180) / Math.PI;
-  // A little wider than exact, so rounding never leaves a vehicle on the edge out.
-  return { south: latitude - dLat * 1.01, north: latitude + dLat * 1.01, west: dLon === null ? null : longitude - dLon * 1.01, east: dLon === null ? null : longitude + dLon * 1.01 };
-}
+/**
+ * Km per degree of the plane distance `point(lon, lat) <-> point(lon, lat)` at the least: a degree of
+ * latitude is 111.19 km and a degree of longitude cos(latitude) of that, which is above 0.7 up to 45°
+ * (positions outside India are refused, so every vehicle and place is below 38°).
+ */
+const KM_PER_DEGREE_AT_LEAST = 111.19 * 0.7;
 
 /**
  * Available vehicles of a service in the caller's area with a known position, nearest first:
- * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. Looked for in widening boxes around the place
- * (index ambulance_latest_positions_place): a box's answer stands once it holds `limit` vehicles nearer
- * than any vehicle outside it can be (so it is the same as ranking every vehicle); else every vehicle
- * is ranked.
+ * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. One query walks the GiST index of the latest
+ * positions (ambulance_latest_positions_point) from the place outwards (K nearest by plane distance in
+ * degrees) and the candidates are ranked by great-circle distance. The answer is the same as ranking
+ * every vehicle: it stands once `limit` candidates are nearer than any vehicle not read can be (a
+ * vehicle further in degrees is at least KM_PER_DEGREE_AT_LEAST km per degree away); else more are read.
  */
 export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: number; longitude: number; service: Service; kind?: Kind; limit?: number }) {
   requirePermission(actor, 'can_read_ambulances');
   const limit = q.limit ?? 10;
-  const query = () => {
-    let x = baseQuery(db).where('f.path', 'like', `${actor.orgPath}%`).where('a.status', '=', 'available').where('a.service', '=', q.service).where('p.fix_time', 'is not', null);
-    if (q.kind) x = x.where('a.kind', '=', q.kind);
-    return x;
-  };
+  const here = sql`point(${q.longitude}::float8, ${q.latitude}::float8)`;
+  const plane = sql<number>`point(p.longitude, p.latitude) <-> ${here}`;
   const rank = (rows: Row[]) => rows.map((r) => {
     const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
     return { ...toAmbulance(r), km, distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
   }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
-  const answer = (ranked: ReturnType<typeof rank>) => ({ items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) });
-  for (const km of NEAREST_BOXES_KM) {
-    const b = boxAround(q.latitude, q.longitude, km);
-    let x = query().where('p.latitude', '>=', b.south).where('p.latitude', '<=', b.north);
-    if (b.west !== null && b.east !== null) x = x.where('p.longitude', '>=', b.west).where('p.longitude', '<=', b.east);
-    const ranked = rank(await x.execute());
-    // Outside the box a vehicle is more than `km` away (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
-    if (ranked.filter((r) => r.km <= km * DETOUR_FACTOR - 0.2).length >= limit) return answer(ranked);
+  for (let read = limit * 3 + 10; ; read *= 4) {
+    let x = baseQuery(db).select(plane.as('plane')).where('f.path', 'like', `${actor.orgPath}%`).where('a.status', '=', 'available').where('a.service', '=', q.service).where('p.fix_time', 'is not', null);
+    if (q.kind) x = x.where('a.kind', '=', q.kind);
+    const rows = await x.orderBy(plane).limit(read).execute();
+    const ranked = rank(rows);
+    const done = rows.length < read
+      // A vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
+      || ranked.filter((r) => r.km <= Number(rows[rows.length - 1]!.plane) * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
+    if (done) return { items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) };
   }
-  return answer(rank(await query().execute()));
 }
