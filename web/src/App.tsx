@@ -58,6 +58,11 @@ const GrievancePublicFiguresPage = lazy(() => import('./features/grievances/Publ
 const GrievanceListPage = lazy(() => import('./features/grievances/OfficerListPage.tsx').then((m) => ({ default: m.OfficerListPage })));
 const GrievanceTicketPage = lazy(() => import('./features/grievances/TicketPage.tsx').then((m) => ({ default: m.TicketPage })));
 const GrievanceFiguresPage = lazy(() => import('./features/grievances/FiguresPage.tsx').then((m) => ({ default: m.FiguresPage })));
+const AshaClaimsPage = lazy(() => import('./features/asha/ClaimsPage.tsx').then((m) => ({ default: m.ClaimsPage })));
+const AshaVerifyPage = lazy(() => import('./features/asha/VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
+const AshaPaymentsPage = lazy(() => import('./features/asha/PaymentsPage.tsx').then((m) => ({ default: m.PaymentsPage })));
+const AshaWorkersPage = lazy(() => import('./features/asha/WorkersPage.tsx').then((m) => ({ default: m.WorkersPage })));
+const AshaTimelinessPage = lazy(() => import('./features/asha/TimelinessPage.tsx').then((m) => ({ default: m.TimelinessPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -197,6 +202,12 @@ function Page({ route }: { route: Route }) {
   if (first === 'helpline' && !second) return <HelplineCallPage />;
   if (first === 'helpline' && second === 'transfers') return <HelplineTransfersPage />;
   if (first === 'helpline' && second === 'outbound') return <HelplineOutboundPage />;
+  // ASHA incentives (features/asha): her claims, the verifiers' queue, payments, the register, days to pay.
+  if (first === 'asha' && second === 'claims') return <AshaClaimsPage />;
+  if (first === 'asha' && second === 'verify') return <AshaVerifyPage />;
+  if (first === 'asha' && second === 'payments') return <AshaPaymentsPage />;
+  if (first === 'asha' && second === 'workers') return <AshaWorkersPage />;
+  if (first === 'asha' && second === 'timeliness') return <AshaTimelinessPage />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -13,7 +13,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     : route.segments[0] === 'telemedicine' && route.segments[1] ? `telemedicine/${route.segments[1]}`
     : route.segments[0] === 'ambulances' && route.segments[1] ? `ambulances/${route.segments[1]}`
     : route.segments[0] === 'grievances' && route.segments[1] === 'figures' ? 'grievances/figures'
-    : route.segments[0] === 'helpline' && route.segments[1] ? `helpline/${route.segments[1]}` : section;
+    : route.segments[0] === 'helpline' && route.segments[1] ? `helpline/${route.segments[1]}`
+    : route.segments[0] === 'asha' && route.segments[1] ? `asha/${route.segments[1]}` : section;
   const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
   // /api/auth/me names the unit in English; the geo unit carries the Hindi name too.
   const [unit, setUnit] = useState<{ name: string; nameHi?: string | null }>(me.orgUnit);
@@ -106,6 +107,18 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'helpline', href: '#/helpline', label: t('nav.helpline') }, { id: 'helpline/outbound', href: '#/helpline/outbound', label: t('nav.helplineOutbound') }] : []),
     ...(can(me, 'can_take_helpline_transfers') && me.orgUnit.level.toLowerCase() !== 'country'
       ? [{ id: 'helpline/transfers', href: '#/helpline/transfers', label: t('nav.helplineTransfers') }] : []),
+    // ASHA incentives (features/asha): the ASHA's claims; the CHO/ANM and the medical officer verify; the
+    // block accountant pays; district and block officers keep the register and watch the days to pay.
+    ...(can(me, 'can_claim_asha_incentives')
+      ? [{ id: 'asha/claims', href: '#/asha/claims', label: t('nav.ashaClaims') }] : []),
+    ...(can(me, 'can_recommend_asha_claims') || can(me, 'can_approve_asha_claims')
+      ? [{ id: 'asha/verify', href: '#/asha/verify', label: t('nav.ashaVerify') }] : []),
+    ...(can(me, 'can_pay_asha')
+      ? [{ id: 'asha/payments', href: '#/asha/payments', label: t('nav.ashaPayments') }] : []),
+    ...(can(me, 'can_manage_asha')
+      ? [{ id: 'asha/workers', href: '#/asha/workers', label: t('nav.ashaWorkers') }] : []),
+    ...(can(me, 'can_manage_asha') || can(me, 'can_pay_asha')
+      ? [{ id: 'asha/timeliness', href: '#/asha/timeliness', label: t('nav.ashaTimeliness') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

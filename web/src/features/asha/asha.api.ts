@@ -1,0 +1,192 @@
+// ASHA incentives (issue 14): the remote adapter of the claims, verification, payment, register and
+// timeliness screens. The shapes follow server/src/modules/asha/asha.schema.ts. The local adapter
+// (claims kept on the phone while offline) is asha.store.ts; asha.sync.ts moves claims between them.
+import { api, ApiError, downloadFile, get, getToken } from '../../api.ts';
+import { storedLang } from '../../i18n/i18n.tsx';
+
+export type BeneficiaryKind = 'mother' | 'child' | 'tb' | 'none';
+export const CLAIM_STATUSES = ['submitted', 'recommended', 'approved', 'batched', 'paid', 'failed', 'rejected'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export type Holder = 'anm' | 'mo' | 'accountant' | 'bank';
+
+export interface Activity {
+  code: string;
+  nameEn: string;
+  nameHi: string | null;
+  amount: number;
+  variant?: string | null;
+  fundSource?: string | null;
+  evidence: string[];
+  beneficiaryKind: BeneficiaryKind;
+  perBeneficiaryLimit?: number | null;
+  perMonthLimit?: number | null;
+  effectiveFrom?: string | null;
+  linkedRecord?: string | null;
+}
+
+export interface Flag { code: string; message: string; messageHi?: string | null }
+
+export interface ClaimBody {
+  clientId: string;
+  activityCode: string;
+  beneficiaryPatientId?: string;
+  pregnancyNumber?: string;
+  doneOn: string;
+  photo?: string;
+}
+
+export interface ClaimAnswer { id: string; status: ClaimStatus; amount: number; flags: Flag[] }
+
+export interface Claim {
+  id: string;
+  clientId?: string | null;
+  activityCode: string;
+  nameEn: string;
+  nameHi: string | null;
+  doneOn: string;
+  amount: number;
+  status: ClaimStatus;
+  holder: Holder | null;
+  expectedPayOn: string | null;
+  rejectReason: string | null;
+  flags: Flag[];
+  batchId: string | null;
+  paidOn: string | null;
+  /** In the verifiers' and accountant's lists. */
+  asha?: { id: string; name: string; nameHi?: string | null };
+  beneficiaryPatientId?: string | null;
+  pregnancyNumber?: string | null;
+  note?: string | null;
+}
+
+export interface MonthTotal { month: string; paid: number; pending: number }
+export interface MyClaims { items: Claim[]; months: MonthTotal[]; nextCursor?: string | null }
+export interface ClaimPage { items: Claim[]; nextCursor: string | null }
+
+export interface Worker {
+  id: string;
+  username?: string | null;
+  name: string;
+  nameHi?: string | null;
+  mobile: string;
+  subCentre?: { id: string; name: string; nameHi?: string | null } | null;
+  subCentreId?: string | null;
+  villages?: { id: string; name: string; nameHi?: string | null }[];
+  bankAccount?: string | null;
+  ifsc?: string | null;
+  activeFrom?: string | null;
+  activeTo?: string | null;
+}
+export interface WorkerBody {
+  name: string;
+  nameHi?: string;
+  mobile: string;
+  villageIds?: string[];
+  subCentreId: string;
+  bankAccount: string;
+  ifsc: string;
+  activeFrom?: string;
+}
+export interface ImportReport { created: number; refused: { row: number; reason: string }[] }
+
+export interface HeldBack { ashaId: string; name: string; reason: string }
+export interface Batch {
+  id: string;
+  block?: { id: string; name: string; nameHi?: string | null } | string;
+  month: string;
+  total: number;
+  rows: number;
+  heldBack: HeldBack[];
+  status?: string;
+  createdAt?: string;
+  paid?: number;
+  failed?: number;
+  paidAmount?: number;
+  failedAmount?: number;
+  items?: BatchRow[];
+}
+export interface BatchRow {
+  ashaId?: string;
+  name?: string;
+  amount: number;
+  fundSource?: string | null;
+  status?: string;
+  failReason?: string | null;
+  reason?: string | null;
+}
+export interface ReturnsReport { paid: number; failed: number; unknown: number | unknown[] }
+
+export interface BlockTimeliness {
+  block: { id: string; name: string; nameHi?: string | null };
+  claims: number;
+  paid: number;
+  medianDaysToPay: number | null;
+  p90DaysToPay: number | null;
+}
+
+export const getActivities = (signal?: AbortSignal) => get<{ items: Activity[] }>('/api/asha/activities', undefined, signal);
+
+export const sendClaim = (body: ClaimBody) => api<ClaimAnswer>('POST', '/api/asha/claims', { body });
+export const getMyClaims = (cursor: string | undefined, signal?: AbortSignal) =>
+  get<MyClaims>('/api/asha/claims/mine', { cursor }, signal);
+export const listClaims = (query: { status?: string; block?: string; cursor?: string }, signal?: AbortSignal) =>
+  get<ClaimPage>('/api/asha/claims', query, signal);
+export const recommendClaim = (id: string, note?: string) =>
+  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/recommend`, { body: note ? { note } : {} });
+export const approveClaim = (id: string, note?: string) =>
+  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/approve`, { body: note ? { note } : {} });
+export const rejectClaim = (id: string, reason: string) =>
+  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/reject`, { body: { reason } });
+export const resubmitClaim = (id: string) =>
+  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/resubmit`, { body: {} });
+
+export const addWorker = (body: WorkerBody) => api<{ id: string; username: string }>('POST', '/api/asha/workers', { body });
+export const listWorkers = (query: { block?: string; q?: string; cursor?: string }, signal?: AbortSignal) =>
+  get<{ items: Worker[]; nextCursor: string | null }>('/api/asha/workers', query, signal);
+export const importWorkers = (csv: string) => sendText<ImportReport>('/api/asha/workers/import', csv);
+
+export const makeBatch = (block: string, month: string) => api<Batch>('POST', '/api/asha/batches', { body: { block, month } });
+export const listBatches = (block: string | undefined, signal?: AbortSignal) =>
+  get<{ items: Batch[]; nextCursor?: string | null }>('/api/asha/batches', { block }, signal);
+export const getBatch = (id: string, signal?: AbortSignal) => get<Batch>(`/api/asha/batches/${encodeURIComponent(id)}`, undefined, signal);
+export const downloadBatchFile = (id: string, name: string) =>
+  downloadFile(`/api/asha/batches/${encodeURIComponent(id)}/file`, undefined, name, 'text/csv');
+export const uploadReturns = (id: string, csv: string) => sendText<ReturnsReport>(`/api/asha/batches/${encodeURIComponent(id)}/returns`, csv);
+
+export const getTimeliness = (district: string | undefined, signal?: AbortSignal) =>
+  get<{ blocks: BlockTimeliness[] }>('/api/asha/timeliness', { district }, signal);
+
+/** Posts a CSV file's text as the request body (the API takes text/csv, not a form). */
+async function sendText<T>(path: string, text: string): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': storedLang(), 'Content-Type': 'text/csv' };
+  const token = getToken();
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: text });
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  const data = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? (res.statusText || `HTTP ${res.status}`), data?.error?.details);
+  return data as T;
+}
+
+/** A claim's id made on the phone, once, before it is kept: the server knows a claim sent twice by it. */
+export function newClientId(): string {
+  // randomUUID exists only in a secure context (https or localhost); getRandomValues everywhere.
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** This month in IST, YYYY-MM. */
+export function monthIst(offsetMonths = 0): string {
+  const d = new Date(Date.now() + 330 * 60_000);
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + offsetMonths);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
