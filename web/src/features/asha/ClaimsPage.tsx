@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useOnline } from '../../components/useOnline.ts';
 import { formatDate, useI18n, type MessageKey } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
-import { getActivities, getMyClaims, resubmitClaim, type Activity, type Claim, type MyClaims } from './asha.api.ts';
+import { todayIst } from '../patients/patients.api.ts';
+import { getActivities, getMyClaims, resubmitClaim, type Activity, type Claim, type MyClaims, type ResubmitBody } from './asha.api.ts';
 import { loadCatalogue, loadMine, removeClaim, saveCatalogue, saveMine, useLocalClaims, type LocalClaim } from './asha.store.ts';
 import { syncClaims, type SyncOutcome } from './asha.sync.ts';
 import { Flags, StatusBadge, useAsha } from './bits.tsx';
@@ -36,6 +37,7 @@ export function ClaimsPage() {
   const [removing, setRemoving] = useState<LocalClaim | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [correcting, setCorrecting] = useState<string | null>(null);
   const waiting = (local ?? []).filter((c) => c.status === 'pending');
   const refused = (local ?? []).filter((c) => c.status === 'refused');
 
@@ -101,12 +103,13 @@ export function ClaimsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sync]);
 
-  const resubmit = async (c: Claim) => {
+  const resubmit = async (c: Claim, body: ResubmitBody) => {
     setBusyId(c.id);
     setMsg(null);
     try {
-      await resubmitClaim(c.id);
+      await resubmitClaim(c.id, body);
       setMsg({ kind: 'success', key: 'asha.list.resubmitted', params: { name: a.name(c.nameEn, c.nameHi) } });
+      setCorrecting(null);
       setReload((n) => n + 1);
     } catch (err) {
       setMsg({ kind: 'error', text: a.error(err) });
@@ -237,10 +240,14 @@ export function ClaimsPage() {
                 <p className="asha-reason"><strong>{t('asha.list.reason')}:</strong> {c.rejectReason}</p>
               )}
               <Flags flags={c.flags ?? []} />
-              {c.status === 'rejected' && (
+              {c.status === 'rejected' && correcting !== c.id && (
                 <div className="asha-row-actions">
-                  <button type="button" className="small" disabled={busyId === c.id || !online} onClick={() => void resubmit(c)}>{t('asha.list.resubmit')}</button>
+                  <button type="button" className="small" disabled={!online} onClick={() => setCorrecting(c.id)}>{t('asha.list.correct')}</button>
+                  {!online && <span className="hint">{t('asha.list.needsNetwork')}</span>}
                 </div>
+              )}
+              {c.status === 'rejected' && correcting === c.id && (
+                <ResubmitForm claim={c} busy={busyId === c.id || !online} onSend={(body) => void resubmit(c, body)} onCancel={() => setCorrecting(null)} />
               )}
             </li>
           ))}
@@ -267,5 +274,53 @@ export function ClaimsPage() {
         <p>{removing ? t('asha.local.removeText', { name: a.name(removing.nameEn, removing.nameHi) }) : ''}</p>
       </ConfirmDialog>
     </section>
+  );
+}
+
+/** A rejected claim corrected (the date, the pregnancy number or patient, a note for the verifier) and sent again. */
+function ResubmitForm({ claim, busy, onSend, onCancel }: { claim: Claim; busy: boolean; onSend: (body: ResubmitBody) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const ids = useId();
+  const [doneOn, setDoneOn] = useState(claim.doneOn);
+  const [pregnancy, setPregnancy] = useState(claim.pregnancyNumber ?? '');
+  const [patient, setPatient] = useState(claim.beneficiaryPatientId ?? '');
+  const [note, setNote] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body: ResubmitBody = {};
+    if (doneOn && doneOn !== claim.doneOn) body.doneOn = doneOn;
+    if (claim.pregnancyNumber && pregnancy.trim() && pregnancy.trim() !== claim.pregnancyNumber) body.pregnancyNumber = pregnancy.trim();
+    if (claim.beneficiaryPatientId && patient.trim() && patient.trim() !== claim.beneficiaryPatientId) body.beneficiaryPatientId = patient.trim();
+    if (note.trim()) body.note = note.trim();
+    onSend(body);
+  };
+  return (
+    <form className="asha-resubmit" onSubmit={submit} aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>{t('asha.list.correctTitle')}</h3>
+      <div className="field">
+        <label htmlFor={`${ids}-date`}>{t('asha.form.doneOn')}</label>
+        <input id={`${ids}-date`} type="date" value={doneOn} max={todayIst()} onChange={(e) => setDoneOn(e.target.value)} />
+      </div>
+      {claim.pregnancyNumber && (
+        <div className="field">
+          <label htmlFor={`${ids}-preg`}>{t('asha.form.pregnancyNumber')}</label>
+          <input id={`${ids}-preg`} value={pregnancy} onChange={(e) => setPregnancy(e.target.value)} autoComplete="off" />
+        </div>
+      )}
+      {claim.beneficiaryPatientId && (
+        <div className="field">
+          <label htmlFor={`${ids}-patient`}>{t('asha.verify.patient')}</label>
+          <input id={`${ids}-patient`} value={patient} onChange={(e) => setPatient(e.target.value)} autoComplete="off" />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${ids}-note`}>{t('asha.list.note')}</label>
+        <textarea id={`${ids}-note`} value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} />
+      </div>
+      <div className="asha-row-actions">
+        <button type="submit" disabled={busy}>{t('asha.list.resubmit')}</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t('action.cancel')}</button>
+      </div>
+    </form>
   );
 }

@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { formatDateTime, useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
-import { downloadBatchFile, getBatch, listBatches, makeBatch, monthIst, uploadReturns, type Batch, type ReturnsReport } from './asha.api.ts';
+import { downloadBatchFile, getBatch, listBatches, makeBatch, claimMonthIst, uploadReturns, type Batch, type ReturnsReport } from './asha.api.ts';
 import { BlockPicker, readText, useAsha } from './bits.tsx';
 
 /**
@@ -17,7 +17,7 @@ export function PaymentsPage() {
   const me = useMe();
   const ids = useId();
   const [block, setBlock] = useState(me.orgUnit.level.toLowerCase() === 'block' ? me.orgUnit.id : '');
-  const [month, setMonth] = useState(monthIst());
+  const [month, setMonth] = useState(claimMonthIst());
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -65,7 +65,7 @@ export function PaymentsPage() {
         <BlockPicker me={me} id="asha-p-block" value={block} onChange={(b) => { setBlock(b); setMade(null); setOpenId(null); }} />
         <div className="field">
           <label htmlFor={`${ids}-month`}>{t('asha.pay.month')}</label>
-          <input id={`${ids}-month`} type="month" value={month} max={monthIst()} onChange={(e) => setMonth(e.target.value)} />
+          <input id={`${ids}-month`} type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
         </div>
         <div className="field">
           <span aria-hidden="true">&nbsp;</span>
@@ -102,7 +102,7 @@ export function PaymentsPage() {
                   <th scope="row">{a.month(b.month)}{b.createdAt && <div className="sub muted">{formatDateTime(b.createdAt)}</div>}</th>
                   <td className="num">{num(b.rows)}</td>
                   <td className="num">{a.money(b.total)}</td>
-                  <td>{b.status ? a.status(b.status) : '—'}{(b.paid || b.failed) ? <div className="sub">{t('asha.pay.paidFailed', { paid: b.paid ?? 0, failed: b.failed ?? 0 })}</div> : null}</td>
+                  <td>{b.status ? a.batchStatus(b.status) : '—'}</td>
                   <td><button type="button" className="secondary small" aria-expanded={openId === b.id} onClick={() => setOpenId(openId === b.id ? null : b.id)}>{t('asha.pay.open')}</button></td>
                 </tr>
               ))}
@@ -189,6 +189,10 @@ function BatchPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
   };
 
   const unknown = report ? (Array.isArray(report.unknown) ? report.unknown.length : report.unknown) : 0;
+  const counts = batch?.items ? {
+    paid: batch.items.filter((r) => r.status === 'paid').length,
+    failed: batch.items.filter((r) => r.status === 'failed').length,
+  } : null;
   return (
     <section className="panel asha-batch" aria-labelledby={`${ids}-title`} data-testid="asha-batch">
       <h2 id={`${ids}-title`}>{batch ? t('asha.pay.batchOf', { month: a.month(batch.month) }) : t('common.loading')}</h2>
@@ -198,19 +202,36 @@ function BatchPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
           <div className="cards">
             <div className="card"><div className="card-value">{a.money(batch.total)}</div><div className="card-label">{t('asha.pay.total')}</div></div>
             <div className="card"><div className="card-value">{num(batch.rows)}</div><div className="card-label">{t('asha.pay.rows')}</div></div>
-            {batch.paid !== undefined && <div className="card"><div className="card-value" data-testid="asha-batch-paid">{num(batch.paid)}</div><div className="card-label">{t('asha.pay.paid')}</div></div>}
-            {batch.failed !== undefined && <div className="card"><div className="card-value">{num(batch.failed)}</div><div className="card-label">{t('asha.pay.failed')}</div></div>}
+            {counts && <div className="card"><div className="card-value" data-testid="asha-batch-paid">{num(counts.paid)}</div><div className="card-label">{t('asha.pay.paid')}</div></div>}
+            {counts && <div className="card"><div className="card-value" data-testid="asha-batch-failed">{num(counts.failed)}</div><div className="card-label">{t('asha.pay.failed')}</div></div>}
           </div>
           {batch.heldBack?.length > 0 && <HeldBackTable rows={batch.heldBack} />}
           {batch.items && batch.items.length > 0 && (
             <div className="table-wrap">
-              <table className="data-table">
-                <thead><tr><th scope="col">{t('asha.verify.asha')}</th><th scope="col">{t('asha.pay.fund')}</th><th scope="col" className="num">{t('asha.list.amount')}</th><th scope="col">{t('asha.pay.state')}</th></tr></thead>
+              <table className="data-table" data-testid="asha-batch-rows">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('asha.pay.reference')}</th>
+                    <th scope="col">{t('asha.verify.asha')}</th>
+                    <th scope="col" className="hide-narrow">{t('asha.workers.bank')}</th>
+                    <th scope="col">{t('asha.pay.fund')}</th>
+                    <th scope="col" className="num">{t('asha.list.amount')}</th>
+                    <th scope="col">{t('asha.pay.state')}</th>
+                  </tr>
+                </thead>
                 <tbody>
-                  {batch.items.map((r, i) => (
-                    <tr key={`${r.ashaId ?? i}-${r.fundSource ?? ''}`}>
-                      <td>{r.name ?? '—'}</td><td>{r.fundSource ?? '—'}</td><td className="num">{a.money(r.amount)}</td>
-                      <td>{r.status ? a.status(r.status) : '—'}{(r.failReason ?? r.reason) && <div className="sub">{r.failReason ?? r.reason}</div>}</td>
+                  {batch.items.map((r) => (
+                    <tr key={r.reference} data-reference={r.reference} data-status={r.status}>
+                      <td className="mono">{r.reference}</td>
+                      <td>{r.name}</td>
+                      <td className="hide-narrow mono">{r.bankAccountMasked ?? '—'}{r.ifsc && <div className="sub">{r.ifsc}</div>}</td>
+                      <td>{a.fund(r.fundSource)}</td>
+                      <td className="num">{a.money(r.amount)}</td>
+                      <td>
+                        {a.rowStatus(r.status)}
+                        {r.utr && <div className="sub mono">{t('asha.pay.utr', { utr: r.utr })}</div>}
+                        {r.reason && <div className="sub asha-reason">{r.reason}</div>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { formatDate, useI18n, type MessageKey } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
-import { approveClaim, CLAIM_STATUSES, listClaims, recommendClaim, rejectClaim, type Claim, type ClaimPage } from './asha.api.ts';
+import { approveClaim, ashaOf, CLAIM_STATUSES, isFlagged, listClaims, recommendClaim, rejectClaim, type Claim, type ClaimPage } from './asha.api.ts';
 import { BlockPicker, Flags, StatusBadge, useAsha } from './bits.tsx';
 import { CursorPager } from './CursorPager.tsx';
 
@@ -50,7 +50,7 @@ export function VerifyPage() {
     try {
       if (kind === 'recommend') await recommendClaim(c.id, note);
       else await approveClaim(c.id, note);
-      setMsg({ kind: 'success', key: kind === 'recommend' ? 'asha.verify.recommended' : 'asha.verify.approved', params: { name: a.name(c.nameEn, c.nameHi), asha: c.asha?.name ?? '' } });
+      setMsg({ kind: 'success', key: kind === 'recommend' ? 'asha.verify.recommended' : 'asha.verify.approved', params: { name: a.name(c.nameEn, c.nameHi), asha: ashaOf(c) } });
       setReload((n) => n + 1);
     } catch (err) {
       setMsg({ kind: 'error', text: a.error(err) });
@@ -66,7 +66,7 @@ export function VerifyPage() {
     setBusy(c.id);
     try {
       await rejectClaim(c.id, reason.trim());
-      setMsg({ kind: 'success', key: 'asha.verify.rejected', params: { name: a.name(c.nameEn, c.nameHi), asha: c.asha?.name ?? '' } });
+      setMsg({ kind: 'success', key: 'asha.verify.rejected', params: { name: a.name(c.nameEn, c.nameHi), asha: ashaOf(c) } });
       setRejecting(null);
       setReason('');
       setReload((n) => n + 1);
@@ -122,7 +122,7 @@ export function VerifyPage() {
         onConfirm={() => void reject()}
         onCancel={() => setRejecting(null)}
       >
-        <p>{rejecting ? t('asha.verify.rejectText', { name: a.name(rejecting.nameEn, rejecting.nameHi), asha: rejecting.asha?.name ?? '' }) : ''}</p>
+        <p>{rejecting ? t('asha.verify.rejectText', { name: a.name(rejecting.nameEn, rejecting.nameHi), asha: ashaOf(rejecting) }) : ''}</p>
         <div className="field">
           <label htmlFor={reasonId}>{t('asha.verify.reason')}</label>
           <textarea id={reasonId} value={reason} maxLength={500} onChange={(e) => { setReason(e.target.value); setReasonError(null); }}
@@ -143,26 +143,27 @@ function VerifyItem({ claim: c, busy, canRecommend, canApprove, onRecommend, onA
   const noteId = useId();
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | null>(null);
-  const flagged = (c.flags ?? []).length > 0;
+  const flagged = isFlagged(c);
   const approve = () => {
     if (flagged && !note.trim()) { setNoteError(t('asha.verify.noteMissing')); return; }
     onApprove(note.trim() || undefined);
   };
   const open = c.status === 'submitted' || c.status === 'recommended';
   return (
-    <li className={`asha-claim${flagged ? ' asha-flagged' : ''}`} aria-label={`${c.asha?.name ?? ''}: ${a.name(c.nameEn, c.nameHi)}`} data-claim-id={c.id}>
+    <li className={`asha-claim${flagged ? ' asha-flagged' : ''}`} aria-label={`${ashaOf(c)}: ${a.name(c.nameEn, c.nameHi)}`} data-claim-id={c.id}>
       <div className="asha-claim-head">
         <strong>{a.name(c.nameEn, c.nameHi)}</strong>
         <StatusBadge status={c.status} />
       </div>
       <Flags flags={c.flags ?? []} />
       <dl className="asha-facts">
-        <div><dt>{t('asha.verify.asha')}</dt><dd>{c.asha ? a.name(c.asha.name, c.asha.nameHi) : '—'}</dd></div>
+        <div><dt>{t('asha.verify.asha')}</dt><dd>{ashaOf(c) || '—'}</dd></div>
         <div><dt>{t('asha.list.doneOn')}</dt><dd>{formatDate(c.doneOn)}</dd></div>
         <div><dt>{t('asha.list.amount')}</dt><dd>{a.money(c.amount)}</dd></div>
         {c.pregnancyNumber && <div><dt>{t('asha.form.pregnancyNumber')}</dt><dd className="mono">{c.pregnancyNumber}</dd></div>}
         {c.beneficiaryPatientId && <div><dt>{t('asha.verify.patient')}</dt><dd className="mono">{c.beneficiaryPatientId}</dd></div>}
         {c.status === 'rejected' && c.rejectReason && <div><dt>{t('asha.list.reason')}</dt><dd>{c.rejectReason}</dd></div>}
+        {c.approveNote && <div><dt>{t('asha.verify.noteShown')}</dt><dd>{c.approveNote}</dd></div>}
       </dl>
       {(canRecommend || canApprove) && (
         <>

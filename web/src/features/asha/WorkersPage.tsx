@@ -12,7 +12,7 @@ import { CursorPager } from './CursorPager.tsx';
 interface Facility { id: string; name: string; nameHi?: string | null; type?: string }
 
 /** Which CSV columns the import reads (the server's own word on each row comes back in the report). */
-const CSV_HEADER = 'name,nameHi,mobile,subCentreId,villageIds,bankAccount,ifsc,activeFrom';
+const CSV_HEADER = 'name,name_hi,mobile,sub_centre_id,village_ids,bank_account,ifsc,active_from';
 
 /**
  * The register of a block's ASHAs, for district and block officers: the list (searched by name or
@@ -93,10 +93,10 @@ export function WorkersPage() {
               <tbody>
                 {page.items.map((w) => (
                   <tr key={w.id}>
-                    <td>{a.name(w.name, w.nameHi)}{w.username && <div className="sub muted mono">{w.username}</div>}</td>
+                    <td>{a.name(w.name, w.nameHi)}{w.active === false && <> <span className="badge">{t('asha.workers.inactive')}</span></>}{w.username && <div className="sub muted mono">{w.username}</div>}</td>
                     <td className="mono">{w.mobile}</td>
                     <td>{w.subCentre ? a.name(w.subCentre.name, w.subCentre.nameHi) : '—'}</td>
-                    <td className="hide-narrow mono">{w.bankAccount ?? '—'}{w.ifsc && <div className="sub">{w.ifsc}</div>}</td>
+                    <td className="hide-narrow mono">{w.bankAccount ?? w.bankAccountMasked ?? '—'}{w.ifsc && <div className="sub">{w.ifsc}</div>}</td>
                     <td className="hide-narrow">{formatDate(w.activeFrom)}</td>
                   </tr>
                 ))}
@@ -264,7 +264,7 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
   return (
     <section className="panel asha-import" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t('asha.import.title')}</h2>
-      <p className="muted">{t('asha.import.columns')} <code>{CSV_HEADER}</code></p>
+      <p className="muted">{t('asha.import.columns')} <code>{CSV_HEADER}</code>. {t('asha.import.hint')}</p>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); if (file) setConfirming(true); }}>
         <div className="field">
           <label htmlFor={`${ids}-file`}>{t('asha.import.file')}</label>

@@ -52,14 +52,25 @@ export interface Claim {
   flags: Flag[];
   batchId: string | null;
   paidOn: string | null;
-  /** In the verifiers' and accountant's lists. */
+  ashaId?: string;
+  ashaName?: string;
+  /** Older answers named the ASHA in an object. */
   asha?: { id: string; name: string; nameHi?: string | null };
   beneficiaryPatientId?: string | null;
   pregnancyNumber?: string | null;
-  note?: string | null;
+  claimMonth?: string;
+  fundSource?: string;
+  flagged?: boolean;
+  approveNote?: string | null;
+  utr?: string | null;
 }
 
-export interface MonthTotal { month: string; paid: number; pending: number }
+/** The ASHA's name of a claim in a verifier's list. */
+export const ashaOf = (c: Claim) => c.ashaName ?? c.asha?.name ?? '';
+/** A claim needs a note to be approved when it carries a flag. */
+export const isFlagged = (c: Claim) => !!c.flagged || (c.flags ?? []).length > 0;
+
+export interface MonthTotal { month: string; paid: number; pending: number; paidOn?: string | null }
 export interface MyClaims { items: Claim[]; months: MonthTotal[]; nextCursor?: string | null }
 export interface ClaimPage { items: Claim[]; nextCursor: string | null }
 
@@ -70,9 +81,11 @@ export interface Worker {
   nameHi?: string | null;
   mobile: string;
   subCentre?: { id: string; name: string; nameHi?: string | null } | null;
-  subCentreId?: string | null;
   villages?: { id: string; name: string; nameHi?: string | null }[];
+  /** Shown in full to the block accountant only; masked to everyone else. */
   bankAccount?: string | null;
+  bankAccountMasked?: string | null;
+  active?: boolean;
   ifsc?: string | null;
   activeFrom?: string | null;
   activeTo?: string | null;
@@ -97,24 +110,26 @@ export interface Batch {
   total: number;
   rows: number;
   heldBack: HeldBack[];
+  /** open until the bank's return file has settled every row, then closed. */
   status?: string;
   createdAt?: string;
-  paid?: number;
-  failed?: number;
-  paidAmount?: number;
-  failedAmount?: number;
   items?: BatchRow[];
 }
 export interface BatchRow {
-  ashaId?: string;
-  name?: string;
+  reference: string;
+  ashaId: string;
+  name: string;
+  fundSource: string;
   amount: number;
-  fundSource?: string | null;
-  status?: string;
-  failReason?: string | null;
+  claims?: number;
+  bankAccountMasked?: string;
+  ifsc?: string;
+  /** pending, paid or failed */
+  status: string;
+  utr?: string | null;
   reason?: string | null;
 }
-export interface ReturnsReport { paid: number; failed: number; unknown: number | unknown[] }
+export interface ReturnsReport { paid: number; failed: number; unknown: string[] | number }
 
 export interface BlockTimeliness {
   block: { id: string; name: string; nameHi?: string | null };
@@ -137,8 +152,9 @@ export const approveClaim = (id: string, note?: string) =>
   api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/approve`, { body: note ? { note } : {} });
 export const rejectClaim = (id: string, reason: string) =>
   api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/reject`, { body: { reason } });
-export const resubmitClaim = (id: string) =>
-  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/resubmit`, { body: {} });
+export interface ResubmitBody { beneficiaryPatientId?: string; pregnancyNumber?: string; doneOn?: string; note?: string }
+export const resubmitClaim = (id: string, body: ResubmitBody) =>
+  api<Claim>('POST', `/api/asha/claims/${encodeURIComponent(id)}/resubmit`, { body });
 
 export const addWorker = (body: WorkerBody) => api<{ id: string; username: string }>('POST', '/api/asha/workers', { body });
 export const listWorkers = (query: { block?: string; q?: string; cursor?: string }, signal?: AbortSignal) =>
@@ -183,10 +199,13 @@ export function newClientId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** This month in IST, YYYY-MM. */
-export function monthIst(offsetMonths = 0): string {
+/**
+ * The claim month of today in IST, YYYY-MM, as the default window reckons it: work from the 26th of
+ * the month before to the 25th of a month belongs to that month (so the 27th of November is December's).
+ */
+export function claimMonthIst(): string {
   const d = new Date(Date.now() + 330 * 60_000);
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + offsetMonths);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  const next = d.getUTCDate() >= 26 ? 1 : 0;
+  const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + next, 1));
+  return `${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
 }

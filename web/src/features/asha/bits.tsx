@@ -13,6 +13,9 @@ export function useAsha() {
   const { tx, lang, num } = useI18n();
   return {
     status: (s: string) => tx(`asha.status.${s}`, s),
+    batchStatus: (s: string) => tx(`asha.batch.${s}`, s),
+    rowStatus: (s: string) => tx(`asha.row.${s}`, s),
+    fund: (f: string | null | undefined) => (f ? tx(`asha.fund.${f}`, f) : '—'),
     holder: (h: string | null) => (h ? tx(`asha.holder.${h}`, h) : '—'),
     /** ₹1,23,456 in Indian grouping. */
     money: (n: number | null | undefined) => (n === null || n === undefined ? '—' : `₹${num(n)}`),
