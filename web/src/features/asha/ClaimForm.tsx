@@ -31,7 +31,7 @@ export async function photoDataUrl(file: File): Promise<string> {
   }
 }
 
-type Errors = Partial<Record<'activity' | 'beneficiary' | 'doneOn' | 'photo', string>>;
+type Errors = Partial<Record<'activity' | 'beneficiary' | 'pregnancy' | 'doneOn' | 'photo', string>>;
 
 /**
  * A new claim, made on the phone with or without a network: the activity (in her language, with its
@@ -45,6 +45,7 @@ export function ClaimForm({ userId, activities, onSaved }: { userId: string; act
   const ids = useId();
   const [code, setCode] = useState('');
   const [beneficiary, setBeneficiary] = useState('');
+  const [pregnancy, setPregnancy] = useState('');
   const [doneOn, setDoneOn] = useState(todayIst());
   const [photo, setPhoto] = useState<string | null>(null);
   const [photoBusy, setPhotoBusy] = useState(false);
@@ -76,16 +77,15 @@ export function ClaimForm({ userId, activities, onSaved }: { userId: string; act
     const errs: Errors = {};
     if (!activity) errs.activity = t('asha.form.activityMissing');
     const who = beneficiary.trim();
-    if (activity && kind === 'mother' && !who) errs.beneficiary = t('asha.form.pregnancyMissing');
-    if (activity && (kind === 'child' || kind === 'tb') && !who) errs.beneficiary = t('asha.form.patientMissing');
+    if (activity && kind !== 'none' && !who) errs.beneficiary = kind === 'mother' ? t('asha.form.motherMissing') : t('asha.form.patientMissing');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(doneOn)) errs.doneOn = t('asha.form.dateMissing');
     else if (doneOn > todayIst()) errs.doneOn = t('asha.form.dateFuture');
     if (needsPhoto && !photo) errs.photo = t('asha.form.photoMissing');
     setErrors(errs);
     if (Object.keys(errs).length || !activity) return;
     const body: ClaimBody = { clientId: newClientId(), activityCode: activity.code, doneOn };
-    if (kind === 'mother') body.pregnancyNumber = who;
-    if (kind === 'child' || kind === 'tb') body.beneficiaryPatientId = who;
+    if (kind !== 'none') body.beneficiaryPatientId = who;
+    if (kind === 'mother' && pregnancy.trim()) body.pregnancyNumber = pregnancy.trim();
     if (needsPhoto && photo) body.photo = photo;
     const claim: LocalClaim = {
       clientId: body.clientId, userId, body, nameEn: activity.nameEn, nameHi: activity.nameHi, amount: activity.amount,
@@ -102,6 +102,7 @@ export function ClaimForm({ userId, activities, onSaved }: { userId: string; act
     }
     setCode('');
     setBeneficiary('');
+    setPregnancy('');
     setPhoto(null);
     setFileKey((k) => k + 1);
     onSaved(claim);
@@ -116,7 +117,7 @@ export function ClaimForm({ userId, activities, onSaved }: { userId: string; act
       {top && <Notice kind="error">{top}</Notice>}
       <div className="field">
         <label htmlFor={`${ids}-activity`}>{t('asha.form.activity')}</label>
-        <select id={`${ids}-activity`} value={code} onChange={(e) => { setCode(e.target.value); setBeneficiary(''); setErrors({}); }}
+        <select id={`${ids}-activity`} value={code} onChange={(e) => { setCode(e.target.value); setBeneficiary(''); setPregnancy(''); setErrors({}); }}
           aria-invalid={!!errors.activity} aria-describedby={described('activity')}>
           <option value="">{t('asha.choose')}</option>
           {activities.map((x) => <option key={x.code} value={x.code}>{a.name(x.nameEn, x.nameHi)} — {a.money(x.amount)}</option>)}
@@ -130,22 +131,20 @@ export function ClaimForm({ userId, activities, onSaved }: { userId: string; act
           </span>
         )}
       </div>
-      {kind === 'mother' && (
+      {kind !== 'none' && (
         <div className="field">
-          <label htmlFor={`${ids}-who`}>{t('asha.form.pregnancyNumber')}</label>
-          <input id={`${ids}-who`} value={beneficiary} onChange={(e) => setBeneficiary(e.target.value)} autoComplete="off"
-            aria-invalid={!!errors.beneficiary} aria-describedby={described('beneficiary') ?? `${ids}-who-hint`} />
-          <span className="hint" id={`${ids}-who-hint`}>{t('asha.form.pregnancyHint')}</span>
-          {err('beneficiary')}
-        </div>
-      )}
-      {(kind === 'child' || kind === 'tb') && (
-        <div className="field">
-          <label htmlFor={`${ids}-who`}>{kind === 'tb' ? t('asha.form.tbPatient') : t('asha.form.child')}</label>
+          <label htmlFor={`${ids}-who`}>{kind === 'mother' ? t('asha.form.mother') : kind === 'tb' ? t('asha.form.tbPatient') : t('asha.form.child')}</label>
           <input id={`${ids}-who`} value={beneficiary} onChange={(e) => setBeneficiary(e.target.value)} autoComplete="off"
             aria-invalid={!!errors.beneficiary} aria-describedby={described('beneficiary') ?? `${ids}-who-hint`} />
           <span className="hint" id={`${ids}-who-hint`}>{t('asha.form.patientHint')}</span>
           {err('beneficiary')}
+        </div>
+      )}
+      {kind === 'mother' && (
+        <div className="field">
+          <label htmlFor={`${ids}-preg`}>{t('asha.form.pregnancyNumber')}</label>
+          <input id={`${ids}-preg`} value={pregnancy} onChange={(e) => setPregnancy(e.target.value)} autoComplete="off" aria-describedby={`${ids}-preg-hint`} />
+          <span className="hint" id={`${ids}-preg-hint`}>{t('asha.form.pregnancyHint')}</span>
         </div>
       )}
       <div className="field">

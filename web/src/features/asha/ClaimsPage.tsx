@@ -228,7 +228,10 @@ export function ClaimsPage() {
                 <div><dt>{t('asha.list.doneOn')}</dt><dd>{formatDate(c.doneOn)}</dd></div>
                 <div><dt>{t('asha.list.amount')}</dt><dd>{a.money(c.amount)}</dd></div>
                 {c.status === 'paid' ? (
-                  <div><dt>{t('asha.list.paidOn')}</dt><dd>{formatDate(c.paidOn)}</dd></div>
+                  <>
+                    <div><dt>{t('asha.list.paidOn')}</dt><dd>{formatDate(c.paidOn)}</dd></div>
+                    {c.utr && <div><dt>{t('asha.list.utr')}</dt><dd className="mono">{c.utr}</dd></div>}
+                  </>
                 ) : c.status !== 'rejected' && (
                   <>
                     <div><dt>{t('asha.list.holder')}</dt><dd data-testid="asha-holder">{a.holder(c.holder)}</dd></div>
