@@ -44,6 +44,7 @@ import { responseTimeRoutes } from './modules/dispatch/stats/stats.routes.js';
 import { grievanceRoutes } from './modules/grievances/grievances.routes.js';
 import { publicGrievanceRoutes } from './modules/grievances/grievances.public.routes.js';
 import { helplineRoutes } from './modules/helpline/helpline.routes.js';
+import { ashaRoutes } from './modules/asha/asha.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -187,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(grievanceRoutes({ ...deps, sms }));
   await app.register(publicGrievanceRoutes({ ...deps, sms }));
   await app.register(helplineRoutes(deps));
+  await app.register(ashaRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

@@ -39,6 +39,8 @@ import * as m1204_0500 from './migrations/20261204T0500_index_ambulance_latest_p
 import * as m1205_0100 from './migrations/20261205T0100_create_outbox.js';
 import * as m1205_0300 from './migrations/20261205T0300_create_grievances.js';
 import * as m1205_0200 from './migrations/20261205T0200_create_helpline_calls.js';
+import * as m1206_0100 from './migrations/20261206T0100_create_asha.js';
+import * as m1206_0110 from './migrations/20261206T0110_seed_asha_catalogue.js';
 import * as m1206_0200 from './migrations/20261206T0200_index_ambulance_latest_points.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
@@ -81,6 +83,8 @@ const migrations: Record<string, Migration> = {
   '20261204T0500_index_ambulance_latest_places': m1204_0500,
   '20261205T0100_create_outbox': m1205_0100,
   '20261205T0300_create_grievances': m1205_0300,
+  '20261206T0100_create_asha': m1206_0100,
+  '20261206T0110_seed_asha_catalogue': m1206_0110,
   '20261205T0200_create_helpline_calls': m1205_0200,
   '20261206T0200_index_ambulance_latest_points': m1206_0200,
 };

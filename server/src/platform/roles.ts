@@ -78,6 +78,12 @@ export const PERMISSIONS = [
   'can_take_helpline_transfers',
   /** The outbox (platform/outbox): SMS and e-mail of the area with their delivery status. */
   'can_read_messages',
+  /** ASHA incentives (modules/asha): the ASHA claims; the ANM/CHO recommends; the block's MO in charge (or a doctor of the block) approves; the block accountant pays; officers keep the register and catalogue. */
+  'can_claim_asha_incentives',
+  'can_recommend_asha_claims',
+  'can_approve_asha_claims',
+  'can_pay_asha',
+  'can_manage_asha',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,22 +107,22 @@ const GRIEVANCE_OFFICER: Permission[] = ['can_read_grievances', 'can_handle_grie
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings', 'can_read_messages'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings', 'can_read_messages', 'can_manage_asha'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER, 'can_read_messages'],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances'],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER, 'can_read_messages', 'can_manage_asha'],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances', 'can_approve_asha_claims', 'can_manage_asha'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
   facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance', ...GRIEVANCE_OFFICER, 'can_file_grievance'],
-  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance', 'can_take_helpline_transfers'],
-  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance'],
+  doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance', 'can_take_helpline_transfers', 'can_approve_asha_claims'],
+  cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance', 'can_recommend_asha_claims'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],
   /** Logs calls and outbound calls; the counsellors' queue is taken by agents at the centre's counselling seats (helpline.transfers.ts). */
   helpline_agent: [...READER, 'can_log_helpline_calls', 'can_take_helpline_transfers', 'can_file_grievance', 'can_read_grievances'],
   /** The control room of a district (or the state): the fleet, its positions, each vehicle's status. */
   dispatcher: [...READER, 'can_read_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew'],
   /** ASHAs enumerate households for the health-card survey (registering them, not reading records). */
-  asha: [...READER, 'can_register_patient', 'can_survey'],
-  block_accountant: READER,
+  asha: [...READER, 'can_register_patient', 'can_survey', 'can_claim_asha_incentives'],
+  block_accountant: [...READER, 'can_pay_asha'],
   citizen: READER,
 };
 

@@ -137,6 +137,17 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/grievances/:ticketNumber/attachments': ['can_handle_grievances', 'can_file_grievance'],
   'PUT /api/grievances/settings/:type': 'can_manage_grievance_settings',
   'PUT /api/grievances/calendar': 'can_manage_grievance_settings',
+  // ASHA incentives: register and catalogue, claims from the phone, verification, payment batches (modules/asha)
+  'POST /api/asha/workers': 'can_manage_asha',
+  'POST /api/asha/workers/import': 'can_manage_asha',
+  'POST /api/asha/activities/:code/rates': 'can_manage_asha',
+  'POST /api/asha/claims': 'can_claim_asha_incentives',
+  'POST /api/asha/claims/:id/recommend': 'can_recommend_asha_claims',
+  'POST /api/asha/claims/:id/approve': 'can_approve_asha_claims',
+  'POST /api/asha/claims/:id/reject': ['can_recommend_asha_claims', 'can_approve_asha_claims'],
+  'POST /api/asha/claims/:id/resubmit': 'can_claim_asha_incentives',
+  'POST /api/asha/batches': 'can_pay_asha',
+  'POST /api/asha/batches/:id/returns': 'can_pay_asha',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

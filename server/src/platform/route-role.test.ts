@@ -77,6 +77,9 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /fhir/Organization': 'the facility directory (FHIR), searched within the caller\'s own area',
   'GET /fhir/Location': 'facility locations (FHIR), searched within the caller\'s own area',
   'GET /api/system/info': 'DHIS2\'s system info: API version, server date, calendar',
+  'GET /api/asha/activities': 'the ASHA incentive catalogue: codes, names and amounts, alike for every area',
+  'POST /api/asha/activities/{code}/rates': 'the incentive catalogue is shared reference data, its rates changed only by state-level managers',
+  'GET /api/asha/claims/mine': 'the caller\'s own claims (an ASHA)',
   // DHIS2's metadata API: the same forms, items and categories for every area (a data set's org units are the caller's area only).
   ...Object.fromEntries(EXPORT_TYPES.filter((type) => type !== 'organisationUnits')
     .flatMap((type) => [`GET /api/${type}`, `GET /api/${type}.json`, `GET /api/${type}.csv`, `GET /api/${type}/{id}`])
@@ -176,6 +179,19 @@ for (const engine of testEngines()) {
       const hisarDoctor = (await t.userWith('doctor', n.hub)).username;
       /** An answer (JSON or CSV) naming nothing of Hisar: neither the district nor its hub. */
       const nothingOf = (b: unknown) => !JSON.stringify(b).includes(n.hub) && !JSON.stringify(b).includes(hisarUnit);
+      // ASHA incentives in a Hisar block (modules/asha): an ASHA, her claim approved, a batch.
+      const ashaBlock = (await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent: 'district:63', level: 'block', name: 'RR Asha Block' }))).id as string;
+      const ashaSc = (await ok(t.req('POST', '/api/facilities', t.adminToken, { name: 'RR SC', type: 'SC', ownership: 'public', system: 'allopathic', orgUnit: ashaBlock, latitude: 29.15, longitude: 75.72 }))).id as string;
+      const ashaWorker = await ok(t.req('POST', '/api/asha/workers', t.adminToken, { name: 'RR Asha', mobile: '9812312360', subCentreId: ashaSc, bankAccount: '12345678901', ifsc: 'SBIN0001234', activeFrom: '2025-01-01' }));
+      await ok(t.req('POST', `/api/users/${ashaWorker.username}/password`, t.adminToken, { password: 'Asha-Pass-2026!' }), 200);
+      const ashaToken = await t.login(ashaWorker.username, 'Asha-Pass-2026!');
+      const ashaDay = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const ashaClaim = await ok(t.req('POST', '/api/asha/claims', ashaToken, { clientId: '6f1c1d2e-1111-4a4a-8b8b-000000000001', activityCode: '3.1.1.7.1', doneOn: ashaDay }));
+      const ashaOpen = await ok(t.req('POST', '/api/asha/claims', ashaToken, { clientId: '6f1c1d2e-1111-4a4a-8b8b-000000000002', activityCode: '3.1.1.7.1', doneOn: ashaDay }));
+      await ok(t.req('POST', `/api/asha/claims/${ashaClaim.id}/recommend`, t.adminToken, {}), 200);
+      await ok(t.req('POST', `/api/asha/claims/${ashaClaim.id}/approve`, t.adminToken, {}), 200);
+      const ashaBatch = await ok(t.req('POST', '/api/asha/batches', t.adminToken, { block: ashaBlock, month: '2099-12' }));
+      const hisarAsha = (b: any) => !JSON.stringify(b).includes(ashaWorker.id) && !JSON.stringify(b).includes(ashaBlock);
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
@@ -377,6 +393,21 @@ for (const engine of testEngines()) {
         'POST /api/grievances/{ticketNumber}/reopen': { url: `/api/grievances/${grievance}/reopen`, body: { reason: 'not fixed' } },
         'POST /api/grievances/{ticketNumber}/attachments': { url: `/api/grievances/${grievance}/attachments`, body: pdf, contentType: 'application/pdf' },
         'GET /api/grievances/{ticketNumber}/attachments/{id}': { url: `/api/grievances/${grievance}/attachments/Zz000000000` },
+        'POST /api/asha/workers': { url: '/api/asha/workers', body: { name: 'RR Asha Two', mobile: '9812312361', subCentreId: ashaSc, bankAccount: '12345678901', ifsc: 'SBIN0001234' } },
+        'GET /api/asha/workers': { url: `/api/asha/workers?block=${ashaBlock}` },
+        'POST /api/asha/workers/import': { url: '/api/asha/workers/import', contentType: 'text/csv', body: `name,mobile,sub_centre_id,bank_account,ifsc\nRR Asha Three,9812312362,${ashaSc},12345678901,SBIN0001234\n`, refusedIn200: (b) => b.created === 0 },
+        'POST /api/asha/claims': { url: '/api/asha/claims', body: { clientId: '6f1c1d2e-1111-4a4a-8b8b-000000000009', activityCode: '3.1.1.7.1', doneOn: ashaDay } },
+        'GET /api/asha/claims': { url: `/api/asha/claims?block=${ashaBlock}` },
+        'POST /api/asha/claims/{id}/recommend': { url: `/api/asha/claims/${ashaOpen.id}/recommend`, body: {} },
+        'POST /api/asha/claims/{id}/approve': { url: `/api/asha/claims/${ashaOpen.id}/approve`, body: { note: 'seen' } },
+        'POST /api/asha/claims/{id}/reject': { url: `/api/asha/claims/${ashaOpen.id}/reject`, body: { reason: 'no form' } },
+        'POST /api/asha/claims/{id}/resubmit': { url: `/api/asha/claims/${ashaOpen.id}/resubmit`, body: {} },
+        'POST /api/asha/batches': { url: '/api/asha/batches', body: { block: ashaBlock, month: '2099-11' } },
+        'GET /api/asha/batches': { url: `/api/asha/batches?block=${ashaBlock}`, refusedIn200: hisarAsha },
+        'GET /api/asha/batches/{id}': { url: `/api/asha/batches/${ashaBatch.id}` },
+        'GET /api/asha/batches/{id}/file': { url: `/api/asha/batches/${ashaBatch.id}/file` },
+        'POST /api/asha/batches/{id}/returns': { url: `/api/asha/batches/${ashaBatch.id}/returns`, contentType: 'text/csv', body: `reference,status,reason,utr\n${ashaBatch.id}-00001,PAID,,UTR1\n` },
+        'GET /api/asha/timeliness': { url: '/api/asha/timeliness?district=63', refusedIn200: hisarAsha },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');
