@@ -325,6 +325,11 @@ for (const engine of testEngines()) {
         ...['assign', 'start', 'reply', 'notes', 'wait', 'interim', 'resolve', 'close', 'reopen', 'attachments'].map((a) => `POST /api/grievances/{ticketNumber}/${a}`),
         'GET /api/grievances/{ticketNumber}/attachments/{id}', 'POST /api/public/grievances/otp', 'POST /api/public/grievances', 'GET /api/public/grievances/figures', 'GET /api/public/grievances/facilities',
         'GET /api/public/grievances/{ticketNumber}', ...['information', 'reopen', 'rating', 'attachments'].map((a) => `POST /api/public/grievances/{ticketNumber}/${a}`),
+        // ASHA incentives (a sub-centre, block or district outside the area 403; the wrong block's verifier or accountant 403;
+        // an ASHA only her own claims; the catalogue shared): asha/asha.test.ts and route-role.test.ts
+        'POST /api/asha/workers', 'GET /api/asha/workers', 'POST /api/asha/workers/import', 'GET /api/asha/activities', 'POST /api/asha/activities/{code}/rates',
+        'POST /api/asha/claims', 'GET /api/asha/claims', 'GET /api/asha/claims/mine', ...['recommend', 'approve', 'reject', 'resubmit'].map((a) => `POST /api/asha/claims/{id}/${a}`),
+        'POST /api/asha/batches', 'GET /api/asha/batches', 'GET /api/asha/batches/{id}', 'GET /api/asha/batches/{id}/file', 'POST /api/asha/batches/{id}/returns', 'GET /api/asha/timeliness',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
