@@ -107,7 +107,7 @@ export function WorkersPage() {
           <CursorPager cursors={cursors} next={page.nextCursor} onPage={setCursors} />
         </>
       )}
-      <ImportPanel onDone={() => setReload((n) => n + 1)} />
+      <ImportPanel block={block} onDone={() => setReload((n) => n + 1)} />
     </section>
   );
 }
@@ -232,8 +232,8 @@ function WorkerForm({ block, onCancel, onAdded }: { block: string; onCancel: () 
   );
 }
 
-function ImportPanel({ onDone }: { onDone: () => void }) {
-  const { t } = useI18n();
+function ImportPanel({ block, onDone }: { block: string; onDone: () => void }) {
+  const { t, lang } = useI18n();
   const a = useAsha();
   const ids = useId();
   const [file, setFile] = useState<File | null>(null);
@@ -242,6 +242,16 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const [centres, setCentres] = useState<Facility[]>([]);
+
+  // The file names each ASHA's sub-centre by its id: the block's public facilities with theirs.
+  useEffect(() => {
+    setCentres([]);
+    if (!block) return;
+    const ctrl = new AbortController();
+    get<{ items: Facility[] }>('/api/facilities', { block, ownership: 'public', limit: 200 }, ctrl.signal).then((r) => setCentres(r.items)).catch(() => undefined);
+    return () => ctrl.abort();
+  }, [block]);
 
   const run = async () => {
     if (!file) return;
@@ -265,6 +275,15 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
     <section className="panel asha-import" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>{t('asha.import.title')}</h2>
       <p className="muted">{t('asha.import.columns')} <code>{CSV_HEADER}</code>. {t('asha.import.hint')}</p>
+      {centres.length > 0 && (
+        <details className="asha-centres">
+          <summary>{t('asha.import.centres')}</summary>
+          <table className="data-table">
+            <thead><tr><th scope="col">{t('asha.workers.subCentre')}</th><th scope="col">sub_centre_id</th></tr></thead>
+            <tbody>{centres.map((f) => <tr key={f.id}><td>{unitName(f, lang)}{f.type ? ` (${f.type})` : ''}</td><td className="mono">{f.id}</td></tr>)}</tbody>
+          </table>
+        </details>
+      )}
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); if (file) setConfirming(true); }}>
         <div className="field">
           <label htmlFor={`${ids}-file`}>{t('asha.import.file')}</label>
