@@ -8,9 +8,10 @@
 // 'online' events and a reload), flagged: no pregnancy of hers is on record. The sub-centre's CHO
 // recommends it, the block's medical officer approves it (with the note a flagged claim needs), the
 // block accountant makes the month's batch, downloads the payment file and uploads the bank's return
-// file marking it paid; the ASHA sees it paid, and the month's paid amount. axe-core finds no serious or
-// critical violation on the ASHA's screen. The block's officer then adds an ASHA on the register screen,
-// imports two from a CSV (one refused for an unknown bank) and sees the block's days to pay.
+// file marking it paid; the ASHA sees it paid, and the month's paid amount. The block's officer then
+// adds an ASHA on the register screen, imports two from a CSV (one refused for an unknown bank) and
+// sees the block's days to pay. axe-core finds no serious or critical violation on the ASHA's, the
+// verifiers', the accountant's or the register's screen.
 // Screenshots in test-results/.
 //   cd /work/main/web && npx vite build --outDir /tmp/web-asha && cd .. &&
 //   SWASTHYA_WEB_DIST=/tmp/web-asha SWASTHYA_REQUIRE_BROWSER=1 NODE_ENV=test node --import tsx --test web/e2e/asha.e2e.test.ts
@@ -178,6 +179,8 @@ describe('ASHA incentives on a phone (browser)', () => {
         await choS.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'ASHA claims to verify' }).click();
         await choS.page.getByRole('heading', { level: 1, name: 'ASHA claims to verify' }).waitFor();
         const forCho = choS.page.locator(`li[data-claim-id="${claimId}"]`);
+        await forCho.waitFor();
+        assert.deepEqual(await seriousViolations(choS.page), [], 'the verifiers\' queue has no serious or critical axe violation');
         await forCho.getByRole('button', { name: 'Recommend the claim' }).click();
         await choS.page.getByText(`Recommended: ${activity.nameEn} of `, { exact: false }).waitFor();
         await choS.context.close();
@@ -208,6 +211,7 @@ describe('ASHA incentives on a phone (browser)', () => {
         assert.match(await ap.getByTestId('asha-batch-made').innerText(), new RegExp(`${rupees} in 1 row`));
         const panel = ap.getByTestId('asha-batch');
         await panel.getByRole('button', { name: 'Download the payment file' }).waitFor();
+        assert.deepEqual(await seriousViolations(ap), [], 'the payments screen has no serious or critical axe violation');
         const [download] = await Promise.all([ap.waitForEvent('download'), panel.getByRole('button', { name: 'Download the payment file' }).click()]);
         const paymentFile = readFileSync((await download.path())!, 'utf8');
         const returnFile = bankReturn(paymentFile);
@@ -267,10 +271,12 @@ describe('ASHA incentives on a phone (browser)', () => {
         assert.equal(rowNo, '3', 'the third line of the file (the second ASHA) is refused');
         assert.match(why ?? '', /ZZZZ|bank|IFSC/i, `the refused row says why: ${why}`);
         await op.getByTestId('asha-workers').getByRole('row').filter({ hasText: 'Rekha Devi' }).waitFor();
+        assert.deepEqual(await seriousViolations(op), [], 'the register has no serious or critical axe violation');
         await shot(op, 'register');
         await op.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'ASHA days to pay' }).click();
         await op.getByRole('heading', { level: 1, name: 'ASHA days to pay' }).waitFor();
         const hisar1 = op.getByTestId('asha-timeliness-table').getByRole('row').filter({ has: op.getByRole('rowheader', { name: 'Hisar-I', exact: true }) });
+        await hisar1.waitFor();
         const cells = (await hisar1.locator('td').allInnerTexts()).map((x) => x.trim());
         assert.deepEqual(cells.slice(0, 2), ['1', '1'], 'Hisar-I: one claim, one paid');
         await op.locator('[data-testid="asha-timeliness"] canvas').waitFor();
