@@ -15,7 +15,9 @@ const stream = run({ files: process.argv.slice(2), concurrency, timeout });
 stream.on('test:fail', () => { process.exitCode = 1; });
 const took = (e) => {
   if (e.nesting !== 0 || !e.file) return;
-  const f = relative(process.cwd(), e.file);
+  // Compiled files (scripts/compile-tests.mjs) are named by their source.
+  const build = process.env.SWASTHYA_TEST_BUILD;
+  const f = build && e.file.startsWith(build) ? relative(build, e.file).replace(/\.js$/, '.ts') : relative(process.cwd(), e.file);
   perFile.set(f, (perFile.get(f) ?? 0) + (e.details?.duration_ms ?? 0));
 };
 stream.on('test:pass', took);

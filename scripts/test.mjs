@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileTests } from './compile-tests.mjs';
 import { ensureWebBuilt } from './web-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,9 +41,20 @@ if (!fs.existsSync(chromium)) {
 }
 if (files.some((f) => f.includes('e2e'))) ensureWebBuilt(root);
 
-const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'run-tests.mjs'), ...files], {
+// The TypeScript is compiled once into plain JavaScript (scripts/compile-tests.mjs) and the test
+// files run from there without tsx's loader; SWASTHYA_TEST_TSX=1 runs the sources through tsx instead.
+let build = null;
+if (process.env.SWASTHYA_TEST_TSX !== '1') {
+  const started = Date.now();
+  build = await compileTests(root);
+  console.log(`note: the tests run as JavaScript compiled into ${path.relative(root, build)} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+}
+const runArgs = build
+  ? [path.join(root, 'scripts', 'run-tests.mjs'), ...files.map((f) => path.join(build, path.relative(root, path.resolve(root, f)).replace(/\.(ts|tsx)$/, '.js')))]
+  : ['--import', 'tsx', path.join(root, 'scripts', 'run-tests.mjs'), ...files];
+const r = spawnSync(process.execPath, runArgs, {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
+  env: { ...process.env, NODE_ENV: 'test', ...(build ? { SWASTHYA_TEST_BUILD: build } : {}) },
 });
 process.exit(r.status ?? 1);

@@ -51,7 +51,10 @@ export interface Server {
 
 export async function startServer(dataDir: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  // Under `npm test` the server runs from the compiled tree (scripts/compile-tests.mjs), without tsx.
+  const build = process.env.SWASTHYA_TEST_BUILD;
+  const main = build && existsSync(join(build, 'server/src/main.js')) ? [join(build, 'server/src/main.js')] : ['--import', 'tsx', 'server/src/main.ts'];
+  const child = spawn(process.execPath, main, {
     cwd: ROOT,
     env: {
       ...process.env,
