@@ -7,7 +7,6 @@ import { actorOf, ErrorBody, page, Paging } from '../../platform/http.js';
 import { createAmbulance, getAmbulance, KINDS, listAmbulances, nearestAvailable, type Kind, type Service as ServiceName, SERVICES, setStatus, STATUSES, type CreateInput, type ListQuery, type Status } from './ambulances.js';
 import { maintainPositionPartitions } from './ambulances.partitions.js';
 import { registerAmbulanceEvents } from './ambulances.events.routes.js';
-import { startOwnTracks } from './ambulances.mqtt.js';
 import { registerLiveStream } from './ambulances.stream.js';
 import { crewRoutes, CrewT } from './ambulances.crew.js';
 import { deviceKeyRoutes, KEY_HEADER } from './ambulances.keys.js';
@@ -109,6 +108,8 @@ export const ambulanceRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => 
   // OwnTracks over MQTT when MQTT_URL is set (ambulances.mqtt.ts).
   const mqttUrl = process.env.MQTT_URL;
   if (mqttUrl) {
+    // Loaded only then: the MQTT client library is a noticeable part of the server's start.
+    const { startOwnTracks } = await import('./ambulances.mqtt.js');
     const sub = startOwnTracks(db.kysely, mqttUrl, app.log);
     app.addHook('onClose', async () => { await sub.close(); });
   }

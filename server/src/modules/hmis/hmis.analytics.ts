@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Database, OrgUnitLevel } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
@@ -295,6 +294,8 @@ export function analyticsCsv(r: AnalyticsResult): string {
 
 export async function analyticsXlsx(r: AnalyticsResult): Promise<Buffer> {
   const t = table(r);
+  // ExcelJS is loaded for a download only (it is a large part of the server's start otherwise).
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Analytics');
   ws.addRow(t.header).font = { bold: true };

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// ExcelJS is loaded when a sheet is made or read (it is a large part of the server's start otherwise).
+const excel = () => import('exceljs').then((m) => m.default);
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
@@ -43,7 +44,7 @@ export async function csvTemplate(db: Db, actor: Actor, q: { dataSet: string; or
 /** Excel template: a header naming data set, facility and period, then a row per item to fill in. */
 export async function xlsxTemplate(db: Db, actor: Actor, q: { dataSet: string; orgUnit: string; period: string }): Promise<Buffer> {
   const t = await lines(db, actor, q.dataSet, q.orgUnit, q.period);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Swasthya';
   const ws = wb.addWorksheet('Return');
   ws.addRow(['Data set / डेटा सेट', t.form.dataSet.code ?? t.form.dataSet.id, t.form.dataSet.name]);
@@ -75,7 +76,7 @@ async function readXlsx(body: Buffer): Promise<RawSet[]> {
   // would expand to gigabytes is refused from its central directory, and ExcelJS gets only the
   // entries as checked, stored uncompressed.
   const checked = repackStored(await unpackZip(body, XLSX_LIMITS));
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(checked as unknown as ArrayBuffer);
   } catch {

@@ -2,8 +2,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import type { Database } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -38,6 +36,8 @@ export async function cardPdf(db: Db, actor: Actor, id: string, size: CardSize =
   const c = await cardData(db, actor, id);
   await db.updateTable('patients').set({ card_issued_at: new Date() }).where('id', '=', c.id).where('card_issued_at', 'is', null).execute();
   const [w, h] = CARD_SIZES[size];
+  // The PDF and QR libraries are loaded for a card only (they are a large part of the server's start otherwise).
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
   const doc = new PDFDocument({ size: [w, h], margin: 0, info: { Title: `Health card ${c.stateNumber}`, Author: 'Swasthya' } });
   doc.registerFont('hi', HINDI);
   doc.registerFont('hi-bold', HINDI_BOLD);

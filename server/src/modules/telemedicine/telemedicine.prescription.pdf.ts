@@ -4,7 +4,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import PDFDocument from 'pdfkit';
 import type { Database } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -67,7 +66,9 @@ async function contentsOf(db: Db, prescriptionId: string) {
 type Contents = Awaited<ReturnType<typeof contentsOf>>;
 
 /** Renders the prescription. `compress: false` leaves the page text readable in the file (tests). */
-export function renderPrescription(c: Contents, opts: { compress?: boolean } = {}): Promise<Buffer> {
+export async function renderPrescription(c: Contents, opts: { compress?: boolean } = {}): Promise<Buffer> {
+  // pdfkit is loaded for a prescription only (it is a large part of the server's start otherwise).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4', margin: 40, compress: opts.compress ?? true, bufferPages: true,
     info: { Title: `Prescription ${c.rx.id}`, Author: c.doctorName, Subject: `e-Prescription for ${c.patient.state_number}`, Creator: 'Swasthya' },
