@@ -8,7 +8,8 @@
 // 'online' events and a reload), flagged: no pregnancy of hers is on record. The sub-centre's CHO
 // recommends it, the block's medical officer approves it (with the note a flagged claim needs), the
 // block accountant makes the month's batch, downloads the payment file and uploads the bank's return
-// file marking it paid; the ASHA sees it paid, and the month's paid amount. The block's officer then
+// file marking it paid; the ASHA sees it paid, and the month's paid amount. A second claim, rejected
+// by the CHO with a reason, she reads, corrects and sends again. The block's officer then
 // adds an ASHA on the register screen, imports two from a CSV (one refused for an unknown bank) and
 // sees the block's days to pay. axe-core finds no serious or critical violation on the ASHA's, the
 // verifiers', the accountant's or the register's screen.
@@ -174,13 +175,33 @@ describe('ASHA incentives on a phone (browser)', () => {
         assert.equal((await apiCall<{ items: MineItem[] }>(base, 'GET', '/api/asha/claims/mine', ashaToken)).items.length, 1, 'still one claim after a reload');
         await shot(phone, 'synced-hi-phone');
 
-        // ---- The CHO of the sub-centre recommends it.
+        // A second claim, made online (a CBAC form, no beneficiary): sent at once.
+        const cbac = catalogue.find((a) => a.beneficiaryKind === 'none' && !a.evidence.includes('photo') && a.amount > 0 && a.amount < 1000);
+        assert.ok(cbac, 'the catalogue has a small activity with no beneficiary');
+        const cbacHi = cbac.nameHi ?? cbac.nameEn;
+        const cbacOption = form.getByLabel('किया गया काम').locator('option').filter({ hasText: cbacHi }).first();
+        await form.getByLabel('किया गया काम').selectOption((await cbacOption.getAttribute('value'))!);
+        await form.getByRole('button', { name: 'दावा इस फ़ोन पर सहेजें' }).click();
+        const second = phone.getByTestId('asha-claims').getByRole('listitem', { name: cbacHi });
+        await second.getByText('भेजा गया, एएनएम के पास').waitFor();
+        const secondId = await second.getAttribute('data-claim-id');
+        assert.ok(secondId);
+
+        // ---- The CHO of the sub-centre rejects the second (a reason is required) and recommends the first.
         const choS = await signedIn(browser, base, cho);
         await choS.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'ASHA claims to verify' }).click();
         await choS.page.getByRole('heading', { level: 1, name: 'ASHA claims to verify' }).waitFor();
         const forCho = choS.page.locator(`li[data-claim-id="${claimId}"]`);
         await forCho.waitFor();
         assert.deepEqual(await seriousViolations(choS.page), [], 'the verifiers\' queue has no serious or critical axe violation');
+        const rejectThis = choS.page.locator(`li[data-claim-id="${secondId}"]`);
+        await rejectThis.getByRole('button', { name: 'Reject the claim' }).click();
+        const dialog = choS.page.getByRole('dialog', { name: 'Reject this claim?' });
+        await dialog.getByRole('button', { name: 'Reject the claim' }).click();
+        await dialog.getByText('Write the reason: the ASHA needs to know what to correct.').waitFor();
+        await dialog.getByLabel('Reason (the ASHA reads it)').fill('CBAC form not signed by the person screened');
+        await dialog.getByRole('button', { name: 'Reject the claim' }).click();
+        await choS.page.getByText(`Rejected: ${cbac.nameEn} of `, { exact: false }).waitFor();
         await forCho.getByRole('button', { name: 'Recommend the claim' }).click();
         await choS.page.getByText(`Recommended: ${activity.nameEn} of `, { exact: false }).waitFor();
         await choS.context.close();
@@ -230,7 +251,16 @@ describe('ASHA incentives on a phone (browser)', () => {
         await months.getByRole('row').nth(1).getByText(rupees).first().waitFor();
         await paid.getByText(/^SBIN\d+$/).waitFor();
         await fitsWidth(phone, 'the claims screen with a paid claim');
+        // The rejected claim shows its reason; corrected with a note, it goes back to the ANM.
+        const rejected = phone.getByTestId('asha-claims').getByRole('listitem', { name: cbacHi });
+        await rejected.getByText('अस्वीकृत', { exact: true }).waitFor();
+        await rejected.getByText('CBAC form not signed by the person screened').waitFor();
         await shot(phone, 'paid-hi-phone');
+        await rejected.getByRole('button', { name: 'सुधारें और फिर भेजें' }).click();
+        await rejected.getByLabel('एएनएम के लिए टिप्पणी (आपने क्या सुधारा)').fill('हस्ताक्षर करवा लिए');
+        await rejected.getByRole('button', { name: 'दावा फिर से भेजें' }).click();
+        await phone.getByText(`फिर से भेजा गया: ${cbacHi}।`).waitFor();
+        await rejected.getByText('भेजा गया, एएनएम के पास').waitFor();
         await asha.context.close();
 
         // ---- The block's officer keeps the register: the list (the account masked), a new ASHA, an import
@@ -278,7 +308,7 @@ describe('ASHA incentives on a phone (browser)', () => {
         const hisar1 = op.getByTestId('asha-timeliness-table').getByRole('row').filter({ has: op.getByRole('rowheader', { name: 'Hisar-I', exact: true }) });
         await hisar1.waitFor();
         const cells = (await hisar1.locator('td').allInnerTexts()).map((x) => x.trim());
-        assert.deepEqual(cells.slice(0, 2), ['1', '1'], 'Hisar-I: one claim, one paid');
+        assert.deepEqual(cells.slice(0, 2), ['2', '1'], 'Hisar-I: two claims (one sent again after its rejection), one paid');
         await op.locator('[data-testid="asha-timeliness"] canvas').waitFor();
         await shot(op, 'timeliness');
         await officer.context.close();
