@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { importFacilities } from '../modules/facilities/facilities.import.js';
 import { importBoundaries } from '../modules/geo/geo.boundaries.js';
 import { importLgd, importVillages } from '../modules/geo/geo.import.js';
+import { importPanchayats } from '../modules/geo/geo.panchayats.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
 import { copyDocumentsToS3 } from '../modules/patients/patients.documents.js';
 import { importIcdCodes } from '../modules/patients/patients.visits.js';
@@ -65,6 +66,29 @@ export async function importVillagesCommand(config: Config, files: string[]) {
     bar.done();
     const c = r.villages;
     console.log(`Village import done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${n(c.added)} added, ${n(c.updated)} updated, ${n(c.unchanged)} unchanged, each under its ${r.parentLevel}`);
+    printRefused(r.refused, (x) => `line ${x.line}: ${x.reason}`);
+    if (r.refused.length) console.log(`Refused rows written to ${writeReport(config, files[0], ['line', 'reason'], r.refused.map((x) => [x.line, x.reason]))}`);
+    if (!c.added && !c.updated && !c.unchanged && r.refused.length) throw new Failure('every row was refused; nothing was imported');
+  });
+}
+
+export async function importPanchayatsCommand(config: Config, files: string[]) {
+  if (files.length !== 1) throw new UsageError('import panchayats needs one <panchayats.csv>');
+  const input = { name: path.basename(files[0]), text: readInput(files[0]) };
+  return withDatabase(config, async (db) => {
+    const bar = progressBar('Panchayats');
+    const t0 = Date.now();
+    const r = await db.kysely.transaction().execute(async (trx) => {
+      const result = await importPanchayats(trx, input, bar.update);
+      await recordAudit(trx, cliActor(), {
+        action: 'import', entity: 'geo', orgPath: `/${COUNTRY_ID}/`,
+        after: { files: [input.name], panchayats: result.panchayats, villages: result.villages, refused: result.refused.length },
+      });
+      return result;
+    });
+    bar.done();
+    const c = r.panchayats;
+    console.log(`Panchayat import done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${n(c.added)} added, ${n(c.updated)} updated, ${n(c.unchanged)} unchanged; villages: ${n(r.villages.moved)} put under their panchayat, ${n(r.villages.unchanged)} already there`);
     printRefused(r.refused, (x) => `line ${x.line}: ${x.reason}`);
     if (r.refused.length) console.log(`Refused rows written to ${writeReport(config, files[0], ['line', 'reason'], r.refused.map((x) => [x.line, x.reason]))}`);
     if (!c.added && !c.updated && !c.unchanged && r.refused.length) throw new Failure('every row was refused; nothing was imported');

@@ -10,7 +10,7 @@ import { ImportFileError } from '../modules/geo/geo.import.js';
 import { createUser } from '../platform/auth/users.service.js';
 import { AppError } from '../platform/errors.js';
 import {
-  copyDocumentsCommand, importBoundariesCommand, importFacilitiesCommand, importIcdCommand, importLgdCommand, importVillagesCommand,
+  copyDocumentsCommand, importBoundariesCommand, importFacilitiesCommand, importIcdCommand, importLgdCommand, importPanchayatsCommand, importVillagesCommand,
 } from './imports.js';
 import { importFhirProfilesCommand } from './fhir-profiles.js';
 import { cliActor, Failure, n, parseArgs, UsageError, withDatabase, type Args } from './support.js';
@@ -22,6 +22,10 @@ const USAGE = `Usage: swasthya <command>
   import villages <villages.csv>
                       load an LGD village list: under their blocks when it has a Block Code
                       column (the village–block mapping), else under their districts
+  import panchayats <panchayats.csv>
+                      load LGD's gram panchayats (and wards) under their blocks; with a Village
+                      Code column (the village–gram panchayat mapping) each village moves under
+                      its panchayat, keeping its id (layout in docs/geo.md)
   import facilities <hospital_directory.csv>
                       load the National Hospital Directory; importing it again updates
   import boundaries <districts.geojson>
@@ -83,20 +87,20 @@ async function seed(config: Config, what: string[]) {
 }
 
 /**
- * What to do when a running server holds the embedded database: stop it, or (for blocks and villages)
+ * What to do when a running server holds the embedded database: stop it, or (for blocks, villages and panchayats)
  * send the file to the running server, which imports it the same way.
  */
 function inUseAdvice(e: DataDirInUse, argv: string[]): string {
   const lines = [`swasthya: ${e.message}.`, 'The embedded database (PGlite) can be open in one process only. Either stop the server and run this command again, or'];
   const [cmd, sub, file] = argv;
-  if (cmd === 'import' && (sub === 'villages' || sub === 'lgd')) {
-    const level = sub === 'villages' ? 'villages' : 'blocks';
-    const csv = sub === 'villages' ? file ?? 'villages.csv' : argv[4] ?? 'blocks.csv';
+  if (cmd === 'import' && (sub === 'villages' || sub === 'panchayats' || sub === 'lgd')) {
+    const level = sub === 'lgd' ? 'blocks' : sub;
+    const csv = sub === 'lgd' ? argv[4] ?? 'blocks.csv' : file ?? `${sub}.csv`;
     lines.push(
       `import through the running server (signed in as a state administrator; all or nothing, refused rows listed by line):`,
       `  curl -X POST -H "Authorization: Bearer <token>" -H "Content-Type: text/csv" --data-binary @${csv} "http://<server>/api/geo/units/import?level=${level}"`,
     );
-    if (sub === 'lgd') lines.push('(states and districts are built in; the API imports blocks and villages.)');
+    if (sub === 'lgd') lines.push('(states and districts are built in; the API imports blocks, villages and panchayats.)');
   } else {
     lines.push('use PostgreSQL (DATABASE_URL), which many processes can share.');
   }
@@ -111,6 +115,7 @@ export async function run(argv: string[]): Promise<number> {
     if (cmd === 'import' && sub === 'lgd') action = (c) => importLgdCommand(c, positional(rest));
     else if (cmd === 'documents' && sub === 'copy-to-s3' && !rest.length) action = copyDocumentsCommand;
     else if (cmd === 'import' && sub === 'villages') action = (c) => importVillagesCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'panchayats') action = (c) => importPanchayatsCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));

@@ -1,5 +1,5 @@
-// POST /api/geo/units/import: blocks or villages in LGD's CSV layouts (as `swasthya import lgd` /
-// `import villages` read them) into a running server. All or nothing: one refused row and nothing is
+// POST /api/geo/units/import: blocks, villages or gram panchayats in LGD's CSV layouts (as
+// `swasthya import lgd` / `import villages` / `import panchayats` read them) into a running server. All or nothing: one refused row and nothing is
 // written; the answer lists every refused row with its line, so the file can be fixed and sent again.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -7,13 +7,18 @@ import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { AppError, badRequest, forbidden } from '../../platform/errors.js';
 import { ImportFileError, importBlocks, importVillages, type LevelCounts, type Refusal } from './geo.import.js';
+import { importPanchayats } from './geo.panchayats.js';
 
-export const IMPORT_LEVELS = ['blocks', 'villages'] as const;
+export const IMPORT_LEVELS = ['blocks', 'villages', 'panchayats'] as const;
 export type ImportLevel = (typeof IMPORT_LEVELS)[number];
 /** A state's whole village list is tens of MB; 20 MB takes a large state's villages of one district set. */
 export const MAX_GEO_IMPORT_BYTES = 20 * 1024 * 1024;
 
-export interface GeoImportAnswer { level: ImportLevel; added: number; updated: number; unchanged: number; under?: 'block' | 'district' }
+export interface GeoImportAnswer {
+  level: ImportLevel; added: number; updated: number; unchanged: number; under?: 'block' | 'district';
+  /** Panchayats: villages put under their panchayat, and those already there. */
+  villagesMoved?: number; villagesUnchanged?: number;
+}
 
 class Refused extends Error {
   constructor(readonly rows: Refusal[]) { super('refused'); }
@@ -34,7 +39,13 @@ export async function importUnits(db: Kysely<Database>, actor: Actor, level: Imp
       let counts: LevelCounts;
       let under: 'block' | 'district' | undefined;
       let refused: Refusal[];
-      if (level === 'blocks') {
+      let villages: { villagesMoved: number; villagesUnchanged: number } | undefined;
+      if (level === 'panchayats') {
+        const r = await importPanchayats(trx, input, undefined, actor.orgPath);
+        counts = r.panchayats;
+        refused = r.refused;
+        villages = { villagesMoved: r.villages.moved, villagesUnchanged: r.villages.unchanged };
+      } else if (level === 'blocks') {
         const r = await importBlocks(trx, input, actor.orgPath);
         counts = r.blocks;
         refused = r.refused;
@@ -47,9 +58,9 @@ export async function importUnits(db: Kysely<Database>, actor: Actor, level: Imp
       if (refused.length) throw new Refused(refused);
       await recordAudit(trx, actor, {
         action: 'import', entity: 'geo', orgPath: actor.orgPath,
-        after: { level, ...counts, ...(under ? { under } : {}) },
+        after: { level, ...counts, ...(under ? { under } : {}), ...villages },
       });
-      return { level, ...counts, ...(under ? { under } : {}) };
+      return { level, ...counts, ...(under ? { under } : {}), ...villages };
     });
   } catch (e) {
     if (e instanceof ImportFileError) throw badRequest(e.message, `फ़ाइल पढ़ी नहीं जा सकी: ${e.message}`);
