@@ -45,6 +45,7 @@ import { grievanceRoutes } from './modules/grievances/grievances.routes.js';
 import { publicGrievanceRoutes } from './modules/grievances/grievances.public.routes.js';
 import { helplineRoutes } from './modules/helpline/helpline.routes.js';
 import { ashaRoutes } from './modules/asha/asha.routes.js';
+import { kitchenRoutes } from './modules/kitchens/kitchens.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -189,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(publicGrievanceRoutes({ ...deps, sms }));
   await app.register(helplineRoutes(deps));
   await app.register(ashaRoutes(deps));
+  await app.register(kitchenRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

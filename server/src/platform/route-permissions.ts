@@ -148,6 +148,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/asha/claims/:id/resubmit': 'can_claim_asha_incentives',
   'POST /api/asha/batches': 'can_pay_asha',
   'POST /api/asha/batches/:id/returns': 'can_pay_asha',
+  // Didi ki Rasoi: kitchens, rates, the hospital's days, monthly bills (modules/kitchens)
+  'POST /api/kitchens': ['can_manage_kitchens', 'can_run_kitchen'],
+  'POST /api/kitchens/rates': 'can_manage_kitchens',
+  'POST /api/kitchens/:id/days': 'can_run_kitchen',
+  'POST /api/kitchens/:id/bills/:month/submit': 'can_run_kitchen',
+  'POST /api/kitchens/:id/bills/:month/approve': 'can_manage_kitchens',
+  'POST /api/kitchens/:id/bills/:month/pay': 'can_pay_kitchens',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

@@ -80,6 +80,8 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /api/asha/activities': 'the ASHA incentive catalogue: codes, names and amounts, alike for every area',
   'POST /api/asha/activities/{code}/rates': 'the incentive catalogue is shared reference data, its rates changed only by state-level managers',
   'GET /api/asha/claims/mine': 'the caller\'s own claims (an ASHA)',
+  'POST /api/kitchens/rates': 'kitchen rates are the caller\'s own state\'s, set only at state level',
+  'GET /api/kitchens/rates': 'the caller\'s own state\'s kitchen rates (amounts, no names)',
   // DHIS2's metadata API: the same forms, items and categories for every area (a data set's org units are the caller's area only).
   ...Object.fromEntries(EXPORT_TYPES.filter((type) => type !== 'organisationUnits')
     .flatMap((type) => [`GET /api/${type}`, `GET /api/${type}.json`, `GET /api/${type}.csv`, `GET /api/${type}/{id}`])
@@ -192,6 +194,10 @@ for (const engine of testEngines()) {
       await ok(t.req('POST', `/api/asha/claims/${ashaClaim.id}/approve`, t.adminToken, {}), 200);
       const ashaBatch = await ok(t.req('POST', '/api/asha/batches', t.adminToken, { block: ashaBlock, month: '2099-12' }));
       const hisarAsha = (b: any) => !JSON.stringify(b).includes(ashaWorker.id) && !JSON.stringify(b).includes(ashaBlock);
+      // A Didi ki Rasoi kitchen at the Hisar hospital (modules/kitchens): a day entered, October's bill submitted.
+      const kitchen = await ok(t.req('POST', '/api/kitchens', t.adminToken, { hospitalId: n.hospital, groupName: 'RR Jeevika SHG', members: [{ name: 'Rani Devi' }], bankAccount: '123456789012', ifsc: 'SBIN0001234', startedOn: '2026-01-01' }));
+      await ok(t.req('POST', `/api/kitchens/${kitchen.id}/days`, t.adminToken, { date: '2026-10-05', inpatients: 10, mealsServed: 40 }));
+      await ok(t.req('POST', `/api/kitchens/${kitchen.id}/bills/2026-10/submit`, t.adminToken, {}), 200);
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
@@ -408,6 +414,15 @@ for (const engine of testEngines()) {
         'GET /api/asha/batches/{id}/file': { url: `/api/asha/batches/${ashaBatch.id}/file` },
         'POST /api/asha/batches/{id}/returns': { url: `/api/asha/batches/${ashaBatch.id}/returns`, contentType: 'text/csv', body: `reference,status,reason,utr\n${ashaBatch.id}-00001,PAID,,UTR1\n` },
         'GET /api/asha/timeliness': { url: '/api/asha/timeliness?district=63', refusedIn200: hisarAsha },
+        'POST /api/kitchens': { url: '/api/kitchens', body: { hospitalId: n.hospital, groupName: 'RR SHG Two', members: [{ name: 'Sita' }], bankAccount: '123456789013', ifsc: 'SBIN0001234', startedOn: '2026-01-01' } },
+        'GET /api/kitchens': { url: '/api/kitchens?district=63' },
+        'GET /api/kitchens/{id}': { url: `/api/kitchens/${kitchen.id}` },
+        'POST /api/kitchens/{id}/days': { url: `/api/kitchens/${kitchen.id}/days`, body: { date: '2026-11-05', inpatients: 10, mealsServed: 40 } },
+        'GET /api/kitchens/{id}/days': { url: `/api/kitchens/${kitchen.id}/days?month=2026-10` },
+        'GET /api/kitchens/{id}/bills': { url: `/api/kitchens/${kitchen.id}/bills?month=2026-10` },
+        'POST /api/kitchens/{id}/bills/{month}/submit': { url: `/api/kitchens/${kitchen.id}/bills/2026-11/submit`, body: {} },
+        'POST /api/kitchens/{id}/bills/{month}/approve': { url: `/api/kitchens/${kitchen.id}/bills/2026-10/approve`, body: {} },
+        'POST /api/kitchens/{id}/bills/{month}/pay': { url: `/api/kitchens/${kitchen.id}/bills/2026-10/pay`, body: { reference: 'UTR123' } },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');

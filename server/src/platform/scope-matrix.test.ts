@@ -330,6 +330,10 @@ for (const engine of testEngines()) {
         'POST /api/asha/workers', 'GET /api/asha/workers', 'POST /api/asha/workers/import', 'GET /api/asha/activities', 'POST /api/asha/activities/{code}/rates',
         'POST /api/asha/claims', 'GET /api/asha/claims', 'GET /api/asha/claims/mine', ...['recommend', 'approve', 'reject', 'resubmit'].map((a) => `POST /api/asha/claims/{id}/${a}`),
         'POST /api/asha/batches', 'GET /api/asha/batches', 'GET /api/asha/batches/{id}', 'GET /api/asha/batches/{id}/file', 'POST /api/asha/batches/{id}/returns', 'GET /api/asha/timeliness',
+        // Didi ki Rasoi (a hospital or district outside the area 403; another area's kitchen 404; roles without the permission 403):
+        // kitchens/kitchens.test.ts and route-role.test.ts
+        'POST /api/kitchens', 'GET /api/kitchens', 'POST /api/kitchens/rates', 'GET /api/kitchens/rates', 'GET /api/kitchens/{id}', 'POST /api/kitchens/{id}/days',
+        'GET /api/kitchens/{id}/days', 'GET /api/kitchens/{id}/bills', ...['submit', 'approve', 'pay'].map((a) => `POST /api/kitchens/{id}/bills/{month}/${a}`),
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
