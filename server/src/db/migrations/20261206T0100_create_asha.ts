@@ -123,6 +123,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index asha_claims_asha on asha_claims (asha_id, done_on)`.execute(db);
   await sql`create index asha_claims_block_status on asha_claims (block_id, status, claim_month)`.execute(db);
   await sql`create index asha_claims_path on asha_claims (sub_centre_path text_pattern_ops, status)`.execute(db);
+  await sql`create index asha_claims_batch on asha_claims (batch_id) where batch_id is not null`.execute(db);
   await sql`create index asha_claims_beneficiary on asha_claims (beneficiary_patient_id, activity_code) where beneficiary_patient_id is not null`.execute(db);
 
   // One row per ASHA and fund source in a batch (what the bank pays), and the claims it pays.
@@ -140,7 +141,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       utr text,
       reason text,
       returned_at timestamptz,
-      primary key (batch_id, reference)
+      primary key (batch_id, reference),
+      unique (batch_id, asha_id, fund_source)
     )`.execute(db);
   await sql`create unique index asha_batch_rows_reference on asha_batch_rows (reference)`.execute(db);
   await sql`
