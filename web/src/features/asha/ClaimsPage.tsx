@@ -242,7 +242,8 @@ export function ClaimsPage() {
               {c.status === 'rejected' && c.rejectReason && (
                 <p className="asha-reason"><strong>{t('asha.list.reason')}:</strong> {c.rejectReason}</p>
               )}
-              <Flags flags={c.flags ?? []} />
+              {/* Once approved, the medical officer has settled the flags: they no longer worry her. */}
+              {['submitted', 'recommended', 'rejected'].includes(c.status) && <Flags flags={c.flags ?? []} />}
               {c.status === 'rejected' && correcting !== c.id && (
                 <div className="asha-row-actions">
                   <button type="button" className="small" disabled={!online} onClick={() => setCorrecting(c.id)}>{t('asha.list.correct')}</button>
