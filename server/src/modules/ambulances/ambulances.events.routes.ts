@@ -87,8 +87,13 @@ export function registerAmbulanceEvents(app: FastifyInstance, { db, config }: Pi
     running = true;
     try { await sweepOffline(db.kysely); } catch (e) { app.log.warn({ err: (e as Error).message }, 'ambulance events: offline sweep failed'); } finally { running = false; }
   };
-  app.addHook('onReady', async () => { timer = setInterval(sweep, SWEEP_EVERY_MS); timer.unref(); });
-  app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
+  // On the shared scheduler (once a minute across all instances) when the app has one, else on a timer of this instance.
+  const jobs = (app as unknown as { jobs?: { every(name: string, seconds: number, handler: () => Promise<void>): void } }).jobs;
+  if (jobs) jobs.every('ambulances.offline-sweep', SWEEP_EVERY_MS / 1000, sweep);
+  else {
+    app.addHook('onReady', async () => { timer = setInterval(sweep, SWEEP_EVERY_MS); timer.unref(); });
+    app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
+  }
 
   app.get('/api/ambulances/events', {
     schema: { tags, summary: 'Events (online, offline, overspeed, geofence_enter, geofence_exit, long_halt) of the vehicles based in the caller\'s area, newest first', querystring: EventQueryT, response: { 200: page(EventT), ...errors } },

@@ -334,6 +334,10 @@ for (const engine of testEngines()) {
       assert.deepEqual((await sweepSilentVehicles(t.db.kysely, { acceptSeconds: 120, now: new Date(Date.now() + 60_000) })).timedOut, []);
     });
 
+    test('the sweeps run on the shared scheduler (once per period across instances): silent vehicles, vehicles gone offline, position partitions', async () => {
+      for (const name of ['dispatch.silent-vehicles', 'ambulances.offline-sweep', 'ambulances.partitions']) await t.app.jobs.runNow(name);
+    });
+
     test('cancel frees the vehicle; a cancelled call cannot be cancelled or assigned again', async () => {
       await clearFleet();
       const amb = await vehicle(29.16, 75.72);
