@@ -1,6 +1,7 @@
 /**
  * Blocks and villages of the demo districts, so the survey can be tried out of the box (an ASHA is
- * assigned villages; `GET /api/geo/units/{id}/children` lists a district's blocks and a block's villages).
+ * assigned villages; `GET /api/geo/units/{id}/children` lists a district's blocks, a block's
+ * panchayats (Mandi, Hisar) or villages, and a panchayat's villages).
  *
  * Blocks: LGD's block directory (lgdirectory.gov.in, Government Open Data License – India), block
  * codes and names as LGD gives them (Hindi where LGD has it), taken from the `administrative/blocks.csv`
@@ -10,8 +11,11 @@
  * are another series than block codes.
  *
  * Villages: real places of each district (demo.places.ts), spread over its blocks for the demo; they
- * carry no LGD code and their block is a demo placement, not LGD's. `swasthya import villages` (or
- * `POST /api/geo/units/import?level=villages`) with the state's LGD village list gives the real ones.
+ * carry no LGD code and their block is a demo placement, not LGD's. In Mandi and Hisar the villages
+ * of a block are grouped two by two into gram panchayats named after their first village (a local
+ * code GP-<district>-<n>, no LGD code: `swasthya import panchayats` gives the real ones).
+ * `swasthya import villages` (or `POST /api/geo/units/import?level=villages`) with the state's LGD
+ * village list gives the real villages.
  */
 import type { Kysely } from 'kysely';
 import type { Database, NewOrgUnit, OrgUnitRow } from '../../db/types.js';
@@ -48,22 +52,40 @@ export const DELHI_SUBDISTRICTS: Record<number, [subdistrictLgd: number, name: s
 const VILLAGES_PER_BLOCK = 4;
 const DISTRICT_VILLAGES: Record<number, Named[]> = { 63: HISAR_VILLAGES, 22: MANDI_VILLAGES, 212: PATNA_PLACES };
 
-function unit(parent: OrgUnitRow, level: 'block' | 'village', key: string, name: string, nameHi: string | null): NewOrgUnit {
+/** Districts whose demo villages are grouped into gram panchayats (villages per panchayat). */
+const PANCHAYAT_DISTRICTS: Record<number, number> = { 22: 2, 63: 2 };
+
+function unit(parent: OrgUnitRow, level: 'block' | 'panchayat' | 'village', key: string, name: string, nameHi: string | null, code: string | null = null): NewOrgUnit {
   const id = stableUid(`demo:${key}`);
-  return { id, level, lgd_code: null, name, name_hi: nameHi, parent_id: parent.id, path: `${parent.path}${id}/`, state_lgd: parent.state_lgd };
+  return { id, level, lgd_code: null, code, name, name_hi: nameHi, parent_id: parent.id, path: `${parent.path}${id}/`, state_lgd: parent.state_lgd };
 }
 
 /** Adds the demo districts' blocks (those not there yet) and a few villages under each. Returns the units added. */
-export async function seedDemoGeo(db: Db): Promise<{ blocks: number; villages: number }> {
+export async function seedDemoGeo(db: Db): Promise<{ blocks: number; panchayats: number; villages: number }> {
   const known = await geoRepo.mapByLgd(db, 'block');
   const rows: NewOrgUnit[] = [];
   let blocks = 0;
+  let panchayats = 0;
   let villages = 0;
-  const addVillages = (block: OrgUnitRow, names: Named[]) => {
-    for (const [en, hi] of names) {
-      rows.push(unit(block, 'village', `village:${block.id}:${en}`, en, hi || null));
+  const perDistrict = new Map<number, number>();
+  // A village's id is the same whether it lies under its block or under a panchayat of the block.
+  const addVillages = (block: OrgUnitRow, names: Named[], perPanchayat?: number, district?: number) => {
+    names.forEach(([en, hi], i) => {
+      let parent = block;
+      if (perPanchayat) {
+        // A gram panchayat is named after its first (main) village, as most are.
+        const [pEn, pHi] = names[i - (i % perPanchayat)];
+        if (i % perPanchayat === 0) {
+          panchayats++;
+          const n = (perDistrict.get(district!) ?? 0) + 1;
+          perDistrict.set(district!, n);
+          rows.push(unit(block, 'panchayat', `panchayat:${block.id}:${pEn}`, pEn, pHi || null, `GP-${district}-${String(n).padStart(3, '0')}`));
+        }
+        parent = rows.find((r) => r.id === stableUid(`demo:panchayat:${block.id}:${pEn}`)) as unknown as OrgUnitRow;
+      }
+      rows.push(unit(parent, 'village', `village:${block.id}:${en}`, en, hi || null));
       villages++;
-    }
+    });
   };
   for (const [district, list] of Object.entries(DEMO_BLOCKS)) {
     const d = await resolveOrgUnit(db, `district:${district}`);
@@ -80,7 +102,7 @@ export async function seedDemoGeo(db: Db): Promise<{ blocks: number; villages: n
       const take = places.slice(next, next + VILLAGES_PER_BLOCK);
       next += take.length;
       // A district with fewer named places than blocks × 4 gives each later block its headquarters.
-      addVillages(block, take.length ? take : [[name.replace(/\s*(Sadar|-I+)$/, ''), hi ?? '']]);
+      addVillages(block, take.length ? take : [[name.replace(/\s*(Sadar|-I+)$/, ''), hi ?? '']], PANCHAYAT_DISTRICTS[Number(district)], Number(district));
     }
   }
   for (const [district, list] of Object.entries(DELHI_SUBDISTRICTS)) {
@@ -93,5 +115,5 @@ export async function seedDemoGeo(db: Db): Promise<{ blocks: number; villages: n
     }
   }
   await geoRepo.insertUnits(db, rows);
-  return { blocks, villages };
+  return { blocks, panchayats, villages };
 }

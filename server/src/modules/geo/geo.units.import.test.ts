@@ -12,7 +12,7 @@ for (const engine of testEngines()) {
     before(async () => { t = await startTestApp(engine, { demo: true }); });
     after(async () => { await t.close(); });
 
-    test('each demo district lists its blocks (LGD codes where LGD has blocks), each block its villages; an ASHA is assigned one', async () => {
+    test('each demo district lists its blocks (LGD codes where LGD has blocks), each block its panchayats (Mandi, Hisar) or villages; an ASHA is assigned one', async () => {
       const hisar = await t.req('GET', '/api/geo/units/63/children', t.adminToken);
       assert.equal(hisar.status, 200);
       const blocks = hisar.body.items.filter((u: any) => u.level === 'block');
@@ -22,16 +22,27 @@ for (const engine of testEngines()) {
         const r = await t.req('GET', `/api/geo/units/${district}/children`, t.adminToken);
         const bs = r.body.items.filter((u: any) => u.level === 'block');
         assert.equal(bs.length, n, `blocks of ${district}`);
+        // Mandi's and Hisar's blocks hold gram panchayats, each with its villages; the others villages.
+        const withPanchayats = district === '63' || district === '22';
         for (const b of bs) {
           const v = await t.req('GET', `/api/geo/units/${b.id}/children`, t.adminToken);
           assert.equal(v.status, 200);
-          assert.ok(v.body.items.length >= 1 && v.body.items.every((u: any) => u.level === 'village'), `villages of ${b.name}`);
+          assert.ok(v.body.items.length >= 1 && v.body.items.every((u: any) => u.level === (withPanchayats ? 'panchayat' : 'village')), `places of ${b.name}`);
+          if (!withPanchayats) continue;
+          for (const p of v.body.items) {
+            const pv = await t.req('GET', `/api/geo/units/${p.id}/children`, t.adminToken);
+            assert.ok(pv.body.items.length >= 1 && pv.body.items.every((u: any) => u.level === 'village'), `villages of ${p.name}`);
+          }
         }
       }
       const patnaSadar = await t.req('GET', '/api/geo/units/block:1965', t.adminToken);
       assert.deepEqual([patnaSadar.body.name, patnaSadar.body.nameHi], ['Patna Sadar', 'पटना सदर']);
 
-      const village = (await t.req('GET', `/api/geo/units/${blocks[0].id}/children`, t.adminToken)).body.items[0];
+      const panchayat = (await t.req('GET', `/api/geo/units/${blocks[0].id}/children`, t.adminToken)).body.items[0];
+      const mandiGps = await t.db.kysely.selectFrom('org_units').select(['code', 'path']).where('level', '=', 'panchayat').where('code', 'like', 'GP-22-%').execute();
+      assert.ok(mandiGps.length >= 20, `Mandi has its demo panchayats (${mandiGps.length})`);
+      const village = (await t.req('GET', `/api/geo/units/${panchayat.id}/children`, t.adminToken)).body.items[0];
+      assert.equal(village.parentId, panchayat.id);
       const officer = (await t.userWith('district_officer', 63)).token;
       const asha = await t.userWith('asha', village.id);
       const assigned = await t.req('POST', '/api/survey/assignments', officer, { username: asha.username, area: village.id });
