@@ -91,6 +91,7 @@ async function sameAgain(db: Db, c: NonNullable<Awaited<ReturnType<typeof repo.c
 export async function myClaims(db: Db, actor: Actor) {
   const worker = await workerOfActor(db, actor);
   const rows = await repo.claimsOfAsha(db, worker.id);
+  await recordAudit(db, actor, { action: 'read', entity: 'asha_claim', orgPath: worker.sub_centre_path, purpose: 'own claims', after: { results: rows.length } });
   const items = rows.map(claimDto);
   const months = new Map<string, { month: string; paid: number; pending: number; paidOn: string | null }>();
   for (const c of items) {

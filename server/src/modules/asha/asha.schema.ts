@@ -3,10 +3,13 @@
 //
 // CONTRACT CHANGES (against the contract the screens were started from; fields were only ADDED):
 //   - workers list items add `active` (boolean) and `blockId`;
-//   - claims add `flagged` (boolean), `approveNote`, `utr`; /claims/mine months add `paidOn` (last pay day of the month, or null);
+//   - POST /api/asha/claims answers also `claimMonth`; claims add `flagged` (boolean), `approveNote`, `utr`, `claimMonth`, `ashaId`, `ashaName`,
+//     `beneficiaryPatientId`, `pregnancyNumber`, `fundSource`, `submittedAt`, `escalatedLevel`; /claims/mine months add `paidOn` (last pay day of the month, or null);
 //   - POST /api/asha/claims answers 400 code `bad_request` with details.field='doneOn' for work in the future;
 //     a claim entered after the window closed is NOT refused: it is stored with the flag `late` (see below);
 //   - batches add `status` ('open'|'closed') and `month`; GET /batches/{id} adds `items` (the rows).
+//   - activities add `componentOf` (the parts of the fixed monthly routine name it; they are shown, not claimed) and the answer `on`.
+//   - errors: a claim's flags need an approve with {note}; without it 400 with details.field='note'.
 //
 // Routes:
 //   POST /api/asha/workers {name, nameHi?, mobile, villageIds?, subCentreId, bankAccount, ifsc, activeFrom?}  → 201 {id, username}

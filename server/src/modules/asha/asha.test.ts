@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { LogSmsSender } from '../../platform/sms.js';
 import { todayIst } from '../../platform/periods.js';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
-import { escalateOverdue } from './asha.escalation.js';
+import { escalateOverdue, escalationSweep } from './asha.escalation.js';
 import { claimMonth, entryDeadline } from './asha.service.js';
 
 const DAY = 86_400_000;
@@ -243,6 +243,13 @@ for (const engine of testEngines()) {
       assert.equal(notice[0].level, 'mo');
       const ap = await ok(t.req('POST', `/api/asha/claims/${c.id}/approve`, tok.doctor, {}));
       assert.equal(ap.status, 'approved');
+      // The periodic run tells the sub-centre through the outbox (its mobile in the registry).
+      const c2 = await ok(claim('gita', { activityCode: '3.1.1.7.1' }), 201);
+      const swept = await escalationSweep(t.db.kysely, (t.app as any).outbox, new Date(Date.now() + 9 * DAY));
+      assert.ok(swept.some((e) => e.claimId === c2.id));
+      const told = await t.db.kysely.selectFrom('outbox_messages').select(['recipient', 'text']).where('recipient', '=', '9812000001').execute();
+      assert.equal(told.length, 1, JSON.stringify(told));
+      assert.match(told[0].text, /escalated/);
     });
 
     test('batches: a bad IFSC is held back without sinking the batch; one open batch per block and month; the file, the bank\'s return, the SMS, failed claims in the next batch', async () => {
