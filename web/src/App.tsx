@@ -63,6 +63,7 @@ const AshaVerifyPage = lazy(() => import('./features/asha/VerifyPage.tsx').then(
 const AshaPaymentsPage = lazy(() => import('./features/asha/PaymentsPage.tsx').then((m) => ({ default: m.PaymentsPage })));
 const AshaWorkersPage = lazy(() => import('./features/asha/WorkersPage.tsx').then((m) => ({ default: m.WorkersPage })));
 const AshaTimelinessPage = lazy(() => import('./features/asha/TimelinessPage.tsx').then((m) => ({ default: m.TimelinessPage })));
+const KitchensPage = lazy(() => import('./features/kitchens/KitchensPage.tsx').then((m) => ({ default: m.KitchensPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -208,6 +209,8 @@ function Page({ route }: { route: Route }) {
   if (first === 'asha' && second === 'payments') return <AshaPaymentsPage />;
   if (first === 'asha' && second === 'workers') return <AshaWorkersPage />;
   if (first === 'asha' && second === 'timeliness') return <AshaTimelinessPage />;
+  // Didi ki Rasoi (features/kitchens): the kitchens of the area; a kitchen's days and monthly bill.
+  if (first === 'kitchens' && !third) return <KitchensPage key={second ?? ''} id={second} query={route.query} />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -119,6 +119,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'asha/workers', href: '#/asha/workers', label: t('nav.ashaWorkers') }] : []),
     ...(can(me, 'can_manage_asha') || can(me, 'can_pay_asha')
       ? [{ id: 'asha/timeliness', href: '#/asha/timeliness', label: t('nav.ashaTimeliness') }] : []),
+    // Didi ki Rasoi (features/kitchens): the hospital's operator enters days and submits bills; officers approve and pay.
+    ...(can(me, 'can_run_kitchen') || can(me, 'can_manage_kitchens') || can(me, 'can_pay_kitchens')
+      ? [{ id: 'kitchens', href: '#/kitchens', label: t('nav.kitchens') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

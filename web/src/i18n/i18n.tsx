@@ -33,9 +33,11 @@ import grievancesEn from '../features/grievances/messages.en.json';
 import grievancesHi from '../features/grievances/messages.hi.json';
 import ashaEn from '../features/asha/messages.en.json';
 import ashaHi from '../features/asha/messages.hi.json';
+import kitchensEn from '../features/kitchens/messages.en.json';
+import kitchensHi from '../features/kitchens/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn, ...ashaEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi, ...ashaHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn, ...ashaEn, ...kitchensEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi, ...ashaHi, ...kitchensHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;
