@@ -125,6 +125,30 @@ for (const engine of testEngines()) {
       assert.match(none.stderr, /every row was refused/);
     });
 
+    test('import panchayats: LGD\'s village–gram panchayat mapping puts the village under its panchayat, again changes nothing', async () => {
+      const header = 'S.No.,State Code,District Code,Development Block Code,Local Body Code,Local Body Name (In English),Local Body Name (In Local),Local Body Type Name,Village Code,Village Name (In English)';
+      const csv = file('gp_mapping.csv', [
+        header,
+        '1,2,22,90101,250001,NERCHOWK,नेरचौक,Gram Panchayat,9930001,NERCHOWK',
+        '2,2,22,90101,250002,LOST,,Gram Panchayat,9930099,LOST',
+      ].join('\n'));
+      const r = await run('import', 'panchayats', csv);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Panchayat import done in [\d.]+ s: 2 added, 0 updated, 0 unchanged; villages: 1 put under their panchayat, 0 already there/);
+      assert.match(r.stdout, /Refused 1 row:\n {2}line 3: Village Code 9930099 is not a known village/);
+      assert.match(fs.readFileSync(path.join(dir, 'gp_mapping.refused.csv'), 'utf8'), /^line,reason\n3,Village Code 9930099 is not a known village/);
+      const again = await run('import', 'panchayats', csv);
+      assert.match(again.stdout, /0 added, 0 updated, 2 unchanged; villages: 0 put under their panchayat, 1 already there/);
+      const db = await openDb();
+      try {
+        const v = await db.kysely.selectFrom('org_units').select(['id', 'parent_id', 'path']).where('level', '=', 'village').where('lgd_code', '=', 9930001).executeTakeFirstOrThrow();
+        const gp = await db.kysely.selectFrom('org_units').select(['id', 'name_hi', 'path']).where('level', '=', 'panchayat').where('lgd_code', '=', 250001).executeTakeFirstOrThrow();
+        assert.deepEqual([v.parent_id, v.path, gp.name_hi], [gp.id, `${gp.path}${v.id}/`, 'नेरचौक']);
+      } finally {
+        await db.close();
+      }
+    });
+
     test('a blocks file of the wrong kind fails with exit 1 and names the expected header', async () => {
       const r = await run('import', 'lgd', path.join(dir, 'states.csv'), path.join(dir, 'districts.csv'), file('subdistricts.csv', SUBDISTRICTS));
       assert.equal(r.code, 1);
@@ -186,11 +210,12 @@ for (const engine of testEngines()) {
       const db = await openDb();
       try {
         const rows = await db.kysely.selectFrom('audit_log').select(['actor_id', 'action', 'entity', 'after']).where('action', '=', 'import').where('actor_id', '=', 'cli').orderBy('id').execute();
-        // lgd; villages, and the file where every row was refused (recorded too); facilities, again, and
-        // the one where every row was refused; boundaries.
-        assert.deepEqual(rows.map((x) => [x.actor_id, x.entity]), [['cli', 'geo'], ['cli', 'geo'], ['cli', 'geo'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'geo']]);
+        // lgd; villages, and the file where every row was refused (recorded too); panchayats twice;
+        // facilities, again, and the one where every row was refused; boundaries.
+        assert.deepEqual(rows.map((x) => [x.actor_id, x.entity]), [['cli', 'geo'], ['cli', 'geo'], ['cli', 'geo'], ['cli', 'geo'], ['cli', 'geo'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'facility'], ['cli', 'geo']]);
         assert.deepEqual([(rows[1].after as any).villages.added, (rows[2].after as any).refused], [1, 1]);
-        assert.deepEqual([(rows[3].after as any).imported, (rows[4].after as any).updated, (rows[5].after as any).refused], [2, 2, 1]);
+        assert.deepEqual([(rows[3].after as any).panchayats.added, (rows[3].after as any).villages.moved, (rows[4].after as any).panchayats.unchanged], [2, 1, 2]);
+        assert.deepEqual([(rows[5].after as any).imported, (rows[6].after as any).updated, (rows[7].after as any).refused], [2, 2, 1]);
       } finally {
         await db.close();
       }

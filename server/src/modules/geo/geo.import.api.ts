@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
-import { AppError, badRequest, forbidden } from '../../platform/errors.js';
+import { AppError, badRequest, conflict, forbidden } from '../../platform/errors.js';
+import { isUniqueViolation } from '../../platform/races.js';
 import { ImportFileError, importBlocks, importVillages, type LevelCounts, type Refusal } from './geo.import.js';
 import { importPanchayats } from './geo.panchayats.js';
 
@@ -64,6 +65,13 @@ export async function importUnits(db: Kysely<Database>, actor: Actor, level: Imp
     });
   } catch (e) {
     if (e instanceof ImportFileError) throw badRequest(e.message, `फ़ाइल पढ़ी नहीं जा सकी: ${e.message}`);
+    if (isUniqueViolation(e)) {
+      // A unit of the file was added by someone else (an import or the Places screen) meanwhile.
+      throw conflict(
+        'A unit of this file was added by someone else while it was being imported; nothing was imported. Send the file again.',
+        'आयात के दौरान इस फ़ाइल की कोई इकाई किसी और ने जोड़ दी; कुछ भी आयात नहीं हुआ। फ़ाइल फिर भेजें।',
+      );
+    }
     if (e instanceof Refused) {
       const rows = e.rows.map(({ line, reason }) => ({ line, reason }));
       const outside = e.rows.filter((r) => r.outside);

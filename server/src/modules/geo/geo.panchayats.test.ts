@@ -73,6 +73,22 @@ for (const engine of testEngines()) {
       assert.deepEqual(again.body, { level: 'panchayats', added: 0, updated: 0, unchanged: 2, villagesMoved: 0, villagesUnchanged: 3 });
     });
 
+    test('parallel imports take turns: the same new panchayat is added once, a village sent to two panchayats ends under one with the path to match', async () => {
+      const one = `${MAP_HEADER}\n1,6,63,485,170030,BOLAN KHURD,,Gram Panchayat,60003,SIWANI BOLAN\n`;
+      const two = `${MAP_HEADER}\n1,6,63,485,170031,BOLAN KALAN,,Gram Panchayat,60003,SIWANI BOLAN\n`;
+      const [a, b, c] = await Promise.all([
+        t.req('POST', '/api/geo/units/import?level=panchayats', admin, one, CSV),
+        t.req('POST', '/api/geo/units/import?level=panchayats', admin, one, CSV),
+        t.req('POST', '/api/geo/units/import?level=panchayats', admin, two, CSV),
+      ]);
+      assert.deepEqual([a.status, b.status, c.status], [200, 200, 200], JSON.stringify([a.body, b.body, c.body]));
+      assert.deepEqual([a.body.added + b.body.added, a.body.unchanged + b.body.unchanged], [1, 1]);
+      const v = await t.db.kysely.selectFrom('org_units').selectAll().where('level', '=', 'village').where('lgd_code', '=', 60003).executeTakeFirstOrThrow();
+      const parent = await t.db.kysely.selectFrom('org_units').selectAll().where('id', '=', v.parent_id!).executeTakeFirstOrThrow();
+      assert.ok([170030, 170031].includes(parent.lgd_code!));
+      assert.equal(v.path, `${parent.path}${v.id}/`);
+    });
+
     test('bad rows are refused with their lines and nothing is written', async () => {
       const bad = [
         MAP_HEADER,

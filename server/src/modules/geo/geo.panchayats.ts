@@ -29,6 +29,9 @@ export interface PanchayatImportResult {
   refused: Refusal[];
 }
 
+/** Any fixed number: the advisory lock that lets one panchayat import at a time write. */
+export const PANCHAYAT_IMPORT_LOCK = 727281;
+
 export const PANCHAYAT_EXPECTED =
   'State Code,District Code,Development Block Code,Local Body Code,Local Body Name (In English),Local Body Name (In Local),Local Body Type Name[,Village Code,Village Name (In English)]';
 
@@ -116,6 +119,9 @@ export async function importPanchayats(db: Db, input: CsvInput, onProgress: Prog
   const file = typeof input === 'string' ? 'panchayats.csv' : input.name;
   const { header, rows } = readCsv(typeof input === 'string' ? input : input.text, file);
   const cols = columns(header, file);
+  // Imports of panchayats take turns (to the end of the transaction), so two that move the same
+  // village cannot interleave; the second reads what the first wrote.
+  await sql`select pg_advisory_xact_lock(${sql.lit(PANCHAYAT_IMPORT_LOCK)})`.execute(db);
   const result: PanchayatImportResult = { panchayats: { added: 0, updated: 0, unchanged: 0 }, villages: { moved: 0, unchanged: 0 }, refused: [] };
   const refuse = (line: number, reason: string, outside?: true) => result.refused.push({ file, line, reason, ...(outside ? { outside } : {}) });
   const num = (s: string | undefined) => (/^\d{1,9}$/.test((s ?? '').trim()) ? Number((s ?? '').trim()) : null);

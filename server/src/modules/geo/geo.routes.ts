@@ -46,7 +46,7 @@ export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async 
       tags: ['geo'],
       summary: 'Import LGD blocks, villages or gram panchayats (CSV in LGD\'s layout, as `swasthya import lgd`/`import villages`/`import panchayats` read it) under units in your area; all or nothing, every refused row named by its line',
       querystring: Type.Object({ level: Type.String({ enum: [...IMPORT_LEVELS] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ level: Type.String(), added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), under: Type.Optional(Type.String()), villagesMoved: Type.Optional(Type.Integer()), villagesUnchanged: Type.Optional(Type.Integer()) }), 400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+      response: { 200: Type.Object({ level: Type.String(), added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), under: Type.Optional(Type.String()), villagesMoved: Type.Optional(Type.Integer()), villagesUnchanged: Type.Optional(Type.Integer()) }), 400: ErrorBody, 403: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
     },
   }, async (request) => importUnits(db.kysely, actorOf(request), (request.query as { level: ImportLevel }).level, request.body));
 
