@@ -25,7 +25,9 @@ export function claimDto(r: repo.ClaimRow) {
   return {
     id: r.id, clientId: r.client_id, activityCode: r.activity_code, nameEn: r.name_en, nameHi: r.name_hi, ashaId: r.asha_id, ashaName: r.asha_name,
     beneficiaryPatientId: r.beneficiary_patient_id, pregnancyNumber: r.pregnancy_number, doneOn: r.done_on, claimMonth: r.claim_month,
-    amount: Number(r.amount), fundSource: r.fund_source, status: r.status, holder: HOLDER[r.status] ?? null,
+    amount: Number(r.amount), fundSource: r.fund_source, status: r.status,
+    // A submitted claim escalated past the ANM is with the MO; one escalated past the MO, with the district.
+    holder: r.status === 'submitted' && Number(r.escalated_level) > 0 ? 'mo' : HOLDER[r.status] ?? null,
     expectedPayOn: r.status === 'paid' || r.status === 'rejected' ? null : expectedPay(r.status === 'failed' ? nextMonth(r.claim_month) : r.claim_month),
     rejectReason: r.reject_reason, flags, flagged: flags.length > 0, approveNote: r.approve_note, batchId: r.batch_id, paidOn: r.paid_on, utr: r.utr,
     submittedAt: (r.submitted_at instanceof Date ? r.submitted_at : new Date(r.submitted_at)).toISOString(), escalatedLevel: Number(r.escalated_level),
