@@ -28,6 +28,27 @@ describe('PGlite on disk', () => {
 });
 
 for (const engine of testEngines()) {
+  describe(`migrations [${engine}]`, () => {
+    test('a migration that lands after a later-named one has run (work merged from side by side) still runs, instead of refusing to start', async () => {
+      const db = await freshDb(engine);
+      try {
+        await migrateToLatest(db);
+        // As a database migrated before the ASHA tables landed, with the ambulance index (named later) already run.
+        const asha = await import('./migrations/20261206T0100_create_asha.js');
+        await asha.down(db.kysely);
+        await sql`delete from kysely_migration where name = '20261206T0100_create_asha'`.execute(db.kysely);
+        const later = await sql<{ n: number }>`select count(*)::int as n from kysely_migration where name > '20261206T0100_create_asha'`.execute(db.kysely);
+        assert.ok(later.rows[0].n > 0, 'a later-named migration has run');
+        assert.deepEqual(await migrateToLatest(db), ['20261206T0100_create_asha']);
+        await sql`select 1 from asha_workers limit 1`.execute(db.kysely);
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
+
+for (const engine of testEngines()) {
   describe(`transactions [${engine}]`, () => {
     test('concurrent transactions do not interleave, and a failure leaves nothing behind', async () => {
       const db = await freshDb(engine);
