@@ -144,6 +144,15 @@ describe('each role starts on its own work (browser)', () => {
       const hospital = await facility('Civil Hospital Hisar');
       // A village of Hisar-I (a demo block) for an ASHA; the block for a block officer.
       const fixture = await hisarVillage(base, admin, 'Hisar-I', ['Ladwa', 'लाडवा']);
+      // An ASHA is in the ASHA register (her account comes with it), at a sub-centre of the block.
+      const ashaInRegister = async () => {
+        const sc = await apiCall<{ id: string }>(base, 'POST', '/api/facilities', admin, { name: `Sub-Centre Ladwa ${rand()}`, type: 'SC', ownership: 'public', system: 'allopathic', orgUnit: fixture.block });
+        const w = await apiCall<{ username: string }>(base, 'POST', '/api/asha/workers', admin, {
+          name: 'Asha Walker', mobile: `9${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`, villageIds: [fixture.village], subCentreId: sc.id, bankAccount: '301234567890', ifsc: 'SBIN0001234',
+        });
+        await apiCall(base, 'POST', `/api/users/${encodeURIComponent(w.username)}/password`, admin, { password: PASSWORD });
+        return w.username;
+      };
       const demo = (username: string) => ({ username, password: ADMIN_PASSWORD });
       const made = (username: string) => ({ username, password: PASSWORD });
 
@@ -155,7 +164,7 @@ describe('each role starts on its own work (browser)', () => {
         { role: 'district-officer', ...demo('cmo.mandi'), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/survey/coverage', '#/break-glass', '#/users', '#/grievances', '#/grievances/figures'], mustNotHave: ['#/metadata'] },
         { role: 'state-officer', ...made(await user('state_officer', 'state:2')), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/analytics', '#/metadata', '#/grievances', '#/grievances/figures'] },
         { role: 'ultrasound-operator', ...made(await user('ultrasound_operator', hospital)), lang: 'hi', landing: '#/ultrasound', mustHave: ['#/ultrasound', `#/facilities/${hospital}`], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map', '#/families'] },
-        { role: 'asha', ...made(await user('asha', fixture.village)), lang: 'en', landing: '#/survey', mustHave: [], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
+        { role: 'asha', ...made(await ashaInRegister()), lang: 'en', landing: '#/survey', mustHave: ['#/asha/claims'], mustNotHave: ['#/hmis/entry', '#/patients', '#/facilities', '#/map'] },
         { role: 'block-officer', ...made(await user('block_officer', fixture.block)), lang: 'hi', landing: '#/hmis/returns', mustHave: ['#/facilities'] },
         { role: 'helpline-agent', ...made(await user('helpline_agent', 'state:6')), lang: 'en', landing: '#/helpline', mustHave: ['#/helpline', '#/helpline/outbound', '#/helpline/transfers', '#/facilities'] },
         { role: 'dispatcher', ...made(await user('dispatcher', 'district:63')), lang: 'en', landing: '#/dispatch', mustHave: ['#/dispatch', '#/facilities'] },

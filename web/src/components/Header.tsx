@@ -109,7 +109,8 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
       ? [{ id: 'helpline/transfers', href: '#/helpline/transfers', label: t('nav.helplineTransfers') }] : []),
     // ASHA incentives (features/asha): the ASHA's claims; the CHO/ANM and the medical officer verify; the
     // block accountant pays; district and block officers keep the register and watch the days to pay.
-    ...(can(me, 'can_claim_asha_incentives')
+    // (The administrator holds every permission but is no ASHA: no claims of their own.)
+    ...(can(me, 'can_claim_asha_incentives') && me.role !== 'admin'
       ? [{ id: 'asha/claims', href: '#/asha/claims', label: t('nav.ashaClaims') }] : []),
     ...(can(me, 'can_recommend_asha_claims') || can(me, 'can_approve_asha_claims')
       ? [{ id: 'asha/verify', href: '#/asha/verify', label: t('nav.ashaVerify') }] : []),
