@@ -44,7 +44,7 @@ export function listWorkers(db: Db, q: { path: string; q?: string; after?: strin
 export function villagesOf(db: Db, ashaIds: string[]) {
   if (!ashaIds.length) return Promise.resolve([]);
   return db.selectFrom('asha_villages as v').innerJoin('org_units as o', 'o.id', 'v.village_id')
-    .select(['v.asha_id', 'v.village_id', 'v.village_path', 'o.name']).where('v.asha_id', 'in', ashaIds).orderBy('o.name').execute();
+    .select(['v.asha_id', 'v.village_id', 'o.path as village_path', 'o.name']).where('v.asha_id', 'in', ashaIds).orderBy('o.name').execute();
 }
 
 // ---- catalogue ---------------------------------------------------------------------------------------
