@@ -2,7 +2,8 @@
 // fresh data directory (demo data) and Debian's Chromium through playwright-core.
 // Through the API the administrator adds a CHC in Hisar, its facility operator, a district officer of
 // Hisar and a state officer of Haryana; the state officer sets the patient-day rate (₹150) and the
-// attendant meal rate (₹40); the district officer registers the kitchen of a self-help group.
+// attendant meal rate (₹40). The district officer registers the kitchen of a self-help group on the
+// screen (the hospital found by name; the account shown masked).
 // The hospital's operator, in Hindi, opens the kitchen from "अस्पताल रसोई", enters two days of last month
 // (one with more meals than four a patient: flagged, the extra not billed), sees the bill (₹3,420) and
 // submits it. The district officer approves it, the state officer records the payment with its UTR,
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, selectByText } from './harness.ts';
 
 const PASSWORD = 'Rasoi-E2e-Pass-1';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -49,8 +50,9 @@ describe('Didi ki Rasoi (browser)', () => {
       const browser = adminPage.context().browser();
       assert.ok(browser);
       const admin = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).token;
+      const chcName = `CHC Rasoi ${rand()}`;
       const chc = await apiCall<{ id: string }>(base, 'POST', '/api/facilities', admin, {
-        name: `CHC Rasoi ${rand()}`, type: 'CHC', ownership: 'public', system: 'allopathic', orgUnit: '63', latitude: 29.15, longitude: 75.72,
+        name: chcName, type: 'CHC', ownership: 'public', system: 'allopathic', orgUnit: '63', latitude: 29.15, longitude: 75.72,
       });
       const operator = `op_rasoi_${rand()}`;
       const district = `cmo_rasoi_${rand()}`;
@@ -62,9 +64,26 @@ describe('Didi ki Rasoi (browser)', () => {
       const stateToken = await token(state);
       await apiCall(base, 'POST', '/api/kitchens/rates', stateToken, { kind: 'patient_day', amount: 150, effectiveFrom: '2020-01-01' });
       await apiCall(base, 'POST', '/api/kitchens/rates', stateToken, { kind: 'attendant_meal', amount: 40, effectiveFrom: '2020-01-01' });
-      const kitchen = await apiCall<{ id: string }>(base, 'POST', '/api/kitchens', await token(district), {
-        hospitalId: chc.id, groupName: 'Jeevika Didi SHG', groupNameHi: 'जीविका दीदी समूह', members: [{ name: 'Rani Devi', role: 'president' }], bankAccount: '123456789012', ifsc: 'SBIN0001234', startedOn: '2020-01-01',
-      });
+      // ---- The district officer registers the kitchen on the screen: the hospital found by name, the group, its account.
+      const cmo = await signedIn(browser, base, district);
+      await cmo.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hospital kitchens' }).click();
+      await cmo.getByText('No kitchens in your area yet.').waitFor();
+      await cmo.getByRole('button', { name: 'New kitchen' }).click();
+      const add = cmo.getByRole('form', { name: 'New kitchen' });
+      await add.getByLabel('Find the hospital by name').fill(chcName);
+      await selectByText(cmo, /^Hospital$/, new RegExp(chcName));
+      await add.getByLabel('Self-help group', { exact: true }).fill('Jeevika Didi SHG');
+      await add.getByLabel('Group name in Hindi').fill('जीविका दीदी समूह');
+      await add.getByLabel('Members').fill('Rani Devi, 9812345678, president\nSita Kumari');
+      await add.getByLabel('Group\'s bank account').fill('123456789012');
+      await add.getByLabel('IFSC').fill('sbin0001234');
+      await add.getByLabel('Started on').fill('2020-01-01');
+      await add.getByRole('button', { name: 'Register the kitchen' }).click();
+      await cmo.getByTestId('kitchens').getByRole('link', { name: chcName }).waitFor();
+      // The district officer sees the account masked.
+      await cmo.getByTestId('kitchens').getByText('XXXXXXXX9012', { exact: false }).waitFor();
+      const kitchen = (await apiCall<{ items: { id: string; hospital: { id: string } }[] }>(base, 'GET', '/api/kitchens', admin)).items.find((k) => k.hospital.id === chc.id)!;
+      assert.ok(kitchen, 'the kitchen is registered');
       const now = new Date();
       const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
 
@@ -95,7 +114,6 @@ describe('Didi ki Rasoi (browser)', () => {
       await op.getByTestId('kitchen-bill').getByText('जमा किया गया').waitFor();
 
       // ---- The district officer approves; the state officer records the payment.
-      const cmo = await signedIn(browser, base, district);
       await cmo.goto(`${base}/#/kitchens/${kitchen.id}?month=${month}`);
       await cmo.getByRole('button', { name: 'Approve the bill' }).click();
       await cmo.getByTestId('kitchen-bill').getByText('Approved').waitFor();

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { get } from '../../api.ts';
 import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -8,6 +9,7 @@ import {
   addKitchen, getBill, getKitchen, lastMonth, listDays, listKitchens, moveBill, recordDay,
   type Bill, type Day, type Flag, type Kitchen, type KitchenItem,
 } from './kitchens.api.ts';
+import './kitchens.css';
 
 const mayUse = (me: ReturnType<typeof useMe>) => can(me, 'can_run_kitchen') || can(me, 'can_manage_kitchens') || can(me, 'can_pay_kitchens');
 const rupees = (n: number, lang: string) => `₹${n.toLocaleString(lang === 'hi' ? 'hi-IN' : 'en-IN', { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
@@ -88,11 +90,25 @@ function AddKitchen({ onDone, onCancel }: { onDone: () => void; onCancel: () => 
   const me = useMe();
   const { problems } = useApiErrors();
   const ids = useId();
-  const [form, setForm] = useState({ hospitalId: me.orgUnit.level.toLowerCase() === 'facility' ? me.orgUnit.id : '', groupName: '', groupNameHi: '', members: '', bankAccount: '', ifsc: '', startedOn: new Date().toISOString().slice(0, 10) });
+  const atFacility = me.orgUnit.level.toLowerCase() === 'facility';
+  const [search, setSearch] = useState('');
+  const [hospitals, setHospitals] = useState<{ id: string; name: string; type?: string }[]>([]);
+  const [form, setForm] = useState({ hospitalId: atFacility ? me.orgUnit.id : '', groupName: '', groupNameHi: '', members: '', bankAccount: '', ifsc: '', startedOn: new Date().toISOString().slice(0, 10) });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [top, setTop] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const field = (k: keyof typeof form) => ({ id: `${ids}-${k}`, value: form[k], onChange: (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value }) });
+
+  // Officers pick the hospital from the public facilities of their area (searched by name); an operator's is their own.
+  useEffect(() => {
+    if (atFacility) return;
+    const ctrl = new AbortController();
+    const id = setTimeout(() => {
+      get<{ items: { id: string; name: string; type?: string }[] }>('/api/facilities', { q: search.trim() || undefined, ownership: 'public', limit: 50 }, ctrl.signal)
+        .then((r) => setHospitals(r.items)).catch(() => undefined);
+    }, 250);
+    return () => { clearTimeout(id); ctrl.abort(); };
+  }, [search, atFacility]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -119,14 +135,27 @@ function AddKitchen({ onDone, onCancel }: { onDone: () => void; onCancel: () => 
   return (
     <form className="card kitchen-add" onSubmit={submit} aria-label={t('kitchens.add')}>
       {top && <Notice kind="error">{top}</Notice>}
-      {label('hospitalId', t('kitchens.hospitalId'))}<input {...field('hospitalId')} required />
-      {label('groupName', t('kitchens.group'))}<input {...field('groupName')} required />
-      {label('groupNameHi', t('kitchens.groupHi'))}<input {...field('groupNameHi')} lang="hi" />
-      <label htmlFor={`${ids}-members`}>{t('kitchens.members')}{Object.keys(errors).some((k) => k.startsWith('members')) && <span className="field-error" role="alert"> {Object.entries(errors).filter(([k]) => k.startsWith('members')).map(([, v]) => v).join('; ')}</span>}</label>
-      <textarea {...field('members')} rows={3} required placeholder={t('kitchens.membersHint')} />
-      {label('bankAccount', t('kitchens.bankAccount'))}<input {...field('bankAccount')} inputMode="numeric" required />
-      {label('ifsc', t('kitchens.ifsc'))}<input {...field('ifsc')} required />
-      {label('startedOn', t('kitchens.startedOn'))}<input type="date" {...field('startedOn')} required />
+      {atFacility ? <p className="kitchen-wide">{t('kitchens.hospital')}: {me.orgUnit.name}</p> : (
+        <>
+          <div className="kitchen-field"><label htmlFor={`${ids}-search`}>{t('kitchens.findHospital')}</label><input id={`${ids}-search`} type="search" value={search} onChange={(e) => setSearch(e.target.value)} /></div>
+          <div className="kitchen-field">
+            {label('hospitalId', t('kitchens.hospital'))}
+            <select {...field('hospitalId')} required>
+              <option value="">{t('kitchens.pickHospital')}</option>
+              {hospitals.map((h) => <option key={h.id} value={h.id}>{h.name}{h.type ? ` (${h.type})` : ''}</option>)}
+            </select>
+          </div>
+        </>
+      )}
+      <div className="kitchen-field">{label('groupName', t('kitchens.group'))}<input {...field('groupName')} required /></div>
+      <div className="kitchen-field">{label('groupNameHi', t('kitchens.groupHi'))}<input {...field('groupNameHi')} lang="hi" /></div>
+      <div className="kitchen-field kitchen-wide">
+        <label htmlFor={`${ids}-members`}>{t('kitchens.members')}{Object.keys(errors).some((k) => k.startsWith('members')) && <span className="field-error" role="alert"> {Object.entries(errors).filter(([k]) => k.startsWith('members')).map(([, v]) => v).join('; ')}</span>}</label>
+        <textarea {...field('members')} rows={3} required placeholder={t('kitchens.membersHint')} />
+      </div>
+      <div className="kitchen-field">{label('bankAccount', t('kitchens.bankAccount'))}<input {...field('bankAccount')} inputMode="numeric" required /></div>
+      <div className="kitchen-field">{label('ifsc', t('kitchens.ifsc'))}<input {...field('ifsc')} required /></div>
+      <div className="kitchen-field">{label('startedOn', t('kitchens.startedOn'))}<input type="date" {...field('startedOn')} required /></div>
       <div className="actions">
         <button type="submit" disabled={busy}>{t('kitchens.register')}</button>
         <button type="button" className="secondary" onClick={onCancel}>{t('kitchens.cancel')}</button>
@@ -237,11 +266,11 @@ function KitchenPage({ id, month }: { id: string; month: string }) {
         <form className="card kitchen-day" onSubmit={saveDay} aria-label={t('kitchens.enterDay')}>
           {entryErrors._top && <Notice kind="error">{entryErrors._top}</Notice>}
           {saved && <Notice kind="success">{saved}</Notice>}
-          <label htmlFor={`${ids}-date`}>{t('kitchens.date')}</label><input type="date" {...entryField('date')} required />
-          <label htmlFor={`${ids}-inpatients`}>{t('kitchens.inpatients')}</label><input type="number" min={0} {...entryField('inpatients')} required />
-          <label htmlFor={`${ids}-mealsServed`}>{t('kitchens.mealsServed')}</label><input type="number" min={0} {...entryField('mealsServed')} required />
-          <label htmlFor={`${ids}-attendantMeals`}>{t('kitchens.attendantMeals')}</label><input type="number" min={0} {...entryField('attendantMeals')} />
-          <label htmlFor={`${ids}-correctionReason`}>{t('kitchens.correctionReason')}</label><input {...entryField('correctionReason')} placeholder={t('kitchens.correctionHint')} />
+          <div className="kitchen-field"><label htmlFor={`${ids}-date`}>{t('kitchens.date')}</label><input type="date" {...entryField('date')} required /></div>
+          <div className="kitchen-field"><label htmlFor={`${ids}-inpatients`}>{t('kitchens.inpatients')}</label><input type="number" min={0} {...entryField('inpatients')} required /></div>
+          <div className="kitchen-field"><label htmlFor={`${ids}-mealsServed`}>{t('kitchens.mealsServed')}</label><input type="number" min={0} {...entryField('mealsServed')} required /></div>
+          <div className="kitchen-field"><label htmlFor={`${ids}-attendantMeals`}>{t('kitchens.attendantMeals')}</label><input type="number" min={0} {...entryField('attendantMeals')} /></div>
+          <div className="kitchen-field"><label htmlFor={`${ids}-correctionReason`}>{t('kitchens.correctionReason')}</label><input {...entryField('correctionReason')} placeholder={t('kitchens.correctionHint')} /></div>
           <div className="actions"><button type="submit">{t('kitchens.saveDay')}</button></div>
         </form>
       )}
