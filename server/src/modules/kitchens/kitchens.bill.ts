@@ -2,7 +2,8 @@
 //
 // A patient-day is four servings at the patient-day rate (e.g. ₹150): a day's in-patients are billed for
 // the servings actually given, at most four per in-patient (fewer servings, a part of the rate); servings
-// above four per in-patient are not billed and flag the day. Attendants' meals are billed at their own rate.
+// above four per in-patient are not billed and flag the day, as do more in-patients than the hospital has
+// beds in the registry. Attendants' meals are billed at their own rate.
 // Amounts are reckoned in paise and rounded per day.
 
 export interface DayRow { day: string; inpatients: number; meals_served: number; attendant_meals: number }
@@ -18,21 +19,25 @@ export function rateOn(rates: RateRow[], kind: string, day: string): number | nu
   return found;
 }
 
-export function dayFlags(d: DayRow): Flag[] {
+/** A day's flags: more servings than four a patient; more in-patients than the hospital's beds (when the registry has them). */
+export function dayFlags(d: DayRow, beds?: number | null): Flag[] {
   const flags: Flag[] = [];
+  if (beds != null && beds > 0 && d.inpatients > beds) {
+    flags.push({ code: 'inpatients_above_beds', date: d.day, message: `${d.day}: ${d.inpatients} in-patients in a hospital of ${beds} beds; check the count`, messageHi: `${d.day}: ${beds} बिस्तरों के अस्पताल में ${d.inpatients} भर्ती मरीज़; गिनती जाँचें` });
+  }
   if (d.meals_served > SERVINGS_PER_DAY * d.inpatients) {
     flags.push({ code: 'meals_above_inpatients', date: d.day, message: `${d.day}: ${d.meals_served} meals served for ${d.inpatients} in-patients (at most ${SERVINGS_PER_DAY * d.inpatients}); the extra are not billed`, messageHi: `${d.day}: ${d.inpatients} भर्ती मरीज़ों के लिए ${d.meals_served} भोजन (अधिकतम ${SERVINGS_PER_DAY * d.inpatients}); अधिक का भुगतान नहीं होगा` });
   }
   return flags;
 }
 
-export function computeBill(days: DayRow[], rates: RateRow[]) {
+export function computeBill(days: DayRow[], rates: RateRow[], beds?: number | null) {
   let paise = 0;
   let servings = 0;
   let attendantMeals = 0;
   const flags: Flag[] = [];
   for (const d of [...days].sort((a, b) => a.day.localeCompare(b.day))) {
-    flags.push(...dayFlags(d));
+    flags.push(...dayFlags(d, beds));
     const billed = Math.min(d.meals_served, SERVINGS_PER_DAY * d.inpatients);
     const patientRate = rateOn(rates, 'patient_day', d.day);
     const attendantRate = rateOn(rates, 'attendant_meal', d.day);

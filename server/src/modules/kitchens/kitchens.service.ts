@@ -137,8 +137,8 @@ export async function listRates(db: Db, actor: Actor) {
 
 // ---- days -------------------------------------------------------------------------------------------------
 
-const dayDto = (d: { day: string; inpatients: number; meals_served: number; attendant_meals: number; correction_reason: string | null }) => ({
-  date: d.day, inpatients: d.inpatients, mealsServed: d.meals_served, attendantMeals: d.attendant_meals, correctionReason: d.correction_reason, flags: dayFlags(d),
+const dayDto = (d: { day: string; inpatients: number; meals_served: number; attendant_meals: number; correction_reason: string | null }, beds?: number | null) => ({
+  date: d.day, inpatients: d.inpatients, mealsServed: d.meals_served, attendantMeals: d.attendant_meals, correctionReason: d.correction_reason, flags: dayFlags(d, beds),
 });
 
 /**
@@ -166,15 +166,16 @@ export async function recordDay(db: Db, actor: Actor, id: string, input: DayInpu
       if (!done) throw conflict(`${input.date} is already entered; to change it, send it again with correctionReason`, `${input.date} की प्रविष्टि पहले से है; बदलने के लिए कारण (correctionReason) के साथ भेजें`, { field: 'date' });
     }
     await recordAudit(trx, actor, { action: created ? 'create' : 'update', entity: 'kitchen_day', entityId: `${id}/${input.date}`, orgPath: k.facility_path, after: { ...input } });
-    return { created, day: dayDto({ day: input.date, ...set, correction_reason: input.correctionReason?.trim() ?? null }) };
+    return { created, day: dayDto({ day: input.date, ...set, correction_reason: input.correctionReason?.trim() ?? null }, await bedsOf(trx, actor, k.facility_id)) };
   });
 }
 
 export async function listDays(db: Db, actor: Actor, id: string, month: string) {
   requireAny(actor, ANY);
-  await kitchenIn(db, actor, id);
+  const k = await kitchenIn(db, actor, id);
   const { from, to } = monthDays(month);
-  return { items: (await repo.daysOf(db, id, from, to)).map(dayDto) };
+  const beds = await bedsOf(db, actor, k.facility_id);
+  return { items: (await repo.daysOf(db, id, from, to)).map((d) => dayDto(d, beds)) };
 }
 
 // ---- bills --------------------------------------------------------------------------------------------------
@@ -186,11 +187,17 @@ const storedDto = (b: BillRow) => ({
   flags: (typeof b.flags === 'string' ? JSON.parse(b.flags) : b.flags) as Flag[], submittedAt: iso(b.submitted_at), approvedAt: iso(b.approved_at), paidAt: iso(b.paid_at), paymentReference: b.payment_reference,
 });
 
-async function compute(db: Db, k: repo.KitchenRow, month: string) {
+/** The hospital's beds in the registry (null when it has none on record), to check the in-patient counts against. */
+async function bedsOf(db: Db, actor: Actor, facilityId: string): Promise<number | null> {
+  const f = await getFacility(db, { ...actor, permissions: new Set([...actor.permissions, 'can_read_facility']) }, facilityId).catch(() => null);
+  return f?.beds ?? null;
+}
+
+async function compute(db: Db, actor: Actor, k: repo.KitchenRow, month: string) {
   const { from, to } = monthDays(month);
   const days = await repo.daysOf(db, k.id, from, to);
   const rates = k.state_lgd == null ? [] : await repo.ratesFor(db, k.state_lgd, to);
-  return computeBill(days, rates);
+  return computeBill(days, rates, await bedsOf(db, actor, k.facility_id));
 }
 
 /** The month's bill: as stored once submitted, else computed now from the days (status draft). */
@@ -199,7 +206,7 @@ export async function getBill(db: Db, actor: Actor, id: string, month: string) {
   const k = await kitchenIn(db, actor, id);
   const stored = await repo.billOf(db, id, month);
   if (stored) return storedDto(stored);
-  return { kitchenId: id, month, status: 'draft', ...(await compute(db, k, month)), submittedAt: null, approvedAt: null, paidAt: null, paymentReference: null };
+  return { kitchenId: id, month, status: 'draft', ...(await compute(db, actor, k, month)), submittedAt: null, approvedAt: null, paidAt: null, paymentReference: null };
 }
 
 export async function submitBill(db: Db, actor: Actor, id: string, month: string) {
@@ -208,7 +215,7 @@ export async function submitBill(db: Db, actor: Actor, id: string, month: string
   if (month >= todayIst().slice(0, 7)) throw badRequest(`${month} has not ended; a month's bill is submitted after its last day`, `${month} अभी समाप्त नहीं हुआ है`, { field: 'month' });
   return inTransaction(db, async (trx) => {
     await repo.lockKitchen(trx, id);
-    const bill = await compute(trx, k, month);
+    const bill = await compute(trx, actor, k, month);
     if (bill.days === 0) throw badRequest(`No days are entered for ${month}; enter the days first`, `${month} के कोई दिन दर्ज नहीं हैं`, { field: 'month' });
     const added = await repo.insertBill(trx, { kitchen_id: id, month, status: 'submitted', amount: bill.amount, days: bill.days, patient_days: bill.patientDays, attendant_meals: bill.attendantMeals, flags: JSON.stringify(bill.flags), submitted_by: actor.userId });
     if (!added) throw conflict(`The bill of ${month} is already submitted`, `${month} का बिल पहले ही जमा है`);

@@ -18,6 +18,10 @@ test('bill arithmetic: four servings a patient-day, the rate in force each day, 
   assert.equal(b.attendantMeals, 5);
   assert.deepEqual(b.flags.map((f) => `${f.code} ${f.date}`), ['meals_above_inpatients 2026-10-16']);
   assert.deepEqual(computeBill([{ day: '2025-12-01', inpatients: 2, meals_served: 8, attendant_meals: 0 }], rates).flags.map((f) => f.code), ['no_rate']);
+  // Checked against the hospital's beds in the registry: more in-patients than beds flags the day (it is still billed).
+  const beds = computeBill([{ day: '2026-10-01', inpatients: 31, meals_served: 124, attendant_meals: 0 }], rates, 30);
+  assert.deepEqual(beds.flags.map((f) => f.code), ['inpatients_above_beds']);
+  assert.equal(beds.amount, 31 * 150);
 });
 
 for (const engine of testEngines()) {
@@ -42,7 +46,7 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await startTestApp(engine);
-      hospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Rasoi', type: 'CHC' })), 201)).id;
+      hospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Rasoi', type: 'CHC', beds: 30 })), 201)).id;
       otherFacility = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'PHC Other' })), 201)).id;
       tok.district = (await t.userWith('district_officer', 63)).token;
       tok.otherDistrict = (await t.userWith('district_officer', 62)).token;
@@ -107,12 +111,14 @@ for (const engine of testEngines()) {
       const over = await ok(day('2026-10-16', 10, 44), 201);
       assert.deepEqual(over.flags.map((f: any) => f.code), ['meals_above_inpatients']);
       await ok(day('2026-10-20', 5, 20, { attendantMeals: 2 }), 201);
+      const crowded = await ok(day('2026-09-03', 31, 124), 201);
+      assert.deepEqual(crowded.flags.map((f: any) => f.code), ['inpatients_above_beds']);
       assert.equal((await day('2099-01-01', 5, 20)).status, 400);
       assert.equal((await day('2025-12-31', 5, 20)).status, 400);
       const days = await ok(t.req('GET', `/api/kitchens/${kitchen}/days?month=2026-10`, tok.district));
       assert.deepEqual(days.items.map((d: any) => d.date), ['2026-10-10', '2026-10-15', '2026-10-16', '2026-10-20']);
       const rows = await t.db.kysely.selectFrom('kitchen_days').select('day').where('kitchen_id', '=', kitchen).execute();
-      assert.equal(rows.length, 4);
+      assert.equal(rows.length, 5);
     });
 
     test('the monthly bill: the rates in force each day; a rate change mid-month applies from its date only', async () => {
@@ -128,8 +134,9 @@ for (const engine of testEngines()) {
       assert.equal(bill.attendantMeals, 7);
       assert.deepEqual(bill.flags.map((f: any) => `${f.code} ${f.date}`), ['meals_above_inpatients 2026-10-16']);
       const sept = await ok(t.req('GET', `/api/kitchens/${kitchen}/bills?month=2026-09`, tok.operator));
-      assert.equal(sept.amount, 0);
-      assert.equal(sept.days, 0);
+      assert.equal(sept.amount, 31 * 150);
+      assert.equal(sept.days, 1);
+      assert.deepEqual(sept.flags.map((f: any) => f.code), ['inpatients_above_beds']);
     });
 
     test('submit, approve (parallel: one 200, one 409), pay; the days close; the hospital sees the status; wrong roles 403', async () => {
