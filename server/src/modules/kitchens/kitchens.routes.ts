@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
+import type { Outbox } from '../../platform/outbox/index.js';
 import {
   Bill, BillParams, Created, DayAnswer, DayBody, Days, EmptyBody, IdParams, Kitchen, KitchenBody, KitchenPage, ListQuery, MonthQuery, PayBody, Rate, RateBody, Rates,
 } from './kitchens.schema.js';
@@ -15,6 +16,8 @@ const emptyBody = { preValidation: async (request: any) => { if (request.body ==
 export const kitchenRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const k = db.kysely;
+  // The group is told of its bill's steps by SMS through the shared outbox (absent in a bare app: then nobody is told).
+  const outbox = (plain as unknown as { outbox?: Outbox }).outbox;
 
   app.post('/api/kitchens', {
     schema: { tags, summary: 'Register a hospital\'s kitchen run by a self-help group (district or state officer, or the hospital\'s operator): 201 {id}', body: KitchenBody, response: { 201: Created, ...errors } },
@@ -54,14 +57,14 @@ export const kitchenRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (pla
   app.post('/api/kitchens/:id/bills/:month/submit', {
     ...emptyBody,
     schema: { tags, summary: 'Submit a past month\'s bill (the hospital\'s operator); its days are then closed', params: BillParams, body: EmptyBody, response: { 200: Bill, ...errors } },
-  }, async (request) => submitBill(k, actorOf(request), request.params.id, request.params.month));
+  }, async (request) => submitBill(k, actorOf(request), request.params.id, request.params.month, outbox));
 
   app.post('/api/kitchens/:id/bills/:month/approve', {
     ...emptyBody,
     schema: { tags, summary: 'Approve a submitted bill (district or state officer); a parallel second approval is 409', params: BillParams, body: EmptyBody, response: { 200: Bill, ...errors } },
-  }, async (request) => approveBill(k, actorOf(request), request.params.id, request.params.month));
+  }, async (request) => approveBill(k, actorOf(request), request.params.id, request.params.month, outbox));
 
   app.post('/api/kitchens/:id/bills/:month/pay', {
     schema: { tags, summary: 'Record the payment of an approved bill (the state officer who pays), with its reference (UTR)', params: BillParams, body: PayBody, response: { 200: Bill, ...errors } },
-  }, async (request) => payBill(k, actorOf(request), request.params.id, request.params.month, request.body.reference));
+  }, async (request) => payBill(k, actorOf(request), request.params.id, request.params.month, request.body.reference, outbox));
 };

@@ -17,6 +17,7 @@
 //   POST /api/kitchens/:id/bills/:month/submit               → the bill, submitted (the hospital's operator)
 //   POST /api/kitchens/:id/bills/:month/approve              → approved (district or state officer over the hospital)
 //   POST /api/kitchens/:id/bills/:month/pay {reference}      → paid (the state officer who pays)
+//   The group sees its bill's status: members with a mobile get an SMS (English / Hindi) at submit, approve and pay.
 import { Type, type Static } from '@sinclair/typebox';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

@@ -1,6 +1,7 @@
 // Didi ki Rasoi: kitchens, rates, days and bills. Each function checks permission and area first.
 import { requirePermission, type Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
+import type { Outbox } from '../../platform/outbox/index.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound } from '../../platform/errors.js';
 import { uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
@@ -209,25 +210,55 @@ export async function getBill(db: Db, actor: Actor, id: string, month: string) {
   return { kitchenId: id, month, status: 'draft', ...(await compute(db, actor, k, month)), submittedAt: null, approvedAt: null, paidAt: null, paymentReference: null };
 }
 
-export async function submitBill(db: Db, actor: Actor, id: string, month: string) {
+export async function submitBill(db: Db, actor: Actor, id: string, month: string, outbox?: Outbox) {
   requirePermission(actor, 'can_run_kitchen');
   const k = await kitchenIn(db, actor, id);
   if (month >= todayIst().slice(0, 7)) throw badRequest(`${month} has not ended; a month's bill is submitted after its last day`, `${month} अभी समाप्त नहीं हुआ है`, { field: 'month' });
-  return inTransaction(db, async (trx) => {
+  let told: string[] = [];
+  const answer = await inTransaction(db, async (trx) => {
     await repo.lockKitchen(trx, id);
     const bill = await compute(trx, actor, k, month);
     if (bill.days === 0) throw badRequest(`No days are entered for ${month}; enter the days first`, `${month} के कोई दिन दर्ज नहीं हैं`, { field: 'month' });
     const added = await repo.insertBill(trx, { kitchen_id: id, month, status: 'submitted', amount: bill.amount, days: bill.days, patient_days: bill.patientDays, attendant_meals: bill.attendantMeals, flags: JSON.stringify(bill.flags), submitted_by: actor.userId });
     if (!added) throw conflict(`The bill of ${month} is already submitted`, `${month} का बिल पहले ही जमा है`);
     await recordAudit(trx, actor, { action: 'create', entity: 'kitchen_bill', entityId: `${id}/${month}`, orgPath: k.facility_path, after: bill });
-    return storedDto((await repo.billOf(trx, id, month))!);
+    const stored = (await repo.billOf(trx, id, month))!;
+    told = await tellGroup(trx, outbox, actor, k, stored);
+    return storedDto(stored);
   });
+  deliver(outbox, told);
+  return answer;
 }
 
-async function move(db: Db, actor: Actor, id: string, month: string, perm: Permission, from: 'submitted' | 'approved', set: Record<string, unknown>, what: string) {
+const STATUS_HI: Record<string, string> = { submitted: 'जमा किया गया', approved: 'स्वीकृत', paid: 'भुगतान हो गया' };
+
+/**
+ * The group sees its bill's status: each member with a mobile is told by SMS when the bill is submitted,
+ * approved and paid (queued in the same transaction; the outbox sends after commit).
+ */
+async function tellGroup(trx: Db, outbox: Outbox | undefined, actor: Actor, k: repo.KitchenRow, bill: BillRow): Promise<string[]> {
+  if (!outbox) return [];
+  const mobiles = [...new Set((await repo.membersOf(trx, k.id)).map((m) => m.mobile).filter((m): m is string => !!m))];
+  if (!mobiles.length) return [];
+  const amount = Number(bill.amount).toLocaleString('en-IN');
+  const paid = bill.status === 'paid' ? ` to account ${maskAccount(k.bank_account)} (ref ${bill.payment_reference})` : '';
+  const paidHi = bill.status === 'paid' ? ` खाते ${maskAccount(k.bank_account)} में (संदर्भ ${bill.payment_reference})` : '';
+  const queued = await outbox.queue(trx, mobiles.map((to) => ({
+    to, template: 'text', language: 'both' as const, about: { kind: 'kitchen_bill', id: `${k.id}/${bill.month}` }, createdBy: actor.username, orgPath: k.facility_path,
+    params: {
+      en: `Swasthya: the Didi ki Rasoi bill of ${k.facility_name} for ${bill.month}, Rs ${amount}, is ${bill.status}${paid}.`,
+      hi: `स्वास्थ्य: ${k.facility_name} की दीदी की रसोई का ${bill.month} का बिल, ₹${amount}: ${STATUS_HI[bill.status] ?? bill.status}${paidHi}।`,
+    },
+  })), { deliverAfterCommit: true });
+  return queued.map((q) => q.id);
+}
+const deliver = (outbox: Outbox | undefined, ids: string[]) => { if (outbox && ids.length) void outbox.deliver(ids).catch(() => undefined); };
+
+async function move(db: Db, actor: Actor, id: string, month: string, perm: Permission, from: 'submitted' | 'approved', set: Record<string, unknown>, what: string, outbox?: Outbox) {
   requirePermission(actor, perm);
   const k = await kitchenIn(db, actor, id);
-  return inTransaction(db, async (trx) => {
+  let told: string[] = [];
+  const answer = await inTransaction(db, async (trx) => {
     const moved = await repo.moveBill(trx, id, month, from, set);
     if (!moved) {
       const now = await repo.billOf(trx, id, month);
@@ -235,11 +266,15 @@ async function move(db: Db, actor: Actor, id: string, month: string, perm: Permi
       throw conflict(`The bill of ${month} is ${now.status}, not ${from}; it cannot be ${what}`, `${month} का बिल ${now.status} है`);
     }
     await recordAudit(trx, actor, { action: 'update', entity: 'kitchen_bill', entityId: `${id}/${month}`, orgPath: k.facility_path, before: { status: from }, after: { status: moved.status } });
-    return storedDto((await repo.billOf(trx, id, month))!);
+    const bill = (await repo.billOf(trx, id, month))!;
+    told = await tellGroup(trx, outbox, actor, k, bill);
+    return storedDto(bill);
   });
+  deliver(outbox, told);
+  return answer;
 }
 
-export const approveBill = (db: Db, actor: Actor, id: string, month: string) =>
-  move(db, actor, id, month, 'can_manage_kitchens', 'submitted', { status: 'approved', approved_by: actor.userId, approved_at: new Date() }, 'approved');
-export const payBill = (db: Db, actor: Actor, id: string, month: string, reference: string) =>
-  move(db, actor, id, month, 'can_pay_kitchens', 'approved', { status: 'paid', paid_by: actor.userId, paid_at: new Date(), payment_reference: reference.trim() }, 'paid');
+export const approveBill = (db: Db, actor: Actor, id: string, month: string, outbox?: Outbox) =>
+  move(db, actor, id, month, 'can_manage_kitchens', 'submitted', { status: 'approved', approved_by: actor.userId, approved_at: new Date() }, 'approved', outbox);
+export const payBill = (db: Db, actor: Actor, id: string, month: string, reference: string, outbox?: Outbox) =>
+  move(db, actor, id, month, 'can_pay_kitchens', 'approved', { status: 'paid', paid_by: actor.userId, paid_at: new Date(), payment_reference: reference.trim() }, 'paid', outbox);

@@ -160,6 +160,10 @@ for (const engine of testEngines()) {
       assert.equal(seen.status, 'paid');
       assert.equal(seen.paymentReference, 'UTR000111');
       assert.equal(seen.amount, 5305);
+      // The group sees the status: its member with a mobile was told of each step by SMS (the outbox).
+      const told = await t.db.kysely.selectFrom('outbox_messages').select(['recipient', 'text']).where('about_kind', '=', 'kitchen_bill').where('about_id', '=', `${kitchen}/2026-10`).execute();
+      assert.deepEqual(told.map((m) => m.recipient).sort(), ['9812345678', '9812345678', '9812345678']);
+      assert.ok(told.some((m) => /is paid to account XXXXXXXX9012 \(ref UTR000111\)/.test(m.text) && /भुगतान हो गया/.test(m.text)), JSON.stringify(told));
       // A month not yet ended cannot be submitted.
       assert.equal((await t.req('POST', `/api/kitchens/${kitchen}/bills/2099-01/submit`, tok.operator, {})).status, 400);
     });
