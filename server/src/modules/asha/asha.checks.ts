@@ -51,35 +51,39 @@ export async function checkClaim(db: Db, actor: Actor, worker: Worker, w: Window
   }
   const villages = await repo.villagesOf(db, [worker.id]);
   const areas = villages.length ? villages.map((v) => v.village_path) : [worker.block_path];
-  if (!areas.some((p) => patient.home_path.startsWith(p))) {
-    flag('outside_area', `${patient.name} lives outside the ASHA's ${villages.length ? 'villages' : 'block'}`, `${patient.name} आशा के ${villages.length ? 'गाँवों' : 'ब्लॉक'} के बाहर रहती/रहते हैं`);
+  // A claim is a write, and a write never grants a read: the answer (which the ASHA sees) names no
+  // one and says nothing of the records of a beneficiary outside her area; such a claim is flagged
+  // for the verifier, who reads the records with their own rights.
+  const inArea = areas.some((p) => patient.home_path.startsWith(p));
+  if (!inArea) {
+    flag('outside_area', `The beneficiary lives outside the ASHA's ${villages.length ? 'villages' : 'block'}: the verifier checks the records`, `लाभार्थी आशा के ${villages.length ? 'गाँवों' : 'ब्लॉक'} के बाहर रहते हैं: सत्यापनकर्ता रिकॉर्ड जाँचेंगे`);
   }
   const reader = withPermissions(actor, ['can_read_patient'], statePath(worker.block_path));
-  if (a.linkedRecord === 'delivery') {
-    if (patient.sex !== 'female') flag('not_a_woman', `${patient.name} is registered as ${patient.sex}`, `${patient.name} का लिंग ${patient.sex} दर्ज है`);
+  if (inArea && a.linkedRecord === 'delivery') {
+    if (patient.sex !== 'female') flag('not_a_woman', `The beneficiary is registered as ${patient.sex}`, `लाभार्थी का लिंग ${patient.sex} दर्ज है`);
     const list = await listPregnancies(db, reader, patient.id).catch(() => ({ items: [] as { registrationNumber: string; status: string; closedReason: string | null }[] }));
     if (!list.items.length) {
-      flag('no_pregnancy', `No pregnancy of ${patient.name} is on record`, `${patient.name} की कोई गर्भावस्था दर्ज नहीं है`);
+      flag('no_pregnancy', 'No pregnancy of the beneficiary is on record', 'लाभार्थी की कोई गर्भावस्था दर्ज नहीं है');
     } else if (pregnancy && !list.items.some((p) => p.registrationNumber === pregnancy)) {
-      flag('pregnancy_not_hers', `Pregnancy ${pregnancy} is not ${patient.name}'s`, `गर्भावस्था ${pregnancy}, ${patient.name} की नहीं है`);
+      flag('pregnancy_not_hers', `Pregnancy ${pregnancy} is not the beneficiary's`, `गर्भावस्था ${pregnancy} लाभार्थी की नहीं है`);
     } else if (!pregnancy) {
       pregnancy = list.items[0].registrationNumber;
     }
   }
-  if (a.linkedRecord === 'opd_visit') {
+  if (inArea && a.linkedRecord === 'opd_visit') {
     const visits = await listVisits(db, reader, patient.id).catch(() => ({ items: [] as { at: string }[] }));
     if (!visits.items.some((v) => v.at.slice(0, 10) <= c.doneOn)) {
-      flag('no_visit', `No OPD visit of ${patient.name} is on record by ${c.doneOn}`, `${c.doneOn} तक ${patient.name} की कोई ओपीडी विज़िट दर्ज नहीं है`);
+      flag('no_visit', `No OPD visit of the beneficiary is on record by ${c.doneOn}`, `${c.doneOn} तक लाभार्थी की कोई ओपीडी विज़िट दर्ज नहीं है`);
     }
   }
   const earlier = await repo.claimsForBeneficiary(db, a.code, patient.id, a.linkedRecord === 'delivery' ? pregnancy : null, c.exceptId);
   const limit = a.perBeneficiaryLimit ?? Infinity;
   if (earlier.length >= limit) {
     const others = earlier.filter((e) => e.asha_id !== worker.id);
-    if (others.length) flag('claimed_by_other', `${a.nameEn} for ${patient.name} is already claimed by another ASHA`, `${patient.name} के लिए ${a.nameHi} किसी दूसरी आशा ने पहले ही दर्ज किया है`);
+    if (others.length) flag('claimed_by_other', `${a.nameEn} for this beneficiary is already claimed by another ASHA`, `इस लाभार्थी के लिए ${a.nameHi} किसी दूसरी आशा ने पहले ही दर्ज किया है`);
     if (earlier.length > others.length) {
-      flag(limit === 1 ? 'duplicate' : 'beneficiary_limit', limit === 1 ? `${a.nameEn} for ${patient.name} is already claimed` : `${a.nameEn}: at most ${limit} for one beneficiary`,
-        limit === 1 ? `${patient.name} के लिए ${a.nameHi} पहले ही दर्ज है` : `${a.nameHi}: एक लाभार्थी के लिए अधिकतम ${limit}`);
+      flag(limit === 1 ? 'duplicate' : 'beneficiary_limit', limit === 1 ? `${a.nameEn} for this beneficiary is already claimed` : `${a.nameEn}: at most ${limit} for one beneficiary`,
+        limit === 1 ? `इस लाभार्थी के लिए ${a.nameHi} पहले ही दर्ज है` : `${a.nameHi}: एक लाभार्थी के लिए अधिकतम ${limit}`);
     }
   }
   return { flags, month, pregnancyNumber: pregnancy, beneficiary: patient };

@@ -167,6 +167,11 @@ for (const engine of testEngines()) {
       const far = await patient('Rekha Khedar', 'female', farVillage);
       const out = await ok(claim('sita', { activityCode: '3.1.1.1.2', beneficiaryPatientId: far }), 201);
       assert.deepEqual(out.flags.map((f: any) => f.code), ['outside_area']);
+      // A write never grants a read: a claim for a woman outside her area does not tell the ASHA her name
+      // or whether she has a pregnancy on record (the verifier checks).
+      const farDelivery = await ok(claim('sita', { activityCode: '1.2.1.1.a', beneficiaryPatientId: far }), 201);
+      assert.deepEqual(farDelivery.flags.map((f: any) => f.code), ['outside_area']);
+      assert.ok(!JSON.stringify([out, farDelivery, np, twice]).includes('Khedar') && !JSON.stringify([np, twice]).includes('Mothsara'), 'no name in the answer');
       // TB treatment support: flagged until an OPD visit of the patient is on record.
       const tb = await patient('Ramesh Mothsara', 'male', village);
       const unseen = await ok(claim('sita', { activityCode: '3.1.1.6.1', beneficiaryPatientId: tb }), 201);
