@@ -54,7 +54,7 @@ export const KitchenPage = Type.Object({ items: Type.Array(KitchenItem), nextCur
 
 export const RateBody = Type.Object({
   kind: Type.Union([Type.Literal('patient_day'), Type.Literal('attendant_meal')]),
-  amount: Type.Number({ minimum: 0, maximum: 100000, multipleOf: 0.01 }),
+  amount: Type.Number({ minimum: 0, maximum: 100000, description: 'rupees; kept to the paisa (two decimals)' }),
   effectiveFrom: Day,
 }, { additionalProperties: false });
 export const Rate = Type.Object({ stateLgd: Type.Integer(), kind: Type.String(), amount: Type.Number(), effectiveFrom: Type.String() });

@@ -122,6 +122,7 @@ export async function addRate(db: Db, actor: Actor, input: { kind: 'patient_day'
   if (actor.orgPath.split('/').filter(Boolean).length > 2) throw forbidden('Kitchen rates are the state\'s: a state officer sets them', 'रसोई की दरें राज्य तय करता है: राज्य अधिकारी');
   checkDay(input.effectiveFrom, 'effectiveFrom');
   const state = await stateOf(db, actor);
+  input = { ...input, amount: Math.round(input.amount * 100) / 100 };
   return inTransaction(db, async (trx) => {
     const added = await repo.insertRate(trx, { state_lgd: state.state_lgd!, kind: input.kind, effective_from: input.effectiveFrom, amount: input.amount, created_by: actor.userId });
     if (!added) throw conflict(`The ${input.kind} rate already has a version from ${input.effectiveFrom}`, `${input.effectiveFrom} से यह दर पहले से है`, { field: 'effectiveFrom' });
