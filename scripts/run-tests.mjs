@@ -5,18 +5,19 @@
 // (default 15 min) fails instead of holding the run (a timer left open keeps a test process alive).
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 
 const concurrency = Number(process.env.SWASTHYA_TEST_CONCURRENCY) || 2;
 const timeout = Number(process.env.SWASTHYA_TEST_FILE_TIMEOUT_MS) || 15 * 60_000;
 const started = Date.now();
+// Compiled files (scripts/compile-tests.mjs) are named by their source; the runner reports real paths.
+const build = process.env.SWASTHYA_TEST_BUILD && realpathSync(process.env.SWASTHYA_TEST_BUILD);
 const perFile = new Map();
 const stream = run({ files: process.argv.slice(2), concurrency, timeout });
 stream.on('test:fail', () => { process.exitCode = 1; });
 const took = (e) => {
   if (e.nesting !== 0 || !e.file) return;
-  // Compiled files (scripts/compile-tests.mjs) are named by their source.
-  const build = process.env.SWASTHYA_TEST_BUILD;
   const f = build && e.file.startsWith(build) ? relative(build, e.file).replace(/\.js$/, '.ts') : relative(process.cwd(), e.file);
   perFile.set(f, (perFile.get(f) ?? 0) + (e.details?.duration_ms ?? 0));
 };

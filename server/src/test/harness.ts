@@ -59,7 +59,10 @@ let pgTemplate: Promise<string> | null = null;
  */
 function preparedPostgresTemplate(url: string): Promise<string> {
   return pgTemplate ??= withClient(url, async (c) => {
-    const name = `swasthya_tmpl_${sourceKey()}`;
+    // Named by day and code: a run of other code the same day (another checkout testing beside this
+    // one) keeps its own template; only templates of earlier days are dropped below.
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const name = `swasthya_tmpl_${day}_${sourceKey()}`;
     await c.query(`select pg_advisory_lock(${TEMPLATE_LOCK})`);
     try {
       const have = await c.query('select 1 from pg_database where datname = $1', [name]);
@@ -74,8 +77,8 @@ function preparedPostgresTemplate(url: string): Promise<string> {
         await db.close();
       }
       await c.query(`alter database ${pg.escapeIdentifier(part)} rename to ${pg.escapeIdentifier(name)}`);
-      // Templates of code that has changed since; one still being copied from stays (the drop fails).
-      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\_tmpl\_%' and datname <> $1`, [name]);
+      // Templates of earlier days (and of the older naming); one still being copied from stays (the drop fails).
+      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\_tmpl\_%' and datname not like $1`, [`swasthya\\_tmpl\\_${day}\\_%`]);
       for (const { datname } of old.rows) await c.query(`drop database if exists ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
       return name;
     } finally {
