@@ -65,14 +65,15 @@ describe('health-card survey offline on a phone (browser)', () => {
       await page.getByText('No village or ward is assigned or surveyed here yet').waitFor();
       await page.getByLabel('Username of the ASHA or CHO').fill(asha);
       await selectByText(page, /^Block$/, /Hisar-I/);
-      await selectByText(page, /^Village or ward$/, /Ladwa/);
+      // Beside the demo's panchayats the block holds these villages directly: the list is then of places.
+      await selectByText(page, /^(Village or ward|Place)$/, /Ladwa/);
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       await page.getByText(`Ladwa assigned to ${asha}.`).waitFor();
       await page.getByRole('row').filter({ hasText: 'Ladwa' }).waitFor();
       // A username that is no ASHA's is refused beside the field.
       await page.getByLabel('Username of the ASHA or CHO').fill(officer);
       await selectByText(page, /^Block$/, /Hisar-I/);
-      await selectByText(page, /^Village or ward$/, /Mangali/);
+      await selectByText(page, /^(Village or ward|Place)$/, /Mangali/);
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       await page.getByText(/the survey is done by ASHAs and CHOs/).waitFor();
       await signOut(page);
