@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openPglite, openPostgres } from './connect.js';
-import { migrateToLatest } from './migrate.js';
+import { MIGRATION_LOCK, migrateToLatest } from './migrate.js';
 import { freshDb, testEngines } from '../test/harness.js';
 
 describe('PGlite on disk', () => {
@@ -35,8 +35,16 @@ for (const engine of testEngines()) {
         await migrateToLatest(db);
         // As a database migrated before the ASHA tables landed, with the ambulance index (named later) already run.
         const asha = await import('./migrations/20261206T0100_create_asha.js');
-        await asha.down(db.kysely);
-        await sql`delete from kysely_migration where name = '20261206T0100_create_asha'`.execute(db.kysely);
+        // Under the migration lock, as dropSchema: another test's migrator reads every schema's tables.
+        await db.kysely.connection().execute(async (conn) => {
+          await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+          try {
+            await asha.down(conn);
+            await sql`delete from kysely_migration where name = '20261206T0100_create_asha'`.execute(conn);
+          } finally {
+            await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK)})`.execute(conn);
+          }
+        });
         const later = await sql<{ n: number }>`select count(*)::int as n from kysely_migration where name > '20261206T0100_create_asha'`.execute(db.kysely);
         assert.ok(later.rows[0].n > 0, 'a later-named migration has run');
         assert.deepEqual(await migrateToLatest(db), ['20261206T0100_create_asha']);
