@@ -93,6 +93,15 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('GET', `/api/asha/workers?block=${block}`, tok.otherAccountant)).status, 403);
     });
 
+    if (engine === 'postgresql') {
+      test('parallel registrations with one mobile: one 201, the others 409 (the partial unique index), never a 500', async () => {
+        const m = mobile();
+        const body = (i: number) => ({ name: `Twin ${i}`, mobile: m, villageIds: [village], subCentreId: subCentre, bankAccount: '12345678901', ifsc: 'SBIN0001234' });
+        const all = await Promise.all([0, 1, 2, 3].map((i) => t.req('POST', '/api/asha/workers', tok.bo, body(i))));
+        assert.deepEqual(all.map((r) => r.status).sort(), [201, 409, 409, 409], JSON.stringify(all.map((r) => r.body)));
+      });
+    }
+
     test('import from CSV, row by row: a bank not on the list and a bad mobile are refused with their rows', async () => {
       const csv = ['name,name_hi,mobile,sub_centre_id,village_ids,bank_account,ifsc',
         `Kamla,कमला,${mobile()},${subCentre},${village},22334455667,PUNB0123400`,

@@ -71,6 +71,14 @@ for (const engine of testEngines()) {
       assert.equal(again.status, 409, JSON.stringify(again.body));
     });
 
+    if (engine === 'postgresql') {
+      test('parallel registrations of a kitchen at one hospital: one 201, the others 409 (the partial unique index)', async () => {
+        const other = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Twin Rasoi', type: 'CHC', beds: 20 })), 201)).id;
+        const all = await Promise.all([0, 1, 2].map(() => t.req('POST', '/api/kitchens', tok.district, kitchenBody({ hospitalId: other }))));
+        assert.deepEqual(all.map((r) => r.status).sort(), [201, 409, 409], JSON.stringify(all.map((r) => r.body)));
+      });
+    }
+
     test('the account is masked except to the state officer who pays; another district 403 by district, 404 by id; reads audited', async () => {
       const mine = await ok(t.req('GET', '/api/kitchens?district=63', tok.district));
       const k = mine.items.find((i: any) => i.id === kitchen);
