@@ -6,7 +6,8 @@ import { badRequest, conflict, forbidden } from '../../platform/errors.js';
 import { requirePermission } from '../../platform/actor.js';
 import { todayIst } from '../../platform/periods.js';
 import * as repo from './asha.repository.js';
-import { inTransaction, pathIds, requireAny, requireFound, type Db } from './asha.service.js';
+import { inTransaction } from '../../db/transaction.js';
+import { pathIds, requireAny, requireFound, type Db } from './asha.service.js';
 
 type Row = Awaited<ReturnType<typeof repo.activitiesOn>>[number];
 export const activityDto = (r: Row) => ({

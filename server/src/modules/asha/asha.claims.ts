@@ -12,7 +12,8 @@ import { checkDay, rateOn } from './asha.catalogue.js';
 import { checkClaim } from './asha.checks.js';
 import * as repo from './asha.repository.js';
 import type { ClaimInput } from './asha.schema.js';
-import { actingArea, blockIn, expectedPay, inTransaction, requireAny, windowOf, workerOfActor, type Db } from './asha.service.js';
+import { inTransaction } from '../../db/transaction.js';
+import { actingArea, blockIn, expectedPay, requireAny, windowOf, workerOfActor, type Db } from './asha.service.js';
 
 export interface Ctx { db: Db; files: DocumentStore }
 

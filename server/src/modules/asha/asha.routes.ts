@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
+import { AppError } from '../../platform/errors.js';
 import { documentStoreFor } from '../../platform/objectstore.js';
 import type { Outbox } from '../../platform/outbox/index.js';
 import { addRate, listActivities } from './asha.catalogue.js';
@@ -52,7 +53,6 @@ export const ashaRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async
   }, async (request) => {
     const body = request.body;
     if (typeof body !== 'string') {
-      const { AppError } = await import('../../platform/errors.js');
       throw new AppError('unsupported_media_type', { en: 'Send the CSV file itself as the body with Content-Type text/csv', hi: 'CSV फ़ाइल को ही Content-Type text/csv के साथ भेजें' });
     }
     return importWorkers(ctx.db, actorOf(request), body, request.query.banks);
@@ -117,7 +117,6 @@ export const ashaRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async
   }, async (request) => {
     const body = request.body;
     if (typeof body !== 'string') {
-      const { AppError } = await import('../../platform/errors.js');
       throw new AppError('unsupported_media_type', { en: 'Send the bank\'s return file itself as the body with Content-Type text/csv', hi: 'बैंक की रिटर्न फ़ाइल को Content-Type text/csv के साथ भेजें' });
     }
     return readReturns(ctx.db, actorOf(request), request.params.id, body, outbox, log);

@@ -11,13 +11,13 @@ import type { Permission } from '../../platform/roles.js';
 import { createUser } from '../../platform/auth/users.service.js';
 import { getFacility } from '../facilities/facilities.service.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
+import { inTransaction } from '../../db/transaction.js';
+import { IFSC, maskAccount } from '../../platform/bank.js';
 import * as repo from './asha.repository.js';
 import type { WorkerInput } from './asha.schema.js';
 
 export type Db = Kysely<Database>;
-export const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
 export const pathIds = (path: string) => path.split('/').filter(Boolean);
-export const maskAccount = (a: string | null) => (a ? `${'X'.repeat(Math.max(0, a.length - 4))}${a.slice(-4)}` : null);
 
 /** An actor with extra permissions for one internal call through another module's service (same user, same audit name). */
 export const withPermissions = (actor: Actor, perms: Permission[], orgPath = actor.orgPath): Actor =>
@@ -28,7 +28,6 @@ export const statePath = (path: string) => `/${pathIds(path).slice(0, 2).join('/
 
 // ---- IFSC and banks --------------------------------------------------------------------------------
 
-export const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/;
 /** Bank codes (the IFSC's first four letters) accepted when no list is uploaded: public, large private and Haryana's rural and cooperative banks. */
 export const KNOWN_BANKS = ['SBIN', 'PUNB', 'BARB', 'CNRB', 'UBIN', 'HDFC', 'ICIC', 'BKID', 'IOBA', 'UCBA', 'IDIB', 'CBIN', 'MAHB', 'PSIB', 'KKBK', 'UTIB', 'YESB',
   'HGBX', 'SHGX', 'PUNX', 'HSCB', 'IBKL', 'INDB', 'FDRL', 'AIRP', 'IPOS', 'JAKA', 'RATN', 'ESFB', 'AUBL', 'UJVN', 'SIBL', 'KARB', 'CSBK', 'DCBL', 'IDFB', 'BDBL'] as const;

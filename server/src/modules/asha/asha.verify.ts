@@ -10,7 +10,8 @@ import { checkDay, rateOn } from './asha.catalogue.js';
 import { checkClaim } from './asha.checks.js';
 import { claimDto, storePhoto, type Ctx } from './asha.claims.js';
 import * as repo from './asha.repository.js';
-import { actingArea, inTransaction, windowOf, workerOfActor, type Db } from './asha.service.js';
+import { inTransaction } from '../../db/transaction.js';
+import { actingArea, windowOf, workerOfActor, type Db } from './asha.service.js';
 
 async function claimInArea(db: Db, actor: Actor, id: string) {
   const c = await repo.claimById(db, id);

@@ -1,5 +1,7 @@
 // Didi ki Rasoi: kitchens, rates, days and bills. Each function checks permission and area first.
+import { inTransaction } from '../../db/transaction.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
+import { IFSC, maskAccount } from '../../platform/bank.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Outbox } from '../../platform/outbox/index.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound } from '../../platform/errors.js';
@@ -13,10 +15,7 @@ import * as repo from './kitchens.repository.js';
 import type { DayInput, KitchenInput } from './kitchens.schema.js';
 
 type Db = repo.Db;
-const inTransaction = <T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
 const ANY: Permission[] = ['can_run_kitchen', 'can_manage_kitchens', 'can_pay_kitchens'];
-const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/;
-export const maskAccount = (a: string) => `${'X'.repeat(Math.max(0, a.length - 4))}${a.slice(-4)}`;
 
 function requireAny(actor: Actor, perms: Permission[]) {
   if (perms.some((p) => actor.permissions.has(p))) return;

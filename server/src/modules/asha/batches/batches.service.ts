@@ -11,7 +11,9 @@ import { uid } from '../../../platform/ids.js';
 import type { Outbox } from '../../../platform/outbox/index.js';
 import { todayIst } from '../../../platform/periods.js';
 import { parseCsv } from '../asha.import.js';
-import { accountProblem, actingArea, blockIn, ifscProblem, inTransaction, KNOWN_BANKS, maskAccount, requireAny, type Db } from '../asha.service.js';
+import { inTransaction } from '../../../db/transaction.js';
+import { maskAccount } from '../../../platform/bank.js';
+import { accountProblem, actingArea, blockIn, ifscProblem, KNOWN_BANKS, requireAny, type Db } from '../asha.service.js';
 import { paymentFile } from './batches.file.js';
 import * as repo from './batches.repository.js';
 
