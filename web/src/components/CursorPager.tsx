@@ -1,4 +1,4 @@
-import { useI18n } from '../../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
 
 /**
  * Previous and next for a list paged by cursor: `cursors` is the stack of cursors of the pages seen

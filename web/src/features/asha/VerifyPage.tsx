@@ -5,7 +5,7 @@ import { formatDate, useI18n, type MessageKey } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
 import { approveClaim, ashaOf, CLAIM_STATUSES, isFlagged, listClaims, recommendClaim, rejectClaim, type Claim, type ClaimPage } from './asha.api.ts';
 import { BlockPicker, Flags, StatusBadge, useAsha } from './bits.tsx';
-import { CursorPager } from './CursorPager.tsx';
+import { CursorPager } from '../../components/CursorPager.tsx';
 
 type Msg = { kind: 'success'; key: MessageKey; params: Record<string, string> } | { kind: 'error'; text: string } | null;
 

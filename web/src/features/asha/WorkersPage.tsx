@@ -7,7 +7,7 @@ import { can, useMe } from '../auth/session.tsx';
 import { getChildren, unitName, type GeoUnit } from '../geo/geo.api.ts';
 import { addWorker, importWorkers, listWorkers, type ImportReport, type Worker, type WorkerBody } from './asha.api.ts';
 import { BlockPicker, readText, useAsha } from './bits.tsx';
-import { CursorPager } from './CursorPager.tsx';
+import { CursorPager } from '../../components/CursorPager.tsx';
 
 interface Facility { id: string; name: string; nameHi?: string | null; type?: string }
 
