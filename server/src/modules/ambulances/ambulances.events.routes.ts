@@ -80,20 +80,14 @@ const tags = ['ambulances'];
 /** The event settings from the config, the offline sweep every minute (stopped on close), and the event routes. */
 export function registerAmbulanceEvents(app: FastifyInstance, { db, config }: Pick<AppDeps, 'db' | 'config'>): void {
   configureEvents(db.kysely, config.ambulanceEvents, app.log);
-  let timer: NodeJS.Timeout | undefined;
   let running = false;
   const sweep = async () => {
     if (running) return;
     running = true;
     try { await sweepOffline(db.kysely); } catch (e) { app.log.warn({ err: (e as Error).message }, 'ambulance events: offline sweep failed'); } finally { running = false; }
   };
-  // On the shared scheduler (once a minute across all instances) when the app has one, else on a timer of this instance.
-  const jobs = (app as unknown as { jobs?: { every(name: string, seconds: number, handler: () => Promise<void>): void } }).jobs;
-  if (jobs) jobs.every('ambulances.offline-sweep', SWEEP_EVERY_MS / 1000, sweep);
-  else {
-    app.addHook('onReady', async () => { timer = setInterval(sweep, SWEEP_EVERY_MS); timer.unref(); });
-    app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
-  }
+  // On the shared scheduler (platform/jobs): once a minute across all instances.
+  app.jobs.every('ambulances.offline-sweep', SWEEP_EVERY_MS / 1000, sweep);
 
   app.get('/api/ambulances/events', {
     schema: { tags, summary: 'Events (online, offline, overspeed, geofence_enter, geofence_exit, long_halt) of the vehicles based in the caller\'s area, newest first', querystring: EventQueryT, response: { 200: page(EventT), ...errors } },

@@ -103,16 +103,9 @@ export const ambulanceRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => 
     (e: Error) => app.log.warn({ err: e.message }, 'ambulance positions: partition upkeep failed'),
   );
   // Each instance at its start (positions need today's partition); then every 6 hours once across all
-  // instances on the shared scheduler when the app has one, else on a timer of this instance.
-  let timer: NodeJS.Timeout | undefined;
-  const jobs = (app as unknown as { jobs?: { every(name: string, seconds: number, handler: () => Promise<void>): void } }).jobs;
-  if (jobs) {
-    jobs.every('ambulances.partitions', 6 * 3600, upkeep);
-    app.addHook('onReady', async () => { await upkeep(); });
-  } else {
-    app.addHook('onReady', async () => { await upkeep(); timer = setInterval(upkeep, 6 * 3_600_000); timer.unref(); });
-    app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
-  }
+  // instances on the shared scheduler (platform/jobs).
+  app.jobs.every('ambulances.partitions', 6 * 3600, upkeep);
+  app.addHook('onReady', async () => { await upkeep(); });
   // OwnTracks over MQTT when MQTT_URL is set (ambulances.mqtt.ts).
   const mqttUrl = process.env.MQTT_URL;
   if (mqttUrl) {

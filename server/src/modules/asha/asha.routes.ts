@@ -4,7 +4,6 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { AppError } from '../../platform/errors.js';
 import { documentStoreFor } from '../../platform/objectstore.js';
-import type { Outbox } from '../../platform/outbox/index.js';
 import { addRate, listActivities } from './asha.catalogue.js';
 import { fileClaim, listClaims, myClaims, type Ctx } from './asha.claims.js';
 import { importWorkers } from './asha.import.js';
@@ -28,13 +27,12 @@ const ClaimAnswer = Type.Object({ id: Type.String(), status: Type.String(), amou
 export const ashaRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const ctx: Ctx = { db: db.kysely, files: documentStoreFor(config) };
-  const outbox = (plain as unknown as { outbox?: Outbox }).outbox;
+  const outbox = plain.outbox;
   const log = (m: string) => app.log.warn(m);
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_LIMIT }, (_req, body, done) => done(null, body));
 
   // Claims left too long at one level: escalated and the next officer told (asha.escalation.ts), every 10 minutes across instances.
-  const jobs = (plain as unknown as { jobs?: { every(name: string, seconds: number, handler: () => Promise<void>): void } }).jobs;
-  jobs?.every('asha.escalate', 600, async () => {
+  plain.jobs.every('asha.escalate', 600, async () => {
     const done = await escalationSweep(ctx.db, outbox, new Date(), log);
     if (done.length) app.log.info({ escalated: done.length }, 'asha: claims escalated');
   });

@@ -23,7 +23,6 @@ export const dispatchRoutes = ({ db, config }: AppDeps, opts: { estimator?: Rout
   const acceptSeconds = config.dispatchAcceptSeconds ?? 120;
 
   // A vehicle silent for acceptSeconds after it was assigned is replaced by the next (dispatch.trips.ts).
-  let timer: NodeJS.Timeout | undefined;
   let sweeping = false;
   const sweep = async () => {
     if (sweeping) return;
@@ -37,14 +36,8 @@ export const dispatchRoutes = ({ db, config }: AppDeps, opts: { estimator?: Rout
       sweeping = false;
     }
   };
-  // On the shared scheduler (platform/jobs: once per period across all instances) when the app has
-  // one, else on a timer of this instance (the sweep's moves are conditional, safe either way).
-  const jobs = (plain as unknown as { jobs?: { every(name: string, seconds: number, handler: () => Promise<void>): void } }).jobs;
-  if (jobs) jobs.every('dispatch.silent-vehicles', Math.round(sweepEveryMs(acceptSeconds) / 1000), sweep);
-  else {
-    app.addHook('onReady', async () => { timer = setInterval(sweep, sweepEveryMs(acceptSeconds)); timer.unref(); });
-    app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
-  }
+  // On the shared scheduler (platform/jobs): once per period across all instances.
+  plain.jobs.every('dispatch.silent-vehicles', Math.round(sweepEveryMs(acceptSeconds) / 1000), sweep);
 
   // A vehicle entering its trip's destination facility (the geofence events) has arrived at hospital.
   const stopListening = onAmbulanceEvents(async (evDb, events) => {
