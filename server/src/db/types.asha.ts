@@ -41,7 +41,8 @@ export interface AshaActivitiesTable {
   component_of: string | null;
   sort_order: Generated<number>;
 }
-export interface AshaRatesTable { activity_code: string; effective_from: string; amount: number; created_by: string | null; created_at: Generated<Date> }
+/** state_lgd: the state whose own rate this is, or 0 for the national (NHM) rate (migration 20261207T0200). */
+export interface AshaRatesTable { activity_code: string; state_lgd: Generated<number>; effective_from: string; amount: number; created_by: string | null; created_at: Generated<Date> }
 export interface AshaSettingsTable { state_lgd: number; window_start_day: Generated<number>; entry_deadline_day: Generated<number>; escalation_days: Generated<number> }
 export interface AshaClaimsTable {
   id: string;
@@ -100,7 +101,8 @@ export interface AshaBatchRowsTable {
   returned_at: MaybeTimestamp;
 }
 export interface AshaBatchClaimsTable { batch_id: string; reference: string; claim_id: string; pending: Generated<boolean> }
-export interface AshaNoticesTable { id: Generated<number>; claim_id: string; org_path: string; level: string; text: string; at: Generated<Date> }
+export interface AshaNoticesTable { id: Generated<string>; claim_id: string; org_path: string; level: string; text: string; at: Generated<Date> }
+export interface AshaNoticeReadsTable { notice_id: string; user_id: string; seen_at: Generated<Date> }
 
 export interface AshaTables {
   asha_workers: AshaWorkersTable;
@@ -113,4 +115,5 @@ export interface AshaTables {
   asha_batch_rows: AshaBatchRowsTable;
   asha_batch_claims: AshaBatchClaimsTable;
   asha_notices: AshaNoticesTable;
+  asha_notice_reads: AshaNoticeReadsTable;
 }

@@ -148,6 +148,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/asha/claims/:id/resubmit': 'can_claim_asha_incentives',
   'POST /api/asha/batches': 'can_pay_asha',
   'POST /api/asha/batches/:id/returns': 'can_pay_asha',
+  'POST /api/asha/notices/:id/seen': ['can_approve_asha_claims', 'can_manage_asha'],
   // Didi ki Rasoi: kitchens, rates, the hospital's days, monthly bills (modules/kitchens)
   'POST /api/kitchens': ['can_manage_kitchens', 'can_run_kitchen'],
   'POST /api/kitchens/rates': 'can_manage_kitchens',

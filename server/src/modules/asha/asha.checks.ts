@@ -41,25 +41,25 @@ export async function checkClaim(db: Db, actor: Actor, worker: Worker, w: Window
     flag('month_limit', `${a.nameEn}: at most ${a.perMonthLimit} a month; this one is over the limit`, `${a.nameHi}: महीने में अधिकतम ${a.perMonthLimit}; यह सीमा से अधिक है`);
   }
   let pregnancy: string | null = c.pregnancyNumber?.replace(/[\s-]/g, '') || null;
-  if (a.beneficiaryKind === 'none') return { flags, month, pregnancyNumber: null, beneficiary: null };
+  if (a.beneficiaryKind === 'none') return { flags, month, pregnancyNumber: null, beneficiaryId: null };
   if (!c.beneficiaryPatientId) throw badRequest(`${a.nameEn} is claimed for a beneficiary: give beneficiaryPatientId`, `${a.nameHi} किसी लाभार्थी के लिए होता है: लाभार्थी चुनें`, { field: 'beneficiaryPatientId' });
-  let patient;
-  try {
-    patient = await loadPatient(db, c.beneficiaryPatientId);
-  } catch {
-    throw badRequest(`No patient has id or number ${c.beneficiaryPatientId}`, `आईडी या नंबर ${c.beneficiaryPatientId} वाला कोई मरीज़ नहीं मिला`, { field: 'beneficiaryPatientId' });
-  }
+  // A beneficiary id that names no one answers exactly as one of a person outside her area: the claim
+  // is kept and flagged `outside_area`, with the same words, so the answer never tells an ASHA which ids
+  // exist. (A claim synced from a phone days later is not lost over a mistyped id either: the verifier
+  // sees the id as she gave it, finds no one, and rejects it with the reason; she corrects and resubmits.)
+  const patient = await loadPatient(db, c.beneficiaryPatientId).catch(() => null);
   const villages = await repo.villagesOf(db, [worker.id]);
   const areas = villages.length ? villages.map((v) => v.village_path) : [worker.block_path];
   // A claim is a write, and a write never grants a read: the answer (which the ASHA sees) names no
   // one and says nothing of the records of a beneficiary outside her area; such a claim is flagged
   // for the verifier, who reads the records with their own rights.
-  const inArea = areas.some((p) => patient.home_path.startsWith(p));
+  const inArea = !!patient && areas.some((p) => patient.home_path.startsWith(p));
+  const beneficiaryId = patient?.id ?? c.beneficiaryPatientId.trim();
   if (!inArea) {
-    flag('outside_area', `The beneficiary lives outside the ASHA's ${villages.length ? 'villages' : 'block'}: the verifier checks the records`, `लाभार्थी आशा के ${villages.length ? 'गाँवों' : 'ब्लॉक'} के बाहर रहते हैं: सत्यापनकर्ता रिकॉर्ड जाँचेंगे`);
+    flag('outside_area', `The beneficiary is not on record in the ASHA's ${villages.length ? 'villages' : 'block'}: the verifier checks the records`, `लाभार्थी आशा के ${villages.length ? 'गाँवों' : 'ब्लॉक'} में दर्ज नहीं है: सत्यापनकर्ता रिकॉर्ड जाँचेंगे`);
   }
   const reader = withPermissions(actor, ['can_read_patient'], statePath(worker.block_path));
-  if (inArea && a.linkedRecord === 'delivery') {
+  if (patient && inArea && a.linkedRecord === 'delivery') {
     if (patient.sex !== 'female') flag('not_a_woman', `The beneficiary is registered as ${patient.sex}`, `लाभार्थी का लिंग ${patient.sex} दर्ज है`);
     const list = await listPregnancies(db, reader, patient.id).catch(() => ({ items: [] as { registrationNumber: string; status: string; closedReason: string | null }[] }));
     if (!list.items.length) {
@@ -70,13 +70,17 @@ export async function checkClaim(db: Db, actor: Actor, worker: Worker, w: Window
       pregnancy = list.items[0].registrationNumber;
     }
   }
-  if (inArea && a.linkedRecord === 'opd_visit') {
+  if (patient && inArea && a.linkedRecord === 'opd_visit') {
     const visits = await listVisits(db, reader, patient.id).catch(() => ({ items: [] as { at: string }[] }));
     if (!visits.items.some((v) => v.at.slice(0, 10) <= c.doneOn)) {
       flag('no_visit', `No OPD visit of the beneficiary is on record by ${c.doneOn}`, `${c.doneOn} तक लाभार्थी की कोई ओपीडी विज़िट दर्ज नहीं है`);
     }
   }
-  const earlier = await repo.claimsForBeneficiary(db, a.code, patient.id, a.linkedRecord === 'delivery' ? pregnancy : null, c.exceptId);
+  // Earlier claims for the same beneficiary: for one in her area, hers and other ASHAs'; for one outside
+  // it (or an id that names no one), only her own, so that another ASHA's claim cannot tell her that a
+  // person exists (the verifier of an `outside_area` claim looks for the rest).
+  const all = await repo.claimsForBeneficiary(db, a.code, beneficiaryId, a.linkedRecord === 'delivery' ? pregnancy : null, c.exceptId);
+  const earlier = inArea ? all : all.filter((e) => e.asha_id === worker.id);
   const limit = a.perBeneficiaryLimit ?? Infinity;
   if (earlier.length >= limit) {
     const others = earlier.filter((e) => e.asha_id !== worker.id);
@@ -86,5 +90,5 @@ export async function checkClaim(db: Db, actor: Actor, worker: Worker, w: Window
         limit === 1 ? `इस लाभार्थी के लिए ${a.nameHi} पहले ही दर्ज है` : `${a.nameHi}: एक लाभार्थी के लिए अधिकतम ${limit}`);
     }
   }
-  return { flags, month, pregnancyNumber: pregnancy, beneficiary: patient };
+  return { flags, month, pregnancyNumber: pregnancy, beneficiaryId };
 }

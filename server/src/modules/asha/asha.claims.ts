@@ -62,21 +62,21 @@ export async function fileClaim(ctx: Ctx, actor: Actor, input: ClaimInput, now =
   const existing = await repo.claimByClientId(db, clientId);
   if (existing) return sameAgain(db, existing, worker.id);
   checkDay(input.doneOn, 'doneOn');
-  const activity = await rateOn(db, input.activityCode, input.doneOn);
+  const activity = await rateOn(db, input.activityCode, input.doneOn, worker.state_lgd);
   const w = await windowOf(db, worker.state_lgd);
   const checked = await checkClaim(db, actor, worker, w, { activity, beneficiaryPatientId: input.beneficiaryPatientId, pregnancyNumber: input.pregnancyNumber, doneOn: input.doneOn, hasPhoto: !!input.photo }, now);
   const photoKey = await storePhoto(ctx.files, input.photo);
   const id = uid();
   const stored = await inTransaction(db, async (trx) => {
     const row = await repo.insertClaim(trx, {
-      id, client_id: clientId, asha_id: worker.id, activity_code: activity.code, beneficiary_patient_id: checked.beneficiary?.id ?? null,
+      id, client_id: clientId, asha_id: worker.id, activity_code: activity.code, beneficiary_patient_id: checked.beneficiaryId,
       pregnancy_number: checked.pregnancyNumber, done_on: input.doneOn, claim_month: checked.month, amount: activity.amount, fund_source: activity.fundSource,
       flags: JSON.stringify(checked.flags), photo_key: photoKey, sub_centre_path: worker.sub_centre_path, block_id: worker.block_id, state_lgd: worker.state_lgd,
       submitted_at: now, status_at: now, recommended_by: null, recommended_at: null, approved_by: null, approved_at: null, approve_note: null,
       rejected_by: null, rejected_at: null, reject_reason: null, batch_id: null, paid_on: null, utr: null, fail_reason: null,
     });
     if (!row) return false;
-    await recordAudit(trx, actor, { action: 'create', entity: 'asha_claim', entityId: id, orgPath: worker.sub_centre_path, after: { activity: activity.code, amount: activity.amount, doneOn: input.doneOn, beneficiary: checked.beneficiary?.id ?? null, flags: checked.flags.map((f) => f.code) } });
+    await recordAudit(trx, actor, { action: 'create', entity: 'asha_claim', entityId: id, orgPath: worker.sub_centre_path, after: { activity: activity.code, amount: activity.amount, doneOn: input.doneOn, beneficiary: checked.beneficiaryId, flags: checked.flags.map((f) => f.code) } });
     return true;
   });
   // A sync of the same claim that committed first: this one is the same claim again.

@@ -49,19 +49,25 @@ export function villagesOf(db: Db, ashaIds: string[]) {
 
 // ---- catalogue ---------------------------------------------------------------------------------------
 
-/** Every activity with the rate in force on `day` (activities with no rate yet in force are left out). */
-export function activitiesOn(db: Db, day: string, code?: string) {
+/**
+ * Every activity with the rate in force on `day` in a state (activities with no rate yet in force are
+ * left out): the latest version from that day or before among the state's own (state_lgd) and the
+ * national ones (0); on the same day the state's own wins. `stateLgd` 0 or null: national rates only.
+ */
+export function activitiesOn(db: Db, day: string, code?: string, stateLgd?: number | null) {
+  const states = stateLgd ? [0, stateLgd] : [0];
   let q = db.selectFrom('asha_activities as a')
-    .innerJoinLateral((eb) => eb.selectFrom('asha_rates as r').select(['r.amount', 'r.effective_from']).whereRef('r.activity_code', '=', 'a.code')
-      .where('r.effective_from', '<=', day).orderBy('r.effective_from', 'desc').limit(1).as('r'), (j) => j.onTrue())
-    .selectAll('a').select(['r.amount', 'r.effective_from']);
+    .innerJoinLateral((eb) => eb.selectFrom('asha_rates as r').select(['r.amount', 'r.effective_from', 'r.state_lgd']).whereRef('r.activity_code', '=', 'a.code')
+      .where('r.state_lgd', 'in', states).where('r.effective_from', '<=', day).orderBy('r.effective_from', 'desc').orderBy('r.state_lgd', 'desc').limit(1).as('r'), (j) => j.onTrue())
+    .selectAll('a').select(['r.amount', 'r.effective_from', 'r.state_lgd as rate_state_lgd']);
   if (code) q = q.where('a.code', '=', code);
   return q.orderBy('a.sort_order').execute();
 }
 export const activity = (db: Db, code: string) => db.selectFrom('asha_activities').selectAll().where('code', '=', code).executeTakeFirst();
-export async function insertRate(db: Db, code: string, effectiveFrom: string, amount: number, by: string) {
-  return db.insertInto('asha_rates').values({ activity_code: code, effective_from: effectiveFrom, amount, created_by: by })
-    .onConflict((oc) => oc.columns(['activity_code', 'effective_from']).doNothing()).returning('amount').executeTakeFirst();
+/** A rate version of a state (its LGD code) or national (0); undefined when that state already has one from that day. */
+export async function insertRate(db: Db, code: string, stateLgd: number, effectiveFrom: string, amount: number, by: string) {
+  return db.insertInto('asha_rates').values({ activity_code: code, state_lgd: stateLgd, effective_from: effectiveFrom, amount, created_by: by })
+    .onConflict((oc) => oc.columns(['activity_code', 'state_lgd', 'effective_from']).doNothing()).returning('amount').executeTakeFirst();
 }
 
 // ---- claims ---------------------------------------------------------------------------------------------
@@ -110,4 +116,33 @@ export function claimsInArea(db: Db, q: { path: string; statuses?: string[]; blo
 export async function moveClaim(db: Db, id: string, from: string[], set: Record<string, unknown>) {
   const r = await db.updateTable('asha_claims').set(set as any).where('id', '=', id).where('status', 'in', from as any).returning(['id', 'status']).executeTakeFirst();
   return r ?? null;
+}
+
+// ---- escalation notices ------------------------------------------------------------------------------
+
+const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Notices of `levels` under `path`, newest first, with their claim and whether `userId` has seen each. */
+export function noticesIn(db: Db, q: { path: string; levels: string[]; userId: string; before?: string; unseen: boolean; limit: number }) {
+  let query = db.selectFrom('asha_notices as n').innerJoin('asha_claims as c', 'c.id', 'n.claim_id').innerJoin('asha_activities as a', 'a.code', 'c.activity_code')
+    .innerJoin('asha_workers as w', 'w.id', 'c.asha_id')
+    .leftJoin('asha_notice_reads as r', (j) => j.onRef('r.notice_id', '=', 'n.id').on('r.user_id', '=', q.userId))
+    .select([sql<string>`n.id::text`.as('id'), 'n.level', 'n.text', 'n.at', 'n.claim_id', 'c.status', 'c.status_at', 'c.activity_code', 'a.name_en', 'a.name_hi', 'c.amount',
+      'c.claim_month', 'w.name as asha_name', 'w.name_hi as asha_name_hi', 'r.seen_at'])
+    .where('n.org_path', 'like', likePrefix(q.path)).where('n.level', 'in', q.levels);
+  if (q.before && /^[0-9]{1,18}$/.test(q.before)) query = query.where(sql<boolean>`n.id < ${q.before}::bigint`);
+  if (q.unseen) query = query.where('r.notice_id', 'is', null);
+  return query.orderBy('n.id', 'desc').limit(q.limit).execute();
+}
+
+/** The notice, if it is of one of `levels` and under `path`. */
+export function noticeIn(db: Db, id: string, path: string, levels: string[]) {
+  if (!/^[0-9]{1,18}$/.test(id)) return Promise.resolve(undefined);
+  return db.selectFrom('asha_notices').select(sql<string>`id::text`.as('id')).where(sql<boolean>`id = ${id}::bigint`)
+    .where('org_path', 'like', likePrefix(path)).where('level', 'in', levels).executeTakeFirst();
+}
+
+export async function markNoticeSeen(db: Db, noticeId: string, userId: string, at: Date) {
+  await db.insertInto('asha_notice_reads').values({ notice_id: noticeId, user_id: userId, seen_at: at })
+    .onConflict((oc) => oc.columns(['notice_id', 'user_id']).doNothing()).execute();
 }

@@ -9,7 +9,7 @@ import { fileClaim, listClaims, myClaims, type Ctx } from './asha.claims.js';
 import { importWorkers } from './asha.import.js';
 import {
   Activities, ActivitiesQuery, Activity, Batch, BatchBody, BatchList, BatchesQuery, BatchParams, Claim, ClaimBody, ClaimParams, ClaimsPage, ClaimsQuery, CodeParams,
-  ImportQuery, ImportResult, MineAnswer, NoteBody, RateBody, ReasonBody, ResubmitBody, ReturnsResult, Timeliness, TimelinessQuery, WorkerBody, WorkerCreated, WorkersPage, WorkersQuery,
+  ImportQuery, ImportResult, MineAnswer, NoteBody, NoticeParams, NoticeSeen, NoticesPage, NoticesQuery, RateBody, ReasonBody, ResubmitBody, ReturnsResult, Timeliness, TimelinessQuery, WorkerBody, WorkerCreated, WorkersPage, WorkersQuery,
 } from './asha.schema.js';
 import { listWorkers, registerWorker } from './asha.service.js';
 import { approve, recommend, reject, resubmit } from './asha.verify.js';
@@ -17,6 +17,7 @@ import { Type } from '@sinclair/typebox';
 import { batchFile, createBatch, getBatch, listBatches, readReturns } from './batches/batches.service.js';
 import { escalationSweep } from './asha.escalation.js';
 import { timeliness } from './asha.timeliness.js';
+import { listNotices, markNoticeSeen } from './asha.notices.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['asha'];
@@ -123,4 +124,13 @@ export const ashaRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async
   app.get('/api/asha/timeliness', {
     schema: { tags, summary: 'Days from claim to payment by block (median, 90th percentile) for claim months from..to', querystring: TimelinessQuery, response: { 200: Timeliness, ...errors } },
   }, async (request) => timeliness(ctx.db, actorOf(request), request.query));
+
+  app.get('/api/asha/notices', {
+    schema: { tags, summary: 'Escalated claims the caller is told of: the MO in charge those of the block, the district officer those of the district; newest first, cursor paging', querystring: NoticesQuery, response: { 200: NoticesPage, ...errors } },
+  }, async (request) => listNotices(ctx.db, actorOf(request), request.query));
+
+  app.post('/api/asha/notices/:id/seen', {
+    ...emptyBody,
+    schema: { tags, summary: 'Mark an escalation notice seen (for the caller; again is the same)', params: NoticeParams, response: { 200: NoticeSeen, ...errors } },
+  }, async (request) => markNoticeSeen(ctx.db, actorOf(request), request.params.id));
 };

@@ -73,6 +73,7 @@ export const Activity = Type.Object({
   evidence: Type.Array(Type.String()), beneficiaryKind: Type.String(), perBeneficiaryLimit: Type.Union([Type.Integer(), Type.Null()]),
   perMonthLimit: Type.Union([Type.Integer(), Type.Null()]), effectiveFrom: Type.String(), linkedRecord: Type.Union([Type.String(), Type.Null()]),
   componentOf: Type.Union([Type.String(), Type.Null()]),
+  rateOf: Type.Optional(Type.Union([Type.Literal('state'), Type.Literal('national')], { description: 'whose rate is in force: the state\'s own or the national one' })),
 });
 export const ActivitiesQuery = Type.Object({ on: Type.Optional(Day) }, { additionalProperties: false });
 export const Activities = Type.Object({ on: Type.String(), items: Type.Array(Activity) });
@@ -139,3 +140,22 @@ export const TimelinessQuery = Type.Object({ district: Type.Optional(Type.String
 export const Timeliness = Type.Object({
   blocks: Type.Array(Type.Object({ block: Named, claims: Type.Integer(), paid: Type.Integer(), medianDaysToPay: Type.Union([Type.Number(), Type.Null()]), p90DaysToPay: Type.Union([Type.Number(), Type.Null()]) })),
 });
+
+// Escalation notices (asha.notices.ts): GET /api/asha/notices?cursor=&limit=&unseen=true → {items, nextCursor};
+// POST /api/asha/notices/{id}/seen → {id, seen}.
+export const NoticesQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'nextCursor of the page before' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  unseen: Type.Optional(Type.Boolean({ description: 'only the notices the caller has not marked seen' })),
+}, { additionalProperties: false });
+export const Notice = Type.Object({
+  id: Type.String(), level: Type.Union([Type.Literal('mo'), Type.Literal('district')]), text: Type.String(), at: Type.String(), seen: Type.Boolean(),
+  claim: Type.Object({
+    id: Type.String(), status: Type.String(), activityCode: Type.String(), nameEn: Type.String(), nameHi: Type.String(), amount: Type.Integer(),
+    ashaName: Type.String(), ashaNameHi: Type.Union([Type.String(), Type.Null()]), claimMonth: Type.String(),
+    daysWaiting: Type.Union([Type.Integer(), Type.Null()], { description: 'days in its present status; null once decided' }),
+  }),
+});
+export const NoticesPage = Type.Object({ items: Type.Array(Notice), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const NoticeParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export const NoticeSeen = Type.Object({ id: Type.String(), seen: Type.Boolean() });

@@ -67,6 +67,7 @@ for (const engine of testEngines()) {
       tok.accountant = (await t.userWith('block_accountant', block)).token;
       tok.otherAccountant = (await t.userWith('block_accountant', otherBlock)).token;
       tok.mandi = (await t.userWith('district_officer', 22)).token;
+      tok.hisar = (await t.userWith('district_officer', 63)).token;
       stateOfficer = (await t.userWith('state_officer', 'state:6')).token;
       await newAsha('sita');
       await newAsha('gita');
@@ -139,6 +140,28 @@ for (const engine of testEngines()) {
       assert.equal((await ok(t.req('GET', `/api/asha/activities?on=${dayBefore(8)}`, tok.bo))).items.find((i: any) => i.code === '3.1.1.1.3').amount, 50);
     });
 
+    test('rates are a state\'s own: one state\'s officer changes the rate of that state only; another state keeps the national rate', async () => {
+      const other = (await t.userWith('state_officer', 'state:2')).token;
+      const otherBo = tok.mandi; // a district of state 2
+      const change = dayBefore(3);
+      const nat = (tok2: string) => t.req('GET', `/api/asha/activities?on=${todayIst()}`, tok2).then((r) => r.body.items.find((i: any) => i.code === '3.1.1.1.1'));
+      assert.deepEqual([(await nat(tok.bo)).amount, (await nat(otherBo)).amount], [100, 100]);
+      await ok(t.req('POST', '/api/asha/activities/3.1.1.1.1/rates', other, { amount: 150, effectiveFrom: change }), 201);
+      const here = await nat(tok.bo);
+      const there = await nat(otherBo);
+      assert.deepEqual([here.amount, here.rateOf, there.amount, there.rateOf], [100, 'national', 150, 'state']);
+      // The same day in two states is two versions; the same state and day again is 409.
+      await ok(t.req('POST', '/api/asha/activities/3.1.1.1.1/rates', stateOfficer, { amount: 120, effectiveFrom: change }), 201);
+      assert.equal((await t.req('POST', '/api/asha/activities/3.1.1.1.1/rates', other, { amount: 160, effectiveFrom: change })).status, 409);
+      assert.deepEqual([(await nat(tok.bo)).amount, (await nat(otherBo)).amount], [120, 150]);
+      // A claim of this state is paid at this state's rate; work before the change at the national one.
+      const mother = await patient('Rates Mothsara', 'female', village);
+      const now = await ok(claim('sita', { activityCode: '3.1.1.1.1', beneficiaryPatientId: mother, doneOn: dayBefore(1) }), 201);
+      const mother2 = await patient('Rates2 Mothsara', 'female', village);
+      const earlier = await ok(claim('sita', { activityCode: '3.1.1.1.1', beneficiaryPatientId: mother2, doneOn: dayBefore(10) }), 201);
+      assert.deepEqual([now.amount, earlier.amount], [120, 100]);
+    });
+
     test('sync once: the same clientId twice, and twice at once, is one claim', async () => {
       const clientId = randomUUID();
       const body = { clientId, activityCode: '3.1.1.3', doneOn: dayBefore(1) };
@@ -195,6 +218,27 @@ for (const engine of testEngines()) {
       assert.equal((await claim('sita', { activityCode: '3.1.1.7.1', photo: 'data:image/png;base64,aGVsbG8=' })).status, 400);
       const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]).toString('base64');
       await ok(claim('sita', { activityCode: '3.1.1.7.1', photo: `data:image/png;base64,${png}` }), 201);
+    });
+
+    test('no existence oracle: a beneficiary id that names no one answers exactly as a person outside her area (201, flagged outside_area, same words)', async () => {
+      const far = await patient('Kiran Khedar', 'female', farVillage);
+      const ghost = 'Zz9NoSuchPatient';
+      const answers = [];
+      for (const id of [far, ghost]) {
+        const r = await claim('sita', { activityCode: '1.2.1.1.a', beneficiaryPatientId: id });
+        answers.push({ status: r.status, flags: r.body.flags, keys: Object.keys(r.body).sort() });
+      }
+      assert.deepEqual(answers[1], answers[0]);
+      assert.equal(answers[0].status, 201);
+      assert.deepEqual(answers[0].flags.map((f: any) => f.code), ['outside_area']);
+      // Another ASHA's earlier claim for a person outside her area tells her nothing either.
+      await ok(claim('gita', { activityCode: '3.1.1.1.2', beneficiaryPatientId: far }), 201);
+      const after = await ok(claim('sita', { activityCode: '3.1.1.1.2', beneficiaryPatientId: far }), 201);
+      const ghostAfter = await ok(claim('sita', { activityCode: '3.1.1.1.2', beneficiaryPatientId: `${ghost}2` }), 201);
+      assert.deepEqual(after.flags, ghostAfter.flags);
+      // The verifier sees the id as she gave it.
+      const list = await ok(t.req('GET', '/api/asha/claims?status=submitted&limit=500', tok.cho));
+      assert.ok(list.items.some((i: any) => i.beneficiaryPatientId === ghost));
     });
 
     test('verification: recommend, approve (a flagged claim only with a note), reject with a reason, resubmit; the wrong block or role gets 403; the ASHA sees where each claim is', async () => {
@@ -264,6 +308,56 @@ for (const engine of testEngines()) {
       const told = await t.db.kysely.selectFrom('outbox_messages').select(['recipient', 'text']).where('recipient', '=', '9812000001').execute();
       assert.equal(told.length, 1, JSON.stringify(told));
       assert.match(told[0].text, /escalated/);
+    });
+
+    test('escalation notices: the MO in charge sees those of the block once the deadline has passed, the district officer those of the district; another block or district sees nothing; an ASHA gets 403', async () => {
+      const all = async (token: string, extra = '') => {
+        const seen: any[] = [];
+        let cursor: string | null = null;
+        for (let i = 0; i < 200; i++) {
+          const page: any = await ok(t.req('GET', `/api/asha/notices?limit=7${extra}${cursor ? `&cursor=${cursor}` : ''}`, token));
+          seen.push(...page.items);
+          cursor = page.nextCursor;
+          if (!cursor) break;
+        }
+        return seen;
+      };
+      const c = await ok(claim('gita', { activityCode: '3.1.1.7.1' }), 201);
+      const r = await ok(claim('sita', { activityCode: '3.1.1.7.1' }), 201);
+      await ok(t.req('POST', `/api/asha/claims/${r.id}/recommend`, tok.cho, {}));
+      // Before the deadline nobody is told.
+      await escalateOverdue(t.db.kysely, new Date(Date.now() + 6 * DAY));
+      assert.ok(!(await all(tok.bo)).some((n) => n.claim.id === c.id));
+      await escalateOverdue(t.db.kysely, new Date(Date.now() + 8 * DAY));
+      const forMo = (await all(tok.bo)).find((n) => n.claim.id === c.id);
+      assert.ok(forMo, 'the block officer is told');
+      assert.equal(forMo.level, 'mo');
+      assert.equal(forMo.seen, false);
+      assert.deepEqual([forMo.claim.status, forMo.claim.activityCode, forMo.claim.amount, forMo.claim.ashaName], ['submitted', '3.1.1.7.1', 10, 'Asha gita']);
+      assert.ok(forMo.claim.daysWaiting >= 7, JSON.stringify(forMo));
+      assert.ok((await all(tok.doctor)).some((n) => n.claim.id === c.id), 'a doctor of the block is told');
+      // The recommended claim went past the MO: the district is told, not the block.
+      const forDistrict = (await all(tok.hisar)).find((n) => n.claim.id === r.id);
+      assert.equal(forDistrict?.level, 'district');
+      assert.ok(!(await all(tok.hisar)).some((n) => n.claim.id === c.id), 'the district is not told of a claim that only went to the MO');
+      assert.ok(!(await all(tok.bo)).some((n) => n.claim.id === r.id));
+      // Another block, another district: nothing of this block.
+      for (const other of [tok.otherBo, tok.mandi]) {
+        const theirs = await all(other);
+        assert.ok(!theirs.some((n) => n.claim.id === c.id || n.claim.id === r.id), JSON.stringify(theirs));
+      }
+      for (const refused of [asha.gita.token, tok.cho, tok.accountant]) assert.equal((await t.req('GET', '/api/asha/notices', refused)).status, 403);
+      // Marked seen by one officer, for that officer; outside the area it is as if it did not exist.
+      assert.equal((await t.req('POST', `/api/asha/notices/${forMo.id}/seen`, tok.otherBo)).status, 404);
+      assert.equal((await t.req('POST', `/api/asha/notices/${forMo.id}/seen`, asha.gita.token)).status, 403);
+      const twice = await Promise.all([1, 2].map(() => t.req('POST', `/api/asha/notices/${forMo.id}/seen`, tok.bo)));
+      assert.deepEqual(twice.map((x) => x.status), [200, 200], JSON.stringify(twice.map((x) => x.body)));
+      assert.ok(!(await all(tok.bo, '&unseen=true')).some((n) => n.claim.id === c.id));
+      assert.equal((await all(tok.bo)).find((n) => n.claim.id === c.id).seen, true);
+      assert.ok((await all(tok.doctor, '&unseen=true')).some((n) => n.claim.id === c.id), 'still unseen for the doctor');
+      // Decided, it no longer waits.
+      await ok(t.req('POST', `/api/asha/claims/${c.id}/approve`, tok.doctor, {}));
+      assert.equal((await all(tok.bo)).find((n) => n.claim.id === c.id).claim.daysWaiting, null);
     });
 
     test('batches: a bad IFSC is held back without sinking the batch; one open batch per block and month; the file, the bank\'s return, the SMS, failed claims in the next batch', async () => {

@@ -82,7 +82,7 @@ export async function resubmit(ctx: Ctx, actor: Actor, id: string, input: { acti
   if (!c || c.asha_id !== worker.id) throw notFound(`You have no claim with id ${id}`, `आपका आईडी ${id} का कोई दावा नहीं है`);
   if (c.status !== 'rejected') throw conflict(`The claim is ${c.status}; only a rejected claim is sent again`, `दावा ${c.status} है; केवल अस्वीकृत दावा फिर से भेजा जाता है`);
   const doneOn = input.doneOn ? checkDay(input.doneOn, 'doneOn') : c.done_on;
-  const activity = await rateOn(db, input.activityCode ?? c.activity_code, doneOn);
+  const activity = await rateOn(db, input.activityCode ?? c.activity_code, doneOn, worker.state_lgd);
   const w = await windowOf(db, worker.state_lgd);
   const photoKey = input.photo ? await storePhoto(ctx.files, input.photo) : c.photo_key;
   const checked = await checkClaim(db, actor, worker, w, {
@@ -91,7 +91,7 @@ export async function resubmit(ctx: Ctx, actor: Actor, id: string, input: { acti
   await inTransaction(db, async (trx) => {
     const moved = await repo.moveClaim(trx, id, ['rejected'], {
       status: 'submitted', status_at: now, submitted_at: now, activity_code: activity.code, amount: activity.amount, fund_source: activity.fundSource, done_on: doneOn, claim_month: checked.month,
-      beneficiary_patient_id: checked.beneficiary?.id ?? null, pregnancy_number: checked.pregnancyNumber, photo_key: photoKey, flags: JSON.stringify(checked.flags),
+      beneficiary_patient_id: checked.beneficiaryId, pregnancy_number: checked.pregnancyNumber, photo_key: photoKey, flags: JSON.stringify(checked.flags),
       escalated_level: 0, recommended_by: null, recommended_at: null,
     });
     if (!moved) throw lost('rejected');
