@@ -6,6 +6,7 @@ import { can, useMe } from '../auth/session.tsx';
 import { approveClaim, ashaOf, CLAIM_STATUSES, isFlagged, listClaims, recommendClaim, rejectClaim, type Claim, type ClaimPage } from './asha.api.ts';
 import { BlockPicker, Flags, StatusBadge, useAsha } from './bits.tsx';
 import { CursorPager } from '../../components/CursorPager.tsx';
+import { EscalatedList } from './EscalatedList.tsx';
 
 type Msg = { kind: 'success'; key: MessageKey; params: Record<string, string> } | { kind: 'error'; text: string } | null;
 
@@ -13,6 +14,9 @@ type Msg = { kind: 'success'; key: MessageKey; params: Record<string, string> } 
  * The verifiers' queue: the CHO or ANM recommends the claims of her sub-centre's ASHAs, the medical
  * officer in charge (or a doctor) approves the recommended ones; either rejects with a reason the ASHA
  * reads. A flagged claim shows its flags first, and approving it needs a note saying why it is right.
+ * Above the queue, the claims escalated to this officer (EscalatedList): to the MO in charge those the
+ * ANM left past the deadline (which the MO may then decide directly), to the district officer those the
+ * MO left.
  */
 export function VerifyPage() {
   const { t } = useI18n();
@@ -21,6 +25,8 @@ export function VerifyPage() {
   const mayRecommend = can(me, 'can_recommend_asha_claims');
   const mayApprove = can(me, 'can_approve_asha_claims');
   const level = me.orgUnit.level.toLowerCase();
+  // Told of escalations: the approvers (MO in charge), and the district's officers who keep the register.
+  const toldOfEscalations = mayApprove || (can(me, 'can_manage_asha') && (level === 'district' || level === 'state' || level === 'country'));
   const [status, setStatus] = useState<string>(mayRecommend && !mayApprove ? 'submitted' : 'recommended');
   const [block, setBlock] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
@@ -78,13 +84,20 @@ export function VerifyPage() {
   };
 
   if (!mayRecommend && !mayApprove) {
-    return <section><h1>{t('asha.verify.title')}</h1><Notice kind="error">{t('asha.verify.notVerifier')}</Notice></section>;
+    return (
+      <section className="asha-verify">
+        <h1>{t('asha.verify.title')}</h1>
+        {toldOfEscalations ? <EscalatedList /> : <Notice kind="error">{t('asha.verify.notVerifier')}</Notice>}
+      </section>
+    );
   }
 
   return (
     <section aria-labelledby="asha-verify-title" className="asha-verify">
       <h1 id="asha-verify-title">{t('asha.verify.title')}</h1>
       <p className="lead">{mayApprove ? t('asha.verify.leadMo') : t('asha.verify.leadAnm')}</p>
+      {toldOfEscalations && <EscalatedList reload={reload} />}
+      <h2>{t('asha.verify.queue')}</h2>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('asha.verify.filters')}>
         <div className="field">
           <label htmlFor="asha-v-status">{t('asha.verify.status')}</label>
@@ -105,7 +118,7 @@ export function VerifyPage() {
         {page?.items.map((c) => (
           <VerifyItem key={c.id} claim={c} busy={busy === c.id}
             canRecommend={mayRecommend && c.status === 'submitted'}
-            canApprove={mayApprove && c.status === 'recommended'}
+            canApprove={mayApprove && (c.status === 'recommended' || (c.status === 'submitted' && (c.escalatedLevel ?? 0) > 0))}
             onRecommend={(note) => void act(c, 'recommend', note)}
             onApprove={(note) => void act(c, 'approve', note)}
             onReject={() => { setRejecting(c); setReason(''); setReasonError(null); }} />

@@ -7,6 +7,7 @@ import { can, useMe } from '../auth/session.tsx';
 import { getChildren, unitName, type GeoUnit } from '../geo/geo.api.ts';
 import { addWorker, importWorkers, listWorkers, type ImportReport, type Worker, type WorkerBody } from './asha.api.ts';
 import { BlockPicker, readText, useAsha } from './bits.tsx';
+import { EscalatedList } from './EscalatedList.tsx';
 import { CursorPager } from '../../components/CursorPager.tsx';
 
 interface Facility { id: string; name: string; nameHi?: string | null; type?: string }
@@ -59,6 +60,8 @@ export function WorkersPage() {
         <h1 id="asha-workers-title">{t('asha.workers.title')}</h1>
         {block && !adding && <button type="button" onClick={() => { setAdding(true); setAdded(null); }}>{t('asha.workers.add')}</button>}
       </div>
+      {/* The district's officers (who have no verification queue) are told here of claims escalated to the district. */}
+      {!can(me, 'can_approve_asha_claims') && ['district', 'state', 'country'].includes(me.orgUnit.level.toLowerCase()) && <EscalatedList />}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('asha.workers.filters')}>
         <BlockPicker me={me} id="asha-w-block" value={block} onChange={(b) => { setBlock(b); setCursors([]); }} />
         <div className="field field-grow">

@@ -63,6 +63,8 @@ export interface Claim {
   flagged?: boolean;
   approveNote?: string | null;
   utr?: string | null;
+  /** 1: the ANM let it wait past the deadline and the MO may decide it; 2: the MO did, and the district was told. */
+  escalatedLevel?: number;
 }
 
 /** The ASHA's name of a claim in a verifier's list. */
@@ -168,6 +170,19 @@ export const getBatch = (id: string, signal?: AbortSignal) => get<Batch>(`/api/a
 export const downloadBatchFile = (id: string, name: string) =>
   downloadFile(`/api/asha/batches/${encodeURIComponent(id)}/file`, undefined, name, 'text/csv');
 export const uploadReturns = (id: string, csv: string) => sendText<ReturnsReport>(`/api/asha/batches/${encodeURIComponent(id)}/returns`, csv);
+
+/** An escalated claim the officer is told of (GET /api/asha/notices): the MO in charge of the block, or the district officer. */
+export interface EscalationNotice {
+  id: string;
+  level: 'mo' | 'district';
+  text: string;
+  at: string;
+  seen: boolean;
+  claim: { id: string; status: ClaimStatus; activityCode: string; nameEn: string; nameHi: string | null; amount: number; ashaName: string; ashaNameHi: string | null; claimMonth: string; daysWaiting: number | null };
+}
+export const listNotices = (query: { cursor?: string; unseen?: boolean }, signal?: AbortSignal) =>
+  get<{ items: EscalationNotice[]; nextCursor: string | null }>('/api/asha/notices', { cursor: query.cursor, unseen: query.unseen ? 'true' : undefined, limit: '20' }, signal);
+export const markNoticeSeen = (id: string) => api<{ id: string; seen: boolean }>('POST', `/api/asha/notices/${encodeURIComponent(id)}/seen`, { body: {} });
 
 export const getTimeliness = (district: string | undefined, signal?: AbortSignal) =>
   get<{ blocks: BlockTimeliness[] }>('/api/asha/timeliness', { district }, signal);
