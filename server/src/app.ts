@@ -9,7 +9,7 @@ import type { Db } from './db/connect.js';
 import { auditRoutes } from './platform/audit.routes.js';
 import { authRoutes } from './platform/auth/auth.routes.js';
 import { authenticate } from './platform/auth/auth.service.js';
-import { installErrorHandler, installValidation } from './platform/http.js';
+import { installErrorHandler, installValidation, lazySerializers } from './platform/http.js';
 import { redactedLogger, RequestLog } from './platform/logging.js';
 import { installInputGuard } from './platform/input.js';
 import { unauthenticated } from './platform/errors.js';
@@ -46,6 +46,8 @@ import { publicGrievanceRoutes } from './modules/grievances/grievances.public.ro
 import { helplineRoutes } from './modules/helpline/helpline.routes.js';
 import { ashaRoutes } from './modules/asha/asha.routes.js';
 import { kitchenRoutes } from './modules/kitchens/kitchens.routes.js';
+import { schemeRoutes } from './modules/schemes/schemes.routes.js';
+import { registerRoutes } from './modules/registers/registers.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -100,6 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // DHIS2 clients call versioned paths (/api/40/metadata, /api/33/dataValueSets): answered as /api/… (docs/hmis.md).
     rewriteUrl: (req) => (req.url ?? '/').replace(/^\/api\/\d{2}\//, '/api/'),
     ajv: { customOptions: { removeAdditional: false } },
+    // Response serialisers are built on a route's first answer, not all at start (platform/http.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() as never } },
   });
   // The API speaks JSON; other bodies get 415 with a message rather than a confusing 400.
   app.removeContentTypeParser('text/plain');
@@ -191,6 +195,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(helplineRoutes(deps));
   await app.register(ashaRoutes(deps));
   await app.register(kitchenRoutes(deps));
+  await app.register(schemeRoutes(deps));
+  await app.register(registerRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

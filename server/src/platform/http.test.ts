@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../test/harness.js';
+import { compileEverySchema, routesOf } from './http.js';
 
 for (const engine of testEngines()) {
   describe(`errors and OpenAPI [${engine}]`, () => {
@@ -12,6 +13,15 @@ for (const engine of testEngines()) {
       assert.equal(typeof body.error.code, 'string');
       assert.equal(typeof body.error.message, 'string');
     };
+
+    test('every route\'s schemas compile (they are compiled on a route\'s first request, not at start)', () => {
+      const routes = routesOf(t.app);
+      assert.ok(routes.length > 300, `the app's routes are listed (${routes.length})`);
+      assert.ok(routes.filter((r) => r.schema?.response).length > 100, 'with their response schemas');
+      assert.deepEqual(compileEverySchema(routes), []);
+      assert.ok(compileEverySchema([{ method: 'GET', url: '/x', schema: { querystring: { type: 'object', properties: { a: { type: 'nonsense' } } } } }]).length === 1,
+        'a schema Ajv refuses is reported');
+    });
 
     test('malformed JSON is 400 with the parse problem', async () => {
       const r = await t.req('POST', '/api/facilities', t.adminToken, '{"name": "x",');

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { Actor } from './actor.js';
 import { AppError, detailsOf, localise, pickLang, serviceUnavailable, unauthenticated, type FieldProblem } from './errors.js';
 import { isConnectionError } from '../db/connection-errors.js';
@@ -55,19 +56,76 @@ export function page<T extends TSchema>(item: T) {
 const strict = addFormats(new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false }));
 const lenient = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false }));
 /**
- * Compiled validators by schema text, shared by every app of the process: a route's schema is compiled
- * once (tests and tools build the app many times; compiling ~500 schemas took about a second each time).
+ * Compiled validators by schema text, shared by every app of the process, and compiled on a route's
+ * first request rather than at start: an app has ~500 schemas, a test or a tool's app uses a few, and
+ * compiling them all was most of the second an app took to build. `compileEverySchema` (a test) compiles
+ * them all, so a schema Ajv refuses still fails a test rather than a first request.
  */
-const compiled = { strict: new Map<string, unknown>(), lenient: new Map<string, unknown>() };
+const compiled = { strict: new Map<string, ValidateFn>(), lenient: new Map<string, ValidateFn>() };
+type ValidateFn = ((data: unknown) => boolean) & { errors?: unknown };
+
+function compileValidator(which: 'strict' | 'lenient', schema: unknown): ValidateFn {
+  const key = JSON.stringify(schema);
+  let validate = compiled[which].get(key);
+  if (!validate) compiled[which].set(key, validate = (which === 'strict' ? strict : lenient).compile(schema as object) as ValidateFn);
+  return validate;
+}
+
+/** A validator that compiles on its first use; Fastify reads `.errors` off the function it was given. */
+function lazyValidator(which: 'strict' | 'lenient', schema: unknown): ValidateFn {
+  let real: ValidateFn | undefined;
+  const v: ValidateFn = (data) => {
+    real ??= compileValidator(which, schema);
+    const ok = real(data);
+    v.errors = real.errors;
+    return ok;
+  };
+  return v;
+}
+
+type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: { schema: unknown }) => (data: unknown) => string;
+/**
+ * Fastify's own response serialisers (fast-json-stringify), each built on its route's first answer
+ * with that status rather than for every route at start (see the validators above). Given to Fastify
+ * as `schemaController.compilersFactory.buildSerializer`.
+ */
+export function lazySerializers(): SerializerFactory {
+  const real = (SerializerSelector as unknown as () => SerializerFactory)();
+  return (externalSchemas, options) => {
+    const build = real(externalSchemas, options);
+    return (route) => {
+      let fn: ((data: unknown) => string) | undefined;
+      return (data) => (fn ??= build(route))(data);
+    };
+  };
+}
+
+/** Compiles every route's validators and serialisers now (a test: no schema waits for a first request to fail). */
+export function compileEverySchema(routes: { method: string | string[]; url: string; schema?: Record<string, unknown> }[]): string[] {
+  const problems: string[] = [];
+  const build = (SerializerSelector as unknown as () => SerializerFactory)()(undefined, {});
+  for (const r of routes) {
+    const s = r.schema ?? {};
+    for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+      if (s[part] === undefined) continue;
+      try { compileValidator(part === 'body' ? 'strict' : 'lenient', s[part]); } catch (e) { problems.push(`${r.method} ${r.url} ${part}: ${(e as Error).message}`); }
+    }
+    for (const [status, schema] of Object.entries((s.response ?? {}) as Record<string, unknown>)) {
+      try { build({ schema } as { schema: unknown }); } catch (e) { problems.push(`${r.method} ${r.url} response ${status}: ${(e as Error).message}`); }
+    }
+  }
+  return problems;
+}
+
+/** Every route of an app as registered (its schemas), for `compileEverySchema`. */
+const routeLists = new WeakMap<FastifyInstance, { method: string | string[]; url: string; schema?: Record<string, unknown> }[]>();
+export const routesOf = (app: FastifyInstance) => routeLists.get(app) ?? [];
 
 export function installValidation(app: FastifyInstance) {
-  app.setValidatorCompiler(({ schema, httpPart }) => {
-    const which = httpPart === 'body' ? 'strict' : 'lenient';
-    const key = JSON.stringify(schema);
-    let validate = compiled[which].get(key);
-    if (!validate) compiled[which].set(key, validate = (which === 'strict' ? strict : lenient).compile(schema));
-    return validate as any;
-  });
+  const routes: { method: string | string[]; url: string; schema?: Record<string, unknown> }[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (r) => { routes.push({ method: r.method, url: r.url, schema: r.schema as Record<string, unknown> | undefined }); });
+  app.setValidatorCompiler(({ schema, httpPart }) => lazyValidator(httpPart === 'body' ? 'strict' : 'lenient', schema) as any);
   app.setSchemaErrorFormatter((errors, dataVar) => {
     const err = new Error('validation') as Error & { fields: FieldProblem[]; dataVar: string };
     err.fields = (errors as ErrorObject[]).map((e) => describeAjv(e, dataVar));
