@@ -17,6 +17,7 @@ import type { HelplineTables } from './types.helpline.js';
 import type { OutboxTables } from './types.outbox.js';
 import type { AshaTables } from './types.asha.js';
 import type { KitchenTables } from './types.kitchens.js';
+import type { SchemeTables } from './types.schemes.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
@@ -30,6 +31,7 @@ export type * from './types.helpline.js';
 export type * from './types.outbox.js';
 export type * from './types.asha.js';
 export type * from './types.kitchens.js';
+export type * from './types.schemes.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -331,7 +333,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables, SchemeTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

@@ -88,6 +88,12 @@ export const PERMISSIONS = [
   'can_run_kitchen',
   'can_manage_kitchens',
   'can_pay_kitchens',
+  /** HIMCARE and other schemes (modules/schemes): the state's scheme officer keeps the set-up and settles claims; officers enrol register families and issue cards; an empanelled hospital's operator files claims; officers read their area's enrolments and claims. */
+  'can_manage_schemes',
+  'can_enrol_schemes',
+  'can_file_scheme_claims',
+  'can_settle_scheme_claims',
+  'can_read_schemes',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -111,12 +117,12 @@ const GRIEVANCE_OFFICER: Permission[] = ['can_read_grievances', 'can_handle_grie
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings', 'can_read_messages', 'can_manage_asha', 'can_manage_kitchens', 'can_pay_kitchens'],
+  state_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_create_facility', 'can_update_facility', 'can_delete_facility', 'can_import_facility', 'can_update_metadata', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulance_targets', 'can_manage_population', ...GRIEVANCE_OFFICER, 'can_manage_grievance_settings', 'can_read_messages', 'can_manage_asha', 'can_manage_kitchens', 'can_pay_kitchens', 'can_manage_schemes', 'can_settle_scheme_claims', 'can_enrol_schemes', 'can_read_schemes'],
   /** Also creates and looks after the district's care and field staff (users.manage.ts), and its blocks, panchayats and villages. */
-  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER, 'can_read_messages', 'can_manage_asha', 'can_manage_kitchens'],
-  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances', 'can_approve_asha_claims', 'can_manage_asha'],
+  district_officer: [...STAFF, 'can_update_geo', 'can_import_geo', 'can_read_user', 'can_create_user', 'can_update_user', 'can_create_facility', 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', ...TELE_ADMIN, 'can_review_break_glass', 'can_read_ambulances', 'can_manage_ambulances', 'can_dispatch_ambulances', 'can_manage_ambulance_crew', ...GRIEVANCE_OFFICER, 'can_read_messages', 'can_manage_asha', 'can_manage_kitchens', 'can_enrol_schemes', 'can_read_schemes'],
+  block_officer: [...STAFF, 'can_update_facility', 'can_submit_data', 'can_approve_data', ...IDSP, 'can_read_ultrasound', 'can_assign_survey', 'can_read_telemedicine', 'can_read_grievances', 'can_approve_asha_claims', 'can_manage_asha', 'can_enrol_schemes', 'can_read_schemes'],
   /** At a hub the facility operator is the hub manager: rosters, doctors on duty, the live queue. */
-  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance', ...GRIEVANCE_OFFICER, 'can_file_grievance', 'can_run_kitchen'],
+  facility_operator: [...STAFF, 'can_update_facility', 'can_submit_data', ...IDSP, ...CARE, ...SPOKE, 'can_manage_telemedicine', 'can_manage_ambulance_crew', 'can_report_ambulance_trip', 'can_receive_ambulance', ...GRIEVANCE_OFFICER, 'can_file_grievance', 'can_run_kitchen', 'can_file_scheme_claims'],
   doctor: [...STAFF, ...IDSP, ...CARE, 'can_consult', 'can_read_telemedicine', 'can_refer', 'can_receive_referral', 'can_receive_ambulance', 'can_take_helpline_transfers', 'can_approve_asha_claims'],
   cho: [...STAFF, 'can_submit_data', ...IDSP, ...CARE, 'can_survey', ...SPOKE, 'can_receive_ambulance', 'can_recommend_asha_claims'],
   ultrasound_operator: [...READER, 'can_record_ultrasound'],

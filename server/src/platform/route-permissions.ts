@@ -156,6 +156,15 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/kitchens/:id/bills/:month/submit': 'can_run_kitchen',
   'POST /api/kitchens/:id/bills/:month/approve': 'can_manage_kitchens',
   'POST /api/kitchens/:id/bills/:month/pay': 'can_pay_kitchens',
+  // HIMCARE and other schemes: set-up by date, empanelment, enrolments and cards, claims (modules/schemes)
+  'POST /api/schemes/:scheme/setup': 'can_manage_schemes',
+  'POST /api/schemes/:scheme/categories': 'can_manage_schemes',
+  'POST /api/schemes/:scheme/packages': 'can_manage_schemes',
+  'POST /api/schemes/:scheme/hospitals': 'can_manage_schemes',
+  'POST /api/schemes/:scheme/enrolments': 'can_enrol_schemes',
+  'POST /api/schemes/:scheme/enrolments/:id/renew': 'can_enrol_schemes',
+  'POST /api/schemes/:scheme/enrolments/:id/members': 'can_enrol_schemes',
+  'POST /api/schemes/:scheme/enrolments/:id/members/:patientId/remove': 'can_enrol_schemes',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',

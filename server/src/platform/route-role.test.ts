@@ -82,6 +82,10 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'GET /api/asha/claims/mine': 'the caller\'s own claims (an ASHA)',
   'POST /api/kitchens/rates': 'kitchen rates are the caller\'s own state\'s, set only at state level',
   'GET /api/kitchens/rates': 'the caller\'s own state\'s kitchen rates (amounts, no names)',
+  'GET /api/schemes/{scheme}/setup': 'a scheme\'s set-up: cover, windows, categories, package rates (no names), alike for every area',
+  'POST /api/schemes/{scheme}/setup': 'a scheme\'s set-up is shared reference data, changed only at state level',
+  'POST /api/schemes/{scheme}/categories': 'a scheme\'s categories and premiums are shared reference data, changed only at state level',
+  'POST /api/schemes/{scheme}/packages': 'a scheme\'s packages and rates are shared reference data, changed only at state level',
   // DHIS2's metadata API: the same forms, items and categories for every area (a data set's org units are the caller's area only).
   ...Object.fromEntries(EXPORT_TYPES.filter((type) => type !== 'organisationUnits')
     .flatMap((type) => [`GET /api/${type}`, `GET /api/${type}.json`, `GET /api/${type}.csv`, `GET /api/${type}/{id}`])
@@ -198,6 +202,9 @@ for (const engine of testEngines()) {
       const kitchen = await ok(t.req('POST', '/api/kitchens', t.adminToken, { hospitalId: n.hospital, groupName: 'RR Jeevika SHG', members: [{ name: 'Rani Devi' }], bankAccount: '123456789012', ifsc: 'SBIN0001234', startedOn: '2026-01-01' }));
       await ok(t.req('POST', `/api/kitchens/${kitchen.id}/days`, t.adminToken, { date: '2026-10-05', inpatients: 10, mealsServed: 40 }));
       await ok(t.req('POST', `/api/kitchens/${kitchen.id}/bills/2026-10/submit`, t.adminToken, {}), 200);
+      // HIMCARE (modules/schemes): the Hisar hospital empanelled, the Hisar family enrolled and its card issued.
+      await ok(t.req('POST', '/api/schemes/himcare/hospitals', t.adminToken, { hospitalId: n.hospital }));
+      const himcare = await ok(t.req('POST', '/api/schemes/himcare/enrolments', t.adminToken, { familyId: family.id, category: 'free' }));
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
@@ -423,6 +430,15 @@ for (const engine of testEngines()) {
         'POST /api/kitchens/{id}/bills/{month}/submit': { url: `/api/kitchens/${kitchen.id}/bills/2026-11/submit`, body: {} },
         'POST /api/kitchens/{id}/bills/{month}/approve': { url: `/api/kitchens/${kitchen.id}/bills/2026-10/approve`, body: {} },
         'POST /api/kitchens/{id}/bills/{month}/pay': { url: `/api/kitchens/${kitchen.id}/bills/2026-10/pay`, body: { reference: 'UTR123' } },
+        'GET /api/schemes/{scheme}/hospitals': { url: '/api/schemes/himcare/hospitals', refusedIn200: (b) => !JSON.stringify(b).includes(n.hospital) },
+        'POST /api/schemes/{scheme}/hospitals': { url: '/api/schemes/himcare/hospitals', body: { hospitalId: n.hub } },
+        'POST /api/schemes/{scheme}/enrolments': { url: '/api/schemes/himcare/enrolments', body: { familyId: family.id, category: 'free' } },
+        'GET /api/schemes/{scheme}/enrolments': { url: '/api/schemes/himcare/enrolments', refusedIn200: (b) => b.items.length === 0 },
+        'GET /api/schemes/{scheme}/enrolments/{id}': { url: `/api/schemes/himcare/enrolments/${himcare.id}` },
+        'POST /api/schemes/{scheme}/enrolments/{id}/renew': { url: `/api/schemes/himcare/enrolments/${himcare.id}/renew`, body: {} },
+        'POST /api/schemes/{scheme}/enrolments/{id}/members': { url: `/api/schemes/himcare/enrolments/${himcare.id}/members`, body: { patientId: other.id } },
+        'POST /api/schemes/{scheme}/enrolments/{id}/members/{patientId}/remove': { url: `/api/schemes/himcare/enrolments/${himcare.id}/members/${patient}/remove`, body: {} },
+        'GET /api/schemes/{scheme}/cards/{file}': { url: `/api/schemes/himcare/cards/${himcare.cardNumber}.pdf` },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };
       const doc = await t.req('GET', '/api/docs/json');

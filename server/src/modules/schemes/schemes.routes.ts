@@ -1,0 +1,84 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppDeps } from '../../app.js';
+import { actorOf, ErrorBody } from '../../platform/http.js';
+import { badRequest } from '../../platform/errors.js';
+import {
+  CardParams, CategoryAnswer, CategoryBody, EmptyBody, Enrolled, EnrolBody, Enrolment, EnrolmentPage, EnrolmentQuery, HospitalAnswer, HospitalBody, Hospitals,
+  IdParams, MemberBody, MemberParams, OnQuery, PackageAnswer, PackageBody, RenewBody, SchemeParams, SettingsAnswer, SettingsBody, Setup,
+} from './schemes.schema.js';
+import { schemeCardPdf } from './schemes.card.js';
+import { addCategory, addMember, addPackage, addSettings, empanel, enrol, getEnrolment, getSetup, listEnrolments, listHospitals, removeMember, renew } from './schemes.service.js';
+import { claimRoutes } from './schemes.claims.routes.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const tags = ['schemes'];
+const emptyBody = { preValidation: async (request: any) => { if (request.body == null) request.body = {}; } };
+const base = '/api/schemes/:scheme';
+
+/** Health insurance schemes (issue 15, parts 3–5: HIMCARE): set-up by date, enrolments and cards, claims. */
+export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const k = deps.db.kysely;
+
+  app.get(`${base}/setup`, {
+    schema: { tags, summary: 'The scheme\'s set-up in force on a day (default today): cover, members per card, windows, exclusions, categories, packages; and every version', params: SchemeParams, querystring: OnQuery, response: { 200: Setup, ...errors } },
+  }, async (request) => getSetup(k, actorOf(request), request.params.scheme, request.query.on));
+
+  app.post(`${base}/setup`, {
+    schema: { tags, summary: 'A new version of the settings from validFrom (state level): what it does not name is kept', params: SchemeParams, body: SettingsBody, response: { 201: SettingsAnswer, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await addSettings(k, actorOf(request), request.params.scheme, request.body)));
+
+  app.post(`${base}/categories`, {
+    schema: { tags, summary: 'A category\'s premium (new or changed) from validFrom (state level)', params: SchemeParams, body: CategoryBody, response: { 201: CategoryAnswer, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await addCategory(k, actorOf(request), request.params.scheme, request.body)));
+
+  app.post(`${base}/packages`, {
+    schema: { tags, summary: 'A package\'s rate and pre-authorisation (new or changed) from validFrom (state level)', params: SchemeParams, body: PackageBody, response: { 201: PackageAnswer, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await addPackage(k, actorOf(request), request.params.scheme, request.body)));
+
+  app.get(`${base}/hospitals`, {
+    schema: { tags, summary: 'Empanelled hospitals in the caller\'s area', params: SchemeParams, response: { 200: Hospitals, ...errors } },
+  }, async (request) => listHospitals(k, actorOf(request), request.params.scheme));
+
+  app.post(`${base}/hospitals`, {
+    schema: { tags, summary: 'Empanel a hospital of the registry (state level)', params: SchemeParams, body: HospitalBody, response: { 201: HospitalAnswer, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await empanel(k, actorOf(request), request.params.scheme, request.body)));
+
+  app.post(`${base}/enrolments`, {
+    schema: { tags, summary: 'Enrol a register family in a category inside an open window: premium recorded paid, card issued; one active card per family and year (409)', params: SchemeParams, body: EnrolBody, response: { 201: Enrolled, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await enrol(k, actorOf(request), request.params.scheme, request.body)));
+
+  app.get(`${base}/enrolments`, {
+    schema: { tags, summary: 'Cards of the caller\'s area (or of one family), newest first; an audited read', params: SchemeParams, querystring: EnrolmentQuery, response: { 200: EnrolmentPage, ...errors } },
+  }, async (request) => listEnrolments(k, actorOf(request), request.params.scheme, request.query));
+
+  app.get(`${base}/enrolments/:id`, {
+    schema: { tags, summary: 'A card with its members and the cover used; an audited read', params: IdParams, response: { 200: Enrolment, ...errors } },
+  }, async (request) => getEnrolment(k, actorOf(request), request.params.scheme, request.params.id));
+
+  app.post(`${base}/enrolments/:id/renew`, {
+    ...emptyBody,
+    schema: { tags, summary: 'Renew a card for the next scheme year (its members carried over)', params: IdParams, body: RenewBody, response: { 201: Enrolled, ...errors } },
+  }, async (request, reply) => reply.status(201).send(await renew(k, actorOf(request), request.params.scheme, request.params.id, request.body)));
+
+  app.post(`${base}/enrolments/:id/members`, {
+    schema: { tags, summary: 'Add a member of the family to the card, within the members per card (409 when full)', params: IdParams, body: MemberBody, response: { 200: Enrolled, ...errors } },
+  }, async (request) => addMember(k, actorOf(request), request.params.scheme, request.params.id, request.body.patientId));
+
+  app.post(`${base}/enrolments/:id/members/:patientId/remove`, {
+    ...emptyBody,
+    schema: { tags, summary: 'Remove a member from the card', params: MemberParams, body: EmptyBody, response: { 200: Enrolled, ...errors } },
+  }, async (request) => removeMember(k, actorOf(request), request.params.scheme, request.params.id, request.params.patientId));
+
+  app.get(`${base}/cards/:file`, {
+    schema: { tags, summary: 'The printable bilingual card (PDF, A6) with its QR code: /cards/{cardNumber}.pdf; an audited read', params: CardParams },
+  }, async (request, reply) => {
+    const m = /^([A-Za-z0-9-]{4,40})\.pdf$/.exec(request.params.file);
+    if (!m) throw badRequest(`${request.params.file} is not a card file; ask for /cards/{cardNumber}.pdf`, 'कार्ड फ़ाइल /cards/{cardNumber}.pdf माँगें', { field: 'file' });
+    const { pdf, cardNumber } = await schemeCardPdf(k, actorOf(request), request.params.scheme, m[1]);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="himcare-${cardNumber}.pdf"`).header('cache-control', 'no-store').send(pdf);
+  });
+
+  await plain.register(claimRoutes(deps));
+};
