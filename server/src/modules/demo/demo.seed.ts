@@ -10,6 +10,7 @@ import { seedTeleHistory, seedTeleStateCounts } from '../telemedicine/telemedici
 import { seedDemoGeo } from './demo.geo.js';
 import { HISAR_LOCALITIES, HISAR_VILLAGES, MANDI_SUFFIX, MANDI_VILLAGES, PATNA_PLACES, PRIVATE_WORDS, SURNAMES, type Named } from './demo.places.js';
 import { prng } from './demo.random.js';
+import { seedDemoAsha } from '../asha/asha.demo.js';
 
 type Db = Kysely<Database>;
 
@@ -217,6 +218,8 @@ export async function seedDemo(db: Db, opts: { staffPassword?: string | null } =
     });
   }
   await seedTeleNetwork(db, opts.staffPassword ?? null);
+  // Two ASHAs of the demo CHO's sub-centre, with claims waiting, approved and rejected (modules/asha).
+  await seedDemoAsha(db, opts.staffPassword ?? null);
   await seedTeleStateCounts(db);
   await seedTeleHistory(db);
   await seedDemoAmbulances(db);

@@ -30,6 +30,18 @@ for (const engine of testEngines()) {
       assert.equal(s.body.byType.SC.total, 303);
     });
 
+    test('ASHA incentives: the demo ASHA signs in and sees her claims, one rejected with its reason; the demo CHO sees the one waiting for her', async () => {
+      const asha = await t.login('asha.demo', ADMIN_PASSWORD);
+      const mine = await t.req('GET', '/api/asha/claims/mine', asha);
+      assert.equal(mine.status, 200, JSON.stringify(mine.body));
+      assert.deepEqual(mine.body.items.map((c: any) => c.status).sort(), ['approved', 'rejected', 'submitted']);
+      assert.match(mine.body.items.find((c: any) => c.status === 'rejected').rejectReason, /CBAC/);
+      const cho = await t.login('cho.spoke', ADMIN_PASSWORD);
+      const queue = await t.req('GET', '/api/asha/claims?status=submitted', cho);
+      assert.equal(queue.status, 200, JSON.stringify(queue.body));
+      assert.equal(queue.body.items.length, 1);
+    });
+
     test('telemedicine: PHC Nerchowk is the hub of its 303 sub-centres, its demo doctor signs in and sees a month of consultations', async () => {
       const hub = (await t.req('GET', '/api/facilities?district=22&q=PHC%20Nerchowk', t.adminToken)).body.items[0];
       const detail = await t.req('GET', `/api/telemedicine/hubs/${hub.id}`, t.adminToken);
