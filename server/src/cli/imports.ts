@@ -10,7 +10,9 @@ import { importPanchayats } from '../modules/geo/geo.panchayats.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
 import { copyDocumentsToS3 } from '../modules/patients/patients.documents.js';
 import { importIcdCodes } from '../modules/patients/patients.visits.js';
+import { importRegister } from '../modules/registers/registers.import.js';
 import { recordAudit } from '../platform/audit.js';
+import { AppError } from '../platform/errors.js';
 import { documentStoreFor, S3WithEarlierFiles } from '../platform/objectstore.js';
 import { cliActor, Failure, n, printRefused, progressBar, readInput, UsageError, withDatabase, writeReport } from './support.js';
 
@@ -187,5 +189,25 @@ export async function importIcdCommand(config: Config, files: string[]) {
     console.log(`read ${n(r.read)}, stored ${n(r.stored)}, refused ${n(r.refused.length)}`);
     printRefused(r.refused, (x) => `line ${x.line}: ${x.reason}`);
     if (r.read && !r.stored) throw new Failure('every row was refused; nothing was stored');
+  });
+}
+
+/** `swasthya import families <register.csv>`: a state family register extract (docs/registers.md); all or nothing, again updates. */
+export async function importFamiliesCommand(config: Config, files: string[]) {
+  if (files.length !== 1) throw new UsageError('import families needs one <register.csv>');
+  const text = readInput(files[0]);
+  return withDatabase(config, async (db) => {
+    const t0 = Date.now();
+    let r;
+    try {
+      r = await importRegister(db.kysely, cliActor(), text, { file: path.basename(files[0]) });
+    } catch (e) {
+      const rows = e instanceof AppError ? (e.details?.rows as { line: number; field: string; reason: string }[] | undefined) : undefined;
+      if (!rows) throw e;
+      printRefused(rows, (x) => `line ${x.line} (${x.field}): ${x.reason}`);
+      console.log(`Refused rows written to ${writeReport(config, files[0], ['line', 'field', 'reason'], rows.map((x) => [x.line, x.field, x.reason]))}`);
+      throw new Failure(`${rows.length} row(s) refused; nothing was imported`);
+    }
+    console.log(`Family register import done in ${((Date.now() - t0) / 1000).toFixed(1)} s: families ${n(r.families.added)} added, ${n(r.families.updated)} updated, in ${n(r.panchayats)} panchayat(s); members ${n(r.members.added)} added, ${n(r.members.updated)} updated, ${n(r.members.removed)} removed; matched to patients: ${n(r.matches.linked)} linked, ${n(r.matches.review)} to review, ${n(r.matches.none)} not found`);
   });
 }

@@ -10,7 +10,7 @@ import { ImportFileError } from '../modules/geo/geo.import.js';
 import { createUser } from '../platform/auth/users.service.js';
 import { AppError } from '../platform/errors.js';
 import {
-  copyDocumentsCommand, importBoundariesCommand, importFacilitiesCommand, importIcdCommand, importLgdCommand, importPanchayatsCommand, importVillagesCommand,
+  copyDocumentsCommand, importBoundariesCommand, importFacilitiesCommand, importFamiliesCommand, importIcdCommand, importLgdCommand, importPanchayatsCommand, importVillagesCommand,
 } from './imports.js';
 import { importFhirProfilesCommand } from './fhir-profiles.js';
 import { cliActor, Failure, n, parseArgs, UsageError, withDatabase, type Args } from './support.js';
@@ -26,6 +26,10 @@ const USAGE = `Usage: swasthya <command>
                       load LGD's gram panchayats (and wards) under their blocks; with a Village
                       Code column (the village–gram panchayat mapping) each village moves under
                       its panchayat, keeping its id (layout in docs/geo.md)
+  import families <register.csv>
+                      load a state family register extract (Him Parivar, Parivar Pehchan
+                      Patra): families under their panchayats, members matched to patients;
+                      all or nothing, importing again updates (layout in docs/registers.md)
   import facilities <hospital_directory.csv>
                       load the National Hospital Directory; importing it again updates
   import boundaries <districts.geojson>
@@ -116,6 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     else if (cmd === 'documents' && sub === 'copy-to-s3' && !rest.length) action = copyDocumentsCommand;
     else if (cmd === 'import' && sub === 'villages') action = (c) => importVillagesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'panchayats') action = (c) => importPanchayatsCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'families') action = (c) => importFamiliesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));

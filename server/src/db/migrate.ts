@@ -43,6 +43,7 @@ import * as m1206_0100 from './migrations/20261206T0100_create_asha.js';
 import * as m1206_0110 from './migrations/20261206T0110_seed_asha_catalogue.js';
 import * as m1206_0300 from './migrations/20261206T0300_create_kitchens.js';
 import * as m1206_0200 from './migrations/20261206T0200_index_ambulance_latest_points.js';
+import * as m1207_0100 from './migrations/20261207T0100_create_family_register.js';
 import * as m1207_0300 from './migrations/20261207T0300_create_schemes.js';
 import * as m1207_0310 from './migrations/20261207T0310_seed_himcare.js';
 import * as m1207_0200 from './migrations/20261207T0200_add_asha_notice_reads_state_rates.js';
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '20261205T0200_create_helpline_calls': m1205_0200,
   '20261206T0200_index_ambulance_latest_points': m1206_0200,
   '20261206T0300_create_kitchens': m1206_0300,
+  '20261207T0100_create_family_register': m1207_0100,
   '20261207T0300_create_schemes': m1207_0300,
   '20261207T0310_seed_himcare': m1207_0310,
   '20261207T0200_add_asha_notice_reads_state_rates': m1207_0200,

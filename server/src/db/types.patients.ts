@@ -122,6 +122,12 @@ export interface FamiliesTable {
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** From the state's family register (modules/registers, migration 20261207T0100). */
+  state_lgd: number | null;
+  panchayat_id: string | null;
+  category: string | null;
+  source: Generated<'swasthya' | 'register'>;
+  imported_at: Date | null;
 }
 export interface FamilyMembersTable {
   family_id: string;

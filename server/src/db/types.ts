@@ -17,6 +17,7 @@ import type { HelplineTables } from './types.helpline.js';
 import type { OutboxTables } from './types.outbox.js';
 import type { AshaTables } from './types.asha.js';
 import type { KitchenTables } from './types.kitchens.js';
+import type { RegisterTables } from './types.registers.js';
 import type { SchemeTables } from './types.schemes.js';
 
 export type * from './types.patients.js';
@@ -31,6 +32,7 @@ export type * from './types.helpline.js';
 export type * from './types.outbox.js';
 export type * from './types.asha.js';
 export type * from './types.kitchens.js';
+export type * from './types.registers.js';
 export type * from './types.schemes.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
@@ -333,7 +335,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables, SchemeTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables, RegisterTables, SchemeTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

@@ -50,6 +50,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/cards/resolve': 'can_search_patient',
   'POST /api/families': 'can_register_patient',
   'POST /api/families/:id/members': 'can_register_patient',
+  // the state family register (modules/registers): officers who import the state's lists; the service also requires a state or district officer (or admin)
+  'POST /api/families/import': 'can_import_geo',
+  'POST /api/families/matches/:id/confirm': 'can_import_geo',
+  'POST /api/families/matches/:id/reject': 'can_import_geo',
   'POST /api/patients/:id/merge': 'can_update_patient',
   'PATCH /api/patients/:id': 'can_update_patient',
   'POST /api/patients/merges/:id/undo': 'can_update_patient',

@@ -142,6 +142,13 @@ for (const engine of testEngines()) {
       const referral = await ok(t.req('POST', '/api/referrals', n.tok.doctor, { patientId: patient, requestId: c.requestId, toFacilityId: n.hospital, urgency: 'routine', reason: 'ECG and echo' }));
       const family = await ok(t.req('POST', '/api/families', n.tok.cho, { headPatientId: patient }));
       const other = await ok(t.req('POST', '/api/patients', n.tok.cho, { name: 'Ramesh Kumar', sex: 'male', age: 40, address: { district: 63 } }));
+      // A Hisar family from the state's family register (modules/registers), its head sent to review (name only).
+      const regBlock = await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent: 'district:63', level: 'block', name: 'RR Register Block' }));
+      const regGp = await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent: regBlock.id, level: 'panchayat', name: 'RR Register GP' }));
+      const regVillage = await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent: regGp.id, level: 'village', name: 'RR Register Gaon' }));
+      const registerCsv = `family_id,member_id,name,relation,sex,birth_year,village_id\nRR-HISAR-1,M1,Ramesh Kumar,head,M,1960,${regVillage.id}\n`;
+      await ok(t.req('POST', '/api/families/import', t.adminToken, registerCsv, { 'content-type': 'text/csv' }), 200);
+      const regMatch = (await ok(t.req('GET', '/api/families/matches?status=review', t.adminToken), 200)).items.find((i: any) => i.family.externalId === 'RR-HISAR-1');
       const pregnancy = await ok(t.req('POST', '/api/pregnancies', n.tok.cho, { patientId: patient }));
       const visit = await ok(t.req('POST', '/api/opd/visits', n.tok.cho, { patientId: patient, complaint: 'fever' }));
       const opdToken = await ok(t.req('POST', '/api/opd/registrations', n.tok.cho, { patientId: patient, department: 'general' }));
@@ -274,6 +281,11 @@ for (const engine of testEngines()) {
         'POST /api/families': { url: '/api/families', body: { headPatientId: hospitalPatient.id } },
         'GET /api/families/{id}': { url: `/api/families/${family.id}` },
         'POST /api/families/{id}/members': { url: `/api/families/${family.id}/members`, body: { patientId: hospitalPatient.id, relation: 'daughter' } },
+        'GET /api/families': { url: `/api/families?panchayat=${regGp.id}` },
+        'POST /api/families/import': { url: '/api/families/import', contentType: 'text/csv', body: registerCsv },
+        'GET /api/families/matches': { url: '/api/families/matches?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes('RR-HISAR-1') },
+        'POST /api/families/matches/{id}/confirm': { url: `/api/families/matches/${regMatch.id}/confirm`, body: { patientId: other.id } },
+        'POST /api/families/matches/{id}/reject': { url: `/api/families/matches/${regMatch.id}/reject`, body: {} },
         'POST /api/patients/{id}/merge': { url: `/api/patients/${hospitalPatient.id}/merge`, body: { into: patient, reason: 'the same woman registered twice' } },
         'POST /api/patients/merges/{id}/undo': { url: `/api/patients/merges/${merge.mergeId ?? merge.id}/undo` },
         'PATCH /api/patients/{id}': { url: `/api/patients/${patient}`, body: { version: '1', name: 'Sunita Kumari' } },

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { seedDemoRegister } from '../registers/registers.demo.js';
 import type { Database, NewFacility, NewOrgUnit, OrgUnitRow } from '../../db/types.js';
 import { stableUid } from '../../platform/ids.js';
 import * as facilityRepo from '../facilities/facilities.repository.js';
@@ -225,5 +226,7 @@ export async function seedDemo(db: Db, opts: { staffPassword?: string | null } =
   await seedDemoAmbulances(db);
   // Last month's calls and trips of that fleet, for the response-times screen.
   await seedDemoResponseTimes(db);
+  // A small family register for Mandi, mapped to its gram panchayats (modules/registers).
+  await seedDemoRegister(db);
   return { facilities: b.facilities.length };
 }
