@@ -46,7 +46,6 @@ import { publicGrievanceRoutes } from './modules/grievances/grievances.public.ro
 import { helplineRoutes } from './modules/helpline/helpline.routes.js';
 import { ashaRoutes } from './modules/asha/asha.routes.js';
 import { kitchenRoutes } from './modules/kitchens/kitchens.routes.js';
-import { registerRoutes } from './modules/registers/registers.routes.js';
 import { schemeRoutes } from './modules/schemes/schemes.routes.js';
 import { registerRoutes } from './modules/registers/registers.routes.js';
 
@@ -196,7 +195,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(helplineRoutes(deps));
   await app.register(ashaRoutes(deps));
   await app.register(kitchenRoutes(deps));
-  await app.register(registerRoutes(deps));
   await app.register(schemeRoutes(deps));
   await app.register(registerRoutes(deps));
 
