@@ -71,7 +71,8 @@ async function main() {
   if (staff.length) console.log(`  Demo staff, who sign in with the password the admin was given first: ${staff.map((s) => `${s.username} (${s.what})`).join('; ')}`);
   console.log(`  Log level ${config.logLevel}${config.logLevel === 'debug' || config.logLevel === 'trace' ? ': one line per request' : '; LOG_LEVEL=debug logs one line per request'}.`);
   // FHIR's R4 definitions take a second or more to index: do it now, not on the first FHIR write.
-  setImmediate(() => {
+  // A browser test's server (SWASTHYA_PRELOAD_FHIR=0) leaves them to the first FHIR write: few of them make one.
+  if (process.env.SWASTHYA_PRELOAD_FHIR !== '0') setImmediate(() => {
     try { loadDefinitions(); } catch (e) { app.log.warn({ err: e }, 'FHIR definitions could not be loaded; they load on the first FHIR write'); }
   });
 }

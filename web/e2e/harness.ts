@@ -63,6 +63,8 @@ export async function startServer(dataDir: string): Promise<Server> {
       SWASTHYA_DATA_DIR: dataDir,
       SWASTHYA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SWASTHYA_DEMO: '1',
+      // FHIR's definitions are indexed on the first FHIR write, not at every start (a second of CPU each).
+      SWASTHYA_PRELOAD_FHIR: process.env.SWASTHYA_PRELOAD_FHIR ?? '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

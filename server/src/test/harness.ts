@@ -16,17 +16,19 @@ import { sourceKey } from './source-key.js';
 export const ADMIN_PASSWORD = 'Test-Admin-Pass-1';
 
 /**
- * PGlite always; PostgreSQL too when TEST_DATABASE_URL is set. With SWASTHYA_TEST_ENGINES=split (CI)
- * the suites of the engine layer and the platform (server/src/db, server/src/platform: connections,
- * transactions, COPY, listeners, the job queue and outbox on PGlite's one connection, auth, audit)
- * run on both, and the modules' suites on PostgreSQL only: their SQL is the same on both engines, and
- * PostgreSQL is the stricter (real parallel connections, the races); PGlite still runs every suite in
- * `npm test` without PostgreSQL and serves every browser test. On this 2-core machine the PGlite half
- * was two thirds of the server tests' time.
+ * The suites whose subject is the engine itself (connections, transactions, COPY, listeners, the job
+ * queue and the outbox on PGlite's one connection, sign-in and sessions, stored objects, the race
+ * rules): under SWASTHYA_TEST_ENGINES=split (CI) these run on both engines, every other suite
+ * (the modules', and the HTTP layer's permission, scope and input checks, which do not depend on the
+ * engine) on PostgreSQL only: PostgreSQL is the stricter (real parallel connections, the races), and
+ * the PGlite half was two thirds of the server tests' time on a 2-core machine. Without the split every
+ * suite runs on both; without PostgreSQL, on PGlite (which also serves every browser test).
  */
+const BOTH_ENGINES = /\/server\/src\/(db\/|platform\/(jobs|outbox|auth)\/|platform\/(races|objectstore|archive|engines)\.test\.)/;
+
 export function testEngines(): Engine[] {
   if (!process.env.TEST_DATABASE_URL) return ['pglite'];
-  if (process.env.SWASTHYA_TEST_ENGINES === 'split' && !/[\\/]server[\\/]src[\\/](db|platform)[\\/]/.test(process.argv[1] ?? '')) return ['postgresql'];
+  if (process.env.SWASTHYA_TEST_ENGINES === 'split' && !BOTH_ENGINES.test((process.argv[1] ?? '').replace(/\\/g, '/'))) return ['postgresql'];
   return ['pglite', 'postgresql'];
 }
 
