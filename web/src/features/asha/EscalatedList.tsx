@@ -10,7 +10,7 @@ import { StatusBadge, useAsha } from './bits.tsx';
  * officer (the MO in charge of the block, or the district officer), newest first, with how long each
  * has waited; the officer marks one seen. The server answers only the notices of the caller's area.
  */
-export function EscalatedList({ reload = 0 }: { reload?: number }) {
+export function EscalatedList({ reload = 0, onShow }: { reload?: number; onShow?: (status: string) => void }) {
   const { t } = useI18n();
   const a = useAsha();
   const [unseen, setUnseen] = useState(true);
@@ -70,9 +70,12 @@ export function EscalatedList({ reload = 0 }: { reload?: number }) {
               <div><dt>{t('asha.escalated.at')}</dt><dd>{formatDate(n.at.slice(0, 10))}</dd></div>
               <div><dt>{t('asha.escalated.claim')}</dt><dd className="mono">{n.claim.id}</dd></div>
             </dl>
-            {!n.seen && (
+            {(!n.seen || (onShow && n.claim.daysWaiting != null)) && (
               <div className="asha-row-actions">
-                <button type="button" className="secondary" disabled={busy === n.id} onClick={() => void seen(n)}>{t('asha.escalated.markSeen')}</button>
+                {onShow && n.claim.daysWaiting != null && (
+                  <button type="button" className="secondary" onClick={() => onShow(n.claim.status)}>{t('asha.escalated.show')}</button>
+                )}
+                {!n.seen && <button type="button" className="secondary" disabled={busy === n.id} onClick={() => void seen(n)}>{t('asha.escalated.markSeen')}</button>}
               </div>
             )}
           </li>

@@ -96,7 +96,7 @@ export function VerifyPage() {
     <section aria-labelledby="asha-verify-title" className="asha-verify">
       <h1 id="asha-verify-title">{t('asha.verify.title')}</h1>
       <p className="lead">{mayApprove ? t('asha.verify.leadMo') : t('asha.verify.leadAnm')}</p>
-      {toldOfEscalations && <EscalatedList reload={reload} />}
+      {toldOfEscalations && <EscalatedList reload={reload} onShow={mayApprove ? (st) => { setStatus(st); setBlock(''); setCursors([]); } : undefined} />}
       <h2>{t('asha.verify.queue')}</h2>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('asha.verify.filters')}>
         <div className="field">
