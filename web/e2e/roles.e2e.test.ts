@@ -49,13 +49,13 @@ function watch(page: Page) {
   });
   return {
     refusals,
-    /** Waits until no request has been in flight for 600 ms (a screen has loaded what it loads). */
+    /** Waits until no request has been in flight for 300 ms: the screen has loaded what it loads (one that loads in steps starts the next within milliseconds). */
     async settle() {
       const deadline = Date.now() + 20_000;
       let quietSince = Date.now();
       while (Date.now() < deadline) {
         if (inFlight > 0) quietSince = Date.now();
-        else if (Date.now() - quietSince > 600) return;
+        else if (Date.now() - quietSince > 300) return;
         await page.waitForTimeout(100);
       }
     },
