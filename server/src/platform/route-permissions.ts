@@ -169,6 +169,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/schemes/:scheme/enrolments/:id/renew': 'can_enrol_schemes',
   'POST /api/schemes/:scheme/enrolments/:id/members': 'can_enrol_schemes',
   'POST /api/schemes/:scheme/enrolments/:id/members/:patientId/remove': 'can_enrol_schemes',
+  'POST /api/schemes/:scheme/claims': 'can_file_scheme_claims',
+  'POST /api/schemes/:scheme/claims/:id/preauth': 'can_settle_scheme_claims',
+  'POST /api/schemes/:scheme/claims/:id/discharge': 'can_file_scheme_claims',
+  'POST /api/schemes/:scheme/claims/:id/settle': 'can_settle_scheme_claims',
   // FHIR
   'POST /fhir/': 'can_update_patient',
   'POST /fhir/Patient': 'can_register_patient',
