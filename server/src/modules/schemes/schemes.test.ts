@@ -117,26 +117,25 @@ for (const engine of testEngines()) {
       });
     }
 
-    test('members within the limit: a family of 6 chooses 5 or fewer; a full card refuses a sixth (409), also two in parallel; removal frees a place', async () => {
-      const f = await family(6);
+    test('members within the limit: a family of 8 chooses 5 or fewer; a full card refuses more (409), also seven added in parallel (the row lock); removal frees a place', async () => {
+      const f = await family(8);
       const tooMany = await t.req('POST', `${H}/enrolments`, tok.district, { familyId: f.id, category: 'general' });
       assert.equal(tooMany.status, 400);
       assert.match(tooMany.body.error.message, /up to 5 members/);
       const stranger = await register('Not Family');
       assert.equal((await t.req('POST', `${H}/enrolments`, tok.district, { familyId: f.id, category: 'general', members: [f.members[0], stranger] })).status, 400);
-      const card = await ok(t.req('POST', `${H}/enrolments`, tok.district, { familyId: f.id, category: 'general', members: f.members.slice(0, 4) }), 201);
+      const card = await ok(t.req('POST', `${H}/enrolments`, tok.district, { familyId: f.id, category: 'general', members: [f.members[0]] }), 201);
       assert.equal((await t.req('POST', `${H}/enrolments/${card.id}/members`, tok.district, { patientId: stranger })).status, 400);
       assert.equal((await t.req('POST', `${H}/enrolments/${card.id}/members`, tok.district, { patientId: f.members[0] })).status, 409);
-      const both = await Promise.all([f.members[4], f.members[5]].map((p) => t.req('POST', `${H}/enrolments/${card.id}/members`, tok.district, { patientId: p })));
-      assert.deepEqual(both.map((r) => r.status).sort(), [200, 409], JSON.stringify(both.map((r) => r.body)));
-      const left = both.find((r) => r.status === 409)!;
-      assert.match(left.body.error.message, /full \(5 of 5/);
+      const all = await Promise.all(f.members.slice(1).map((p) => t.req('POST', `${H}/enrolments/${card.id}/members`, tok.district, { patientId: p })));
+      assert.deepEqual(all.map((r) => r.status).sort(), [200, 200, 200, 200, 409, 409, 409], JSON.stringify(all.map((r) => r.body)));
+      assert.match(all.find((r) => r.status === 409)!.body.error.message, /full \(5 of 5/);
       const active = await t.db.kysely.selectFrom('scheme_enrolment_members').select('patient_id').where('enrolment_id', '=', card.id).where('removed_at', 'is', null).execute();
       assert.equal(active.length, 5);
-      const out = f.members[1];
+      const out = active.find((a) => a.patient_id !== f.members[0])!.patient_id;
       assert.equal((await ok(t.req('POST', `${H}/enrolments/${card.id}/members/${out}/remove`, tok.district, {}))).members, 4);
       assert.equal((await t.req('POST', `${H}/enrolments/${card.id}/members/${out}/remove`, tok.district, {})).status, 404);
-      const waiting = [f.members[4], f.members[5]].find((p) => !active.some((a) => a.patient_id === p))!;
+      const waiting = f.members.find((p) => !active.some((a) => a.patient_id === p))!;
       assert.equal((await ok(t.req('POST', `${H}/enrolments/${card.id}/members`, tok.district, { patientId: waiting }))).members, 5);
     });
 
