@@ -64,7 +64,7 @@ const AshaPaymentsPage = lazy(() => import('./features/asha/PaymentsPage.tsx').t
 const AshaWorkersPage = lazy(() => import('./features/asha/WorkersPage.tsx').then((m) => ({ default: m.WorkersPage })));
 const AshaTimelinessPage = lazy(() => import('./features/asha/TimelinessPage.tsx').then((m) => ({ default: m.TimelinessPage })));
 const KitchensPage = lazy(() => import('./features/kitchens/KitchensPage.tsx').then((m) => ({ default: m.KitchensPage })));
-const SchemesPage = lazy(() => import('./features/schemes/SchemesPage.tsx').then((m) => ({ default: m.SchemesPage })));
+const RegistersPage = lazy(() => import('./features/registers/RegistersPage.tsx').then((m) => ({ default: m.RegistersPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -212,8 +212,8 @@ function Page({ route }: { route: Route }) {
   if (first === 'asha' && second === 'timeliness') return <AshaTimelinessPage />;
   // Didi ki Rasoi (features/kitchens): the kitchens of the area; a kitchen's days and monthly bill.
   if (first === 'kitchens' && !third) return <KitchensPage key={second ?? ''} id={second} query={route.query} />;
-  // HIMCARE (features/schemes): the set-up, enrolment and cards, claims (#/schemes/enrol, #/schemes/claims open a tab).
-  if (first === 'schemes' && !third) return <SchemesPage key={second ?? ''} tab={second} />;
+  // The state family register (features/registers): import, matches to review, families by panchayat.
+  if (first === 'registers' && !second) return <RegistersPage />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -283,6 +283,7 @@ for (const engine of testEngines()) {
         'GET /api/families/{id}': { url: `/api/families/${family.id}` },
         'POST /api/families/{id}/members': { url: `/api/families/${family.id}/members`, body: { patientId: hospitalPatient.id, relation: 'daughter' } },
         'GET /api/families': { url: `/api/families?panchayat=${regGp.id}` },
+        'GET /api/families/panchayats': { url: '/api/families/panchayats', refusedIn200: (b) => !JSON.stringify(b).includes(regGp.id) },
         'POST /api/families/import': { url: '/api/families/import', contentType: 'text/csv', body: registerCsv },
         'GET /api/families/matches': { url: '/api/families/matches?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes('RR-HISAR-1') },
         'POST /api/families/matches/{id}/confirm': { url: `/api/families/matches/${regMatch.id}/confirm`, body: { patientId: other.id } },

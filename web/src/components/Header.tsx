@@ -123,9 +123,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     // Didi ki Rasoi (features/kitchens): the hospital's operator enters days and submits bills; officers approve and pay.
     ...(can(me, 'can_run_kitchen') || can(me, 'can_manage_kitchens') || can(me, 'can_pay_kitchens')
       ? [{ id: 'kitchens', href: '#/kitchens', label: t('nav.kitchens') }] : []),
-    // HIMCARE (features/schemes): officers see the set-up, enrol families and settle claims; a hospital's operator files claims.
-    ...(['can_manage_schemes', 'can_enrol_schemes', 'can_read_schemes', 'can_file_scheme_claims', 'can_settle_scheme_claims'].some((p) => can(me, p))
-      ? [{ id: 'schemes', href: '#/schemes', label: t('nav.schemes') }] : []),
+    // The state family register (features/registers): state, district and block officers.
+    ...(['admin', 'state_officer', 'district_officer', 'block_officer'].includes(me.role)
+      ? [{ id: 'registers', href: '#/registers', label: t('nav.registers') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

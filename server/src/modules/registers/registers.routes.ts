@@ -5,8 +5,8 @@ import { AppError } from '../../platform/errors.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { requireRegisterOfficer } from './registers.access.js';
 import { importRegister, MAX_REGISTER_BYTES } from './registers.import.js';
-import { ConfirmBody, Decision, EmptyBody, FamilyListQuery, FamilyPage, ImportAnswer, MatchPage, MatchParams, MatchQuery } from './registers.schema.js';
-import { confirmMatch, listFamilies, listMatches, rejectMatch } from './registers.service.js';
+import { ConfirmBody, Decision, EmptyBody, FamilyListQuery, FamilyPage, ImportAnswer, MatchPage, MatchParams, MatchQuery, PanchayatCounts } from './registers.schema.js';
+import { confirmMatch, listFamilies, listMatches, listRegisterPanchayats, rejectMatch } from './registers.service.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody };
 const tags = ['families'];
@@ -37,6 +37,10 @@ export const registerRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (pl
   app.get('/api/families', {
     schema: { tags, summary: 'Register families of a gram panchayat (or of your area), each with its members and who lacks an ABHA number; cursor paging by family number', querystring: FamilyListQuery, response: { 200: FamilyPage, ...errors } },
   }, async (request) => listFamilies(k, actorOf(request), request.query));
+
+  app.get('/api/families/panchayats', {
+    schema: { tags, summary: 'Gram panchayats of your area that have register families, with their number of families', response: { 200: PanchayatCounts, ...errors } },
+  }, async (request) => listRegisterPanchayats(k, actorOf(request)));
 
   app.get('/api/families/matches', {
     schema: { tags, summary: 'Register members matched uncertainly to patients (status=review, the default), or decided ones, with the candidate patients (an audited read)', querystring: MatchQuery, response: { 200: MatchPage, ...errors } },

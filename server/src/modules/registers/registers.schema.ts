@@ -51,3 +51,4 @@ export const MatchParams = Type.Object({ id: Type.String({ minLength: 1, maxLeng
 export const ConfirmBody = Type.Object({ patientId: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
 export const EmptyBody = Type.Object({}, { additionalProperties: false });
 export const Decision = Type.Object({ id: Str, status: Str, patientId: Nullable(Str) });
+export const PanchayatCounts = Type.Object({ items: Type.Array(Type.Object({ id: Str, name: Str, nameHi: Nullable(Str), lgdCode: Type.Union([Type.Integer(), Type.Null()]), families: Type.Integer() })) });

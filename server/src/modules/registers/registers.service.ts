@@ -149,3 +149,13 @@ export async function registerMembersOf(db: Db, familyId: string) {
     .where('family_id', '=', familyId).orderBy(sql`relation = 'head'`, 'desc').orderBy('birth_year').orderBy('member_id').execute();
   return rows.map((m) => ({ id: m.id, memberId: m.member_id, name: m.name, nameHi: m.name_hi, relation: m.relation, sex: m.sex, birthYear: m.birth_year, hasAbha: !!m.abha_number, patientId: m.patient_id, match: m.match_status }));
 }
+
+/** The panchayats of the caller's area that have register families, with their counts (no names: no audit needed). */
+export async function listRegisterPanchayats(db: Db, actor: Actor) {
+  requireRegisterReader(actor);
+  const rows = await db.selectFrom('families as f').innerJoin('org_units as gp', 'gp.id', 'f.panchayat_id')
+    .select(['gp.id', 'gp.name', 'gp.name_hi', 'gp.lgd_code', (eb) => eb.fn.countAll<string>().as('families')])
+    .where('f.source', '=', 'register').where('f.home_path', 'like', `${actor.orgPath}%`)
+    .groupBy(['gp.id', 'gp.name', 'gp.name_hi', 'gp.lgd_code']).orderBy('gp.name').limit(5000).execute();
+  return { items: rows.map((r) => ({ id: r.id, name: r.name, nameHi: r.name_hi, lgdCode: r.lgd_code, families: Number(r.families) })) };
+}

@@ -162,6 +162,9 @@ for (const engine of testEngines()) {
       assert.deepEqual(f1.withoutAbha, ['M1', 'M3', 'M2']);
       // Another district's officer: the panchayat is outside (403), the area list holds none of Mandi's.
       assert.equal((await t.req('GET', `/api/families?panchayat=${gp}`, tok.otherDistrict)).status, 403);
+      const counts = await ok(t.req('GET', '/api/families/panchayats', tok.district));
+      assert.deepEqual(counts.items.find((p: any) => p.id === gp)?.families, 3);
+      assert.ok(!(await ok(t.req('GET', '/api/families/panchayats', tok.otherDistrict))).items.some((p: any) => p.id === gp));
       const theirs = await ok(t.req('GET', '/api/families?limit=200', tok.otherDistrict));
       assert.ok(!theirs.items.some((f: any) => String(f.externalId).startsWith(`T${base}-`)));
       const audited = await t.db.kysely.selectFrom('audit_log').select(['after']).where('entity', '=', 'family_register').where('action', '=', 'read').where('org_unit_path', '=', gpPath).execute();
