@@ -65,6 +65,7 @@ const AshaWorkersPage = lazy(() => import('./features/asha/WorkersPage.tsx').the
 const AshaTimelinessPage = lazy(() => import('./features/asha/TimelinessPage.tsx').then((m) => ({ default: m.TimelinessPage })));
 const KitchensPage = lazy(() => import('./features/kitchens/KitchensPage.tsx').then((m) => ({ default: m.KitchensPage })));
 const RegistersPage = lazy(() => import('./features/registers/RegistersPage.tsx').then((m) => ({ default: m.RegistersPage })));
+const SchemesPage = lazy(() => import('./features/schemes/SchemesPage.tsx').then((m) => ({ default: m.SchemesPage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -214,6 +215,8 @@ function Page({ route }: { route: Route }) {
   if (first === 'kitchens' && !third) return <KitchensPage key={second ?? ''} id={second} query={route.query} />;
   // The state family register (features/registers): import, matches to review, families by panchayat.
   if (first === 'registers' && !second) return <RegistersPage />;
+  // HIMCARE (features/schemes): the set-up, enrolment and cards, claims (#/schemes/enrol, #/schemes/claims open a tab).
+  if (first === 'schemes' && !third) return <SchemesPage key={second ?? ''} tab={second} />;
   return (
     <section>
       <h1>{t('notFound.title')}</h1>

@@ -126,6 +126,9 @@ export function Header({ me, route, onLogout }: { me: Me; route: Route; onLogout
     // The state family register (features/registers): state, district and block officers.
     ...(['admin', 'state_officer', 'district_officer', 'block_officer'].includes(me.role)
       ? [{ id: 'registers', href: '#/registers', label: t('nav.registers') }] : []),
+    // HIMCARE (features/schemes): officers see the set-up, enrol families and settle claims; a hospital's operator files claims.
+    ...(['can_manage_schemes', 'can_enrol_schemes', 'can_read_schemes', 'can_file_scheme_claims', 'can_settle_scheme_claims'].some((p) => can(me, p))
+      ? [{ id: 'schemes', href: '#/schemes', label: t('nav.schemes') }] : []),
     ...(['admin', 'state_officer'].includes(me.role) && can(me, 'can_update_metadata')
       ? [{ id: 'metadata', href: '#/metadata', label: t('nav.metadata') }] : []),
   ];

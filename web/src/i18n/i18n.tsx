@@ -37,9 +37,11 @@ import kitchensEn from '../features/kitchens/messages.en.json';
 import kitchensHi from '../features/kitchens/messages.hi.json';
 import registersEn from '../features/registers/messages.en.json';
 import registersHi from '../features/registers/messages.hi.json';
+import schemesEn from '../features/schemes/messages.en.json';
+import schemesHi from '../features/schemes/messages.hi.json';
 // Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn, ...ashaEn, ...kitchensEn, ...registersEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi, ...ashaHi, ...kitchensHi, ...registersHi };
+const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn, ...ashaEn, ...kitchensEn, ...schemesEn, ...registersEn };
+const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi, ...ashaHi, ...kitchensHi, ...schemesHi, ...registersHi };
 
 export type Lang = 'en' | 'hi';
 export type MessageKey = keyof typeof en;
