@@ -104,6 +104,9 @@ for (const engine of testEngines()) {
     test('care roles are refused before the file is read (403); the register\'s lists too', async () => {
       const r = await upload(tok.doctor, register);
       assert.equal(r.status, 403, JSON.stringify(r.body));
+      // Refused before the body is parsed: a body that is not even JSON is still a 403, not a 400.
+      const unread = await t.req('POST', '/api/families/import', tok.doctor, '{not json', { 'content-type': 'application/json' });
+      assert.equal(unread.status, 403, JSON.stringify(unread.body));
       assert.equal((await t.req('GET', `/api/families?panchayat=${gp}`, tok.doctor)).status, 403);
       assert.equal((await t.req('GET', '/api/families/matches?status=review', tok.doctor)).status, 403);
       assert.equal(await countFamilies(), 0);
