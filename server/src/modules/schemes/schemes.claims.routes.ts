@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { Claim, ClaimBody, ClaimFiled, ClaimPage, ClaimQuery, DischargeBody, IdParams, PreauthBody, SchemeParams, SettleBody } from './schemes.schema.js';
-import { decidePreauth, discharge, fileClaim, getClaim, listClaims, settle } from './schemes.claims.js';
+import { decidePreauth, discharge, fileClaim, getClaim, listClaims, requireFilingScope, settle } from './schemes.claims.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['schemes'];
@@ -19,6 +19,8 @@ export const claimRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (plain
   const k = db.kysely;
 
   app.post(base, {
+    // Scope before the body is read: an empanelled hospital of the caller's (the hospital named inside is checked next).
+    onRequest: async (request) => requireFilingScope(k, actorOf(request), (request.params as { scheme: string }).scheme),
     schema: { tags, summary: 'File a claim (an empanelled hospital\'s operator, for their hospital): 201 {id, status, flags}; pre-authorisation asked where the package needs it; flags are signals for review, never refusals', params: SchemeParams, body: ClaimBody, response: { 201: ClaimFiled, ...errors } },
   }, async (request, reply) => reply.status(201).send(await fileClaim(k, actorOf(request), request.params.scheme, request.body)));
 

@@ -64,6 +64,7 @@ for (const engine of testEngines()) {
       const notEmpanelled = await claim(tok.clinic, { hospitalId: clinic });
       assert.equal(notEmpanelled.status, 403);
       assert.match(notEmpanelled.body.error.message, /not empanelled/);
+      assert.equal((await t.req('POST', `${H}/claims`, tok.clinic, '{"not json')).status, 403, 'a hospital not empanelled is refused before its body is parsed');
       assert.equal((await claim(tok.district)).status, 403, 'an officer does not file');
       assert.equal((await claim(tok.state)).status, 403);
       assert.equal((await t.req('POST', `${H}/claims`, tok.district, '{"not json')).status, 403, 'refused before the body is parsed');

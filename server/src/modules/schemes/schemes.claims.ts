@@ -21,6 +21,16 @@ export interface Flag { code: string; message: string; messageHi?: string }
 const DAY = 86_400_000;
 const money = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * The caller's scope for filing, before the body is read (the route's onRequest): the permission, and an
+ * empanelled hospital at or under the caller's place (a facility's operator: their own hospital).
+ */
+export async function requireFilingScope(db: Db, actor: Actor, schemeName: string) {
+  requirePermission(actor, 'can_file_scheme_claims');
+  const scheme = schemeOf(schemeName);
+  if (!(await repo.anyHospitalUnder(db, scheme, actor.orgPath))) throw forbidden(`Your hospital is not empanelled in ${scheme.toUpperCase()}; the state empanels hospitals`, 'आपका अस्पताल योजना में सूचीबद्ध नहीं है');
+}
+
 /** The hospital the caller files for: empanelled, and the caller's own (or under the caller's area). Checked before anything else is looked at. */
 async function hospitalFor(db: Db, actor: Actor, scheme: string, hospitalId: string) {
   const h = await repo.hospital(db, scheme, hospitalId);

@@ -38,6 +38,9 @@ export const hospitalsUnder = (db: Db, scheme: string, path: string) =>
   db.selectFrom('scheme_hospitals as h').innerJoin('org_units as o', 'o.id', 'h.facility_id')
     .select(['h.facility_id', 'o.name', 'h.empanelled_from', 'h.ended_on', 'h.facility_path'])
     .where('h.scheme', '=', scheme).where('h.facility_path', 'like', likePrefix(path)).orderBy('o.name').limit(500).execute();
+/** Whether a hospital under `path` (the caller's own, for a facility's operator) is empanelled now. */
+export const anyHospitalUnder = (db: Db, scheme: string, path: string) =>
+  db.selectFrom('scheme_hospitals').select('facility_id').where('scheme', '=', scheme).where('facility_path', 'like', likePrefix(path)).where('ended_on', 'is', null).limit(1).executeTakeFirst();
 export const hospital = (db: Db, scheme: string, facilityId: string) =>
   db.selectFrom('scheme_hospitals as h').innerJoin('org_units as o', 'o.id', 'h.facility_id')
     .select(['h.facility_id', 'o.name', 'h.empanelled_from', 'h.ended_on', 'h.facility_path']).where('h.scheme', '=', scheme).where('h.facility_id', '=', facilityId).executeTakeFirst();
