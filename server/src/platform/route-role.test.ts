@@ -204,6 +204,9 @@ for (const engine of testEngines()) {
       await ok(t.req('POST', `/api/asha/claims/${ashaClaim.id}/recommend`, t.adminToken, {}), 200);
       await ok(t.req('POST', `/api/asha/claims/${ashaClaim.id}/approve`, t.adminToken, {}), 200);
       const ashaBatch = await ok(t.req('POST', '/api/asha/batches', t.adminToken, { block: ashaBlock, month: '2099-12' }));
+      // An escalation notice of the claim still open, for the block's officers (as asha.escalation.ts writes one).
+      const ashaBlockPath = (await t.db.kysely.selectFrom('org_units').select('path').where('id', '=', ashaBlock).executeTakeFirstOrThrow()).path;
+      const ashaNotice = await t.db.kysely.insertInto('asha_notices').values({ claim_id: ashaOpen.id, org_path: ashaBlockPath, level: 'mo', text: 'RR escalated', at: new Date() }).returning('id').executeTakeFirstOrThrow();
       const hisarAsha = (b: any) => !JSON.stringify(b).includes(ashaWorker.id) && !JSON.stringify(b).includes(ashaBlock);
       // A Didi ki Rasoi kitchen at the Hisar hospital (modules/kitchens): a day entered, October's bill submitted.
       const kitchen = await ok(t.req('POST', '/api/kitchens', t.adminToken, { hospitalId: n.hospital, groupName: 'RR Jeevika SHG', members: [{ name: 'Rani Devi' }], bankAccount: '123456789012', ifsc: 'SBIN0001234', startedOn: '2026-01-01' }));
@@ -434,6 +437,8 @@ for (const engine of testEngines()) {
         'GET /api/asha/batches/{id}': { url: `/api/asha/batches/${ashaBatch.id}` },
         'GET /api/asha/batches/{id}/file': { url: `/api/asha/batches/${ashaBatch.id}/file` },
         'POST /api/asha/batches/{id}/returns': { url: `/api/asha/batches/${ashaBatch.id}/returns`, contentType: 'text/csv', body: `reference,status,reason,utr\n${ashaBatch.id}-00001,PAID,,UTR1\n` },
+        'GET /api/asha/notices': { url: '/api/asha/notices', refusedIn200: (b) => !b.items.some((x: any) => x.claim.id === ashaOpen.id) },
+        'POST /api/asha/notices/{id}/seen': { url: `/api/asha/notices/${ashaNotice.id}/seen`, body: {} },
         'GET /api/asha/timeliness': { url: '/api/asha/timeliness?district=63', refusedIn200: hisarAsha },
         'POST /api/kitchens': { url: '/api/kitchens', body: { hospitalId: n.hospital, groupName: 'RR SHG Two', members: [{ name: 'Sita' }], bankAccount: '123456789013', ifsc: 'SBIN0001234', startedOn: '2026-01-01' } },
         'GET /api/kitchens': { url: '/api/kitchens?district=63' },

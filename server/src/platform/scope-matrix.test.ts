@@ -330,6 +330,10 @@ for (const engine of testEngines()) {
         'POST /api/asha/workers', 'GET /api/asha/workers', 'POST /api/asha/workers/import', 'GET /api/asha/activities', 'POST /api/asha/activities/{code}/rates',
         'POST /api/asha/claims', 'GET /api/asha/claims', 'GET /api/asha/claims/mine', ...['recommend', 'approve', 'reject', 'resubmit'].map((a) => `POST /api/asha/claims/{id}/${a}`),
         'POST /api/asha/batches', 'GET /api/asha/batches', 'GET /api/asha/batches/{id}', 'GET /api/asha/batches/{id}/file', 'POST /api/asha/batches/{id}/returns', 'GET /api/asha/timeliness',
+        // escalation notices (another block's or district's officer sees none and marks none, 404; other roles 403): asha/asha.test.ts and route-role.test.ts
+        'GET /api/asha/notices', 'POST /api/asha/notices/{id}/seen',
+        // the state family register (another district's officer 403 on import, nothing in lists; care roles 403): registers/registers.test.ts and route-role.test.ts
+        'POST /api/families/import', 'GET /api/families', 'GET /api/families/panchayats', 'GET /api/families/matches', 'POST /api/families/matches/{id}/confirm', 'POST /api/families/matches/{id}/reject',
         // Didi ki Rasoi (a hospital or district outside the area 403; another area's kitchen 404; roles without the permission 403):
         // kitchens/kitchens.test.ts and route-role.test.ts
         'POST /api/kitchens', 'GET /api/kitchens', 'POST /api/kitchens/rates', 'GET /api/kitchens/rates', 'GET /api/kitchens/{id}', 'POST /api/kitchens/{id}/days',
