@@ -28,14 +28,18 @@ export function FacilityFormPage({ id }: { id?: string }) {
   const [districts, setDistricts] = useState<GeoUnit[]>([]);
   const [blocks, setBlocks] = useState<GeoUnit[]>([]);
 
-  // Load the facility to edit, or start a new one in the user's current state / district.
+  // A new facility starts in the user's current state / district, once the user's area is known.
   useEffect(() => {
-    if (!id) {
-      if (scope.ready) {
-        setValues((v) => ({ ...v, state: v.state || scope.stateId, district: v.district || scope.fixedDistrict?.id || '' }));
-      }
-      return;
+    if (!id && scope.ready) {
+      setValues((v) => ({ ...v, state: v.state || scope.stateId, district: v.district || scope.fixedDistrict?.id || '' }));
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, scope.ready]);
+
+  // The facility to edit is loaded once per id: not again when the user's area becomes known, which
+  // (on a slow phone) could come after the user had started typing and would have put the old values back.
+  useEffect(() => {
+    if (!id) return;
     const ctrl = new AbortController();
     getFacility(id, ctrl.signal)
       .then((f) => {
@@ -46,7 +50,7 @@ export function FacilityFormPage({ id }: { id?: string }) {
       .catch((err) => !ctrl.signal.aborted && setTopError(err instanceof ApiError ? err.message : t('error.network')));
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, scope.ready]);
+  }, [id]);
 
   useEffect(() => {
     if (scope.fixedDistrict) return setDistricts([scope.fixedDistrict]);
