@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile, formatMessage, localeOf } from './format.ts';
-import { messages, type Lang } from './i18n.tsx';
+import type { Lang } from './i18n.tsx';
+import { messages } from './messages.all.ts';
 
 const langs: Lang[] = ['en', 'hi'];
 const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,55 +1,36 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { formatMessage, localeOf } from './format';
-import baseEn from './en.json';
-import baseHi from './hi.json';
-import surveyEn from '../features/survey/messages.en.json';
-import surveyHi from '../features/survey/messages.hi.json';
-import careEn from '../features/patients/messages.en.json';
-import careHi from '../features/patients/messages.hi.json';
-import careEditEn from '../features/patients/messages.edit.en.json';
-import careEditHi from '../features/patients/messages.edit.hi.json';
-import teleEn from '../features/telemedicine/messages.en.json';
-import teleHi from '../features/telemedicine/messages.hi.json';
-import statsEn from '../features/telestats/messages.en.json';
-import statsHi from '../features/telestats/messages.hi.json';
-import chartsEn from '../features/analytics/messages.en.json';
-import chartsHi from '../features/analytics/messages.hi.json';
-import maternalEn from '../features/maternal/messages.en.json';
-import maternalHi from '../features/maternal/messages.hi.json';
-import placesEn from '../features/geo/messages.en.json';
-import placesHi from '../features/geo/messages.hi.json';
-import responseEn from '../features/response-times/messages.en.json';
-import responseHi from '../features/response-times/messages.hi.json';
-
-import outboxEn from '../features/messages/messages.en.json';
-import outboxHi from '../features/messages/messages.hi.json';
-import fleetEn from '../features/ambulances/messages.en.json';
-import fleetHi from '../features/ambulances/messages.hi.json';
-import incomingEn from '../features/dispatch/messages.en.json';
-import incomingHi from '../features/dispatch/messages.hi.json';
-import helplineEn from '../features/helpline/messages.en.json';
-import helplineHi from '../features/helpline/messages.hi.json';
-import grievancesEn from '../features/grievances/messages.en.json';
-import grievancesHi from '../features/grievances/messages.hi.json';
-import ashaEn from '../features/asha/messages.en.json';
-import ashaHi from '../features/asha/messages.hi.json';
-import kitchensEn from '../features/kitchens/messages.en.json';
-import kitchensHi from '../features/kitchens/messages.hi.json';
-import registersEn from '../features/registers/messages.en.json';
-import registersHi from '../features/registers/messages.hi.json';
-import schemesEn from '../features/schemes/messages.en.json';
-import schemesHi from '../features/schemes/messages.hi.json';
-// Features newer than the base files keep their messages beside them; the tables are merged here.
-const en = { ...baseEn, ...surveyEn, ...careEn, ...careEditEn, ...teleEn, ...statsEn, ...chartsEn, ...maternalEn, ...placesEn, ...responseEn, ...fleetEn, ...incomingEn, ...grievancesEn, ...helplineEn, ...outboxEn, ...ashaEn, ...kitchensEn, ...schemesEn, ...registersEn };
-const hi = { ...baseHi, ...surveyHi, ...careHi, ...careEditHi, ...teleHi, ...statsHi, ...chartsHi, ...maternalHi, ...placesHi, ...responseHi, ...fleetHi, ...incomingHi, ...grievancesHi, ...helplineHi, ...outboxHi, ...ashaHi, ...kitchensHi, ...schemesHi, ...registersHi };
-
 export type Lang = 'en' | 'hi';
-export type MessageKey = keyof typeof en;
+type En = typeof import('./messages.en.ts').default;
+type Hi = typeof import('./messages.hi.ts').default;
+export type MessageKey = keyof En;
+export type Messages = Record<MessageKey, string>;
 
-// Both files must carry exactly the same keys: each assignment fails to compile if one lacks a key.
-const enCheck: Record<keyof typeof hi, string> = en;
-const hiCheck: Record<MessageKey, string> = hi;
-export const messages: Record<Lang, Record<MessageKey, string>> = { en: enCheck, hi: hiCheck };
+// Both tables must carry exactly the same keys: each line fails to compile if one lacks a key.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
+const sameKeys: SameKeys<En, Hi> = true;
+void sameKeys;
+
+/**
+ * The messages of each language loaded so far. A phone fetches only its own language's table (each
+ * is ~40 kB compressed); the other is fetched when the user switches (the service worker has both
+ * for offline use). `loadMessages` is awaited before the first render (main.tsx).
+ */
+const tables: Partial<Record<Lang, Messages>> = {};
+
+export async function loadMessages(lang: Lang): Promise<Messages> {
+  const loaded = tables[lang];
+  if (loaded) return loaded;
+  const table = (lang === 'hi' ? (await import('./messages.hi.ts')).default : (await import('./messages.en.ts')).default) as Messages;
+  tables[lang] = table;
+  return table;
+}
+
+function tableOf(lang: Lang): Messages {
+  const table = tables[lang] ?? tables.en ?? tables.hi;
+  if (!table) throw new Error('the messages are not loaded: await loadMessages(lang) before rendering');
+  return table;
+}
 
 const STORAGE_KEY = 'swasthya.lang';
 
@@ -82,20 +63,24 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = messages[lang]['app.title'];
+    document.title = tableOf(lang)['app.title'];
   }, [lang]);
 
   const setLang = useCallback((next: Lang) => {
-    try {
-      localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      /* private mode: keep it for this page only */
-    }
-    setLangState(next);
+    // The table is fetched first (offline, the service worker has it), then the screen changes language;
+    // a table that cannot be fetched leaves the screen as it was.
+    loadMessages(next).then(() => {
+      try {
+        localStorage.setItem(STORAGE_KEY, next);
+      } catch {
+        /* private mode: keep it for this page only */
+      }
+      setLangState(next);
+    }, () => undefined);
   }, []);
 
   const value = useMemo<I18n>(() => {
-    const table = messages[lang];
+    const table = tableOf(lang);
     const locale = localeOf(lang);
     const fmt = new Intl.NumberFormat(locale);
     // ICU messages (plural forms: `{count, plural, one {# token} other {# tokens}}`), compiled once and cached.
