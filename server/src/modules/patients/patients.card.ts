@@ -14,8 +14,8 @@ type Db = Kysely<Database>;
 const require = createRequire(import.meta.url);
 /** Noto Sans Devanagari from the fontsource package: the card prints Hindi on any machine. */
 const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/noto-sans-devanagari')), 'files');
-const HINDI = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-400-normal.woff');
-const HINDI_BOLD = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-700-normal.woff');
+export const HINDI = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-400-normal.woff');
+export const HINDI_BOLD = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-700-normal.woff');
 
 /** What the QR code on a card says: a prefix and the patient's card token (random, not the id). */
 export const QR_PREFIX = 'SWASTHYA-CARD:';

@@ -1,19 +1,13 @@
 // The printable HIMCARE card (PDF, A6, Hindi and English, with a QR code), laid out like the health
-// card of patients.card.ts: its page size, its fonts (Noto Sans Devanagari beside Helvetica) and its
+// card of patients.card.ts: its page size, its fonts (patients.card.ts's Noto Sans Devanagari beside Helvetica) and its
 // script-by-script text runs (patients.names.ts scriptOf). patients.card.ts keeps its writer inside
 // cardPdf, so the few lines that pick a font per run are repeated here rather than edited there.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Actor } from '../../platform/actor.js';
-import { CARD_SIZES } from '../patients/patients.card.js';
+import { CARD_SIZES, HINDI, HINDI_BOLD } from '../patients/patients.card.js';
 import { scriptOf } from '../patients/patients.names.js';
 import type { Db } from './schemes.repository.js';
 import { cardFor } from './schemes.service.js';
 
-const require = createRequire(import.meta.url);
-const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/noto-sans-devanagari')), 'files');
-const HINDI = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-400-normal.woff');
-const HINDI_BOLD = path.join(FONT_DIR, 'noto-sans-devanagari-devanagari-700-normal.woff');
 
 /** What the QR code on a scheme card says: the prefix, the card number and the card's random token. */
 export const SCHEME_QR_PREFIX = 'HIMCARE-CARD:';
