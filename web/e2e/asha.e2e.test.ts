@@ -56,7 +56,7 @@ let lastPage: Page | null = null;
 async function signedIn(browser: Browser, base: string, username: string, opts: { phone?: boolean; hi?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: opts.phone ? { width: 360, height: 740 } : { width: 1366, height: 900 },
-    locale: opts.hi ? 'hi-IN' : 'en-IN', acceptDownloads: true, ...(opts.phone ? { isMobile: true, hasTouch: true } : {}),
+    locale: opts.hi ? 'hi-IN' : 'en-IN', acceptDownloads: true, ...(opts.phone ? { isMobile: true, hasTouch: true, serviceWorkers: 'allow' as const } : {}),
   });
   const lang = opts.hi ? 'hi' : 'en';
   await context.addInitScript((l) => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', l); }, lang);

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import pg from 'pg';
 import { sourceKey } from '../../server/src/test/source-key.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,7 +50,19 @@ export interface Server {
   output: () => string;
 }
 
-export async function startServer(dataDir: string): Promise<Server> {
+/**
+ * The database a browser test's server runs on: PostgreSQL when TEST_DATABASE_URL is set (CI), a
+ * database of the test's own copied from a demo template; else (and for a test that asks for it, such
+ * as one driving the CLI on the data folder) PGlite in the data folder, as `npm start` runs.
+ */
+export type E2eEngine = 'pglite' | 'postgresql';
+
+export function e2eEngine(wanted?: E2eEngine): E2eEngine {
+  if (wanted) return wanted;
+  return process.env.TEST_DATABASE_URL && process.env.SWASTHYA_E2E_ENGINE !== 'pglite' ? 'postgresql' : 'pglite';
+}
+
+export async function startServer(dataDir: string, databaseUrl?: string): Promise<Server> {
   const port = await freePort();
   // Under `npm test` the server runs from the compiled tree (scripts/compile-tests.mjs), without tsx.
   const build = process.env.SWASTHYA_TEST_BUILD;
@@ -61,6 +74,7 @@ export async function startServer(dataDir: string): Promise<Server> {
       PORT: String(port),
       HOST: '127.0.0.1',
       SWASTHYA_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl ?? '',
       SWASTHYA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SWASTHYA_DEMO: '1',
       // FHIR's definitions are indexed on the first FHIR write, not at every start (a second of CPU each).
@@ -186,14 +200,110 @@ async function demoDataTemplate(): Promise<string | null> {
   }
 }
 
-export interface Session { server: Server; page: Page; dataDir: string; resultsDir: string }
+async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await run(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function pgDatabaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+const E2E_TEMPLATE_LOCK = 727276;
+let pgDemo: Promise<string> | null = null;
+
+/**
+ * The PostgreSQL counterpart of demoDataTemplate: a database as the server leaves it after its first
+ * start with the demo, made once per code and day under an advisory lock by whichever browser test
+ * comes first; each test's database is a copy (CREATE DATABASE … TEMPLATE), a fraction of a second.
+ */
+function pgDemoTemplate(url: string): Promise<string> {
+  return pgDemo ??= withClient(url, async (c) => {
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const name = `swasthya_e2e_${day}_${sourceKey()}`;
+    await c.query(`select pg_advisory_lock(${E2E_TEMPLATE_LOCK})`);
+    try {
+      const have = await c.query('select 1 from pg_database where datname = $1', [name]);
+      if (have.rowCount) return name;
+      const part = `${name}_part`;
+      await c.query(`drop database if exists ${pg.escapeIdentifier(part)} with (force)`);
+      await c.query(`create database ${pg.escapeIdentifier(part)}`);
+      const dataDir = mkdtempSync(join(tmpdir(), 'swasthya-e2e-pgdemo-'));
+      try {
+        const server = await startServer(dataDir, pgDatabaseUrl(url, part));
+        await stopServer(server.child);
+        assert.equal(server.child.exitCode, 0, `the server seeding the demo did not stop cleanly:\n${server.output()}`);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+      await c.query(`alter database ${pg.escapeIdentifier(part)} rename to ${pg.escapeIdentifier(name)}`);
+      // Templates of earlier days; one still being copied from stays (the drop fails).
+      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\\_e2e\\_%' and datname not like $1`, [`swasthya\\_e2e\\_${day}\\_%`]);
+      for (const { datname } of old.rows) await c.query(`drop database if exists ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
+      return name;
+    } finally {
+      await c.query(`select pg_advisory_unlock(${E2E_TEMPLATE_LOCK})`);
+    }
+  });
+}
+
+/** A database of the test's own on the PostgreSQL server, a copy of the demo's; `drop` removes it. */
+async function pgDemoCopy(testName: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL!;
+  const template = await pgDemoTemplate(url);
+  const name = `e2e_${testName.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${Date.now().toString(36)}_${process.pid}`;
+  await withClient(url, async (c) => {
+    await c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(template)}`);
+    // A test database is thrown away: commits need not wait for the disk.
+    await c.query(`alter database ${pg.escapeIdentifier(name)} set synchronous_commit = off`);
+  });
+  return {
+    url: pgDatabaseUrl(url, name),
+    drop: () => withClient(url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)).then(() => undefined),
+  };
+}
+
+export interface Session { server: Server; page: Page; dataDir: string; resultsDir: string; engine: E2eEngine }
 
 /**
  * One browser test's life: a fresh data directory (a copy of the demo's; `prepare` may load files into it first), the
  * real server on it, Chromium at 1366×900. On failure it saves `<name>-failure.png` and prints the
  * server's last output; it always closes the browser, stops the server and removes the directory.
  */
-export async function browserSession(name: string, run: (s: Session) => Promise<void>, prepare?: (dataDir: string) => void | Promise<void>): Promise<void> {
+/**
+ * Pictures a test takes of its checkpoints cost Chromium most of a second each (a full page encoded as
+ * PNG): SWASTHYA_E2E_SCREENSHOTS=0 (CI, where nobody looks at them) keeps only the pictures of a
+ * failure (named *-failure*.png); unset, every picture a test takes is saved in test-results/.
+ */
+function onlyFailurePictures(page: Page): void {
+  if (process.env.SWASTHYA_E2E_SCREENSHOTS !== '0') return;
+  const proto = Object.getPrototypeOf(page) as { screenshot: Page['screenshot']; failuresOnly?: true };
+  if (proto.failuresOnly) return;
+  const screenshot = proto.screenshot;
+  proto.failuresOnly = true;
+  proto.screenshot = async function (this: Page, opts?: Parameters<Page['screenshot']>[0]) {
+    if (opts?.path && !/-failure[^/]*\.png$/.test(opts.path)) return Buffer.alloc(0);
+    return screenshot.call(this, opts);
+  };
+}
+
+/**
+ * Options of a browser session: `engine` (default: PostgreSQL when TEST_DATABASE_URL is set, PGlite
+ * for a test with `prepare`); `serviceWorkers` 'allow' for a test of the offline app. Every other
+ * context runs without the service worker: its install fetches the whole build into the cache in each
+ * new context, a quarter of Chromium's work in a test that does not go offline. A context a test makes
+ * itself on the session's browser is also without one unless it asks (`serviceWorkers: 'allow'`).
+ */
+export interface SessionOptions { engine?: E2eEngine; serviceWorkers?: 'allow' | 'block' }
+
+export async function browserSession(name: string, run: (s: Session) => Promise<void>, prepare?: (dataDir: string) => void | Promise<void>, options: SessionOptions = {}): Promise<void> {
   buildWebIfMissing();
   const dataDir = mkdtempSync(join(tmpdir(), `swasthya-e2e-${name}-`));
   const resultsDir = join(ROOT, 'test-results');
@@ -201,19 +311,29 @@ export async function browserSession(name: string, run: (s: Session) => Promise<
   let server: Server | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
+  let database: { url: string; drop: () => Promise<void> } | undefined;
+  // A `prepare` works on the data folder (the CLI's imports): such a test runs on PGlite.
+  const engine = e2eEngine(options.engine ?? (prepare ? 'pglite' : undefined));
   try {
-    const template = await demoDataTemplate();
-    if (template) cpSync(template, dataDir, { recursive: true, filter: (src) => !src.endsWith('.ready') });
+    if (engine === 'postgresql') {
+      database = await pgDemoCopy(name);
+    } else {
+      const template = await demoDataTemplate();
+      if (template) cpSync(template, dataDir, { recursive: true, filter: (src) => !src.endsWith('.ready') });
+    }
     await prepare?.(dataDir);
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, database?.url);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-IN', acceptDownloads: true });
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = (o) => newContext({ serviceWorkers: 'block', ...o });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-IN', acceptDownloads: true, serviceWorkers: options.serviceWorkers ?? 'block' });
     page = await context.newPage();
+    onlyFailurePictures(page);
     page.setDefaultTimeout(20_000);
-    await run({ server, page, dataDir, resultsDir });
+    await run({ server, page, dataDir, resultsDir, engine });
   } catch (err) {
     await page?.screenshot({ path: join(resultsDir, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
     if (server) console.error(`--- server output (last part) ---\n${server.output()}`);
@@ -221,6 +341,7 @@ export async function browserSession(name: string, run: (s: Session) => Promise<
   } finally {
     await browser?.close().catch(() => undefined);
     if (server) await stopServer(server.child);
+    await database?.drop().catch((e) => console.error(`the test database could not be dropped: ${(e as Error).message}`));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

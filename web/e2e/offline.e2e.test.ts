@@ -172,6 +172,6 @@ describe('the app offline on a phone (browser)', () => {
       } finally {
         await other.close();
       }
-    });
+    }, undefined, { serviceWorkers: 'allow' });
   });
 });

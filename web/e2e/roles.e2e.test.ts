@@ -119,7 +119,7 @@ async function walk(browser: Browser, base: string, resultsDir: string, w: Walke
 describe('each role starts on its own work (browser)', () => {
   test('twelve roles land on their screen and open every menu link without a refusal', { timeout: 600_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    await browserSession('roles', async ({ server, page, resultsDir }) => {
+    await browserSession('roles', async ({ server, page, resultsDir, engine }) => {
       const base = server.base;
       const browser = page.context().browser();
       assert.ok(browser);
@@ -192,7 +192,9 @@ describe('each role starts on its own work (browser)', () => {
       // The server's console after all these requests: the start-up summary, and no line per request
       // (LOG_LEVEL is info). The demo was loaded before this start, and its staff are named all the same.
       const log = server.output();
-      assert.match(log, /Swasthya is running on http:\/\/127\.0\.0\.1:\d+\/ \(database: PGlite in /);
+      assert.match(log, engine === 'pglite'
+        ? /Swasthya is running on http:\/\/127\.0\.0\.1:\d+\/ \(database: PGlite in /
+        : /Swasthya is running on http:\/\/127\.0\.0\.1:\d+\/ \(database: PostgreSQL\)/);
       assert.match(log, /Demo staff, who sign in with the password the admin was given first: dr\.nerchowk \(/);
       assert.match(log, /Log level info; LOG_LEVEL=debug logs one line per request/);
       assert.doesNotMatch(log, /"(incoming request|request completed|request)"/);

@@ -170,6 +170,6 @@ describe('health-card survey offline on a phone (browser)', () => {
       const cells = (await row.locator('td').allInnerTexts()).map((s) => s.trim());
       assert.deepEqual(cells, ['1', '2', '3', '1', '33%', '0', '0%'], 'enumerators, households, people, with ABHA, %, with card, %');
       await page.screenshot({ path: join(resultsDir, 'survey-coverage.png'), fullPage: true });
-    });
+    }, undefined, { serviceWorkers: 'allow' });
   });
 });
