@@ -33,7 +33,9 @@ if (!process.env.TEST_DATABASE_URL) {
 } else {
   console.log(`note: tests run on PGlite and on PostgreSQL (${process.env.TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//…@')}).`);
 }
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// As web/e2e/harness.ts chooses: the headless shell where installed, else the full Chromium.
+const chromium = process.env.CHROMIUM_PATH
+  ?? (fs.existsSync('/usr/bin/chromium-headless-shell') ? '/usr/bin/chromium-headless-shell' : '/usr/bin/chromium');
 if (!fs.existsSync(chromium)) {
   console.log(process.env.SWASTHYA_REQUIRE_BROWSER === '1'
     ? `note: Chromium not found at ${chromium} but SWASTHYA_REQUIRE_BROWSER=1: the browser test will fail.`
