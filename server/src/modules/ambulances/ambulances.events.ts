@@ -153,8 +153,8 @@ export async function detectEvents(db: Db, fixes: StoredFix[], now = new Date())
     const vehicles = ids.filter((id) => byVehicle.get(id)!.length);
     const [near, bases, scenes] = await Promise.all([
       facilitiesNear(trx, fresh, settings.geofenceMetres),
-      trx.selectFrom('ambulances').select(['id', 'base_facility_id']).where('id', 'in', vehicles).execute(),
-      trx.selectFrom('dispatch_trips').select(['ambulance_id', 'id', 'call_id']).where('ambulance_id', 'in', vehicles).where('status', '=', 'at_scene').execute(),
+      trx.selectFrom('ambulances').select(['id', 'base_facility_id']).where(sql<boolean>`id = any(${vehicles}::text[])`).execute(),
+      trx.selectFrom('dispatch_trips').select(['ambulance_id', 'id', 'call_id']).where(sql<boolean>`ambulance_id = any(${vehicles}::text[])`).where('status', '=', 'at_scene').execute(),
     ]);
     const baseOf = new Map(bases.map((b) => [b.id, b.base_facility_id]));
     const sceneOf = new Map(scenes.map((s) => [s.ambulance_id, s]));

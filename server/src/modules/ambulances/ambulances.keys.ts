@@ -7,6 +7,7 @@
 // (`key`) or for all its positions (the header). A fix without the right key is refused as
 // `bad_device_key`. OwnTracks over MQTT is authenticated by the broker (its username/password and
 // ACL), not here.
+import { sql } from 'kysely';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -29,9 +30,10 @@ export interface Device { ambulanceId: string; keySha256: string | null }
 /** The vehicles (and key hashes) of these device ids, in one query per thousand. */
 export async function lookupDevices(db: Db, deviceIds: string[]): Promise<Map<string, Device>> {
   const out = new Map<string, Device>();
-  for (let i = 0; i < deviceIds.length; i += 1000) {
+  // One array parameter per 5,000 devices, not a parameter each.
+  for (let i = 0; i < deviceIds.length; i += 5000) {
     const rows = await db.selectFrom('ambulances as a').leftJoin('ambulance_device_keys as k', 'k.ambulance_id', 'a.id')
-      .select(['a.id', 'a.device_id', 'k.key_sha256']).where('a.device_id', 'in', deviceIds.slice(i, i + 1000)).execute();
+      .select(['a.id', 'a.device_id', 'k.key_sha256']).where(sql<boolean>`a.device_id = any(${deviceIds.slice(i, i + 5000)}::text[])`).execute();
     for (const r of rows) out.set(r.device_id, { ambulanceId: r.id, keySha256: r.key_sha256 });
   }
   return out;

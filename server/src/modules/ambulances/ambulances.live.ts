@@ -12,21 +12,27 @@ export type LiveEvent =
   | { type: 'call'; callId: string; districtId: string; status: string }
   | { type: 'event'; eventId: string; ambulanceId: string; kind: string; at: string; latitude: number | null; longitude: number | null; facilityId: string | null };
 
-/** Announces events to every instance's live streams when the transaction commits (NOTIFY payloads stay under 8,000 bytes). */
+/**
+ * Announces events to every instance's live streams when the transaction commits: payloads of under
+ * 7,500 bytes (NOTIFY's limit is 8,000), all sent in one statement.
+ */
 export async function announceLive(db: Kysely<Database>, events: LiveEvent[]): Promise<void> {
-  let chunk: LiveEvent[] = [];
+  const payloads: string[] = [];
+  let chunk: string[] = [];
   let size = 2;
-  const flush = async () => {
-    if (!chunk.length) return;
-    await sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(chunk)})`.execute(db);
-    chunk = [];
-    size = 2;
-  };
   for (const e of events) {
-    const n = JSON.stringify(e).length + 1;
-    if (size + n > 7_500) await flush();
-    chunk.push(e);
-    size += n;
+    const json = JSON.stringify(e);
+    if (chunk.length && size + json.length + 1 > 7_500) {
+      payloads.push(`[${chunk.join(',')}]`);
+      chunk = [];
+      size = 2;
+    }
+    chunk.push(json);
+    size += json.length + 1;
   }
-  await flush();
+  if (chunk.length) payloads.push(`[${chunk.join(',')}]`);
+  if (!payloads.length) return;
+  if (payloads.length === 1) await sql`select pg_notify(${LIVE_CHANNEL}, ${payloads[0]})`.execute(db);
+  // unnest yields the array in order, so the payloads are sent in order.
+  else await sql`select pg_notify(${LIVE_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(db);
 }

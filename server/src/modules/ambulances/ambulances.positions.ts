@@ -173,11 +173,20 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   if (rows.length === 0) return { accepted: 0, duplicates, refused };
 
   let inserted: { ambulance_id: string; fix_time: Date }[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    const insert = () => db.insertInto('ambulance_positions').values(chunk)
-      .onConflict((oc) => oc.columns(['ambulance_id', 'fix_time']).doNothing())
-      .returning(['ambulance_id', 'fix_time']).execute();
+  // Each column as one array parameter (unnest): a batch is one statement of ten parameters, not ten per fix.
+  const text = (v: number | null) => (v == null ? null : String(v));
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000);
+    const insert = () => sql<{ ambulance_id: string; fix_time: Date }>`
+      insert into ambulance_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, altitude, accuracy, battery, source)
+      select x.a, x.t::timestamptz, x.la::float8, x.lo::float8, x.s::real, x.c::real, x.al::real, x.ac::real, x.b::real, x.src
+      from unnest(${chunk.map((r) => r.ambulance_id)}::text[], ${chunk.map((r) => r.fix_time.toISOString())}::text[],
+        ${chunk.map((r) => String(r.latitude))}::text[], ${chunk.map((r) => String(r.longitude))}::text[],
+        ${chunk.map((r) => text(r.speed_kmh))}::text[], ${chunk.map((r) => text(r.course))}::text[], ${chunk.map((r) => text(r.altitude))}::text[],
+        ${chunk.map((r) => text(r.accuracy))}::text[], ${chunk.map((r) => text(r.battery))}::text[], ${chunk.map((r) => r.source)}::text[])
+        as x(a, t, la, lo, s, c, al, ac, b, src)
+      on conflict (ambulance_id, fix_time) do nothing
+      returning ambulance_id, fix_time`.execute(db).then((r) => r.rows);
     let got;
     try {
       got = await insert();
@@ -202,15 +211,19 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   }
   const latest = [...newest.values()].sort((a, b) => (a.ambulance_id < b.ambulance_id ? -1 : 1));
   const moved: typeof latest = [];
-  for (let i = 0; i < latest.length; i += 500) {
-    const chunk = latest.slice(i, i + 500);
-    const changed = await db.insertInto('ambulance_latest_positions')
-      .values(chunk.map((r) => ({ ambulance_id: r.ambulance_id, fix_time: r.fix_time, latitude: r.latitude, longitude: r.longitude, speed_kmh: r.speed_kmh, course: r.course, battery: r.battery })))
-      .onConflict((oc) => oc.column('ambulance_id').doUpdateSet({
-        fix_time: sql`excluded.fix_time`, latitude: sql`excluded.latitude`, longitude: sql`excluded.longitude`,
-        speed_kmh: sql`excluded.speed_kmh`, course: sql`excluded.course`, battery: sql`excluded.battery`, received_at: sql`now()`,
-      }).where('ambulance_latest_positions.fix_time', '<', sql<Date>`excluded.fix_time`))
-      .returning('ambulance_id').execute();
+  for (let i = 0; i < latest.length; i += 5000) {
+    const chunk = latest.slice(i, i + 5000);
+    const changed = await sql<{ ambulance_id: string }>`
+      insert into ambulance_latest_positions as l (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, battery)
+      select x.a, x.t::timestamptz, x.la::float8, x.lo::float8, x.s::real, x.c::real, x.b::real
+      from unnest(${chunk.map((r) => r.ambulance_id)}::text[], ${chunk.map((r) => r.fix_time.toISOString())}::text[],
+        ${chunk.map((r) => String(r.latitude))}::text[], ${chunk.map((r) => String(r.longitude))}::text[],
+        ${chunk.map((r) => text(r.speed_kmh))}::text[], ${chunk.map((r) => text(r.course))}::text[], ${chunk.map((r) => text(r.battery))}::text[])
+        as x(a, t, la, lo, s, c, b)
+      on conflict (ambulance_id) do update set fix_time = excluded.fix_time, latitude = excluded.latitude, longitude = excluded.longitude,
+        speed_kmh = excluded.speed_kmh, course = excluded.course, battery = excluded.battery, received_at = now()
+      where l.fix_time < excluded.fix_time
+      returning ambulance_id`.execute(db).then((r) => r.rows);
     const ids = new Set(changed.map((r) => r.ambulance_id));
     moved.push(...chunk.filter((r) => ids.has(r.ambulance_id)));
   }

@@ -199,29 +199,47 @@ const KM_PER_DEGREE_AT_LEAST = 111.19 * 0.7;
 
 /**
  * Available vehicles of a service in the caller's area with a known position, nearest first:
- * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. One query walks the GiST index of the latest
- * positions (ambulance_latest_positions_point) from the place outwards (K nearest by plane distance in
- * degrees) and the candidates are ranked by great-circle distance. The answer is the same as ranking
- * every vehicle: it stands once `limit` candidates are nearer than any vehicle not read can be (a
- * vehicle further in degrees is at least KM_PER_DEGREE_AT_LEAST km per degree away); else more are read.
+ * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. The `read` latest positions nearest the place
+ * by plane distance in degrees come from the GiST index alone (ambulance_latest_positions_point, a K
+ * nearest walk that stops after `read`: no filter in that query, so the planner cannot trade the walk
+ * for a sort of every vehicle); the service, status, kind and area are applied to those candidates,
+ * which are ranked by great-circle distance. The answer is the same as ranking every vehicle: it
+ * stands once `limit` of them are nearer than any vehicle not read can be (a vehicle further in
+ * degrees than the furthest read is at least KM_PER_DEGREE_AT_LEAST km per degree away); else more are read.
  */
 export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: number; longitude: number; service: Service; kind?: Kind; limit?: number }) {
   requirePermission(actor, 'can_read_ambulances');
   const limit = q.limit ?? 10;
   const here = sql`point(${q.longitude}::float8, ${q.latitude}::float8)`;
-  const plane = sql<number>`point(p.longitude, p.latitude) <-> ${here}`;
   const rank = (rows: Row[]) => rows.map((r) => {
     const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
     return { ...toAmbulance(r), km, distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
   }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
   for (let read = limit * 3 + 10; ; read *= 4) {
-    let x = baseQuery(db).select(plane.as('plane')).where('f.path', 'like', `${actor.orgPath}%`).where('a.status', '=', 'available').where('a.service', '=', q.service).where('p.fix_time', 'is not', null);
-    if (q.kind) x = x.where('a.kind', '=', q.kind);
-    const rows = await x.orderBy(plane).limit(read).execute();
+    // One row of counts even when no candidate qualifies (then with no vehicle).
+    const found = await sql<Row & { got: string; edge: number | null }>`
+      with near as (
+        select n.ambulance_id, point(n.longitude, n.latitude) <-> ${here} as plane
+        from ambulance_latest_positions n order by point(n.longitude, n.latitude) <-> ${here} limit ${read}
+      ), m as (select count(*) as got, max(plane) as edge from near)
+      select m.got, m.edge, v.* from m left join (
+        select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
+          f.name as base_name, f.path as base_path,
+          p.latitude, p.longitude, p.fix_time, p.speed_kmh, p.course, p.battery
+        from near
+        join ambulances a on a.id = near.ambulance_id
+        join org_units f on f.id = a.base_facility_id
+        join ambulance_latest_positions p on p.ambulance_id = a.id
+        where f.path like ${`${actor.orgPath}%`} and a.status = 'available' and a.service = ${q.service}
+          ${q.kind ? sql`and a.kind = ${q.kind}` : sql``}
+      ) v on true`.execute(db);
+    const got = Number(found.rows[0]?.got ?? 0);
+    const edge = Number(found.rows[0]?.edge ?? 0);
+    const rows = found.rows.filter((r) => r.id != null);
     const ranked = rank(rows);
-    const done = rows.length < read
+    const done = got < read
       // A vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
-      || ranked.filter((r) => r.km <= Number(rows[rows.length - 1]!.plane) * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
+      || ranked.filter((r) => r.km <= edge * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
     if (done) return { items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) };
   }
 }
