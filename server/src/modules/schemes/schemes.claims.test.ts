@@ -159,6 +159,66 @@ for (const engine of testEngines()) {
       assert.equal(rejected.settledAmount, 0);
     });
 
+    test('by panchayat: coverage (families with a card ÷ register families), claims per 1,000 members, paid and pending, top diagnoses; rolled up to block and district; the public page by district hides rare diagnoses', async () => {
+      // The card's family mapped to a new gram panchayat of a Hisar block, with its three register members; a second family there without a card.
+      const unit = async (parent: string, level: string, name: string) => (await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent, level, name }), 201)).id as string;
+      const blocks = await ok(t.req('GET', '/api/geo/units/district:63/children', t.adminToken));
+      const block = blocks.items.find((u: any) => u.level === 'block')?.id ?? await unit('district:63', 'block', 'Cover Block');
+      const gp = await unit(block, 'panchayat', `GP Cover ${Date.now() % 100000}`);
+      const village = await unit(gp, 'village', `Cover Village ${Date.now() % 100000}`);
+      const famId = (await t.db.kysely.selectFrom('scheme_enrolments').select('family_id').where('id', '=', card.id).executeTakeFirstOrThrow()).family_id;
+      const home = await t.db.kysely.selectFrom('families').select(['home_id', 'home_path']).where('id', '=', famId).executeTakeFirstOrThrow();
+      const other = await t.db.kysely.insertInto('families').values({ id: `FCOV${Date.now()}`, family_number: `FCOV${Date.now()}`, home_id: home.home_id, home_path: home.home_path, panchayat_id: gp, source: 'register' } as any).returning('id').executeTakeFirstOrThrow();
+      await t.db.kysely.updateTable('families').set({ panchayat_id: gp } as any).where('id', '=', famId).execute();
+      const member = (family: string, i: number) => ({ id: `RM${family}${i}`, family_id: family, member_id: `M${i}`, name: `Member ${i}`, name_key: `member ${i}`, relation: i ? 'son' : 'head', sex: 'male', birth_year: 1980 + i, village_id: village });
+      await t.db.kysely.insertInto('register_members').values([0, 1, 2].map((i) => member(famId, i)) as any).execute();
+      await t.db.kysely.insertInto('register_members').values([member(other.id, 0)] as any).execute();
+
+      const year = Number(todayIst().slice(0, 4));
+      const claims = await t.db.kysely.selectFrom('scheme_claims').select(['status', 'amount', 'settled_amount', 'diagnosis']).where('enrolment_id', '=', card.id).execute();
+      assert.ok(claims.length > 0, 'the earlier tests filed claims on this card');
+      const paid = claims.filter((c) => ['approved', 'deducted'].includes(c.status)).reduce((a, c) => a + Number(c.settled_amount ?? 0), 0);
+      const pending = claims.filter((c) => c.status === 'claimed').reduce((a, c) => a + Number(c.amount), 0);
+
+      const byGp = await ok(t.req('GET', `${H}/coverage?year=${year}`, tok.district));
+      assert.equal(byGp.by, 'panchayat');
+      const row = byGp.items.find((r: any) => r.unitId === gp);
+      assert.ok(row, 'the new panchayat has its row');
+      assert.deepEqual([row.families, row.familiesEnrolled, row.coverage, row.members, row.claims], [2, 1, 0.5, 4, claims.length]);
+      assert.equal(row.claimsPer1000Members, Math.round((claims.length * 1000 / 4) * 10) / 10);
+      assert.equal(row.paid, Math.round(paid * 100) / 100);
+      assert.equal(row.pending, Math.round(pending * 100) / 100);
+      assert.equal(row.topDiagnoses[0].code, 'A09', 'most claims were for A09');
+      assert.ok(row.topDiagnoses.length <= 3);
+
+      const byBlock = await ok(t.req('GET', `${H}/coverage?by=block&year=${year}`, tok.district));
+      const b = byBlock.items.find((r: any) => r.unitId === block);
+      assert.deepEqual([b.families, b.familiesEnrolled, b.claims], [2, 1, claims.length]);
+      const byDistrict = await ok(t.req('GET', `${H}/coverage?by=district&year=${year}`, tok.state));
+      const d = byDistrict.items.find((r: any) => r.lgdCode === 63);
+      assert.deepEqual([d.families, d.familiesEnrolled, d.claims], [2, 1, claims.length]);
+      assert.equal(byDistrict.totals.familiesEnrolled, 1);
+      // Another year has no cards; an officer of another district sees nothing of Hisar.
+      assert.equal((await ok(t.req('GET', `${H}/coverage?year=${year - 5}`, tok.district))).totals.familiesEnrolled, 0);
+      const mandi = (await t.userWith('district_officer', 22)).token;
+      const theirs = await ok(t.req('GET', `${H}/coverage`, mandi));
+      assert.ok(!theirs.items.some((r: any) => r.unitId === gp));
+      assert.equal(theirs.totals.claims, 0);
+      assert.equal((await t.req('GET', `${H}/coverage`, tok.operator)).status, 403, 'a hospital operator files claims; the figures are the officers\'');
+      assert.equal((await t.req('GET', `${H}/coverage?by=village`, tok.district)).status, 400);
+
+      // The public page: no sign-in, by district of Haryana (LGD 6); a diagnosis is named from five claims.
+      const pub = await t.req('GET', `/api/public/schemes/himcare/coverage?state=6&year=${year}`, null);
+      assert.equal(pub.status, 200, JSON.stringify(pub.body));
+      const hisar = pub.body.items.find((r: any) => r.lgdCode === 63);
+      assert.deepEqual([hisar.families, hisar.familiesEnrolled, hisar.claims], [2, 1, claims.length]);
+      const a09 = claims.filter((c) => c.diagnosis === 'A09').length;
+      assert.equal(hisar.topDiagnoses.some((x: any) => x.code === 'A09'), a09 >= 5);
+      assert.ok(hisar.topDiagnoses.every((x: any) => x.claims >= 5));
+      assert.ok(!JSON.stringify(pub.body).includes('Member 0'), 'no names');
+      assert.equal((await t.req('GET', '/api/public/schemes/himcare/coverage?state=98', null)).status, 400);
+    });
+
     test('dues: claims awaiting settlement and those past 15 days; a hospital sees only its own claims; the list is an audited read', async () => {
       const late = await ok(claim(tok.operator, { memberPatientId: members[2], admittedOn: daysAgo(70), dischargedOn: daysAgo(69), amount: 7000 }), 201);
       await t.db.kysely.updateTable('scheme_claims').set({ claimed_at: sql`now() - interval '20 days'` as any }).where('id', '=', late.id).execute();

@@ -4,12 +4,13 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { badRequest } from '../../platform/errors.js';
 import {
-  CardParams, CategoryAnswer, CategoryBody, EmptyBody, Enrolled, EnrolBody, Enrolment, EnrolmentPage, EnrolmentQuery, HospitalAnswer, HospitalBody, Hospitals,
+  CardParams, CategoryAnswer, Coverage, CoverageQuery, PublicCoverage, PublicCoverageQuery, CategoryBody, EmptyBody, Enrolled, EnrolBody, Enrolment, EnrolmentPage, EnrolmentQuery, HospitalAnswer, HospitalBody, Hospitals,
   IdParams, MemberBody, MemberParams, OnQuery, PackageAnswer, PackageBody, RenewBody, SchemeParams, SettingsAnswer, SettingsBody, Setup,
 } from './schemes.schema.js';
 import { schemeCardPdf } from './schemes.card.js';
 import { addCategory, addMember, addPackage, addSettings, empanel, enrol, getEnrolment, getSetup, listEnrolments, listHospitals, removeMember, renew } from './schemes.service.js';
 import { claimRoutes } from './schemes.claims.routes.js';
+import { coverage, publicCoverage } from './schemes.coverage.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['schemes'];
@@ -20,6 +21,15 @@ const base = '/api/schemes/:scheme';
 export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const k = deps.db.kysely;
+
+  app.get(`${base}/coverage`, {
+    schema: { tags, summary: 'Coverage (families with a card ÷ families in the register), claims per 1,000 members, amounts paid and pending and the commonest diagnoses, by panchayat, block or district of the caller\'s area: counts only', params: SchemeParams, querystring: CoverageQuery, response: { 200: Coverage, ...errors } },
+  }, async (request) => coverage(k, actorOf(request), request.params.scheme, request.query));
+
+  app.get('/api/public/schemes/:scheme/coverage', {
+    config: { public: true },
+    schema: { tags, summary: 'The public figures of a scheme by district or block of a state: aggregates only; a diagnosis named only where five claims or more share it', params: SchemeParams, querystring: PublicCoverageQuery, response: { 200: PublicCoverage, ...errors } },
+  }, async (request) => publicCoverage(k, request.params.scheme, request.query));
 
   app.get(`${base}/setup`, {
     schema: { tags, summary: 'The scheme\'s set-up in force on a day (default today): cover, members per card, windows, exclusions, categories, packages; and every version', params: SchemeParams, querystring: OnQuery, response: { 200: Setup, ...errors } },

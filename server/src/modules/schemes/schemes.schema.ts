@@ -15,6 +15,8 @@
 //   GET  /claims?status=&overdue=&cursor=, GET /claims/:id
 //   POST /claims/:id/preauth {approve, reason?}, /claims/:id/discharge {dischargedOn, amount?, treatment?},
 //   POST /claims/:id/settle {decision: approved | deducted | rejected, amount?, reason?}
+//   GET  /coverage?by=panchayat|block|district&year=  → coverage, claims per 1,000 members, paid, pending, top diagnoses (part 6)
+//   GET  /api/public/schemes/:scheme/coverage?state=&by=district|block&year= → the same, public: aggregates only
 import { Type, type Static } from '@sinclair/typebox';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -135,4 +137,31 @@ export const Claim = Type.Object({
 export const ClaimPage = Type.Object({
   items: Type.Array(Claim), nextCursor: Nullable(Str),
   dues: Type.Object({ pending: Type.Integer(), pendingAmount: Type.Number(), overdue: Type.Integer(), overdueAmount: Type.Number(), settleWithinDays: Type.Integer() }),
+});
+
+// GET /coverage?by=panchayat|block|district&year= (officers) and GET /api/public/schemes/:scheme/coverage?state=&by=&year=
+export const CoverageQuery = Type.Object({
+  by: Type.Optional(Type.Union([Type.Literal('panchayat'), Type.Literal('block'), Type.Literal('district')], { description: 'the level of the rows (default panchayat)' })),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200, description: 'the scheme year (default this year)' })),
+}, { additionalProperties: false });
+export const PublicCoverageQuery = Type.Object({
+  state: Type.Integer({ minimum: 1, maximum: 99, description: 'the state\'s LGD code' }),
+  by: Type.Optional(Type.Union([Type.Literal('district'), Type.Literal('block')], { description: 'default district' })),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200 })),
+}, { additionalProperties: false });
+const Diagnosis = Type.Object({ code: Str, name: Nullable(Str), nameHi: Nullable(Str), claims: Type.Integer() });
+const CoverageRow = Type.Object({
+  unitId: Str, name: Str, nameHi: Nullable(Str), lgdCode: Type.Union([Type.Integer(), Type.Null()]),
+  families: Type.Integer(), familiesEnrolled: Type.Integer(), coverage: Type.Number({ description: 'families enrolled ÷ families in the register' }),
+  members: Type.Integer(), claims: Type.Integer(), claimsPer1000Members: Type.Number(), paid: Type.Number(), pending: Type.Number(),
+  topDiagnoses: Type.Array(Diagnosis),
+});
+const CoverageTotals = Type.Object({
+  families: Type.Integer(), familiesEnrolled: Type.Integer(), coverage: Type.Number(), members: Type.Integer(), claims: Type.Integer(),
+  claimsPer1000Members: Type.Number(), paid: Type.Number(), pending: Type.Number(),
+});
+export const Coverage = Type.Object({ scheme: Str, year: Type.Integer(), by: Str, items: Type.Array(CoverageRow), totals: CoverageTotals });
+export const PublicCoverage = Type.Object({
+  scheme: Str, year: Type.Integer(), by: Str, state: Type.Object({ lgdCode: Type.Integer(), name: Str, nameHi: Nullable(Str) }),
+  items: Type.Array(CoverageRow), totals: CoverageTotals,
 });

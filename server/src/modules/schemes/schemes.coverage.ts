@@ -1,0 +1,163 @@
+// A scheme by area (issue 15, part 6): for each panchayat (or block, or district) of the caller's area,
+// the register's families and members, the families with a card of the scheme year (coverage), the
+// claims (utilisation per 1,000 members), the amounts paid and pending, and the commonest diagnoses.
+// Only counts and sums leave here: no names, no card numbers, so nothing personal is read or audited.
+// The public page gets the same figures by district or block, with diagnoses named only where at
+// least SMALL_CELL claims share them (a rarer one could point to a person in a small place).
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/actor.js';
+import { badRequest } from '../../platform/errors.js';
+import { todayIst } from '../../platform/periods.js';
+import * as repo from './schemes.repository.js';
+import { requireAny, schemeOf } from './schemes.service.js';
+
+type Db = repo.Db;
+export const COVERAGE_LEVELS = ['district', 'block', 'panchayat'] as const;
+export type CoverageLevel = (typeof COVERAGE_LEVELS)[number];
+/** Claims a diagnosis needs before the public page names it. */
+export const SMALL_CELL = 5;
+
+export interface CoverageRow {
+  unitId: string;
+  name: string;
+  nameHi: string | null;
+  lgdCode: number | null;
+  families: number;
+  familiesEnrolled: number;
+  /** familiesEnrolled ÷ families (0 when the register has none there). */
+  coverage: number;
+  members: number;
+  claims: number;
+  claimsPer1000Members: number;
+  paid: number;
+  pending: number;
+  topDiagnoses: { code: string; name: string | null; nameHi: string | null; claims: number }[];
+}
+
+const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
+
+/**
+ * The figures for every unit of `by` level inside `path`. One pass per table: families and members
+ * and claims are summed per panchayat first, then the panchayats are rolled up to the level asked for
+ * (a unit's panchayats are those whose path starts with the unit's).
+ */
+async function figures(db: Db, scheme: string, year: number, path: string, by: CoverageLevel): Promise<CoverageRow[]> {
+  const units = await sql<{ id: string; name: string; name_hi: string | null; lgd_code: number | null; path: string }>`
+    select id, name, name_hi, lgd_code, path from org_units
+    where level = ${by} and path like ${`${path}%`} and closed_on is null
+    order by name, id`.execute(db);
+  if (!units.rows.length) return [];
+  const perPanchayat = await sql<{ path: string; families: string; enrolled: string; members: string; claims: string; paid: string | null; pending: string | null }>`
+    with fam as (
+      select f.id, p.path from families f join org_units p on p.id = f.panchayat_id
+      where p.path like ${`${path}%`}
+    ), enrolled as (
+      select distinct e.family_id from scheme_enrolments e join fam on fam.id = e.family_id
+      where e.scheme = ${scheme} and e.scheme_year = ${year} and e.status = 'active'
+    ), members as (
+      select m.family_id, count(*) as n from register_members m join fam on fam.id = m.family_id group by m.family_id
+    ), claims as (
+      select e.family_id, count(*) as n,
+        sum(coalesce(c.settled_amount, 0)) filter (where c.status in ('approved', 'deducted')) as paid,
+        sum(c.amount) filter (where c.status = 'claimed') as pending
+      from scheme_claims c join scheme_enrolments e on e.id = c.enrolment_id join fam on fam.id = e.family_id
+      where c.scheme = ${scheme} and e.scheme_year = ${year}
+      group by e.family_id
+    )
+    select fam.path, count(*) as families, count(enrolled.family_id) as enrolled,
+      coalesce(sum(members.n), 0) as members, coalesce(sum(claims.n), 0) as claims,
+      sum(claims.paid) as paid, sum(claims.pending) as pending
+    from fam
+    left join enrolled on enrolled.family_id = fam.id
+    left join members on members.family_id = fam.id
+    left join claims on claims.family_id = fam.id
+    group by fam.path`.execute(db);
+  const diagnoses = await sql<{ path: string; code: string; n: string; title: string | null; title_hi: string | null }>`
+    select p.path, c.diagnosis as code, count(*) as n, i.title, i.title_hi
+    from scheme_claims c
+    join scheme_enrolments e on e.id = c.enrolment_id
+    join families f on f.id = e.family_id
+    join org_units p on p.id = f.panchayat_id
+    left join icd_codes i on i.code = c.diagnosis
+    where c.scheme = ${scheme} and e.scheme_year = ${year} and p.path like ${`${path}%`}
+      and c.status not in ('preauth_rejected')
+    group by p.path, c.diagnosis, i.title, i.title_hi`.execute(db);
+
+  // Longest paths first, so that a panchayat is counted under the deepest unit that holds it.
+  const byPath = [...units.rows].sort((a, b) => b.path.length - a.path.length);
+  const unitOf = (p: string) => byPath.find((u) => p.startsWith(u.path))?.id;
+  const out = new Map<string, CoverageRow & { dx: Map<string, { code: string; name: string | null; nameHi: string | null; claims: number }> }>();
+  for (const u of units.rows) {
+    out.set(u.id, {
+      unitId: u.id, name: u.name, nameHi: u.name_hi, lgdCode: u.lgd_code,
+      families: 0, familiesEnrolled: 0, coverage: 0, members: 0, claims: 0, claimsPer1000Members: 0, paid: 0, pending: 0, topDiagnoses: [], dx: new Map(),
+    });
+  }
+  for (const r of perPanchayat.rows) {
+    const row = out.get(unitOf(r.path) ?? '');
+    if (!row) continue;
+    row.families += Number(r.families);
+    row.familiesEnrolled += Number(r.enrolled);
+    row.members += Number(r.members);
+    row.claims += Number(r.claims);
+    row.paid += Number(r.paid ?? 0);
+    row.pending += Number(r.pending ?? 0);
+  }
+  for (const d of diagnoses.rows) {
+    const row = out.get(unitOf(d.path) ?? '');
+    if (!row) continue;
+    const cur = row.dx.get(d.code) ?? { code: d.code, name: d.title, nameHi: d.title_hi, claims: 0 };
+    cur.claims += Number(d.n);
+    row.dx.set(d.code, cur);
+  }
+  return [...out.values()].map(({ dx, ...row }) => ({
+    ...row,
+    coverage: row.families ? round(row.familiesEnrolled / row.families, 4) : 0,
+    claimsPer1000Members: row.members ? round((row.claims * 1000) / row.members, 1) : 0,
+    paid: round(row.paid, 2),
+    pending: round(row.pending, 2),
+    topDiagnoses: [...dx.values()].sort((a, b) => b.claims - a.claims || a.code.localeCompare(b.code)).slice(0, 3),
+  }));
+}
+
+function yearOf(year: number | undefined): number {
+  const y = year ?? Number(todayIst().slice(0, 4));
+  if (!Number.isInteger(y) || y < 2000 || y > 2200) throw badRequest(`year ${year} is not a scheme year`, `वर्ष ${year} योजना वर्ष नहीं है`, { field: 'year' });
+  return y;
+}
+
+const totalsOf = (items: CoverageRow[]) => {
+  const t = items.reduce((a, r) => ({
+    families: a.families + r.families, familiesEnrolled: a.familiesEnrolled + r.familiesEnrolled, members: a.members + r.members,
+    claims: a.claims + r.claims, paid: a.paid + r.paid, pending: a.pending + r.pending,
+  }), { families: 0, familiesEnrolled: 0, members: 0, claims: 0, paid: 0, pending: 0 });
+  return {
+    ...t, paid: round(t.paid, 2), pending: round(t.pending, 2),
+    coverage: t.families ? round(t.familiesEnrolled / t.families, 4) : 0,
+    claimsPer1000Members: t.members ? round((t.claims * 1000) / t.members, 1) : 0,
+  };
+};
+
+/** Coverage and use of a scheme by panchayat (block, district) in the caller's area. */
+export async function coverage(db: Db, actor: Actor, schemeName: string, q: { by?: CoverageLevel; year?: number }) {
+  requireAny(actor, ['can_read_schemes', 'can_manage_schemes', 'can_enrol_schemes', 'can_settle_scheme_claims']);
+  const scheme = schemeOf(schemeName);
+  const year = yearOf(q.year);
+  const by = q.by ?? 'panchayat';
+  const items = await figures(db, scheme, year, actor.orgPath, by);
+  return { scheme, year, by, items, totals: totalsOf(items) };
+}
+
+/**
+ * The public page's figures: by district or block of one state (LGD code), aggregates only; a
+ * diagnosis is named only where at least SMALL_CELL claims share it.
+ */
+export async function publicCoverage(db: Db, schemeName: string, q: { state: number; by?: 'district' | 'block'; year?: number }) {
+  const scheme = schemeOf(schemeName);
+  const year = yearOf(q.year);
+  const state = await db.selectFrom('org_units').select(['path', 'name', 'name_hi']).where('level', '=', 'state').where('lgd_code', '=', q.state).executeTakeFirst();
+  if (!state) throw badRequest(`No state has LGD code ${q.state}`, `LGD कोड ${q.state} का कोई राज्य नहीं है`, { field: 'state' });
+  const by = q.by ?? 'district';
+  const items = (await figures(db, scheme, year, state.path, by)).map((r) => ({ ...r, topDiagnoses: r.topDiagnoses.filter((d) => d.claims >= SMALL_CELL) }));
+  return { scheme, year, by, state: { lgdCode: q.state, name: state.name, nameHi: state.name_hi }, items, totals: totalsOf(items) };
+}
