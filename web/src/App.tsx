@@ -215,7 +215,7 @@ function Page({ route }: { route: Route }) {
   if (first === 'kitchens' && !third) return <KitchensPage key={second ?? ''} id={second} query={route.query} />;
   // The state family register (features/registers): import, matches to review, families by panchayat.
   if (first === 'registers' && !second) return <RegistersPage />;
-  // HIMCARE (features/schemes): the set-up, enrolment and cards, claims (#/schemes/enrol, #/schemes/claims open a tab).
+  // HIMCARE (features/schemes): the set-up, enrolment and cards, claims, figures by panchayat (#/schemes/enrol, #/schemes/claims, #/schemes/coverage open a tab).
   if (first === 'schemes' && !third) return <SchemesPage key={second ?? ''} tab={second} />;
   return (
     <section>

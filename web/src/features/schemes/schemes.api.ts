@@ -45,3 +45,12 @@ export const decidePreauth = (id: string, approve: boolean, reason?: string) => 
 export const dischargeClaim = (id: string, dischargedOn: string, amount?: number) => api<Claim>('POST', `${H}/claims/${encodeURIComponent(id)}/discharge`, { body: { dischargedOn, ...(amount != null ? { amount } : {}) } });
 export const settleClaim = (id: string, decision: 'approved' | 'deducted' | 'rejected', amount?: number, reason?: string) =>
   api<Claim>('POST', `${H}/claims/${encodeURIComponent(id)}/settle`, { body: { decision, ...(amount != null ? { amount } : {}), ...(reason ? { reason } : {}) } });
+
+export interface CoverageRow {
+  unitId: string; name: string; nameHi: string | null; lgdCode: number | null; families: number; familiesEnrolled: number; coverage: number;
+  members: number; claims: number; claimsPer1000Members: number; paid: number; pending: number;
+  topDiagnoses: { code: string; name: string | null; nameHi: string | null; claims: number }[];
+}
+export type CoverageLevel = 'panchayat' | 'block' | 'district';
+export interface CoverageAnswer { scheme: string; year: number; by: CoverageLevel; items: CoverageRow[]; totals: Omit<CoverageRow, 'unitId' | 'name' | 'nameHi' | 'lgdCode' | 'topDiagnoses'> }
+export const getCoverage = (by: CoverageLevel, year: number, signal?: AbortSignal) => get<CoverageAnswer>(`${H}/coverage`, { by, year: String(year) }, signal);
