@@ -223,15 +223,18 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
         from ambulance_latest_positions n order by point(n.longitude, n.latitude) <-> ${here} limit ${read}
       ), m as (select count(*) as got, max(plane) as edge from near)
       select m.got, m.edge, v.* from m left join (
-        select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
-          f.name as base_name, f.path as base_path,
-          p.latitude, p.longitude, p.fix_time, p.speed_kmh, p.course, p.battery
-        from near
-        join ambulances a on a.id = near.ambulance_id
-        join org_units f on f.id = a.base_facility_id
-        join ambulance_latest_positions p on p.ambulance_id = a.id
-        where f.path like ${`${actor.orgPath}%`} and a.status = 'available' and a.service = ${q.service}
-          ${q.kind ? sql`and a.kind = ${q.kind}` : sql``}
+        select x.* from near cross join lateral (
+          -- Per candidate, by primary keys (offset 0 keeps the planner from turning this into a join
+          -- that starts from every vehicle of the area's facilities).
+          select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
+            f.name as base_name, f.path as base_path,
+            p.latitude, p.longitude, p.fix_time, p.speed_kmh, p.course, p.battery
+          from ambulances a
+          join org_units f on f.id = a.base_facility_id
+          join ambulance_latest_positions p on p.ambulance_id = a.id
+          where a.id = near.ambulance_id and f.path like ${`${actor.orgPath}%`} and a.status = 'available' and a.service = ${q.service}
+            ${q.kind ? sql`and a.kind = ${q.kind}` : sql``}
+          offset 0) x
       ) v on true`.execute(db);
     const got = Number(found.rows[0]?.got ?? 0);
     const edge = Number(found.rows[0]?.edge ?? 0);
