@@ -343,6 +343,9 @@ for (const engine of testEngines()) {
         ...['setup', 'categories', 'packages', 'hospitals', 'enrolments', 'claims'].map((r) => `POST /api/schemes/{scheme}/${r}`),
         ...['setup', 'hospitals', 'enrolments', 'enrolments/{id}', 'cards/{file}', 'claims', 'claims/{id}'].map((r) => `GET /api/schemes/{scheme}/${r}`),
         ...['enrolments/{id}/renew', 'enrolments/{id}/members', 'enrolments/{id}/members/{patientId}/remove', 'claims/{id}/preauth', 'claims/{id}/discharge', 'claims/{id}/settle'].map((r) => `POST /api/schemes/{scheme}/${r}`),
+        // HIMCARE by panchayat (rows of the caller's area only; another district's officer sees none of Hisar; operators 403) and its
+        // public figures (aggregates by district or block, rare diagnoses unnamed): schemes/schemes.claims.test.ts and route-role.test.ts
+        'GET /api/schemes/{scheme}/coverage', 'GET /api/public/schemes/{scheme}/coverage',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
