@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import pg from 'pg';
 import { sourceKey } from '../../server/src/test/source-key.ts';
+import { databaseUrl, preparedTemplate, withClient } from '../../server/src/db/pg-template.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WEB = join(ROOT, 'web');
@@ -206,22 +207,6 @@ async function demoDataTemplate(): Promise<string | null> {
   }
 }
 
-async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await run(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function pgDatabaseUrl(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 const E2E_TEMPLATE_LOCK = 727276;
 let pgDemo: Promise<string> | null = null;
 
@@ -231,32 +216,18 @@ let pgDemo: Promise<string> | null = null;
  * comes first; each test's database is a copy (CREATE DATABASE … TEMPLATE), a fraction of a second.
  */
 function pgDemoTemplate(url: string): Promise<string> {
-  return pgDemo ??= withClient(url, async (c) => {
-    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-    const name = `swasthya_e2e_${day}_${sourceKey()}`;
-    await c.query(`select pg_advisory_lock(${E2E_TEMPLATE_LOCK})`);
-    try {
-      const have = await c.query('select 1 from pg_database where datname = $1', [name]);
-      if (have.rowCount) return name;
-      const part = `${name}_part`;
-      await c.query(`drop database if exists ${pg.escapeIdentifier(part)} with (force)`);
-      await c.query(`create database ${pg.escapeIdentifier(part)}`);
+  return pgDemo ??= preparedTemplate(url, {
+    prefix: 'swasthya_e2e', key: sourceKey(), lock: E2E_TEMPLATE_LOCK,
+    fill: async (partUrl) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'swasthya-e2e-pgdemo-'));
       try {
-        const server = await startServer(dataDir, pgDatabaseUrl(url, part));
+        const server = await startServer(dataDir, partUrl);
         await stopServer(server.child);
         assert.equal(server.child.exitCode, 0, `the server seeding the demo did not stop cleanly:\n${server.output()}`);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
-      await c.query(`alter database ${pg.escapeIdentifier(part)} rename to ${pg.escapeIdentifier(name)}`);
-      // Templates of earlier days; one still being copied from stays (the drop fails).
-      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\\_e2e\\_%' and datname not like $1`, [`swasthya\\_e2e\\_${day}\\_%`]);
-      for (const { datname } of old.rows) await c.query(`drop database if exists ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
-      return name;
-    } finally {
-      await c.query(`select pg_advisory_unlock(${E2E_TEMPLATE_LOCK})`);
-    }
+    },
   });
 }
 
@@ -271,7 +242,7 @@ async function pgDemoCopy(testName: string): Promise<{ url: string; drop: () => 
     await c.query(`alter database ${pg.escapeIdentifier(name)} set synchronous_commit = off`);
   });
   return {
-    url: pgDatabaseUrl(url, name),
+    url: databaseUrl(url, name),
     drop: () => withClient(url, (c) => c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`)).then(() => undefined),
   };
 }

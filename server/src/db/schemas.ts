@@ -2,16 +2,8 @@
 import pg from 'pg';
 import { MIGRATION_LOCK } from './migrate.js';
 
-/** A single connection to `url` for the length of `run`. */
-export async function withClient<T>(url: string, run: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await run(c);
-  } finally {
-    await c.end();
-  }
-}
+export { withClient } from './pg-template.js';
+import { withClient } from './pg-template.js';
 
 /** Creates `schema` (and pg_trgm in `public`, once, under a lock: two creators would collide). */
 export function createSchema(url: string, schema: string): Promise<void> {

@@ -8,7 +8,8 @@ import { buildApp } from '../app.js';
 import { prepareDatabase } from '../bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { openPglite, openPostgres, type Db, type Engine } from '../db/connect.js';
-import { createSchema, dropSchema, withClient } from '../db/schemas.js';
+import { createSchema, dropSchema } from '../db/schemas.js';
+import { databaseUrl, preparedTemplate, withClient } from '../db/pg-template.js';
 import { DISTRICT_HQ } from '../modules/geo/geo.headquarters.js';
 import { checkFhirAnswer } from './fhir-conformance.js';
 import { sourceKey } from './source-key.js';
@@ -43,12 +44,6 @@ export function oneEngine(): Engine[] {
 
 const TEMPLATE_LOCK = 727275;
 
-function databaseUrl(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 /** Test sessions commit without waiting for the disk: a test database is thrown away, and waiting for each commit's flush was much of the PostgreSQL runs' time. */
 const TEST_SETTINGS = '-c synchronous_commit=off';
 
@@ -60,32 +55,16 @@ let pgTemplate: Promise<string> | null = null;
  * is a copy of it (CREATE DATABASE … TEMPLATE), which takes a fraction of the migrations' time.
  */
 function preparedPostgresTemplate(url: string): Promise<string> {
-  return pgTemplate ??= withClient(url, async (c) => {
-    // Named by day and code: a run of other code the same day (another checkout testing beside this
-    // one) keeps its own template; only templates of earlier days are dropped below.
-    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-    const name = `swasthya_tmpl_${day}_${sourceKey()}`;
-    await c.query(`select pg_advisory_lock(${TEMPLATE_LOCK})`);
-    try {
-      const have = await c.query('select 1 from pg_database where datname = $1', [name]);
-      if (have.rowCount) return name;
-      const part = `${name}_part`;
-      await c.query(`drop database if exists ${pg.escapeIdentifier(part)} with (force)`);
-      await c.query(`create database ${pg.escapeIdentifier(part)}`);
-      const db = await openPostgres(databaseUrl(url, part), { max: 2, appName: `swasthya ${part}`, settings: TEST_SETTINGS });
+  return pgTemplate ??= preparedTemplate(url, {
+    prefix: 'swasthya_tmpl', key: sourceKey(), lock: TEMPLATE_LOCK,
+    fill: async (partUrl) => {
+      const db = await openPostgres(partUrl, { max: 2, appName: 'swasthya template', settings: TEST_SETTINGS });
       try {
         await prepareDatabase(db, testConfig());
       } finally {
         await db.close();
       }
-      await c.query(`alter database ${pg.escapeIdentifier(part)} rename to ${pg.escapeIdentifier(name)}`);
-      // Templates of earlier days (and of the older naming); one still being copied from stays (the drop fails).
-      const old = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'swasthya\_tmpl\_%' and datname not like $1`, [`swasthya\\_tmpl\\_${day}\\_%`]);
-      for (const { datname } of old.rows) await c.query(`drop database if exists ${pg.escapeIdentifier(datname)}`).catch(() => undefined);
-      return name;
-    } finally {
-      await c.query(`select pg_advisory_unlock(${TEMPLATE_LOCK})`);
-    }
+    },
   });
 }
 
