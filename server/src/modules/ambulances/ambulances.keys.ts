@@ -7,9 +7,8 @@
 // (`key`) or for all its positions (the header). A fix without the right key is refused as
 // `bad_device_key`. OwnTracks over MQTT is authenticated by the broker (its username/password and
 // ACL), not here.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Database } from '../../db/types.js';
