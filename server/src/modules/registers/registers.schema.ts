@@ -13,6 +13,7 @@ export const ImportAnswer = Type.Object({
 
 export const FamilyListQuery = Type.Object({
   panchayat: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: 'a gram panchayat\'s org unit id (or local code)' })),
+  enrolled: Type.Optional(Type.Boolean({ description: 'true: only families with an active HIMCARE card of the scheme year (the calendar year, IST); false: only those without' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 40, description: 'nextCursor of the page before' })),
 });
@@ -27,7 +28,7 @@ export const FamilyItem = Type.Object({
   village: Type.Object({ id: Str, name: Str, nameHi: Nullable(Str) }),
   members: Type.Array(Member),
   withoutAbha: Type.Array(Str, { description: 'register member ids of those without an ABHA number' }),
-  enrolled: Type.Optional(Type.Boolean({ description: 'HIMCARE: filled by the schemes module' })),
+  enrolled: Type.Boolean({ description: 'holds an active HIMCARE card of the scheme year (the calendar year, IST)' }),
 });
 export const FamilyPage = Type.Object({ items: Type.Array(FamilyItem), nextCursor: Nullable(Str) });
 

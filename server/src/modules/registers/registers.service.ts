@@ -7,11 +7,12 @@ import { recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { isUniqueViolation } from '../../platform/races.js';
 import { requireRegisterOfficer, requireRegisterReader } from './registers.access.js';
+import { activeCardCondition } from '../schemes/schemes.service.js';
 import { linkToFamily } from './registers.match.js';
 
 type Db = Kysely<Database>;
 
-export interface FamilyListQuery { panchayat?: string; limit?: number; cursor?: string }
+export interface FamilyListQuery { panchayat?: string; enrolled?: boolean; limit?: number; cursor?: string }
 
 async function requirePanchayat(db: Db, actor: Actor, ref: string) {
   const gp = await db.selectFrom('org_units').select(['id', 'level', 'name', 'path']).where((eb) => eb.or([eb('id', '=', ref), eb('code', '=', ref)])).executeTakeFirst();
@@ -24,16 +25,21 @@ async function requirePanchayat(db: Db, actor: Actor, ref: string) {
 /**
  * Register families of a panchayat (or of the caller's area), by family number with a cursor, each
  * with its members and who among them lacks an ABHA number (the register's own, or the linked
- * patient's). `enrolled` (HIMCARE card) is left to the schemes module, which owns the enrolments.
+ * patient's), and whether it holds an active HIMCARE card of the scheme year (`enrolled`; the
+ * condition comes from the schemes module, which owns the enrolments). `enrolled=true|false` filters
+ * in SQL, so the cursor pages stay full.
  */
 export async function listFamilies(db: Db, actor: Actor, q: FamilyListQuery) {
   requireRegisterReader(actor);
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const gp = q.panchayat ? await requirePanchayat(db, actor, q.panchayat) : null;
+  const card = activeCardCondition('himcare', 'f.id');
   let query = db.selectFrom('families as f').innerJoin('org_units as gp', 'gp.id', 'f.panchayat_id').innerJoin('org_units as v', 'v.id', 'f.home_id')
-    .select(['f.id', 'f.family_number', 'f.external_id', 'f.category', 'f.home_path', 'gp.id as gp_id', 'gp.name as gp_name', 'gp.name_hi as gp_name_hi', 'gp.lgd_code as gp_lgd', 'v.id as v_id', 'v.name as v_name', 'v.name_hi as v_name_hi'])
+    .select(['f.id', 'f.family_number', 'f.external_id', 'f.category', 'f.home_path', 'gp.id as gp_id', 'gp.name as gp_name', 'gp.name_hi as gp_name_hi', 'gp.lgd_code as gp_lgd', 'v.id as v_id', 'v.name as v_name', 'v.name_hi as v_name_hi', card.exists.as('enrolled')])
     .where('f.source', '=', 'register').where('f.home_path', 'like', `${actor.orgPath}%`);
   if (gp) query = query.where('f.panchayat_id', '=', gp.id);
+  if (q.enrolled === true) query = query.where(card.exists);
+  if (q.enrolled === false) query = query.where(sql<boolean>`not ${card.exists}`);
   if (q.cursor) query = query.where('f.family_number', '>', q.cursor);
   const rows = await query.orderBy('f.family_number').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
@@ -51,9 +57,10 @@ export async function listFamilies(db: Db, actor: Actor, q: FamilyListQuery) {
       village: { id: f.v_id, name: f.v_name, nameHi: f.v_name_hi },
       members: mine,
       withoutAbha: mine.filter((m) => !m.hasAbha).map((m) => m.memberId),
+      enrolled: f.enrolled === true || (f.enrolled as unknown) === 't',
     };
   });
-  await recordAudit(db, actor, { action: 'read', entity: 'family_register', orgPath: gp?.path ?? actor.orgPath, purpose: 'panchayat_list', after: { panchayat: gp?.id ?? null, families: items.map((i) => i.id) } });
+  await recordAudit(db, actor, { action: 'read', entity: 'family_register', orgPath: gp?.path ?? actor.orgPath, purpose: 'panchayat_list', after: { panchayat: gp?.id ?? null, enrolled: q.enrolled ?? null, families: items.map((i) => i.id) } });
   return { items, nextCursor: rows.length > limit ? page[page.length - 1].family_number : null };
 }
 

@@ -174,6 +174,41 @@ for (const engine of testEngines()) {
       assert.ok(audited.length >= 2);
     });
 
+    test('enrolled=true|false: families with (without) an active HIMCARE card of this year, filtered before paging; a bad value is 400', async () => {
+      const mine = (items: any[]) => items.filter((f) => String(f.externalId).startsWith(`T${base}-`));
+      const ids = Object.fromEntries(mine((await ok(t.req('GET', `/api/families?panchayat=${gp}`, tok.district))).items).map((f: any) => [f.externalId, f.id]));
+      assert.equal(Object.keys(ids).length, 3);
+      // Family 1 gets this year's card; family 2 a card that is then last year's (it does not count).
+      await ok(t.req('POST', '/api/schemes/himcare/enrolments', tok.district, { familyId: ids[fam(1)], category: 'bpl' }), 201);
+      const old = await ok(t.req('POST', '/api/schemes/himcare/enrolments', tok.district, { familyId: ids[fam(2)], category: 'free' }), 201);
+      await t.db.kysely.updateTable('scheme_enrolments').set((eb) => ({ scheme_year: eb('scheme_year', '-', 1) })).where('id', '=', old.id).execute();
+
+      const all = await ok(t.req('GET', `/api/families?panchayat=${gp}`, tok.district));
+      assert.deepEqual(all.items.map((f: any) => [f.externalId, f.enrolled]).sort(), [[fam(1), true], [fam(2), false], [fam(3), false]]);
+      const yes = await ok(t.req('GET', `/api/families?panchayat=${gp}&enrolled=true`, tok.district));
+      assert.deepEqual(yes.items.map((f: any) => f.externalId), [fam(1)]);
+      assert.equal(yes.nextCursor, null);
+      // Without a card, one a page: full pages (the filter is in the query, not applied to a page after it).
+      const first = await ok(t.req('GET', `/api/families?panchayat=${gp}&enrolled=false&limit=1`, tok.district));
+      assert.equal(first.items.length, 1);
+      assert.ok(first.nextCursor);
+      const second = await ok(t.req('GET', `/api/families?panchayat=${gp}&enrolled=false&limit=1&cursor=${first.nextCursor}`, tok.district));
+      assert.equal(second.items.length, 1);
+      assert.equal(second.nextCursor, null);
+      assert.deepEqual([...first.items, ...second.items].map((f: any) => [f.externalId, f.enrolled]).sort(), [[fam(2), false], [fam(3), false]]);
+      // The area rule holds with the filter: another district's officer lists none of these.
+      const theirs = await ok(t.req('GET', '/api/families?enrolled=true&limit=200', tok.otherDistrict));
+      assert.deepEqual(mine(theirs.items), []);
+      const bad = await t.req('GET', `/api/families?panchayat=${gp}&enrolled=maybe`, tok.district);
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.match(JSON.stringify(bad.body), /enrolled/);
+      const audit = await t.db.kysely.selectFrom('audit_log').select('after').where('entity', '=', 'family_register').where('action', '=', 'read').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.ok(JSON.stringify(audit.after).includes('"enrolled":true'));
+      // Cancel this year's card again, so the tests after see the register as imported.
+      await t.db.kysely.deleteFrom('scheme_enrolment_members').where('enrolment_id', 'in', (eb) => eb.selectFrom('scheme_enrolments').select('id').where('family_id', 'in', [ids[fam(1)], ids[fam(2)]])).execute();
+      await t.db.kysely.deleteFrom('scheme_enrolments').where('family_id', 'in', [ids[fam(1)], ids[fam(2)]]).execute();
+    });
+
     test('re-import updates and does not duplicate; a member the family no longer lists leaves it; decisions stand', async () => {
       const again = await ok(upload(tok.district, register));
       assert.deepEqual(again.families, { added: 0, updated: 3 });

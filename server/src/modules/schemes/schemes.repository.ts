@@ -72,6 +72,14 @@ export function enrolmentsUnder(db: Db, scheme: string, q: { path: string; famil
   if (q.after) query = query.where('e.id', '<', q.after);
   return query.orderBy('e.id', 'desc').limit(q.limit).execute();
 }
+/**
+ * Whether the family whose id is in `familyIdColumn` of the outer query holds an active card of the
+ * scheme year: a correlated `exists` for another module's list (the family register's), offered
+ * through the service, so that module filters and pages in SQL without naming these tables.
+ * The partial unique index scheme_enrolments_one_active (scheme, family_id, scheme_year) answers it.
+ */
+export const activeCardExists = (familyIdColumn: string, scheme: string, year: number) =>
+  sql<boolean>`exists (select 1 from scheme_enrolments se where se.family_id = ${sql.ref(familyIdColumn)} and se.scheme = ${scheme} and se.scheme_year = ${year} and se.status = 'active')`;
 /** Locks the enrolment's row: adding members to one card takes turns, so the limit holds. */
 export const lockEnrolment = (trx: Db, id: string) => trx.selectFrom('scheme_enrolments').select(['id', 'family_id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
 export const activeMembers = (db: Db, enrolmentId: string) =>

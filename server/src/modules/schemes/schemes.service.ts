@@ -33,6 +33,16 @@ export function checkDay(day: string, field: string) {
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day) throw badRequest(`${field} ${day} is not a date; use YYYY-MM-DD`, `${field} ${day} तिथि नहीं है; YYYY-MM-DD लिखें`, { field });
   return day;
 }
+/**
+ * For the family register's list (GET /api/families?enrolled=): an SQL condition, true where the
+ * family in `familyIdColumn` has an active card of the scheme year of `on` (today, IST). The caller
+ * has checked its own reader's permission; only a yes or no per family leaves here.
+ */
+export function activeCardCondition(schemeName: string, familyIdColumn: string, on = todayIst()) {
+  const scheme = schemeOf(schemeName);
+  const year = Number(on.slice(0, 4));
+  return { scheme, year, exists: repo.activeCardExists(familyIdColumn, scheme, year) };
+}
 /** The set-up is the state's: a state-level officer (or the administrator) changes it. */
 function requireStateLevel(actor: Actor, what: string) {
   if (actor.orgPath.split('/').filter(Boolean).length > 2) throw forbidden(`${what} is the state's: a state officer changes it`, `${what} राज्य तय करता है: राज्य अधिकारी बदलें`);
