@@ -48,6 +48,7 @@ import { ashaRoutes } from './modules/asha/asha.routes.js';
 import { kitchenRoutes } from './modules/kitchens/kitchens.routes.js';
 import { schemeRoutes } from './modules/schemes/schemes.routes.js';
 import { registerRoutes } from './modules/registers/registers.routes.js';
+import { admissionRoutes } from './modules/patients/patients.admissions.routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(kitchenRoutes(deps));
   await app.register(schemeRoutes(deps));
   await app.register(registerRoutes(deps));
+  await app.register(admissionRoutes(deps));
 
   const dist = deps.webDist;
   // Decided once: the static plugin (and reply.sendFile) exists only when the UI was built at start.

@@ -19,6 +19,7 @@ import type { AshaTables } from './types.asha.js';
 import type { KitchenTables } from './types.kitchens.js';
 import type { RegisterTables } from './types.registers.js';
 import type { SchemeTables } from './types.schemes.js';
+import type { AdmissionTables } from './types.admissions.js';
 
 export type * from './types.patients.js';
 export type * from './types.telemedicine.js';
@@ -34,6 +35,7 @@ export type * from './types.asha.js';
 export type * from './types.kitchens.js';
 export type * from './types.registers.js';
 export type * from './types.schemes.js';
+export type * from './types.admissions.js';
 
 /** Timestamps come back as Date and go in as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -100,6 +102,8 @@ export interface AuditLogTable {
   ip: string | null;
   before: Json | null;
   after: Json | null;
+  /** Every patient a read returned (one row per request, not per patient); null for other rows. */
+  patient_ids: string[] | null;
 }
 
 export interface FacilitiesTable {
@@ -335,7 +339,7 @@ export interface HmisLockExceptionsTable {
   created_at: Generated<Date>;
 }
 
-export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables, RegisterTables, SchemeTables {
+export interface Database extends TelemedicineTables, PresenceTables, FhirHistoryTables, FavouriteTables, AmbulanceTables, DispatchTables, GrievanceTables, HelplineTables, OutboxTables, AshaTables, KitchenTables, RegisterTables, SchemeTables, AdmissionTables {
   survey_assignments: SurveyAssignmentsTable;
   survey_households: SurveyHouseholdsTable;
   patient_documents: PatientDocumentsTable;

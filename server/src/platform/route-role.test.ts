@@ -6,6 +6,7 @@ import { buildNetwork, inConsultation, type Network } from '../modules/telemedic
 import { childRow, resolveOrgUnit } from '../modules/geo/geo.service.js';
 import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
 import { EXPORT_TYPES } from '../modules/hmis/dhis2/dhis2.metadata.export.js';
+import { todayIst } from './periods.js';
 
 /**
  * Route × role, built from the OpenAPI document. A small Hisar (Haryana) world is made through the
@@ -216,7 +217,7 @@ for (const engine of testEngines()) {
       // HIMCARE (modules/schemes): the Hisar hospital empanelled, the Hisar family enrolled and its card issued.
       await ok(t.req('POST', '/api/schemes/himcare/hospitals', t.adminToken, { hospitalId: n.hospital }));
       const himcare = await ok(t.req('POST', '/api/schemes/himcare/enrolments', t.adminToken, { familyId: family.id, category: 'free' }));
-      const himcareClaim = await ok(t.req('POST', '/api/schemes/himcare/claims', t.adminToken, { cardNumber: himcare.cardNumber, memberPatientId: patient, hospitalId: n.hospital, packageCode: 'SG039C', admittedOn: new Date().toISOString().slice(0, 10), amount: 20000, diagnosis: 'K80.2' }));
+      const himcareClaim = await ok(t.req('POST', '/api/schemes/himcare/claims', t.adminToken, { cardNumber: himcare.cardNumber, memberPatientId: patient, hospitalId: n.hospital, packageCode: 'SG039C', admittedOn: todayIst(), amount: 20000, diagnosis: 'K80.2' }));
       cases = {
         'GET /api/users': { url: '/api/users?limit=200', refusedIn200: (b) => !JSON.stringify(b).includes(n.hub) && !b.items.some((u: any) => u.orgUnit?.lgdCode === 63) },
         'POST /api/users': { url: '/api/users', body: { username: `rr_${Date.now()}`, password: 'Good-Pass-1-long', role: 'doctor', orgUnit: n.hub } },
@@ -298,6 +299,7 @@ for (const engine of testEngines()) {
         'GET /api/patients/{id}/merges': { url: `/api/patients/${patient}/merges` },
         'POST /api/opd/visits': { url: '/api/opd/visits', body: { patientId: patient, facilityId: n.spoke, complaint: 'cough' } },
         'GET /api/patients/{id}/visits': { url: `/api/patients/${patient}/visits` },
+        'GET /api/patients/{id}/admissions': { url: `/api/patients/${patient}/admissions` },
         'POST /api/patients/{id}/documents': { url: `/api/patients/${patient}/documents?title=x`, body: pdf, contentType: 'application/pdf' },
         'GET /api/patients/{id}/documents': { url: `/api/patients/${patient}/documents` },
         'GET /api/documents/{id}': { url: `/api/documents/${documentId}` },
@@ -460,11 +462,11 @@ for (const engine of testEngines()) {
         'POST /api/schemes/{scheme}/enrolments/{id}/members': { url: `/api/schemes/himcare/enrolments/${himcare.id}/members`, body: { patientId: other.id } },
         'POST /api/schemes/{scheme}/enrolments/{id}/members/{patientId}/remove': { url: `/api/schemes/himcare/enrolments/${himcare.id}/members/${patient}/remove`, body: {} },
         'GET /api/schemes/{scheme}/cards/{file}': { url: `/api/schemes/himcare/cards/${himcare.cardNumber}.pdf` },
-        'POST /api/schemes/{scheme}/claims': { url: '/api/schemes/himcare/claims', body: { cardNumber: himcare.cardNumber, memberPatientId: patient, hospitalId: n.hospital, packageCode: 'MG001A', admittedOn: new Date().toISOString().slice(0, 10), amount: 5000, diagnosis: 'A09' } },
+        'POST /api/schemes/{scheme}/claims': { url: '/api/schemes/himcare/claims', body: { cardNumber: himcare.cardNumber, memberPatientId: patient, hospitalId: n.hospital, packageCode: 'MG001A', admittedOn: todayIst(), amount: 5000, diagnosis: 'A09' } },
         'GET /api/schemes/{scheme}/claims': { url: '/api/schemes/himcare/claims', refusedIn200: (b) => b.items.length === 0 && b.dues.pending === 0 },
         'GET /api/schemes/{scheme}/claims/{id}': { url: `/api/schemes/himcare/claims/${himcareClaim.id}` },
         'POST /api/schemes/{scheme}/claims/{id}/preauth': { url: `/api/schemes/himcare/claims/${himcareClaim.id}/preauth`, body: { approve: true } },
-        'POST /api/schemes/{scheme}/claims/{id}/discharge': { url: `/api/schemes/himcare/claims/${himcareClaim.id}/discharge`, body: { dischargedOn: new Date().toISOString().slice(0, 10) } },
+        'POST /api/schemes/{scheme}/claims/{id}/discharge': { url: `/api/schemes/himcare/claims/${himcareClaim.id}/discharge`, body: { dischargedOn: todayIst() } },
         'POST /api/schemes/{scheme}/claims/{id}/settle': { url: `/api/schemes/himcare/claims/${himcareClaim.id}/settle`, body: { decision: 'approved' } },
         'POST /api/ambulances/norms/population/import': { url: '/api/ambulances/norms/population/import', contentType: 'text/csv', body: 'district_lgd_code,population,year\n63,1743931,2011\n' },
       };

@@ -346,6 +346,8 @@ for (const engine of testEngines()) {
         // HIMCARE by panchayat (rows of the caller's area only; another district's officer sees none of Hisar; operators 403) and its
         // public figures (aggregates by district or block, rare diagnoses unnamed): schemes/schemes.claims.test.ts and route-role.test.ts
         'GET /api/schemes/{scheme}/coverage', 'GET /api/public/schemes/{scheme}/coverage',
+        // a patient's in-patient episodes (those who may read the record; the hospital that wrote one 403): schemes/schemes.claims.test.ts and route-role.test.ts
+        'GET /api/patients/{id}/admissions',
       ]);
       const routes = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>)
         .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));

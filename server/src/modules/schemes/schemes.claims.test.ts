@@ -159,6 +159,41 @@ for (const engine of testEngines()) {
       assert.equal(rejected.settledAmount, 0);
     });
 
+    test('the treatment goes on the patient\'s record: an in-patient episode (the admission at filing, discharge and treatment at discharge) read by those who may read the record, audited; no OPD visit, no HMIS OPD recount, no read for the hospital', async () => {
+      const patient = members[1];
+      const opdValues = () => t.db.kysely.selectFrom('hmis_data_values').select((eb) => eb.fn.countAll().as('n')).where('org_unit_id', '=', hospital).executeTakeFirstOrThrow().then((r) => Number(r.n));
+      const before = await opdValues();
+      const filed = await ok(claim(tok.operator, { memberPatientId: patient, admittedOn: daysAgo(12), dischargedOn: undefined, diagnosis: 'A09', procedure: 'IV fluids' }), 201);
+      assert.equal(filed.status, 'admitted');
+      const read = () => ok(t.req('GET', `/api/patients/${patient}/admissions`, tok.clinic));
+      const open = (await read()).items.find((a: any) => a.sourceId === filed.id);
+      assert.deepEqual({ ...open, id: undefined, diagnoses: open.diagnoses.map((d: any) => d.code) }, {
+        id: undefined, facility: { id: hospital, name: 'CH Himcare', nameHi: null }, admittedOn: daysAgo(12), dischargedOn: null,
+        diagnoses: ['A09'], procedure: 'IV fluids', treatment: null, source: 'himcare', sourceId: filed.id,
+      });
+      assert.ok(open.diagnoses[0].title, 'the diagnosis is named');
+      await ok(t.req('POST', `${H}/claims/${filed.id}/discharge`, tok.operator, { dischargedOn: daysAgo(10), treatment: 'ORS, IV Ringer lactate; recovered' }));
+      const episodes = (await read()).items.filter((a: any) => a.sourceId === filed.id);
+      assert.equal(episodes.length, 1, 'the discharge completes the episode the filing wrote');
+      assert.deepEqual([episodes[0].id, episodes[0].dischargedOn, episodes[0].treatment, episodes[0].procedure], [open.id, daysAgo(10), 'ORS, IV Ringer lactate; recovered', 'IV fluids']);
+      // A claim filed already discharged writes the whole episode at once.
+      const whole = await ok(claim(tok.operator, { memberPatientId: patient, admittedOn: daysAgo(70), dischargedOn: daysAgo(68), diagnosis: 'J18.9', treatment: 'Antibiotics' }), 201);
+      const w = (await read()).items.find((a: any) => a.sourceId === whole.id);
+      assert.deepEqual([w.admittedOn, w.dischargedOn, w.diagnoses[0].code, w.treatment], [daysAgo(70), daysAgo(68), 'J18.9', 'Antibiotics']);
+      // Not an OPD visit: no visit row, the hospital's HMIS values (OPD attendance, disease counts) untouched.
+      const visits = await t.db.kysely.selectFrom('opd_visits').select('id').where('patient_id', '=', patient).execute();
+      assert.equal(visits.length, 0);
+      assert.equal(await opdValues(), before);
+      // Writing to the record opens no read: the hospital's operator may not list it, nor another district's officer.
+      assert.equal((await t.req('GET', `/api/patients/${patient}/admissions`, tok.operator)).status, 403);
+      assert.equal((await t.req('GET', `/api/patients/${patient}/admissions`, tok.operatorB)).status, 403);
+      assert.equal((await t.req('GET', '/api/patients/PNOSUCH/admissions', tok.clinic)).status, 404);
+      // The writes and the reads are in the patient's access log.
+      const log = await ok(t.req('GET', `/api/patients/${patient}/access-log`, tok.clinic));
+      const purposes = log.items.map((i: any) => `${i.action}:${i.purpose}`);
+      for (const p of ['create:admission', 'update:admission', 'read:admissions']) assert.ok(purposes.includes(p), `${p} in ${purposes.join(', ')}`);
+    });
+
     test('by panchayat: coverage (families with a card ÷ register families), claims per 1,000 members, paid and pending, top diagnoses; rolled up to block and district; the public page by district hides rare diagnoses', async () => {
       // The card's family mapped to a new gram panchayat of a Hisar block, with its three register members; a second family there without a card.
       const unit = async (parent: string, level: string, name: string) => (await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent, level, name }), 201)).id as string;

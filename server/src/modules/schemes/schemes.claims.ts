@@ -11,6 +11,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import type { SchemeClaimStatus } from '../../db/types.js';
+import { recordAdmission } from '../patients/patients.admissions.js';
 import { bare, dotted, ICD } from '../patients/patients.visits.js';
 import * as repo from './schemes.repository.js';
 import type { ClaimInput } from './schemes.schema.js';
@@ -101,6 +102,12 @@ export async function fileClaim(db: Db, actor: Actor, schemeName: string, input:
       diagnosis, procedure: input.procedure?.trim() || null, treatment: input.treatment?.trim() || null, admitted_on: input.admittedOn, discharged_on: input.dischargedOn ?? null,
       amount, status, flags: JSON.stringify(flags), filed_by: actor.userId, claimed_at: status === 'claimed' ? new Date() : null,
     });
+    // The admission goes on the patient's record too (an in-patient episode, not an OPD visit): a
+    // pre-authorisation is asked for a patient already admitted, so it is written whatever the decision.
+    await recordAdmission(trx, actor, {
+      patientId: input.memberPatientId, facilityId: h.facility_id, admittedOn: input.admittedOn, dischargedOn: input.dischargedOn ?? null,
+      diagnoses: [diagnosis], procedure: input.procedure, treatment: input.treatment, source: scheme, sourceId: id,
+    });
     await recordAudit(trx, actor, { action: 'create', entity: 'scheme_claim', entityId: id, orgPath: h.facility_path, after: { card: e.card_number, patient: input.memberPatientId, package: code, diagnosis, admittedOn: input.admittedOn, dischargedOn: input.dischargedOn ?? null, amount, status, flags: flags.map((f) => f.code) } });
     return { id, status, flags };
   });
@@ -188,7 +195,7 @@ export async function decidePreauth(db: Db, actor: Actor, schemeName: string, id
   }, input.approve ? 'approved' : 'rejected');
 }
 
-/** The hospital discharges the patient and claims: the final amount and treatment; the flags are looked at again. */
+/** The hospital discharges the patient and claims: the final amount and treatment; the flags are looked at again; the episode on the patient's record gets its discharge. */
 export async function discharge(db: Db, actor: Actor, schemeName: string, id: string, input: { dischargedOn: string; amount?: number; treatment?: string; procedure?: string }) {
   requirePermission(actor, 'can_file_scheme_claims');
   const scheme = schemeOf(schemeName);
@@ -199,6 +206,10 @@ export async function discharge(db: Db, actor: Actor, schemeName: string, id: st
     await repo.lockEnrolment(trx, c.enrolment_id);
     const amount = input.amount == null ? Number(c.amount) : money(input.amount);
     const flags = await flagsOf(trx, scheme, { id, enrolmentId: c.enrolment_id, patientId: c.patient_id, hospitalId: c.hospital_id, packageCode: c.package_code, rate: Number(c.package_rate), admittedOn: c.admitted_on, dischargedOn: input.dischargedOn, amount });
+    await recordAdmission(trx, actor, {
+      patientId: c.patient_id, facilityId: c.hospital_id, admittedOn: String(c.admitted_on), dischargedOn: input.dischargedOn,
+      diagnoses: [c.diagnosis], procedure: input.procedure ?? c.procedure, treatment: input.treatment ?? c.treatment, source: scheme, sourceId: id,
+    });
     return { amount, flags: JSON.stringify(flags), ...(input.treatment ? { treatment: input.treatment.trim() } : {}), ...(input.procedure ? { procedure: input.procedure.trim() } : {}) };
   });
 }
