@@ -4,7 +4,8 @@
 // dispatcher's live map (GET /api/ambulances/live, server-sent events) is open. Measures positions
 // stored per second for each, the time from a position sent to its event on the live stream
 // (ping to screen, under that load and one at a time), and GET /api/ambulances/nearest with every
-// vehicle placed. Prints one JSON line.
+// vehicle placed. Prints one JSON line, with the CPU milliseconds the server, its PostgreSQL sessions and
+// the benchmark spent per 1,000 positions in each phase (comparable across runs on a busy machine).
 //   npm run bench -- ambulances   (PostgreSQL from DATABASE_URL / BENCH_DATABASE_URL / TEST_DATABASE_URL;
 //   MQTT_URL, default mqtt://127.0.0.1:1883; BENCH_VEHICLES, BENCH_SECONDS per phase (20), BENCH_BATCH
 //   positions per batch (500), BENCH_CONNECTIONS HTTP connections (4), BENCH_MQTT_CLIENTS publishers (4),
@@ -20,6 +21,7 @@ import { uid } from '../server/src/platform/ids.js';
 import { resolveOrgUnit } from '../server/src/modules/geo/geo.service.js';
 import { jsonClient, spawnServer, type Instance } from '../server/src/test/tele-load.js';
 import { freshDatabase, ms, percentile } from './lib/common.js';
+import { cpuMeter, namedUrl } from './lib/cpu.js';
 
 const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -98,7 +100,8 @@ async function seed(k: any, n: number): Promise<Vehicle[]> {
   }
   const vehicles: Vehicle[] = [];
   const statuses = ['available', 'available', 'available', 'available', 'available', 'available', 'available', 'dispatched', 'on_trip', 'off_road'];
-  const fixTime = new Date(Date.now() - 15 * 60_000);
+  // A minute ago, and online: the phases measure a fleet at work, not 20,000 vehicles coming online at once.
+  const fixTime = new Date(Date.now() - 60_000);
   for (let i = 0; i < n; i += 2000) {
     const rows = [];
     const latest = [];
@@ -116,9 +119,11 @@ async function seed(k: any, n: number): Promise<Vehicle[]> {
     }
     await k.insertInto('ambulances').values(rows).execute();
     await k.insertInto('ambulance_latest_positions').values(latest).execute();
+    await k.insertInto('ambulance_event_state').values(latest.map((l) => ({ ambulance_id: l.ambulance_id, last_fix_time: l.fix_time, last_latitude: l.latitude, last_longitude: l.longitude, online: true }))).execute();
   }
   await sql`analyze ambulances`.execute(k);
   await sql`analyze ambulance_latest_positions`.execute(k);
+  await sql`analyze ambulance_event_state`.execute(k);
   return vehicles;
 }
 
@@ -259,7 +264,14 @@ async function main() {
   try {
     // The server migrates the fresh schema and subscribes to OwnTracks topics on the broker.
     process.env.MQTT_URL = MQTT_URL;
-    server = await spawnServer(url!, password);
+    const appName = `swasthya-bench-ambulances-${process.pid}`;
+    server = await spawnServer(namedUrl(url!, appName), password);
+    const adminUrl = (process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL)!;
+    const meter = cpuMeter(adminUrl, server.pid, appName);
+    // CPU milliseconds per 1,000 positions stored: comparable across runs on a busy machine, where rates are not.
+    const per1000 = (c: { serverMs: number; postgresMs: number; benchMs: number }, n: number) => ({
+      serverMs: ms((c.serverMs * 1000) / Math.max(1, n)), postgresMs: ms((c.postgresMs * 1000) / Math.max(1, n)), benchMs: ms((c.benchMs * 1000) / Math.max(1, n)),
+    });
     const k = db.kysely;
     let t = performance.now();
     const vehicles = await seed(k, VEHICLES);
@@ -272,14 +284,18 @@ async function main() {
     await live.ready;
     const snapshotMs = performance.now() - t;
 
+    await meter.start();
     const h = await httpPhase(server.base, vehicles, live);
     await sleep(1000);
+    const httpCpu = per1000(await meter.stop(), h.accepted);
     const httpLatency = live.latencies.splice(0);
     const httpStored = await positionsStored(k, 'batch');
 
     live.sent.clear();
+    await meter.start();
     const m = await mqttPhase(k, vehicles, live);
     await sleep(1000);
+    const mqttCpu = per1000(await meter.stop(), m.stored);
     const mqttLatency = live.latencies.splice(0);
     live.sent.clear();
 
@@ -304,12 +320,12 @@ async function main() {
       http: {
         seconds: ms(h.seconds), batchSize: BATCH, connections: CONNECTIONS, batches: h.batches, accepted: h.accepted, refused: h.refused, stored: httpStored,
         storedPerSecond: Math.round(h.accepted / h.seconds), batchRequest: stats(h.requestMs), errors: h.errors.slice(0, 3),
-        pingToScreen: stats(httpLatency),
+        pingToScreen: stats(httpLatency), cpuPer1000: httpCpu,
       },
       mqtt: {
         clients: MQTT_CLIENTS, window: m.window, published: m.published, pubacks: m.pubacks, stored: m.stored, lost: m.published - m.stored,
         sendSeconds: ms(m.sendSeconds), seconds: ms(m.seconds), storedPerSecond: Math.round(m.stored / m.seconds),
-        pingToScreen: stats(mqttLatency),
+        pingToScreen: stats(mqttLatency), cpuPer1000: mqttCpu,
       },
       pingToScreenOneAtATime: stats(quiet),
       nearest: { queries: nearestMs.length, meanItems: ms(nearestItems / Math.max(1, nearestMs.length)), ...stats(nearestMs) },

@@ -12,7 +12,7 @@ import { buildNetwork, letters, type TeleNetwork } from './telemedicine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export interface Instance { base: string; stop(): Promise<void> }
+export interface Instance { base: string; pid: number; stop(): Promise<void> }
 
 /** A connection URL whose sessions use `schema` first (the server's own pool keeps the URL's options). */
 export function schemaUrl(url: string, schema: string): string {
@@ -48,6 +48,7 @@ export async function spawnServer(databaseUrl: string, adminPassword: string): P
   });
   return {
     base,
+    pid: child.pid!,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

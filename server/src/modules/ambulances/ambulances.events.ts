@@ -128,108 +128,128 @@ async function facilitiesNear(db: Db, fixes: StoredFix[], radiusM: number): Prom
  * than the newest one read before, in time order. Returns the events stored (after their listeners ran).
  */
 export async function detectEvents(db: Db, fixes: StoredFix[], now = new Date()): Promise<AmbulanceEvent[]> {
+  const stored = await inTransaction(db, (trx) => readEvents(trx, fixes, now, setup(db).settings));
+  await tellEvents(db, stored);
+  return stored;
+}
+
+/**
+ * The part of detectEvents that runs in the caller's transaction (storeFixes stores a batch and reads
+ * its events in one transaction: one commit). Once it commits, hand the events to tellEvents.
+ */
+export async function readEvents(trx: Db, fixes: StoredFix[], now: Date, settings: EventSettings): Promise<AmbulanceEvent[]> {
   if (!fixes.length) return [];
-  const { settings } = setup(db);
   const byVehicle = new Map<string, StoredFix[]>();
   for (const f of fixes) {
     const list = byVehicle.get(f.ambulance_id);
     if (list) list.push(f); else byVehicle.set(f.ambulance_id, [f]);
   }
   const ids = [...byVehicle.keys()].sort();
-  const stored = await inTransaction(db, async (trx) => {
-    // One state row per vehicle, made in id order and locked in id order: parallel batches wait, never deadlock.
-    await sql`insert into ambulance_event_state (ambulance_id) select id from unnest(${ids}::text[]) as id on conflict (ambulance_id) do nothing`.execute(trx);
-    const locked = await trx.selectFrom('ambulance_event_state').selectAll().where(sql<boolean>`ambulance_id = any(${ids}::text[])`).orderBy('ambulance_id').forUpdate().execute();
-    const states = new Map<string, State>(locked.map((r) => [r.ambulance_id, r as State]));
-    // Late fixes (not newer than the newest read before) are left out: they are history, not news.
-    const fresh: StoredFix[] = [];
-    for (const id of ids) {
-      const last = states.get(id)?.last_fix_time;
-      const list = byVehicle.get(id)!.filter((f) => last == null || ms(f.fix_time) > ms(last)).sort((a, b) => ms(a.fix_time) - ms(b.fix_time));
-      byVehicle.set(id, list);
-      fresh.push(...list);
-    }
-    if (!fresh.length) return [];
-    const vehicles = ids.filter((id) => byVehicle.get(id)!.length);
-    const [near, bases, scenes] = await Promise.all([
-      facilitiesNear(trx, fresh, settings.geofenceMetres),
-      trx.selectFrom('ambulances').select(['id', 'base_facility_id']).where(sql<boolean>`id = any(${vehicles}::text[])`).execute(),
-      trx.selectFrom('dispatch_trips').select(['ambulance_id', 'id', 'call_id']).where(sql<boolean>`ambulance_id = any(${vehicles}::text[])`).where('status', '=', 'at_scene').execute(),
-    ]);
-    const baseOf = new Map(bases.map((b) => [b.id, b.base_facility_id]));
-    const sceneOf = new Map(scenes.map((s) => [s.ambulance_id, s]));
-    const index = new Map(fresh.map((f, i) => [f, i]));
+  // One state row per vehicle, locked in id order: parallel batches wait. A vehicle's first fix makes its
+  // row (then locked); two batches both holding a new vehicle can deadlock, and storeFixes retries those.
+  const lock = (some: string[]) => trx.selectFrom('ambulance_event_state').selectAll().where(sql<boolean>`ambulance_id = any(${some}::text[])`).orderBy('ambulance_id').forUpdate().execute();
+  const locked = await lock(ids);
+  if (locked.length < ids.length) {
+    const have = new Set(locked.map((r) => r.ambulance_id));
+    const missing = ids.filter((id) => !have.has(id));
+    await sql`insert into ambulance_event_state (ambulance_id) select id from unnest(${missing}::text[]) as id on conflict (ambulance_id) do nothing`.execute(trx);
+    locked.push(...await lock(missing));
+  }
+  const states = new Map<string, State>(locked.map((r) => [r.ambulance_id, r as State]));
+  // Late fixes (not newer than the newest read before) are left out: they are history, not news.
+  const fresh: StoredFix[] = [];
+  for (const id of ids) {
+    const last = states.get(id)?.last_fix_time;
+    const list = byVehicle.get(id)!.filter((f) => last == null || ms(f.fix_time) > ms(last)).sort((a, b) => ms(a.fix_time) - ms(b.fix_time));
+    byVehicle.set(id, list);
+    fresh.push(...list);
+  }
+  if (!fresh.length) return [];
+  const vehicles = ids.filter((id) => byVehicle.get(id)!.length);
+  const [near, bases, scenes] = await Promise.all([
+    facilitiesNear(trx, fresh, settings.geofenceMetres),
+    trx.selectFrom('ambulances').select(['id', 'base_facility_id']).where(sql<boolean>`id = any(${vehicles}::text[])`).execute(),
+    trx.selectFrom('dispatch_trips').select(['ambulance_id', 'id', 'call_id']).where(sql<boolean>`ambulance_id = any(${vehicles}::text[])`).where('status', '=', 'at_scene').execute(),
+  ]);
+  const baseOf = new Map(bases.map((b) => [b.id, b.base_facility_id]));
+  const sceneOf = new Map(scenes.map((s) => [s.ambulance_id, s]));
+  const index = new Map(fresh.map((f, i) => [f, i]));
 
-    const events: NewEvent[] = [];
-    const changed: State[] = [];
-    const onlineSince = now.getTime() - settings.offlineMinutes * 60_000;
-    for (const id of vehicles) {
-      const st: State = { ...states.get(id)! };
-      const base = baseOf.get(id) ?? null;
-      const facilityDetails = (facilityId: string) => (facilityId === base ? { base: true } : {});
-      for (const f of byVehicle.get(id)!) {
-        const at = f.fix_time;
-        const ev = (kind: EventKind, details: Record<string, unknown> = {}, facility_id: string | null = null, lat = f.latitude, lon = f.longitude) =>
-          events.push({ ambulance_id: id, kind, at, latitude: lat, longitude: lon, facility_id, details });
-        const first = st.last_fix_time == null;
-        // Online: a fix no older than the offline limit while the vehicle was offline (or never heard).
-        if (!st.online && ms(at) >= onlineSince) {
-          ev('online', st.last_fix_time ? { previousFixAt: new Date(st.last_fix_time).toISOString() } : {});
-          st.online = true;
-        }
-        // Overspeed: once each time the speed goes above the limit.
-        if (f.speed_kmh != null) {
-          if (f.speed_kmh > settings.overspeedKmh) {
-            if (!st.overspeeding) ev('overspeed', { speedKmh: f.speed_kmh, limitKmh: settings.overspeedKmh });
-            st.overspeeding = true;
-          } else st.overspeeding = false;
-        }
-        // Geofences: the nearest facility within the radius. The first fix ever only says where the vehicle is.
-        const inside = near.get(index.get(f)!)?.id ?? null;
-        if (!first && inside !== st.inside_facility_id) {
-          if (st.inside_facility_id) ev('geofence_exit', facilityDetails(st.inside_facility_id), st.inside_facility_id);
-          if (inside) ev('geofence_enter', { ...facilityDetails(inside), metres: Math.round(near.get(index.get(f)!)!.m) }, inside);
-        }
-        st.inside_facility_id = inside;
-        // Halts: slow (or no speed) and within HALT_RADIUS_M of where the vehicle stopped.
-        const slow = f.speed_kmh == null || f.speed_kmh < HALT_SPEED_KMH;
-        if (slow && st.halted_since && st.halt_latitude != null && st.halt_longitude != null
-          && metres(st.halt_latitude, st.halt_longitude, f.latitude, f.longitude) <= HALT_RADIUS_M) {
-          const minutes = (ms(at) - ms(st.halted_since)) / 60_000;
-          if (!st.halt_reported && !inside && minutes >= settings.longHaltMinutes) {
-            const trip = sceneOf.get(id);
-            ev('long_halt', { since: new Date(st.halted_since).toISOString(), minutes: Math.round(minutes), ...(trip ? { tripId: trip.id, callId: trip.call_id, atScene: true } : {}) }, null, st.halt_latitude, st.halt_longitude);
-            st.halt_reported = true;
-          }
-        } else if (slow) {
-          Object.assign(st, { halted_since: at, halt_latitude: f.latitude, halt_longitude: f.longitude, halt_reported: false });
-        } else {
-          Object.assign(st, { halted_since: null, halt_latitude: null, halt_longitude: null, halt_reported: false });
-        }
-        Object.assign(st, { last_fix_time: at, last_latitude: f.latitude, last_longitude: f.longitude });
+  const events: NewEvent[] = [];
+  const changed: State[] = [];
+  const onlineSince = now.getTime() - settings.offlineMinutes * 60_000;
+  for (const id of vehicles) {
+    const st: State = { ...states.get(id)! };
+    const base = baseOf.get(id) ?? null;
+    const facilityDetails = (facilityId: string) => (facilityId === base ? { base: true } : {});
+    for (const f of byVehicle.get(id)!) {
+      const at = f.fix_time;
+      const ev = (kind: EventKind, details: Record<string, unknown> = {}, facility_id: string | null = null, lat = f.latitude, lon = f.longitude) =>
+        events.push({ ambulance_id: id, kind, at, latitude: lat, longitude: lon, facility_id, details });
+      const first = st.last_fix_time == null;
+      // Online: a fix no older than the offline limit while the vehicle was offline (or never heard).
+      if (!st.online && ms(at) >= onlineSince) {
+        ev('online', st.last_fix_time ? { previousFixAt: new Date(st.last_fix_time).toISOString() } : {});
+        st.online = true;
       }
-      changed.push(st);
+      // Overspeed: once each time the speed goes above the limit.
+      if (f.speed_kmh != null) {
+        if (f.speed_kmh > settings.overspeedKmh) {
+          if (!st.overspeeding) ev('overspeed', { speedKmh: f.speed_kmh, limitKmh: settings.overspeedKmh });
+          st.overspeeding = true;
+        } else st.overspeeding = false;
+      }
+      // Geofences: the nearest facility within the radius. The first fix ever only says where the vehicle is.
+      const inside = near.get(index.get(f)!)?.id ?? null;
+      if (!first && inside !== st.inside_facility_id) {
+        if (st.inside_facility_id) ev('geofence_exit', facilityDetails(st.inside_facility_id), st.inside_facility_id);
+        if (inside) ev('geofence_enter', { ...facilityDetails(inside), metres: Math.round(near.get(index.get(f)!)!.m) }, inside);
+      }
+      st.inside_facility_id = inside;
+      // Halts: slow (or no speed) and within HALT_RADIUS_M of where the vehicle stopped.
+      const slow = f.speed_kmh == null || f.speed_kmh < HALT_SPEED_KMH;
+      if (slow && st.halted_since && st.halt_latitude != null && st.halt_longitude != null
+        && metres(st.halt_latitude, st.halt_longitude, f.latitude, f.longitude) <= HALT_RADIUS_M) {
+        const minutes = (ms(at) - ms(st.halted_since)) / 60_000;
+        if (!st.halt_reported && !inside && minutes >= settings.longHaltMinutes) {
+          const trip = sceneOf.get(id);
+          ev('long_halt', { since: new Date(st.halted_since).toISOString(), minutes: Math.round(minutes), ...(trip ? { tripId: trip.id, callId: trip.call_id, atScene: true } : {}) }, null, st.halt_latitude, st.halt_longitude);
+          st.halt_reported = true;
+        }
+      } else if (slow) {
+        Object.assign(st, { halted_since: at, halt_latitude: f.latitude, halt_longitude: f.longitude, halt_reported: false });
+      } else {
+        Object.assign(st, { halted_since: null, halt_latitude: null, halt_longitude: null, halt_reported: false });
+      }
+      Object.assign(st, { last_fix_time: at, last_latitude: f.latitude, last_longitude: f.longitude });
     }
+    changed.push(st);
+  }
 
-    // The states, in one statement.
-    const col = <K extends keyof State>(k: K, map: (v: State[K]) => string | null = (v) => (v == null ? null : String(v))) => changed.map((s) => map(s[k]));
-    const time = (v: Date | null) => (v == null ? null : new Date(v).toISOString());
-    await sql`
-      update ambulance_event_state s set
-        last_fix_time = v.last_fix_time::timestamptz, last_latitude = v.last_latitude::float8, last_longitude = v.last_longitude::float8,
-        online = v.online::boolean, overspeeding = v.overspeeding::boolean, inside_facility_id = v.inside_facility_id,
-        halted_since = v.halted_since::timestamptz, halt_latitude = v.halt_latitude::float8, halt_longitude = v.halt_longitude::float8,
-        halt_reported = v.halt_reported::boolean, updated_at = now()
-      from unnest(${col('ambulance_id')}::text[], ${col('last_fix_time', time)}::text[], ${col('last_latitude')}::text[], ${col('last_longitude')}::text[],
-                  ${col('online')}::text[], ${col('overspeeding')}::text[], ${col('inside_facility_id')}::text[],
-                  ${col('halted_since', time)}::text[], ${col('halt_latitude')}::text[], ${col('halt_longitude')}::text[], ${col('halt_reported')}::text[])
-        as v(ambulance_id, last_fix_time, last_latitude, last_longitude, online, overspeeding, inside_facility_id, halted_since, halt_latitude, halt_longitude, halt_reported)
-      where s.ambulance_id = v.ambulance_id`.execute(trx);
-    return insertEvents(trx, events);
-  });
-  await tell(db, stored);
-  return stored;
+  // The states, in one statement.
+  const col = <K extends keyof State>(k: K, map: (v: State[K]) => string | null = (v) => (v == null ? null : String(v))) => changed.map((s) => map(s[k]));
+  const time = (v: Date | null) => (v == null ? null : new Date(v).toISOString());
+  await sql`
+    update ambulance_event_state s set
+      last_fix_time = v.last_fix_time::timestamptz, last_latitude = v.last_latitude::float8, last_longitude = v.last_longitude::float8,
+      online = v.online::boolean, overspeeding = v.overspeeding::boolean, inside_facility_id = v.inside_facility_id,
+      halted_since = v.halted_since::timestamptz, halt_latitude = v.halt_latitude::float8, halt_longitude = v.halt_longitude::float8,
+      halt_reported = v.halt_reported::boolean, updated_at = now()
+    from unnest(${col('ambulance_id')}::text[], ${col('last_fix_time', time)}::text[], ${col('last_latitude')}::text[], ${col('last_longitude')}::text[],
+                ${col('online')}::text[], ${col('overspeeding')}::text[], ${col('inside_facility_id')}::text[],
+                ${col('halted_since', time)}::text[], ${col('halt_latitude')}::text[], ${col('halt_longitude')}::text[], ${col('halt_reported')}::text[])
+      as v(ambulance_id, last_fix_time, last_latitude, last_longitude, online, overspeeding, inside_facility_id, halted_since, halt_latitude, halt_longitude, halt_reported)
+    where s.ambulance_id = v.ambulance_id`.execute(trx);
+  return insertEvents(trx, events);
 }
+
+/** Calls the listeners with events once their transaction committed (onAmbulanceEvents). */
+export async function tellEvents(db: Db, events: AmbulanceEvent[]): Promise<void> {
+  await tell(db, events);
+}
+
+/** The event settings configured for this database handle (configureEvents). */
+export const eventSettings = (db: Db): EventSettings => setup(db).settings;
 
 /** Stores events (a copy already stored is dropped) and announces them to the live map, in the caller's transaction. */
 async function insertEvents(trx: Db, events: NewEvent[]): Promise<AmbulanceEvent[]> {

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { badRequest } from '../../platform/errors.js';
 import { ensureDayPartition, oldestKept } from './ambulances.partitions.js';
-import { detectEvents } from './ambulances.events.js';
+import { eventSettings, readEvents, tellEvents, type AmbulanceEvent } from './ambulances.events.js';
+import { inTransaction } from '../../db/transaction.js';
 import { keyChecker, lookupDevices } from './ambulances.keys.js';
 import { announceLive } from './ambulances.live.js';
 
@@ -138,6 +139,7 @@ export function implausible(f: Fix, now = new Date()): string | null {
 
 export interface StoreResult { accepted: number; duplicates: number; refused: { index: number; reason: string }[] }
 
+const isDeadlock = (e: unknown) => (e as { code?: string }).code === '40P01';
 const isNoPartition = (e: unknown) => (e as { code?: string }).code === '23514' && /partition/i.test(String((e as Error).message));
 const round = (v: number | null | undefined, d = 1) => (v == null ? null : Math.round(v * 10 ** d) / 10 ** d);
 
@@ -151,7 +153,7 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   // Each device's vehicle and key hash, set-based (ambulances.keys.ts); MQTT is authenticated by the broker.
   const devices = await lookupDevices(db, deviceIds);
   const keyOk = keyChecker();
-  const rows: { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string }[] = [];
+  const rows: Row[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
   fixes.forEach((f, index) => {
@@ -171,13 +173,49 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
     });
   });
   if (rows.length === 0) return { accepted: 0, duplicates, refused };
+  // In key order, as the latest positions and the event states are: parallel batches lock rows in one order.
+  rows.sort((x, y) => (x.ambulance_id < y.ambulance_id ? -1 : x.ambulance_id > y.ambulance_id ? 1 : x.fix_time.getTime() - y.fix_time.getTime()));
 
+  // The fixes, the latest positions, the live map's notices and the events: one transaction, one commit.
+  const settings = eventSettings(db);
+  const store = () => inTransaction(db, async (trx) => {
+    const inserted = await insertPositions(trx, rows);
+    const storedKeys = new Set(inserted.map((r) => `${r.ambulance_id} ${new Date(r.fix_time).getTime()}`));
+    const stored = rows.filter((r) => storedKeys.has(`${r.ambulance_id} ${r.fix_time.getTime()}`));
+    const moved = await moveLatest(trx, stored);
+    // The live map hears only the vehicles whose latest position moved (a late fix moves none), once committed.
+    await announceLive(trx, moved.map((r) => ({ type: 'position', ambulanceId: r.ambulance_id, latitude: r.latitude, longitude: r.longitude, fixTime: r.fix_time.toISOString(), speedKmh: r.speed_kmh })));
+    // Events (online, overspeed, geofences, long halts) from the fixes stored now, late ones aside (ambulances.events.ts).
+    const events = await readEvents(trx, stored, now, settings);
+    return { accepted: stored.length, events };
+  });
+  let result: { accepted: number; events: AmbulanceEvent[] } | undefined;
+  for (let attempt = 1; !result; attempt++) {
+    try {
+      result = await store();
+    } catch (e) {
+      if (isNoPartition(e)) {
+        // A day without its partition yet (the upkeep makes the coming days; a late fix may fall on an older one).
+        const days = new Set(rows.map((r) => Math.floor(r.fix_time.getTime() / 86_400_000)));
+        for (const d of days) await ensureDayPartition(db, new Date(d * 86_400_000));
+      } else if (!(isDeadlock(e) && attempt < 3)) throw e;
+      if (attempt >= 3) throw e;
+    }
+  }
+  await tellEvents(db, result.events);
+  duplicates += rows.length - result.accepted;
+  return { accepted: result.accepted, duplicates, refused };
+}
+
+type Row = { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string };
+const text = (v: number | null) => (v == null ? null : String(v));
+
+/** Inserts the fixes (each column one array parameter: a batch is one statement of ten parameters); returns those new. */
+async function insertPositions(trx: Db, rows: Row[]): Promise<{ ambulance_id: string; fix_time: Date }[]> {
   let inserted: { ambulance_id: string; fix_time: Date }[] = [];
-  // Each column as one array parameter (unnest): a batch is one statement of ten parameters, not ten per fix.
-  const text = (v: number | null) => (v == null ? null : String(v));
   for (let i = 0; i < rows.length; i += 5000) {
     const chunk = rows.slice(i, i + 5000);
-    const insert = () => sql<{ ambulance_id: string; fix_time: Date }>`
+    const got = await sql<{ ambulance_id: string; fix_time: Date }>`
       insert into ambulance_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, altitude, accuracy, battery, source)
       select x.a, x.t::timestamptz, x.la::float8, x.lo::float8, x.s::real, x.c::real, x.al::real, x.ac::real, x.b::real, x.src
       from unnest(${chunk.map((r) => r.ambulance_id)}::text[], ${chunk.map((r) => r.fix_time.toISOString())}::text[],
@@ -186,31 +224,21 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
         ${chunk.map((r) => text(r.accuracy))}::text[], ${chunk.map((r) => text(r.battery))}::text[], ${chunk.map((r) => r.source)}::text[])
         as x(a, t, la, lo, s, c, al, ac, b, src)
       on conflict (ambulance_id, fix_time) do nothing
-      returning ambulance_id, fix_time`.execute(db).then((r) => r.rows);
-    let got;
-    try {
-      got = await insert();
-    } catch (e) {
-      if (!isNoPartition(e)) throw e;
-      // A day without its partition yet (the upkeep makes the coming days; a late fix may fall on an older one).
-      const days = new Set(chunk.map((r) => Math.floor(r.fix_time.getTime() / 86_400_000)));
-      for (const d of days) await ensureDayPartition(db, new Date(d * 86_400_000));
-      got = await insert();
-    }
-    inserted = inserted.concat(got);
+      returning ambulance_id, fix_time`.execute(trx);
+    inserted = inserted.concat(got.rows);
   }
-  duplicates += rows.length - inserted.length;
+  return inserted;
+}
 
-  // The newest stored fix of each vehicle; the latest position moves only when it is newer.
-  const storedKeys = new Set(inserted.map((r) => `${r.ambulance_id} ${new Date(r.fix_time).getTime()}`));
-  const newest = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) {
-    if (!storedKeys.has(`${r.ambulance_id} ${r.fix_time.getTime()}`)) continue;
+/** Moves each vehicle's latest position to its newest stored fix when that is newer; returns the fixes that moved one. */
+async function moveLatest(trx: Db, stored: Row[]): Promise<Row[]> {
+  const newest = new Map<string, Row>();
+  for (const r of stored) {
     const cur = newest.get(r.ambulance_id);
     if (!cur || cur.fix_time < r.fix_time) newest.set(r.ambulance_id, r);
   }
-  const latest = [...newest.values()].sort((a, b) => (a.ambulance_id < b.ambulance_id ? -1 : 1));
-  const moved: typeof latest = [];
+  const latest = [...newest.values()]; // in vehicle order, as `stored` is
+  const moved: Row[] = [];
   for (let i = 0; i < latest.length; i += 5000) {
     const chunk = latest.slice(i, i + 5000);
     const changed = await sql<{ ambulance_id: string }>`
@@ -223,13 +251,9 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
       on conflict (ambulance_id) do update set fix_time = excluded.fix_time, latitude = excluded.latitude, longitude = excluded.longitude,
         speed_kmh = excluded.speed_kmh, course = excluded.course, battery = excluded.battery, received_at = now()
       where l.fix_time < excluded.fix_time
-      returning ambulance_id`.execute(db).then((r) => r.rows);
-    const ids = new Set(changed.map((r) => r.ambulance_id));
+      returning ambulance_id`.execute(trx);
+    const ids = new Set(changed.rows.map((r) => r.ambulance_id));
     moved.push(...chunk.filter((r) => ids.has(r.ambulance_id)));
   }
-  // The live map hears only the vehicles whose latest position moved (a late fix moves none).
-  await announceLive(db, moved.map((r) => ({ type: 'position', ambulanceId: r.ambulance_id, latitude: r.latitude, longitude: r.longitude, fixTime: r.fix_time.toISOString(), speedKmh: r.speed_kmh })));
-  // Events (online, overspeed, geofences, long halts) from the fixes stored now, late ones aside (ambulances.events.ts).
-  await detectEvents(db, rows.filter((r) => storedKeys.has(`${r.ambulance_id} ${r.fix_time.getTime()}`)), now);
-  return { accepted: inserted.length, duplicates, refused };
+  return moved;
 }
