@@ -133,13 +133,13 @@ describe('HIMCARE by panchayat (browser)', () => {
       await so.getByRole('columnheader', { name: 'कार्ड वाले' }).waitFor();
       const inHindi = await coverageRow(so, gpName);
       assert.deepEqual(inHindi.slice(0, 2), ['2', '1']);
-      assert.ok(inHindi[6].includes('8,000'), `paid in Hindi: ${inHindi.join(' | ')}`);
+      assert.ok((inHindi[6] ?? '').includes('8,000'), `paid in Hindi: ${inHindi.join(' | ')}`);
 
       // ---- The district officer's figures for the panchayat have changed.
       await page.goto(`${base}/#/schemes/coverage`);
       const after = await coverageRow(page, gpName);
       assert.deepEqual(after.slice(0, 8), ['2', '1', '50%', '3', '1', '333.3', '₹8,000', '₹0'], `after: ${after.join(' | ')}`);
-      assert.match(after[8], /A09/);
+      assert.match(after[8] ?? '', /A09/);
     });
   });
 });

@@ -3,10 +3,12 @@ import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { can, useMe } from '../auth/session.tsx';
+import { CoverageView } from './CoverageView.tsx';
 import {
-  addPackage, decidePreauth, dischargeClaim, enrol, fileClaim, getCoverage, getSetup, listClaims, listEnrolments, printCard, settleClaim,
-  CLAIM_STATUSES, type Claim, type CoverageAnswer, type CoverageLevel, type ClaimPage, type ClaimStatus, type Enrolled, type EnrolmentItem, type Flag, type Setup,
+  addPackage, decidePreauth, dischargeClaim, enrol, fileClaim, getSetup, listClaims, listEnrolments, printCard, settleClaim,
+  CLAIM_STATUSES, type Claim, type ClaimPage, type ClaimStatus, type Enrolled, type EnrolmentItem, type Flag, type Setup,
 } from './schemes.api.ts';
+import { Field, useRupees } from './schemes.parts.tsx';
 import './schemes.css';
 
 type Me = ReturnType<typeof useMe>;
@@ -14,11 +16,6 @@ const mayUse = (me: Me) => ['can_manage_schemes', 'can_enrol_schemes', 'can_read
 const today = () => new Date().toISOString().slice(0, 10);
 const TABS = ['setup', 'enrol', 'claims', 'coverage'] as const;
 type Tab = (typeof TABS)[number];
-
-function useRupees() {
-  const { lang } = useI18n();
-  return (n: number) => `₹${n.toLocaleString(lang === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 2 })}`;
-}
 
 function Flags({ flags }: { flags: Flag[] }) {
   const { t, lang } = useI18n();
@@ -28,10 +25,6 @@ function Flags({ flags }: { flags: Flag[] }) {
       {flags.map((f) => <li key={f.code} data-flag={f.code}>⚠ {lang === 'hi' && f.messageHi ? f.messageHi : f.message}</li>)}
     </ul>
   );
-}
-
-function Field({ id, label, error, children }: { id: string; label: string; error?: string; children: ReactNode }) {
-  return <div className="scheme-field"><label htmlFor={id}>{label}{error && <span className="field-error" role="alert"> {error}</span>}</label>{children}</div>;
 }
 
 /**
@@ -144,68 +137,6 @@ function PackageForm({ onDone }: { onDone: () => void }) {
       <div className="scheme-field"><label><input type="checkbox" checked={form.preauth} onChange={(e) => setForm({ ...form, preauth: e.target.checked })} /> {t('schemes.preauth')}</label></div>
       <div><button type="submit">{t('schemes.save')}</button></div>
     </form>
-  );
-}
-
-/**
- * The scheme by area: for each panchayat (block, district) of the officer's area, the register's
- * families with a card this year, claims per 1,000 members, amounts paid and pending, and the
- * commonest diagnoses by name. Counts only (no one is named).
- */
-function CoverageView() {
-  const { t, lang } = useI18n();
-  const rupees = useRupees();
-  const { error } = useApiErrors();
-  const ids = useId();
-  const [by, setBy] = useState<CoverageLevel>('panchayat');
-  const [year, setYear] = useState(() => new Date().getFullYear());
-  const [data, setData] = useState<CoverageAnswer | null>(null);
-  const [top, setTop] = useState<string | null>(null);
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setTop(null);
-    getCoverage(by, year, ctrl.signal).then(setData).catch((err) => { if (!ctrl.signal.aborted) setTop(error(err)); });
-    return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [by, year]);
-  const pct = (x: number) => `${(x * 100).toLocaleString(lang === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1 })}%`;
-  const name = (r: { name: string | null; nameHi: string | null }) => (lang === 'hi' && r.nameHi ? r.nameHi : r.name);
-  return (
-    <div>
-      <div className="scheme-filters">
-        <Field id={`${ids}-by`} label={t('schemes.coverage.by')}>
-          <select id={`${ids}-by`} value={by} onChange={(e) => setBy(e.target.value as CoverageLevel)}>
-            {(['panchayat', 'block', 'district'] as const).map((l) => <option key={l} value={l}>{t(`schemes.coverage.level.${l}`)}</option>)}
-          </select>
-        </Field>
-        <Field id={`${ids}-year`} label={t('schemes.year')}>
-          <input id={`${ids}-year`} type="number" min={2000} max={2200} value={year} onChange={(e) => { const y = Number(e.target.value); if (y >= 2000 && y <= 2200) setYear(y); }} />
-        </Field>
-      </div>
-      {top && <Notice kind="error">{top}</Notice>}
-      {data && !data.items.length && <Notice kind="info">{t('schemes.coverage.none')}</Notice>}
-      {data && data.items.length > 0 && (
-        <div className="table-wrap"><table className="data-table" data-testid="scheme-coverage">
-          <caption>{t('schemes.coverage.caption', { year: data.year })}</caption>
-          <thead><tr>
-            <th scope="col">{t(`schemes.coverage.level.${data.by}`)}</th><th scope="col">{t('schemes.coverage.families')}</th><th scope="col">{t('schemes.coverage.enrolled')}</th>
-            <th scope="col">{t('schemes.coverage.coverage')}</th><th scope="col">{t('schemes.members')}</th><th scope="col">{t('schemes.coverage.claims')}</th>
-            <th scope="col">{t('schemes.coverage.per1000')}</th><th scope="col">{t('schemes.coverage.paid')}</th><th scope="col">{t('schemes.coverage.pending')}</th><th scope="col">{t('schemes.coverage.diagnoses')}</th>
-          </tr></thead>
-          <tbody>{data.items.map((r) => (
-            <tr key={r.unitId}>
-              <th scope="row">{name(r)}</th><td>{r.families}</td><td>{r.familiesEnrolled}</td><td>{pct(r.coverage)}</td><td>{r.members}</td><td>{r.claims}</td>
-              <td>{r.claimsPer1000Members}</td><td>{rupees(r.paid)}</td><td>{rupees(r.pending)}</td>
-              <td>{r.topDiagnoses.map((d) => `${d.code}${name(d) ? ` ${name(d)}` : ''} (${d.claims})`).join('; ')}</td>
-            </tr>
-          ))}</tbody>
-          <tfoot><tr>
-            <th scope="row">{t('schemes.coverage.total')}</th><td>{data.totals.families}</td><td>{data.totals.familiesEnrolled}</td><td>{pct(data.totals.coverage)}</td>
-            <td>{data.totals.members}</td><td>{data.totals.claims}</td><td>{data.totals.claimsPer1000Members}</td><td>{rupees(data.totals.paid)}</td><td>{rupees(data.totals.pending)}</td><td />
-          </tr></tfoot>
-        </table></div>
-      )}
-    </div>
   );
 }
 
