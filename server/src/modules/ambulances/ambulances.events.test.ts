@@ -183,6 +183,27 @@ for (const engine of testEngines()) {
       assert.deepEqual(got.map((e) => e.kind).sort(), ['geofence_enter', 'online', 'overspeed'], JSON.stringify(got));
     });
 
+    test('parallel batches holding the same vehicles in different orders (new ones among them): no deadlock, each fix once, latest the newest', async () => {
+      const fleet = await Promise.all(Array.from({ length: 6 }, () => vehicle()));
+      const t0 = Date.now() - 20 * MIN;
+      // Half have been heard before; the other half send their first fixes in these batches.
+      for (const v of fleet.slice(0, 3)) await send(v.deviceId, [{ ...offset(BASE, 3000, 0), at: t0, speedKmh: 30 }]);
+      const fixes = fleet.flatMap((v, k) => Array.from({ length: 4 }, (_, i) => ({ deviceId: v.deviceId, ...offset(BASE, 4000 + 100 * k, 50 * i), at: t0 + (i + 1) * MIN, speedKmh: 30 })));
+      // Eight devices' buffers resent at once, each in another order: the same rows met in opposite orders.
+      const orders = Array.from({ length: 8 }, (_, b) => (b % 2 ? [...fixes].reverse() : fixes.map((_, i) => fixes[(i * (b + 3)) % fixes.length])));
+      const answers = await Promise.all(orders.map((list) => t.req('POST', '/api/positions', null, {
+        positions: list.map((f) => ({ deviceId: f.deviceId, latitude: f.latitude, longitude: f.longitude, fixTime: new Date(f.at).toISOString(), speedKmh: f.speedKmh })),
+      })));
+      assert.deepEqual(answers.map((a) => a.status), Array(8).fill(200), JSON.stringify(answers.map((a) => a.body)));
+      assert.equal(answers.reduce((n, a) => n + a.body.accepted, 0), fixes.length, 'each fix stored once');
+      for (const [k, v] of fleet.entries()) {
+        const a = await t.req('GET', `/api/ambulances/${v.id}`, dispatcher);
+        assert.equal(a.body.position.fixTime, new Date(t0 + 4 * MIN).toISOString());
+        assert.equal(a.body.position.latitude, offset(BASE, 4000 + 100 * k, 150).latitude);
+        assert.equal((await eventsOf(v.id)).filter((e) => e.kind === 'online').length, 1);
+      }
+    });
+
     test('offline after the sweep (its time: the last fix + the limit), once; online again at the next fix', async () => {
       const v = await vehicle();
       const last = Date.now() - 20 * MIN;
