@@ -49,6 +49,7 @@ import * as m1207_0310 from './migrations/20261207T0310_seed_himcare.js';
 import * as m1207_0200 from './migrations/20261207T0200_add_asha_notice_reads_state_rates.js';
 import * as m1208_0400 from './migrations/20261208T0400_add_audit_patient_ids.js';
 import * as m1208_0100 from './migrations/20261208T0100_create_patient_admissions.js';
+import * as m1209_0100 from './migrations/20261209T0100_ambulance_rows_updated_in_place.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -101,6 +102,7 @@ const migrations: Record<string, Migration> = {
   '20261207T0200_add_asha_notice_reads_state_rates': m1207_0200,
   '20261208T0400_add_audit_patient_ids': m1208_0400,
   '20261208T0100_create_patient_admissions': m1208_0100,
+  '20261209T0100_ambulance_rows_updated_in_place': m1209_0100,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -179,6 +179,24 @@ for (const engine of testEngines()) {
       assert.deepEqual(two.body.items.map((x: any) => x.id), [east, north[0]]);
     });
 
+    test('nearest available: a vehicle whose rounded grid point is further than others\' but which is nearer on the ground comes first', async () => {
+      // The index holds positions rounded to 0.05°. From 22.02° N: 22.026° rounds to 22.05 (0.03° away
+      // on the grid, 0.67 km on the ground); 22.0075–22.012° round to 22.00 (0.02° on the grid, 0.9–1.4 km).
+      const place = { lat: 22.02, lon: 78 };
+      const make = async (lat: number) => {
+        const deviceId = dev();
+        const a = await t.req('POST', URL, hisarOfficer, { registrationNumber: reg(), service: '102', kind: 'PTV', baseFacilityId: hisarFacility, deviceId });
+        assert.equal(a.status, 201, JSON.stringify(a.body));
+        assert.equal((await t.req('GET', `/api/positions/osmand?id=${deviceId}&lat=${lat.toFixed(6)}&lon=${place.lon}`)).status, 200);
+        return a.body.id as string;
+      };
+      for (let i = 0; i < 16; i++) await make(22.012 - i * 0.0003);
+      const nearest = await make(22.026);
+      const r = await t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&kind=PTV&limit=1`, dispatcher);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body.items.map((x: any) => [x.id, x.distanceKm]), [[nearest, 0.9]]);
+    });
+
     test('the list is paged and filtered', async () => {
       const u = (await t.userWith('district_officer', 63)).token;
       const all = await t.req('GET', `${URL}?limit=2&offset=0&service=108`, u);

@@ -196,16 +196,24 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
  * (positions outside India are refused, so every vehicle and place is below 38°).
  */
 const KM_PER_DEGREE_AT_LEAST = 111.19 * 0.7;
+/**
+ * The nearest search's index holds each latest position rounded to a grid of 0.05° (migration
+ * 20261209T0100, so that most fixes update the row in place); a position is at most half the cell's
+ * diagonal, 0.05 × √2 / 2 degrees, from its rounded point.
+ */
+const GRID_HALF_DIAGONAL = (0.05 * Math.SQRT2) / 2;
 
 /**
  * Available vehicles of a service in the caller's area with a known position, nearest first:
  * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. The `read` latest positions nearest the place
- * by plane distance in degrees come from the GiST index alone (ambulance_latest_positions_point, a K
- * nearest walk that stops after `read`: no filter in that query, so the planner cannot trade the walk
- * for a sort of every vehicle); the service, status, kind and area are applied to those candidates,
- * which are ranked by great-circle distance. The answer is the same as ranking every vehicle: it
- * stands once `limit` of them are nearer than any vehicle not read can be (a vehicle further in
- * degrees than the furthest read is at least KM_PER_DEGREE_AT_LEAST km per degree away); else more are read.
+ * by plane distance in degrees between their grid points and the place come from the GiST index alone
+ * (ambulance_latest_positions_grid, a K nearest walk that stops after `read`: no filter in that query,
+ * so the planner cannot trade the walk for a sort of every vehicle); the service, status, kind and area
+ * are applied to those candidates, which are ranked by great-circle distance from their true positions.
+ * The answer is the same as ranking every vehicle: it stands once `limit` of them are nearer than any
+ * vehicle not read can be (a vehicle whose grid point is further than the furthest read is at least
+ * that far less GRID_HALF_DIAGONAL in degrees, and at least KM_PER_DEGREE_AT_LEAST km per degree away);
+ * else more are read.
  */
 export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: number; longitude: number; service: Service; kind?: Kind; limit?: number }) {
   requirePermission(actor, 'can_read_ambulances');
@@ -219,8 +227,8 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
     // One row of counts even when no candidate qualifies (then with no vehicle).
     const found = await sql<Row & { got: string; edge: number | null }>`
       with near as (
-        select n.ambulance_id, point(n.longitude, n.latitude) <-> ${here} as plane
-        from ambulance_latest_positions n order by point(n.longitude, n.latitude) <-> ${here} limit ${read}
+        select n.ambulance_id, point(n.grid_longitude, n.grid_latitude) <-> ${here} as plane
+        from ambulance_latest_positions n order by point(n.grid_longitude, n.grid_latitude) <-> ${here} limit ${read}
       ), m as (select count(*) as got, max(plane) as edge from near)
       select m.got, m.edge, v.* from m left join (
         select x.* from near cross join lateral (
@@ -242,7 +250,7 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
     const ranked = rank(rows);
     const done = got < read
       // A vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
-      || ranked.filter((r) => r.km <= edge * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
+      || ranked.filter((r) => r.km <= (edge - GRID_HALF_DIAGONAL) * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
     if (done) return { items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) };
   }
 }
