@@ -30,8 +30,13 @@ export function parseOwnTracks(topic: string, payload: Buffer | string): Fix | n
 
 /** Messages the broker may send us before we acknowledge (MQTT 5 Receive Maximum). */
 const RECEIVE_MAXIMUM = 2000;
-/** Positions stored in one statement at most; more wait for the next flush. */
-const MAX_BATCH = 2000;
+/** Positions stored in one batch at most; more wait for the next flush. */
+const MAX_BATCH = 1000;
+/**
+ * Batches being stored at once: while one waits on the database (its commit) the next is read, so
+ * one instance keeps two database connections busy. Storing is safe in any order (storeFixes).
+ */
+const IN_FLIGHT = 2;
 /** Wait before storing a batch again after the database failed (the acknowledgements are held meanwhile). */
 const RETRY_MS = 1000;
 
@@ -70,7 +75,7 @@ export function startOwnTracks(db: Kysely<Database>, url: string, log: { warn: (
   const waiting = new Set<string>();
   let generation = 0;
   let queue: { fix: Fix | null; messageId?: number; generation: number }[] = [];
-  let flushing = false;
+  let flushing = 0;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
@@ -96,10 +101,13 @@ export function startOwnTracks(db: Kysely<Database>, url: string, log: { warn: (
     }
   };
   const flush = async () => {
-    if (flushing || closed || queue.length === 0) return;
-    flushing = true;
+    if (flushing >= IN_FLIGHT || closed || queue.length === 0) return;
+    flushing++;
     const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(batch.length);
     const fixes = batch.map((b) => b.fix).filter((f): f is Fix => f !== null);
+    // The next batch starts while this one is stored.
+    if (queue.length) setImmediate(() => void flush());
     try {
       if (fixes.length) {
         const r = await storeFixes(db, fixes, 'mqtt');
@@ -107,15 +115,18 @@ export function startOwnTracks(db: Kysely<Database>, url: string, log: { warn: (
         counts.duplicates += r.duplicates;
         for (const x of r.refused) { if (x.reason === 'unknown_device') counts.unknownDevices++; else counts.refused++; }
       }
-      queue = queue.slice(batch.length);
       release(batch);
-      flushing = false;
+      flushing--;
       if (queue.length) setImmediate(() => void flush());
     } catch (e) {
       log.warn({ err: (e as Error).message, positions: fixes.length }, 'mqtt: storing positions failed; kept unacknowledged and retried');
-      flushing = false;
-      retry = setTimeout(() => void flush(), RETRY_MS);
-      retry.unref();
+      // Back at the head of the queue, still unacknowledged; tried again after a pause.
+      queue = batch.concat(queue);
+      flushing--;
+      if (!retry) {
+        retry = setTimeout(() => { retry = undefined; void flush(); }, RETRY_MS);
+        retry.unref();
+      }
     }
   };
 
