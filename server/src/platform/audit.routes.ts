@@ -33,7 +33,8 @@ export const auditRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) 
     if (q.actor) base = base.where((eb) => eb.or([eb('actor_username', '=', q.actor), eb('actor_id', '=', q.actor)]));
     if (q.action) base = base.where('action', '=', q.action);
     if (q.entity) base = base.where('entity', '=', q.entity);
-    if (q.entityId) base = base.where('entity_id', '=', q.entityId);
+    // A patient's id finds the reads that returned them among others (one row per search, patient_ids).
+    if (q.entityId) base = base.where((eb) => eb.or([eb('entity_id', '=', q.entityId), sql<boolean>`patient_ids @> array[${q.entityId}]::text[]`]));
     if (q.from) base = base.where('at', '>=', new Date(q.from));
     if (q.to) base = base.where('at', '<', new Date(q.to));
     const [rows, total] = await Promise.all([
@@ -53,6 +54,7 @@ export const auditRoutes = ({ db }: AppDeps): FastifyPluginAsync => async (app) 
         ip: r.ip,
         before: r.before,
         after: r.after,
+        patientIds: r.patient_ids,
       })),
       total: total.n,
       limit,

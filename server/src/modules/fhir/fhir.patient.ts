@@ -6,16 +6,16 @@
  * kept resource and the registry's fields under the same rules. The one change made to what is sent:
  * a whole Aadhaar number is cut to its last four digits, said in a warning.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
-import { auditRow, recordAudit } from '../../platform/audit.js';
+import { auditInsert, recordAudit } from '../../platform/audit.js';
 import { AppError, conflict, forbidden } from '../../platform/errors.js';
 import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
-import { canRead, facilityFor, loadPatient, readableSet, readPatient, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient, readableSet, readAudited, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
 import { byOrder, classifyQuery, searchPatients, type PatientOrder } from '../patients/patients.search.js';
 import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
@@ -115,11 +115,40 @@ export async function createPatient(db: Db, actor: Actor, resource: FhirResource
   return { resource: patientView(row, { resource: kept, registry: snapshotOf(row) }, (await placesFor(db, [row])).get(row.id)), row, notes };
 }
 
-/** Reads a Patient under the privacy rule; the read is audited with purpose 'care'. */
+/**
+ * Reads a Patient under the privacy rule, audited with purpose 'care': one statement finds the
+ * patient, checks the rule, writes the audit row and brings the kept resource and the place names.
+ */
 export async function readFhirPatient(db: Db, actor: Actor, id: string): Promise<FhirResource> {
-  await readPatient(db, actor, id, 'care');
-  return patientResource(db, await loadPatient(db, id));
+  requirePermission(actor, 'can_read_patient');
+  const { select, joins } = keptAndPlaces('p');
+  const row = await readAudited<KeptAndPlaces>(db, actor, id, 'care', select, joins);
+  return patientView(row, keptOf(row), placesOf(row));
 }
+
+/** The kept resource and place names of a patient row, read in the statement that reads the row. */
+type KeptAndPlaces = { kept_resource: unknown; kept_registry: unknown; place_home_name: string | null; place_home_level: string | null;
+  place_district_name: string | null; place_district_level: string | null; place_state_name: string | null };
+/** Columns and joins over `alias` (a patients row), only for rows whose `alias.readable` is true when `checked`. */
+function keptAndPlaces(alias: string, checked = true) {
+  const a = sql.raw(alias);
+  const only = checked ? sql` and ${a}.readable` : sql``;
+  return {
+    select: sql`, k.resource as kept_resource, k.registry as kept_registry, ph.name as place_home_name, ph.level as place_home_level,
+      pd.name as place_district_name, pd.level as place_district_level, ps.name as place_state_name`,
+    joins: sql`left join patient_fhir k on k.patient_id = ${a}.id${only}
+      left join org_units ph on ph.id = ${a}.home_id${only}
+      left join org_units pd on pd.id = split_part(${a}.home_path, '/', 4)${only}
+      left join org_units ps on ps.id = split_part(${a}.home_path, '/', 3)${only}`,
+  };
+}
+const asJson = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
+const keptOf = (r: Partial<KeptAndPlaces>): KeptPatient | null => (r.kept_resource ? { resource: asJson(r.kept_resource), registry: asJson(r.kept_registry) } : null);
+const placesOf = (r: Partial<KeptAndPlaces>): Places => ({
+  home: r.place_home_name == null ? null : { name: r.place_home_name, level: r.place_home_level! },
+  district: r.place_district_level === 'district' ? r.place_district_name! : null,
+  state: r.place_state_name ?? null,
+});
 
 /**
  * Replaces a patient's kept Patient resource with the one sent, and the registry fields derived from it
@@ -301,19 +330,23 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
       ...(c.identifier.kind === 'any' ? { registry: { statePrefix: state } } : {}),
     });
   }
-  type Hit = { row: PatientRow; item?: { id: string; name: string; nameHi: string | null; nameLatin: string; sex: string; birthYear: number }; readable: boolean };
+  type Hit = { row: PatientRow & Partial<KeptAndPlaces>; readable: boolean };
   let hits: Hit[] = [];
   let more = false;
   let total: number | undefined;
+  let kind: string;
+  // Whether the hits came with their kept resources and places, their audit row already written.
+  let viewed = false;
   if (c.id) {
+    kind = 'id';
     const row = await loadPatient(db, c.id).catch(() => undefined);
     const readable = row ? await canRead(db, actor, row.id) : false;
     // Other criteria test only records the caller may read: a filter never tells a fact of another.
     const filtered = !!(c.name || c.identifier || c.phone || c.genders || c.birthdates.length);
     if (row && row.id === c.id && (readable || (!filtered && row.home_path.startsWith(state))) && matches(row, c)) hits = [{ row, readable }];
-    await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'id', results: hits.length } });
     hits = hits.slice(page.offset, page.offset + page.count);
   } else if (c.identified) {
+    kind = 'identifier';
     // Any identifier a kept Patient carries (patients the caller may read), or the registry's own
     // (state-wide, the others shown as name, gender and birth year unless the search is narrowed).
     const { kept, registry } = c.identified;
@@ -323,7 +356,6 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
     const found = (await repo.patientsByIds(db, ids))
       .filter((row) => (readable.has(row.id) ? matches(row, c) : !narrowed && registry.has(row.id) && row.home_path.startsWith(state)))
       .sort(page.sort?.length ? byOrder(page.sort as PatientOrder[]) : (a, b) => b.created_at.getTime() - a.created_at.getTime() || a.id.localeCompare(b.id));
-    await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: state, purpose: 'search', after: { kind: 'identifier', results: found.length } });
     total = found.length;
     more = found.length > page.offset + page.count;
     hits = found.slice(page.offset, page.offset + page.count).map((row) => ({ row, readable: readable.has(row.id) }));
@@ -336,49 +368,56 @@ export async function searchFhirPatients(db: Db, actor: Actor, q: Query, page: P
       }
       return { entries: [], more: false };
     }
+    kind = classifyQuery(driver).kind;
     // Criteria besides the one searched on are checked here, so paging then happens over the checked
     // list, and only on records the caller may read: a filter (birthdate=le…, gender) then never
     // tells anything of a record the caller may not read, however many searches are made.
     const narrowed = !!(c.genders || c.birthdates.length || (c.name && driver !== c.name) || (c.phone && driver !== c.phone)
       || (c.identifier && driver !== c.identifier.value));
-    const want = page.offset + page.count;
-    const found: Hit[] = [];
-    let offset = narrowed ? 0 : page.offset;
-    const limit = narrowed ? 100 : page.count;
-    for (;;) {
-      // A name search not narrowed further counts its matches (Bundle.total) in the step it pages through.
-      const r = await searchPatients(db, actor, { q: driver, limit, offset }, { total: page.total !== 'none' && !narrowed && driver === c.name, order: page.sort as PatientOrder[] })
-        .catch((e) => { throw inFhirTerms(e); });
-      total = r.total;
-      const rows = new Map((await repo.patientsByIds(db, r.items.map((i) => i.id))).map((p) => [p.id, p]));
-      for (const item of r.items) {
-        const row = rows.get(item.id);
-        if (row && (!narrowed || (item.canRead && matches(row, c)))) found.push({ row, item, readable: item.canRead });
-      }
-      offset += r.items.length;
+    const order = page.sort as PatientOrder[];
+    if (!narrowed) {
+      // The common case, one page of one search: the page, its total (a name search), the kept
+      // resources and place names, and the audit row naming everyone on it come in the statements
+      // of the search itself.
+      const r = await searchPatients(db, actor, { q: driver, limit: page.count, offset: page.offset }, {
+        total: page.total !== 'none' && driver === c.name, order, extra: keptAndPlaces('page'),
+        audit: { entry: { action: 'read', entity: 'patient', orgPath: actor.orgPath, purpose: 'care', after: { search: kind } }, limited: true },
+      }).catch((e) => { throw inFhirTerms(e); });
+      hits = r.rows.map((row) => ({ row: row as Hit['row'], readable: row.readable }));
       more = r.more;
-      if (!narrowed || !r.more || found.length > want || offset >= SCAN_LIMIT) break;
-    }
-    if (narrowed) {
+      total = r.total;
+      viewed = true;
+    } else {
+      const want = page.offset + page.count;
+      const found: Hit[] = [];
+      let offset = 0;
+      for (;;) {
+        const r = await searchPatients(db, actor, { q: driver, limit: 100, offset }, { order, audit: false }).catch((e) => { throw inFhirTerms(e); });
+        for (const row of r.rows) if (row.readable && matches(row, c)) found.push({ row, readable: true });
+        offset += r.rows.length;
+        more = r.more;
+        if (!r.more || found.length > want || offset >= SCAN_LIMIT) break;
+      }
       more = found.length > want || (more && offset < SCAN_LIMIT);
       hits = found.slice(page.offset, want);
-    } else hits = found;
-  }
-  const readableRows = hits.filter((h) => h.readable).map((h) => h.row);
-  const places = await placesFor(db, readableRows);
-  const kept = await keptPatients(db, readableRows.map((r) => r.id));
-  // Each record shown whole is a read, audited as one (in one statement: a page reads up to 100).
-  if (readableRows.length) {
-    await db.insertInto('audit_log').values(readableRows.map((r) => auditRow(actor, { action: 'read', entity: 'patient', entityId: r.id, orgPath: actor.orgPath, purpose: 'care' }))).execute();
-  }
-  const entries: SearchEntry[] = [];
-  for (const h of hits) {
-    if (h.readable) {
-      entries.push({ resource: patientView(h.row, kept.get(h.row.id), places.get(h.row.id)) });
-    } else {
-      const r = h.row;
-      entries.push({ resource: toLimitedPatient(h.item ?? { id: r.id, name: r.name, nameHi: r.name_hi, nameLatin: r.name_latin, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) }) });
     }
   }
+  if (!viewed) {
+    // One statement: the audit row naming every patient shown, and the kept resources and place
+    // names of those shown whole.
+    const shown = hits.map((h) => h.row.id);
+    const limited = hits.filter((h) => !h.readable).map((h) => h.row.id);
+    const audit = auditInsert(actor, { action: 'read', entity: 'patient', orgPath: actor.orgPath, purpose: 'care', patientIds: shown,
+      after: { search: kind, results: shown.length, ...(limited.length ? { limited } : {}) } });
+    const { select, joins } = keptAndPlaces('p', false);
+    const { rows } = await sql<KeptAndPlaces & { id: string }>`with a as (${audit})
+      select p.id ${select} from patients p ${joins} where p.id = any(${hits.filter((h) => h.readable).map((h) => h.row.id)}::text[])`.execute(db);
+    const views = new Map(rows.map((r) => [r.id, r]));
+    hits = hits.map((h) => ({ ...h, row: { ...h.row, ...views.get(h.row.id) } }));
+  }
+  const entries: SearchEntry[] = hits.map(({ row: r, readable }) => ({
+    resource: readable ? patientView(r, keptOf(r), placesOf(r))
+      : toLimitedPatient({ id: r.id, name: r.name, nameHi: r.name_hi, nameLatin: r.name_latin, sex: r.sex, birthYear: Number(r.birth_date.slice(0, 4)) }),
+  }));
   return { entries: await withIncluded(db, actor, 'Patient', page, entries), more, total };
 }

@@ -1,22 +1,22 @@
 // Finding patients: by name in either script (as spelt, corrected, by beginning, or by near words),
 // mobile, ABHA or state number; and the likely duplicates of someone about to be registered.
-import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database, PatientsTable } from '../../db/types.js';
 import { requirePermission, type Actor } from '../../platform/actor.js';
-import { recordAudit } from '../../platform/audit.js';
+import { auditInsert, recordAudit, type AuditEntry } from '../../platform/audit.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
 import { resolveOrgUnit } from '../geo/geo.service.js';
 import { normaliseMobile, parseAbhaAddress } from './patients.identity.js';
 import { phoneticKey, similarity } from './patients.names.js';
 import type { DuplicateInput, SearchInput } from './patients.schema.js';
-import { ageOn, readableSet, requireRecordArea, statePrefix } from './patients.service.js';
+import { ageOn, readableSet, readableSql, requireRecordArea, statePrefix } from './patients.service.js';
 
 type Db = Kysely<Database>;
 type PatientRow = Selectable<PatientsTable>;
 
 /** What a search shows of a person: enough to recognise them, not their record. */
-function searchItem(p: PatientRow & { home_name: string | null; home_name_hi: string | null; score?: number }, readable: boolean, today: string) {
+function searchItem(p: PatientRow & { home_name: string | null; home_name_hi: string | null; score?: number | null }, readable: boolean, today: string) {
   return {
     id: p.id,
     stateNumber: p.state_number,
@@ -31,7 +31,7 @@ function searchItem(p: PatientRow & { home_name: string | null; home_name_hi: st
     mobileLast4: p.mobile ? p.mobile.slice(-4) : null,
     hasAbha: !!p.abha_number,
     mergedInto: p.merged_into,
-    score: p.score === undefined ? undefined : Math.round(p.score * 100) / 100,
+    score: p.score == null ? undefined : Math.round(p.score * 100) / 100,
     canRead: readable,
   };
 }
@@ -74,6 +74,11 @@ function orderedBy(order: PatientOrder[] | undefined) {
     .reduce((acc, o) => acc.orderBy(o as any), q);
 }
 
+/** Runs a step's query for one page: `from`, `take` rows; `audit` false for a probe whose rows are not shown. */
+type StepRunner = (q: SelectQueryBuilder<any, any, any>, from: number, take: number, audit: boolean) => Promise<SearchRow[]>;
+/** A row of a search page: the patient, the home's names, and what the statement adds. */
+export type SearchRow = PatientRow & { home_name: string | null; home_name_hi: string | null; score?: number | null; total?: number | null; readable: boolean } & Record<string, unknown>;
+
 /**
  * Patients by name key, each step only when the one before found no one: the key as spelt (either
  * script), newest first; the key with each word corrected to its nearest word in the dictionary of
@@ -81,61 +86,79 @@ function orderedBy(order: PatientOrder[] | undefined) {
  * then names having a near word for every word typed, best match first. The first three read the (name_key, created_at) index in order.
  * Every page of one query reads the same step, the first that finds anyone at all (at offset 0),
  * and the offset applies within that step's fixed order: a later page never falls through to
- * another step, so each person is on exactly one page.
+ * another step, so each person is on exactly one page. A step's page and its total are one
+ * statement (a window count), which also audits the page when it shows anyone.
  */
-async function searchByName<Q extends SelectQueryBuilder<any, any, any>>(db: Db, base: (d?: Db) => Q, key: string, limit: number, offset: number, withTotal = false, asked?: PatientOrder[]) {
-  type Row = Awaited<ReturnType<Q['execute']>>[number];
-  type Found = { rows: Row[]; total?: number };
+async function searchByName(db: Db, base: () => SelectQueryBuilder<any, any, any>, run: StepRunner, key: string, limit: number, offset: number, asked?: PatientOrder[]) {
+  type Found = { rows: SearchRow[]; total?: number };
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
   const keyOrder = orderedBy(asked) ?? ((q: SelectQueryBuilder<any, any, any>) => q.orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id'));
-  // This step's page (and, when asked, how many it finds in all), or null when the step finds no one
-  // at all (then the next step is tried). Counting is needed only when the page does not tell.
+  // This step's page, or null when the step finds no one at all (then the next step is tried).
   const page = async (found: SelectQueryBuilder<any, any, any>, order: typeof keyOrder): Promise<Found | null> => {
-    const run = (from: number, take: number) => order(found.select(score)).limit(take).offset(from).execute() as Promise<Row[]>;
-    const rows = await run(offset, limit + 1);
-    if (!rows.length && !(offset > 0 && (await run(0, 1)).length)) return null; // else paged past the last of them
-    if (!withTotal) return { rows };
-    if (rows.length && rows.length <= limit) return { rows, total: offset + rows.length };
-    const n = await found.clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return { rows, total: Number(n.n) };
+    const q = order(found.select(score));
+    const rows = await run(q, offset, limit + 1, true);
+    if (rows.length) return { rows };
+    if (offset > 0) {
+      // Paged past the last of them: the step still is the one that finds them (and says how many).
+      const first = await run(q, 0, 1, false);
+      if (first.length) return { rows: [], total: first[0].total ?? undefined };
+    }
+    return null;
   };
-  const exact = (k: string, d: Db = db) => page(base(d).where(sql<boolean>`${nameKeyC} = ${k}`), keyOrder);
+  const exact = (k: string) => page(base().where(sql<boolean>`${nameKeyC} = ${k}`), keyOrder);
   const spelt = await exact(key);
   if (spelt) return spelt;
-  return db.transaction().execute(async (trx): Promise<Found> => {
-    await sql`select set_config('pg_trgm.similarity_threshold', '0.4', true)`.execute(trx);
-    const words = key.split(' ');
-    const near = await sql<{ i: number; word: string; s: number }>`
-      select q.i::int as i, w.word, w.s from unnest(${words}::text[]) with ordinality as q(word, i)
-      cross join lateral (select word, similarity(word, q.word) as s from patient_name_words
-        where word % q.word or skeleton = regexp_replace(q.word, '[aeiou]', '', 'g') order by 2 desc, 1 limit 3) w`.execute(trx);
-    const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
-    const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
-    if (corrected !== key) {
-      const found = await exact(corrected, trx);
-      if (found) return found;
-    }
-    const prefix = key.replace(/[\\%_]/g, '');
-    const begins = await page(base(trx).where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`), keyOrder);
-    if (begins) return begins;
-    const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
-    if (!close.length) return { rows: [], total: withTotal ? 0 : undefined };
-    let fuzzy: SelectQueryBuilder<any, any, any> = base(trx);
-    for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
-    // A word typed that is near no name word leaves the others to match many people: show them in
-    // record order rather than rank them all.
-    const order = orderedBy(asked) ?? (close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
-      : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id'));
-    return (await page(fuzzy, order)) ?? { rows: [], total: withTotal ? 0 : undefined };
-  });
+  // Near words by trigrams at 0.4 similarity or more: `%` (at pg_trgm's default threshold of 0.3,
+  // below 0.4) lets the trigram index find the candidates, the comparison keeps the near ones. No
+  // transaction is needed to set a threshold of the session's own.
+  const words = key.split(' ');
+  const near = await sql<{ i: number; word: string; s: number }>`
+    select q.i::int as i, w.word, w.s from unnest(${words}::text[]) with ordinality as q(word, i)
+    cross join lateral (select word, similarity(word, q.word) as s from patient_name_words
+      where (word % q.word and similarity(word, q.word) >= 0.4) or skeleton = regexp_replace(q.word, '[aeiou]', '', 'g') order by 2 desc, 1 limit 3) w`.execute(db);
+  const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
+  const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
+  if (corrected !== key) {
+    const found = await exact(corrected);
+    if (found) return found;
+  }
+  const prefix = key.replace(/[\\%_]/g, '');
+  const begins = await page(base().where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`), keyOrder);
+  if (begins) return begins;
+  const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
+  if (!close.length) return { rows: [] };
+  let fuzzy: SelectQueryBuilder<any, any, any> = base();
+  for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
+  // A word typed that is near no name word leaves the others to match many people: show them in
+  // record order rather than rank them all.
+  const order = orderedBy(asked) ?? (close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
+    : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id'));
+  return (await page(fuzzy, order)) ?? { rows: [] };
+}
+
+/** How a search is audited and what it brings besides the registry row (the FHIR search adds the kept resource). */
+export interface SearchOptions {
+  /** Count every match (the total), in the statement that reads the page. */
+  total?: boolean;
+  order?: PatientOrder[];
+  /**
+   * The page's audit entry (default: entity patient_search, purpose search), written in the statement
+   * that reads the page and naming every patient on it; `false` when the caller audits what it shows.
+   * With `limited`, `after.limited` lists the patients on the page the caller may not read (shown by
+   * name, sex and birth year only).
+   */
+  audit?: { entry: AuditEntry; limited?: boolean } | false;
+  /** Columns over the page's rows (`page`, with `readable`), and the joins they need. */
+  extra?: { select: RawBuilder<unknown>; joins: RawBuilder<unknown> };
 }
 
 /**
  * Finds people across the state by name in either script (tolerating small misspellings), mobile,
  * ABHA number or address, or state number, optionally within a district or village. Results show
  * what is needed to recognise a person; `canRead` says whether the caller may open the record.
+ * One audit row names every person on the page, written in the statement that reads the page.
  */
-export async function searchPatients(db: Db, actor: Actor, input: SearchInput, opts: { total?: boolean; order?: PatientOrder[] } = {}) {
+export async function searchPatients(db: Db, actor: Actor, input: SearchInput, opts: SearchOptions = {}) {
   requirePermission(actor, 'can_search_patient');
   const state = statePrefix(requireRecordArea(actor));
   const limit = input.limit ?? 20;
@@ -150,28 +173,52 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput, o
   }
   const area = within?.path ?? state;
   const c = classifyQuery(input.q);
-  const base = (d: Db = db) => d.selectFrom('patients as p').leftJoin('org_units as h', 'h.id', 'p.home_id')
-    .selectAll('p').select(['h.name as home_name', 'h.name_hi as home_name_hi'])
-    .where('p.home_path', 'like', `${area}%`);
-  let rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>;
+  // A step finds and orders ids only (narrow rows sort and count faster); the page's rows are read after.
+  const base = () => db.selectFrom('patients as p').select('p.id').where('p.home_path', 'like', `${area}%`);
+  const audit = opts.audit === false ? null : opts.audit ?? { entry: { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'search', after: { kind: c.kind } } as AuditEntry };
+  let audited = false;
+  const run: StepRunner = async (q, from, take, write) => {
+    const inner = q.select(opts.total ? sql<number>`(count(*) over ())::int`.as('total') : sql<number>`null::int`.as('total')).limit(take).offset(from);
+    const shown = sql`from page where rn <= ${limit}`;
+    const statement = audit && write
+      ? sql`, a as (${auditInsert(actor, audit.entry, {
+        patientIds: sql`array(select id ${shown} order by rn)`,
+        after: sql`coalesce(${JSON.stringify(audit.entry.after ?? {})}::jsonb, '{}') || jsonb_build_object('results', (select count(*) ${shown})::int
+          ${audit.limited ? sql`, 'limited', to_jsonb(array(select id ${shown} and not readable order by rn))` : sql``})`,
+      }, sql`where exists (select 1 ${shown})`)})`
+      : sql``;
+    const { rows } = await sql<SearchRow & { rn: number }>`
+      with page as (
+        select p.*, h.name as home_name, h.name_hi as home_name_hi, x.score, x.total, x.rn, ${readableSql(actor, 'p')} as readable
+        from (select x.*, row_number() over () as rn from (${inner}) x) x join patients p on p.id = x.id left join org_units h on h.id = p.home_id
+      ) ${statement}
+      select page.* ${opts.extra?.select ?? sql``} from page ${opts.extra?.joins ?? sql``} order by page.rn`.execute(db);
+    if (audit && write && rows.some((r) => Number(r.rn) <= limit)) audited = true;
+    return rows;
+  };
+  let rows: SearchRow[];
   let total: number | undefined;
   if (c.kind === 'name') {
     const key = phoneticKey(c.value);
     if (!key) throw badRequest('Type at least two letters of the name', 'नाम के कम से कम दो अक्षर लिखें', { field: 'q' });
-    ({ rows, total } = await searchByName(db, base, key, limit, offset, opts.total, opts.order));
+    const found = await searchByName(db, base, run, key, limit, offset, opts.order);
+    rows = found.rows;
+    total = opts.total ? (rows[0]?.total ?? found.total ?? 0) : undefined;
   } else {
     let q = base();
     if (c.kind === 'abha') q = q.where('p.abha_number', '=', c.value);
     else if (c.kind === 'abhaAddress') q = q.where('p.abha_address', '=', c.value);
     else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
     else q = q.where('p.state_number', '=', c.value);
-    rows = await (orderedBy(opts.order) ?? ((o: typeof q) => o.orderBy('p.created_at', 'desc').orderBy('p.id')))(q).limit(limit + 1).offset(offset).execute() as typeof rows;
+    q = q.select(sql<number>`null::real`.as('score'));
+    rows = await run((orderedBy(opts.order) ?? ((o: typeof q) => o.orderBy('p.created_at', 'desc').orderBy('p.id')))(q), offset, limit + 1, true);
+    if (opts.total) total = rows[0]?.total ?? (offset > 0 ? (await run(q, 0, 1, false))[0]?.total ?? 0 : 0);
   }
   const page = rows.slice(0, limit);
-  const readable = await readableSet(db, actor, page.map((r) => r.id));
+  // A search that shows no one is audited too (who searched for whom), in a statement of its own.
+  if (audit && !audited) await recordAudit(db, actor, { ...audit.entry, after: { ...(audit.entry.after as object ?? {}), results: 0 }, patientIds: [] });
   const today = todayIst();
-  await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'search', after: { kind: c.kind, results: page.length } });
-  return { items: page.map((r) => searchItem(r as any, readable.has(r.id), today)), limit, offset, more: rows.length > limit, kind: c.kind, total };
+  return { items: page.map((r) => searchItem(r, r.readable, today)), rows: page, limit, offset, more: rows.length > limit, kind: c.kind, total };
 }
 
 /**
@@ -206,7 +253,7 @@ export async function likelyDuplicates(db: Db, actor: Actor, input: DuplicateInp
     .sort((a, b) => Number(b.sameMobile) - Number(a.sameMobile) || b.nameScore - a.nameScore)
     .slice(0, 10);
   const readable = await readableSet(db, actor, scored.map((x) => x.r.id));
-  await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'duplicates', after: { kind: 'duplicates', results: scored.length } });
+  await recordAudit(db, actor, { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'duplicates', after: { kind: 'duplicates', results: scored.length }, patientIds: scored.map((x) => x.r.id) });
   return {
     items: scored.map((x) => ({ ...searchItem({ ...(x.r as any), score: x.nameScore }, readable.has(x.r.id), today), sameMobile: x.sameMobile })),
   };

@@ -1,7 +1,7 @@
-import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database, OrgUnitRow, PatientsTable } from '../../db/types.js';
 import { requirePermission, requireScope, type Actor } from '../../platform/actor.js';
-import { AUDIT_COLUMNS, auditRow, recordAudit } from '../../platform/audit.js';
+import { AUDIT_COLUMNS, auditInsert, auditRow, recordAudit } from '../../platform/audit.js';
 import { badRequest, conflict, fieldErrors, forbidden, notFound, type FieldProblem } from '../../platform/errors.js';
 import { newToken, uid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
@@ -282,16 +282,24 @@ export function requireRecordArea(actor: Actor): string {
 
 /** The ids among `ids` whose full record `actor` may read (see canRead). */
 export async function readableSet(db: Db, actor: Actor, ids: string[]): Promise<Set<string>> {
+  if (!ids.length || !recordArea(actor) || !actor.permissions.has('can_read_patient')) return new Set();
+  const { rows } = await sql<{ id: string }>`select id from unnest(${ids}::text[]) as p(id) where ${readableSql(actor)}`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The privacy rule of canRead as SQL over a patient id `p.id`, for statements that check it as they
+ * read (so that no record leaves the database before the check). False for a national account.
+ */
+export function readableSql(actor: Actor, alias = 'p'): RawBuilder<boolean> {
   const area = recordArea(actor);
-  if (!ids.length || !area || !actor.permissions.has('can_read_patient')) return new Set();
-  const linked = db.selectFrom('patient_facilities').select('patient_id').where('patient_id', 'in', ids)
-    .where('facility_path', 'like', `${area}%`);
-  // A doctor in an active teleconsultation reads the patient wherever they are registered (same statement).
-  const rows = await (actor.permissions.has('can_consult')
-    ? linked.union(db.selectFrom('tele_requests').select('patient_id').where('doctor_id', '=', actor.userId)
-      .where('status', 'in', ['called', 'in_consultation']).where('patient_id', 'in', ids))
-    : linked).execute();
-  return new Set(rows.map((r) => r.patient_id));
+  if (!area || !actor.permissions.has('can_read_patient')) return sql<boolean>`false`;
+  const id = sql.ref(`${alias}.id`);
+  const linked = sql<boolean>`exists (select 1 from patient_facilities pf where pf.patient_id = ${id} and pf.facility_path like ${`${area}%`})`;
+  // A doctor in an active teleconsultation reads the patient wherever they are registered.
+  if (!actor.permissions.has('can_consult')) return linked;
+  return sql<boolean>`(${linked} or exists (select 1 from tele_requests t where t.patient_id = ${id} and t.doctor_id = ${actor.userId}
+    and t.status in ('called', 'in_consultation')))`;
 }
 
 /**
@@ -310,36 +318,65 @@ export async function loadPatient(db: Db, id: string): Promise<PatientRow> {
   return row;
 }
 
-/** Reads a record, checking the privacy rule and recording who read it and why. */
+/** The refusal of a record the caller may not read. */
+export const readRefused = () => forbidden(
+  'Only staff of a facility where this patient is registered or has been seen may read the record; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit',
+  'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें',
+);
+
+/**
+ * One statement that finds a patient by id or state number, checks the privacy rule and, when the
+ * caller may read the record, writes the read's audit row (a data-modifying CTE: no round trip of its
+ * own); `select` adds columns over `p` (the row, with `readable`). Null when no patient has that id;
+ * 403 when the caller may not read the record (then nothing is audited and nothing else is read).
+ */
+export async function readAudited<X extends object>(db: Db, actor: Actor, id: string, purpose: string, select: RawBuilder<unknown> = sql``, joins: RawBuilder<unknown> = sql``) {
+  const audit = auditInsert(actor, { action: 'read', entity: 'patient', orgPath: actor.orgPath, purpose }, { entityId: sql`p.id`, patientIds: sql`array[p.id]` }, sql`from p where p.readable`);
+  const { rows } = await sql<PatientRow & { readable: boolean } & X>`
+    with p as (
+      select p.*, ${readableSql(actor)} as readable from patients p where p.id = ${id} or p.state_number = ${id.toUpperCase()} limit 1
+    ), a as (${audit})
+    select p.* ${select} from p ${joins}`.execute(db);
+  const row = rows[0];
+  if (!row) throw notFound(`No patient has id or number ${id}`, `आईडी या नंबर ${id} वाला कोई मरीज़ नहीं मिला`);
+  if (!row.readable) throw readRefused();
+  return row;
+}
+
+const epochMs = (column: string) => sql.raw(`floor(extract(epoch from ${column}) * 1000)::float8`);
+
+/** Reads a record, checking the privacy rule and recording who read it and why: one statement. */
 export async function readPatient(db: Db, actor: Actor, id: string, purpose = 'care') {
   requirePermission(actor, 'can_read_patient');
-  const row = await loadPatient(db, id);
-  if (!(await canRead(db, actor, row.id))) {
-    throw forbidden(
-      'Only staff of a facility where this patient is registered or has been seen may read the record; if the patient is here, show it (a code to their mobile, their health card, or a break-glass reason) and register the visit',
-      'यह रिकॉर्ड केवल उन्हीं संस्थानों के कर्मचारी देख सकते हैं जहाँ मरीज़ पंजीकृत है या दिखाया गया है; मरीज़ यहाँ है तो पहले यह दिखाएँ (उनके मोबाइल पर कोड, हेल्थ कार्ड या ब्रेक-ग्लास कारण), फिर विज़िट दर्ज करें',
-    );
-  }
-  await recordAudit(db, actor, { action: 'read', entity: 'patient', entityId: row.id, orgPath: actor.orgPath, purpose });
-  const facilities = await db.selectFrom('patient_facilities as pf').innerJoin('org_units as o', 'o.id', 'pf.facility_id')
-    .select(['o.id', 'o.name', 'o.name_hi', 'pf.first_seen', 'pf.last_seen']).where('pf.patient_id', '=', row.id).orderBy('pf.first_seen').execute();
-  const home = await db.selectFrom('org_units').select(['name', 'name_hi', 'level']).where('id', '=', row.home_id).executeTakeFirst();
-  const dto = toDto(row);
+  type Extra = { home_name: string | null; home_name_hi: string | null; home_level: string | null; facilities: { id: string; name: string; nameHi: string | null; firstSeen: number; lastSeen: number }[] | string | null };
+  const row = await readAudited<Extra>(db, actor, id, purpose, sql`, h.name as home_name, h.name_hi as home_name_hi, h.level as home_level,
+      case when p.readable then (select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'nameHi', o.name_hi, 'firstSeen', ${epochMs('pf.first_seen')},
+        'lastSeen', ${epochMs('pf.last_seen')}) order by pf.first_seen), '[]') from patient_facilities pf join org_units o on o.id = pf.facility_id where pf.patient_id = p.id) end as facilities`,
+  sql`left join org_units h on h.id = p.home_id and p.readable`);
+  const facilities = (typeof row.facilities === 'string' ? JSON.parse(row.facilities) : row.facilities ?? []) as Exclude<Extra['facilities'], string | null>;
+  const { readable: _r, home_name, home_name_hi, home_level, facilities: _f, ...patient } = row;
+  const dto = toDto(patient);
   return {
     ...dto,
-    version: String(row.updated_at.getTime()), // what an edit names (PATCH /api/patients/{id}); FHIR's meta.versionId
-    address: { ...dto.address, place: home?.name ?? null, placeHi: home?.name_hi ?? null, level: home?.level ?? null },
-    facilities: facilities.map((f) => ({ id: f.id, name: f.name, nameHi: f.name_hi, firstSeen: f.first_seen.toISOString(), lastSeen: f.last_seen.toISOString() })),
+    version: String(patient.updated_at.getTime()), // what an edit names (PATCH /api/patients/{id}); FHIR's meta.versionId
+    address: { ...dto.address, place: home_name ?? null, placeHi: home_name_hi ?? null, level: home_level ?? null },
+    facilities: facilities.map((f) => ({ id: f.id, name: f.name, nameHi: f.nameHi, firstSeen: new Date(f.firstSeen).toISOString(), lastSeen: new Date(f.lastSeen).toISOString() })),
   };
 }
 
-/** Who read a patient's record, when and why: for the patient (and those who may read the record). */
+/**
+ * Who read a patient's record, when and why: for the patient (and those who may read the record).
+ * Reads of the record alone (entity_id) and reads that returned it among others (patient_ids: a
+ * search page, a FHIR search Bundle) both count; a search that showed only what identifies the
+ * person (name, age, place), not the record, is listed as a search.
+ */
 export async function accessLog(db: Db, actor: Actor, id: string) {
   requirePermission(actor, 'can_read_patient');
   const row = await loadPatient(db, id);
   if (!(await canRead(db, actor, row.id))) throw forbidden('You may not read this patient\'s record', 'आप इस मरीज़ का रिकॉर्ड नहीं देख सकते');
-  const rows = await db.selectFrom('audit_log').select(['at', 'actor_username', 'action', 'purpose', 'org_unit_path'])
-    .where('entity', '=', 'patient').where('entity_id', '=', row.id).orderBy('at', 'desc').limit(200).execute();
-  return { items: rows.map((r) => ({ at: (r.at as Date).toISOString(), by: r.actor_username, action: r.action, purpose: r.purpose })) };
+  const { rows } = await sql<{ at: Date; actor_username: string | null; action: string; purpose: string | null; entity: string; limited: boolean }>`
+    select at, actor_username, action, purpose, entity, coalesce(after -> 'limited' ? ${row.id}, false) as limited from audit_log
+    where (entity = 'patient' and entity_id = ${row.id}) or patient_ids @> array[${row.id}]::text[]
+    order by at desc, id desc limit 200`.execute(db);
+  return { items: rows.map((r) => ({ at: new Date(r.at).toISOString(), by: r.actor_username, action: r.entity === 'patient_search' || r.limited ? 'search' : r.action, purpose: r.purpose })) };
 }
-
