@@ -53,6 +53,25 @@ function loadClient(bases: string[], connections: number) {
   });
 }
 
+/** utime + stime of a process in milliseconds (0 when it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Processes whose environment holds `marker` (the server instances started with it in DATABASE_URL). */
+function pidsWith(marker: string): number[] {
+  if (!fs.existsSync('/proc/self/environ')) return [];
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid).filter((d) => {
+    try { return fs.readFileSync(`/proc/${d}/environ`, 'latin1').includes(marker); } catch { return false; }
+  }).map(Number);
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-bench-'));
   const { db, engine, drop, url } = await freshDatabase(tmp);
@@ -64,8 +83,14 @@ async function main() {
     const app = url ? null : await buildApp({ db, config });
     const instances: Instance[] = [];
     let bases: string[];
+    // The server instances and their PostgreSQL sessions carry this name, so that the CPU each phase
+    // costs them can be read from /proc: on a busy machine rates vary with what else runs, CPU per
+    // request much less.
+    const marker = `bench-fhir-${randomBytes(4).toString('hex')}`;
     if (url) {
-      for (let i = 0; i < INSTANCES; i++) instances.push(await spawnServer(url, password));
+      const named = new URL(url);
+      named.searchParams.set('application_name', marker);
+      for (let i = 0; i < INSTANCES; i++) instances.push(await spawnServer(named.toString(), password));
       bases = instances.map((i) => i.base);
     } else {
       await app!.listen({ port: 0, host: '127.0.0.1' });
@@ -153,12 +178,23 @@ async function main() {
           return { latencies, errors, seconds: (performance.now() - t) / 1000 };
         };
         await run(1, false);
+        const servers = url ? pidsWith(marker) : [process.pid];
+        const sessions = url ? (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = ${marker}`.execute(k)).rows.map((x) => Number(x.pid)) : [];
+        const cpu = () => ({ server: servers.reduce((t, p) => t + cpuMs(p), 0), db: sessions.reduce((t, p) => t + cpuMs(p), 0), client: process.cpuUsage() });
+        const cpuAt = cpu();
         const auditAt = Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(k)).rows[0].n);
         const r = await run(SECONDS, true);
+        const cpuEnd = cpu();
         const auditAfter = Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(k)).rows[0].n);
         r.latencies.sort((a, b) => a - b);
+        const n = Math.max(1, r.latencies.length);
         results[name] = {
           perSecond: Math.round(r.latencies.length / r.seconds), p50ms: ms(percentile(r.latencies, 50)), p99ms: ms(percentile(r.latencies, 99)),
+          // CPU milliseconds per request: the API server, its PostgreSQL sessions, this load generator.
+          cpuMsPerRequest: url ? {
+            server: ms((cpuEnd.server - cpuAt.server) / n), db: ms((cpuEnd.db - cpuAt.db) / n),
+            client: ms(((cpuEnd.client.user + cpuEnd.client.system - cpuAt.client.user - cpuAt.client.system) / 1000) / n),
+          } : undefined,
           errors: r.errors, auditRowsPerRequest: Math.round(((auditAfter - auditAt) / Math.max(1, r.latencies.length)) * 100) / 100,
         };
       }
