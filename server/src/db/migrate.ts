@@ -49,7 +49,10 @@ import * as m1207_0310 from './migrations/20261207T0310_seed_himcare.js';
 import * as m1207_0200 from './migrations/20261207T0200_add_asha_notice_reads_state_rates.js';
 import * as m1208_0400 from './migrations/20261208T0400_add_audit_patient_ids.js';
 import * as m1208_0100 from './migrations/20261208T0100_create_patient_admissions.js';
-import * as m1209_0100 from './migrations/20261209T0100_ambulance_rows_updated_in_place.js';
+import * as m1208_0210 from './migrations/20261208T0210_add_register_member_counts.js';
+import * as m1208_0220 from './migrations/20261208T0220_fill_register_member_counts.js';
+import * as m1208_0230 from './migrations/20261208T0230_add_scheme_panchayats.js';
+import * as m1208_0240 from './migrations/20261208T0240_fill_scheme_panchayats.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -102,7 +105,10 @@ const migrations: Record<string, Migration> = {
   '20261207T0200_add_asha_notice_reads_state_rates': m1207_0200,
   '20261208T0400_add_audit_patient_ids': m1208_0400,
   '20261208T0100_create_patient_admissions': m1208_0100,
-  '20261209T0100_ambulance_rows_updated_in_place': m1209_0100,
+  '20261208T0210_add_register_member_counts': m1208_0210,
+  '20261208T0220_fill_register_member_counts': m1208_0220,
+  '20261208T0230_add_scheme_panchayats': m1208_0230,
+  '20261208T0240_fill_scheme_panchayats': m1208_0240,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

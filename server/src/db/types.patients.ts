@@ -128,6 +128,8 @@ export interface FamiliesTable {
   category: string | null;
   source: Generated<'swasthya' | 'register'>;
   imported_at: Date | null;
+  /** Register members of the family, kept by the register's import (migration 20261208T0210). */
+  member_count: Generated<number>;
 }
 export interface FamilyMembersTable {
   family_id: string;

@@ -74,6 +74,8 @@ export interface SchemeEnrolmentsTable {
   card_token: string;
   status: ColumnType<'active' | 'cancelled', 'active' | 'cancelled' | undefined, 'active' | 'cancelled'>;
   renewed_from: string | null;
+  /** The family's gram panchayat when the card was issued (migration 20261208T0230). */
+  panchayat_id: string | null;
   enrolled_by: string | null;
   enrolled_at: Generated<Date>;
 }
@@ -115,6 +117,9 @@ export interface SchemeClaimsTable {
   settled_at: MaybeTimestamp;
   settled_amount: MaybeNumeric;
   settlement_reason: string | null;
+  /** The card's gram panchayat and scheme year (migration 20261208T0230). */
+  panchayat_id: string | null;
+  scheme_year: number | null;
 }
 
 export interface SchemeTables {

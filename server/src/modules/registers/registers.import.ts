@@ -167,6 +167,8 @@ export async function importRegister(db: Db, actor: Actor, text: string, opts: {
           toMatch.push({ id: s.id, familyId: s.family_id, relation: m.relation, name: m.name, nameHi: m.name_hi, sex: m.sex, birthYear: m.birth_year, abhaNumber: m.abha_number, districtPath: districtOf(byId.get(m.village_id)!.path) });
         }
       }
+      // Each family's number of members, for the figures by panchayat (read from an index that holds it).
+      await sql`update families f set member_count = (select count(*)::int from register_members m where m.family_id = f.id) where f.id = any(${[...familyOf.values()]}::text[])`.execute(trx);
       const c = await matchMembers(trx, actor, toMatch);
       answer.matches.linked += c.linked; answer.matches.review += c.review; answer.matches.none += c.none;
     }

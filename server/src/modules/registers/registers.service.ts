@@ -166,3 +166,18 @@ export async function listRegisterPanchayats(db: Db, actor: Actor) {
     .groupBy(['gp.id', 'gp.name', 'gp.name_hi', 'gp.lgd_code']).orderBy('gp.name').limit(5000).execute();
   return { items: rows.map((r) => ({ id: r.id, name: r.name, nameHi: r.name_hi, lgdCode: r.lgd_code, families: Number(r.families) })) };
 }
+
+/**
+ * The register's families and members in each gram panchayat under `path`, for the schemes module's
+ * figures by panchayat: counts only (nothing personal is read, so nothing is audited). Read from the
+ * index families_panchayat_members alone (the members of a family are kept on it by the import).
+ */
+export async function registerCountsByPanchayat(db: Db, path: string) {
+  const rows = await sql<{ panchayat_id: string; families: string; members: string | null }>`
+    select f.panchayat_id, count(*) as families, sum(f.member_count) as members
+    from families f
+    where f.panchayat_id is not null
+      and f.panchayat_id in (select id from org_units where level = 'panchayat' and path like ${`${path}%`})
+    group by f.panchayat_id`.execute(db);
+  return rows.rows.map((r) => ({ panchayatId: r.panchayat_id, families: Number(r.families), members: Number(r.members ?? 0) }));
+}

@@ -146,6 +146,9 @@ for (const engine of testEngines()) {
       assert.equal(f1.panchayat_id, gp);
       const fm = await t.db.kysely.selectFrom('family_members').select('patient_id').where('family_id', '=', f1.id).execute();
       assert.deepEqual(fm.map((x) => x.patient_id), [pid.ramesh]);
+      // Each family keeps its number of members (the figures by panchayat read it).
+      const counts = await t.db.kysely.selectFrom('families').select(['external_id', 'member_count']).where('external_id', 'like', `T${base}-%`).orderBy('external_id').execute();
+      assert.deepEqual(counts.map((c) => c.member_count), [3, 2, 1]);
     });
 
     test('families by panchayat: members, who lacks an ABHA; another district sees nothing; cursor paging', async () => {
@@ -179,7 +182,9 @@ for (const engine of testEngines()) {
       const ids = Object.fromEntries(mine((await ok(t.req('GET', `/api/families?panchayat=${gp}`, tok.district))).items).map((f: any) => [f.externalId, f.id]));
       assert.equal(Object.keys(ids).length, 3);
       // Family 1 gets this year's card; family 2 a card that is then last year's (it does not count).
-      await ok(t.req('POST', '/api/schemes/himcare/enrolments', tok.district, { familyId: ids[fam(1)], category: 'bpl' }), 201);
+      const card = await ok(t.req('POST', '/api/schemes/himcare/enrolments', tok.district, { familyId: ids[fam(1)], category: 'bpl' }), 201);
+      // The card carries its family's panchayat (the figures by panchayat count cards by it).
+      assert.equal((await t.db.kysely.selectFrom('scheme_enrolments').select('panchayat_id').where('id', '=', card.id).executeTakeFirstOrThrow()).panchayat_id, gp);
       const old = await ok(t.req('POST', '/api/schemes/himcare/enrolments', tok.district, { familyId: ids[fam(2)], category: 'free' }), 201);
       await t.db.kysely.updateTable('scheme_enrolments').set((eb) => ({ scheme_year: eb('scheme_year', '-', 1) })).where('id', '=', old.id).execute();
 
@@ -220,6 +225,8 @@ for (const engine of testEngines()) {
       const r = await ok(upload(tok.state, fewer));
       assert.deepEqual([r.families.updated, r.members.removed], [2, 1]);
       assert.equal(await countMembers(), 5);
+      const f1 = await t.db.kysely.selectFrom('families').select('member_count').where('external_id', '=', fam(1)).executeTakeFirstOrThrow();
+      assert.equal(f1.member_count, 2, 'the member who left is no longer counted');
       assert.equal(await countFamilies(), 3);
     });
 

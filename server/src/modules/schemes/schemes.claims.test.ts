@@ -165,6 +165,8 @@ for (const engine of testEngines()) {
       const before = await opdValues();
       const filed = await ok(claim(tok.operator, { memberPatientId: patient, admittedOn: daysAgo(12), dischargedOn: undefined, diagnosis: 'A09', procedure: 'IV fluids' }), 201);
       assert.equal(filed.status, 'admitted');
+      const stored = await t.db.kysely.selectFrom('scheme_claims').select(['scheme_year', 'panchayat_id']).where('id', '=', filed.id).executeTakeFirstOrThrow();
+      assert.deepEqual(stored, { scheme_year: Number(daysAgo(12).slice(0, 4)), panchayat_id: null }, 'the card\'s year and panchayat (this family has none)');
       const read = () => ok(t.req('GET', `/api/patients/${patient}/admissions`, tok.clinic));
       const open = (await read()).items.find((a: any) => a.sourceId === filed.id);
       assert.deepEqual({ ...open, id: undefined, diagnoses: open.diagnoses.map((d: any) => d.code) }, {
@@ -208,9 +210,18 @@ for (const engine of testEngines()) {
       const member = (family: string, i: number) => ({ id: `RM${family}${i}`, family_id: family, member_id: `M${i}`, name: `Member ${i}`, name_key: `member ${i}`, relation: i ? 'son' : 'head', sex: 'male', birth_year: 1980 + i, village_id: village });
       await t.db.kysely.insertInto('register_members').values([0, 1, 2].map((i) => member(famId, i)) as any).execute();
       await t.db.kysely.insertInto('register_members').values([member(other.id, 0)] as any).execute();
+      // What the register's import keeps on each family (its members), and what a card issued there would
+      // carry (its family's panchayat, and its claims the card's): the figures read these.
+      await t.db.kysely.updateTable('families').set({ member_count: 3 }).where('id', '=', famId).execute();
+      await t.db.kysely.updateTable('families').set({ member_count: 1 }).where('id', '=', other.id).execute();
+      await t.db.kysely.updateTable('scheme_enrolments').set({ panchayat_id: gp }).where('id', '=', card.id).execute();
+      await t.db.kysely.updateTable('scheme_claims').set({ panchayat_id: gp }).where('enrolment_id', '=', card.id).execute();
 
       const year = Number(todayIst().slice(0, 4));
-      const claims = await t.db.kysely.selectFrom('scheme_claims').select(['status', 'amount', 'settled_amount', 'diagnosis']).where('enrolment_id', '=', card.id).execute();
+      // The claims of the card, pre-authorisations refused aside (those are no treatment on the scheme).
+      const claims = (await t.db.kysely.selectFrom('scheme_claims').select(['status', 'amount', 'settled_amount', 'diagnosis']).where('enrolment_id', '=', card.id).execute())
+        .filter((c) => c.status !== 'preauth_rejected');
+      assert.ok(claims.length < (await t.db.kysely.selectFrom('scheme_claims').select('id').where('enrolment_id', '=', card.id).execute()).length, 'a refused pre-authorisation is on this card');
       assert.ok(claims.length > 0, 'the earlier tests filed claims on this card');
       const paid = claims.filter((c) => ['approved', 'deducted'].includes(c.status)).reduce((a, c) => a + Number(c.settled_amount ?? 0), 0);
       const pending = claims.filter((c) => c.status === 'claimed').reduce((a, c) => a + Number(c.amount), 0);

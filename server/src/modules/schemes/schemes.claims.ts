@@ -98,7 +98,7 @@ export async function fileClaim(db: Db, actor: Actor, schemeName: string, input:
     const flags = await flagsOf(trx, scheme, { enrolmentId: e.id, patientId: input.memberPatientId, hospitalId: h.facility_id, packageCode: code, rate, admittedOn: input.admittedOn, dischargedOn: input.dischargedOn ?? null, amount });
     const id = uid();
     await repo.insertClaim(trx, {
-      id, scheme, enrolment_id: e.id, patient_id: input.memberPatientId, hospital_id: h.facility_id, hospital_path: h.facility_path, package_code: code, package_rate: rate, preauth: pkg.preauth,
+      id, scheme, enrolment_id: e.id, panchayat_id: e.panchayat_id, scheme_year: e.scheme_year, patient_id: input.memberPatientId, hospital_id: h.facility_id, hospital_path: h.facility_path, package_code: code, package_rate: rate, preauth: pkg.preauth,
       diagnosis, procedure: input.procedure?.trim() || null, treatment: input.treatment?.trim() || null, admitted_on: input.admittedOn, discharged_on: input.dischargedOn ?? null,
       amount, status, flags: JSON.stringify(flags), filed_by: actor.userId, claimed_at: status === 'claimed' ? new Date() : null,
     });

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.js';
 import { badRequest } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
+import { registerCountsByPanchayat } from '../registers/registers.service.js';
 import * as repo from './schemes.repository.js';
 import { requireAny, schemeOf } from './schemes.service.js';
 
@@ -37,74 +38,80 @@ export interface CoverageRow {
 const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
 
 /**
- * The figures for every unit of `by` level inside `path`. One pass per table: families and members
- * and claims are summed per panchayat first, then the panchayats are rolled up to the level asked for
- * (a unit's panchayats are those whose path starts with the unit's).
+ * The figures for every unit of `by` level inside `path`. Each table is summed per gram panchayat from
+ * an index of its own (the register's families and members, from the registers module; the cards of the
+ * year and their claims, by the panchayat the card was issued in), then the panchayats are rolled up to
+ * the level asked for: each to the deepest unit whose path begins its own, found by its path's prefixes.
  */
 async function figures(db: Db, scheme: string, year: number, path: string, by: CoverageLevel): Promise<CoverageRow[]> {
+  const like = `${path}%`;
   const units = await sql<{ id: string; name: string; name_hi: string | null; lgd_code: number | null; path: string }>`
     select id, name, name_hi, lgd_code, path from org_units
-    where level = ${by} and path like ${`${path}%`} and closed_on is null
+    where level = ${by} and path like ${like} and closed_on is null
     order by name, id`.execute(db);
   if (!units.rows.length) return [];
-  const perPanchayat = await sql<{ path: string; families: string; enrolled: string; members: string; claims: string; paid: string | null; pending: string | null }>`
-    with fam as (
-      select f.id, p.path from families f join org_units p on p.id = f.panchayat_id
-      where p.path like ${`${path}%`}
-    ), enrolled as (
-      select distinct e.family_id from scheme_enrolments e join fam on fam.id = e.family_id
-      where e.scheme = ${scheme} and e.scheme_year = ${year} and e.status = 'active'
-    ), members as (
-      select m.family_id, count(*) as n from register_members m join fam on fam.id = m.family_id group by m.family_id
-    ), claims as (
-      select e.family_id, count(*) as n,
-        sum(coalesce(c.settled_amount, 0)) filter (where c.status in ('approved', 'deducted')) as paid,
-        sum(c.amount) filter (where c.status = 'claimed') as pending
-      from scheme_claims c join scheme_enrolments e on e.id = c.enrolment_id join fam on fam.id = e.family_id
-      where c.scheme = ${scheme} and e.scheme_year = ${year}
-      group by e.family_id
-    )
-    select fam.path, count(*) as families, count(enrolled.family_id) as enrolled,
-      coalesce(sum(members.n), 0) as members, coalesce(sum(claims.n), 0) as claims,
-      sum(claims.paid) as paid, sum(claims.pending) as pending
-    from fam
-    left join enrolled on enrolled.family_id = fam.id
-    left join members on members.family_id = fam.id
-    left join claims on claims.family_id = fam.id
-    group by fam.path`.execute(db);
-  const diagnoses = await sql<{ path: string; code: string; n: string; title: string | null; title_hi: string | null }>`
-    select p.path, c.diagnosis as code, count(*) as n, i.title, i.title_hi
-    from scheme_claims c
-    join scheme_enrolments e on e.id = c.enrolment_id
-    join families f on f.id = e.family_id
-    join org_units p on p.id = f.panchayat_id
-    left join icd_codes i on i.code = c.diagnosis
-    where c.scheme = ${scheme} and e.scheme_year = ${year} and p.path like ${`${path}%`}
-      and c.status not in ('preauth_rejected')
-    group by p.path, c.diagnosis, i.title, i.title_hi`.execute(db);
+  const inScope = sql`(select id from org_units where level = 'panchayat' and path like ${like})`;
+  const [panchayats, register, cards, claims, diagnoses] = await Promise.all([
+    sql<{ id: string; path: string }>`select id, path from org_units where level = 'panchayat' and path like ${like}`.execute(db),
+    registerCountsByPanchayat(db, path),
+    sql<{ panchayat_id: string; n: string }>`
+      select panchayat_id, count(*) as n from scheme_enrolments
+      where scheme = ${scheme} and scheme_year = ${year} and status = 'active' and panchayat_id in ${inScope}
+      group by panchayat_id`.execute(db),
+    sql<{ panchayat_id: string; n: string; paid: string | null; pending: string | null }>`
+      select panchayat_id, count(*) as n,
+        sum(coalesce(settled_amount, 0)) filter (where status in ('approved', 'deducted')) as paid,
+        sum(amount) filter (where status = 'claimed') as pending
+      from scheme_claims
+      where scheme = ${scheme} and scheme_year = ${year} and panchayat_id in ${inScope} and status <> 'preauth_rejected'
+      group by panchayat_id`.execute(db),
+    sql<{ panchayat_id: string; code: string; n: string; title: string | null; title_hi: string | null }>`
+      select d.panchayat_id, d.code, d.n, i.title, i.title_hi
+      from (
+        select panchayat_id, diagnosis as code, count(*) as n from scheme_claims
+        where scheme = ${scheme} and scheme_year = ${year} and panchayat_id in ${inScope} and status <> 'preauth_rejected'
+        group by panchayat_id, diagnosis
+      ) d left join icd_codes i on i.code = d.code`.execute(db),
+  ]);
 
-  // Longest paths first, so that a panchayat is counted under the deepest unit that holds it.
-  const byPath = [...units.rows].sort((a, b) => b.path.length - a.path.length);
-  const unitOf = (p: string) => byPath.find((u) => p.startsWith(u.path))?.id;
-  const out = new Map<string, CoverageRow & { dx: Map<string, { code: string; name: string | null; nameHi: string | null; claims: number }> }>();
+  type Row = CoverageRow & { dx: Map<string, { code: string; name: string | null; nameHi: string | null; claims: number }> };
+  const out = new Map<string, Row>();
+  const unitByPath = new Map<string, string>();
   for (const u of units.rows) {
+    unitByPath.set(u.path, u.id);
     out.set(u.id, {
       unitId: u.id, name: u.name, nameHi: u.name_hi, lgdCode: u.lgd_code,
       families: 0, familiesEnrolled: 0, coverage: 0, members: 0, claims: 0, claimsPer1000Members: 0, paid: 0, pending: 0, topDiagnoses: [], dx: new Map(),
     });
   }
-  for (const r of perPanchayat.rows) {
-    const row = out.get(unitOf(r.path) ?? '');
+  // Each panchayat's row: the unit at the longest prefix of its path (its own path first).
+  const rowOf = new Map<string, Row>();
+  for (const p of panchayats.rows) {
+    const parts = p.path.split('/').filter(Boolean);
+    for (let n = parts.length; n > 0; n--) {
+      const unit = unitByPath.get(`/${parts.slice(0, n).join('/')}/`);
+      if (unit) { rowOf.set(p.id, out.get(unit)!); break; }
+    }
+  }
+  for (const r of register) {
+    const row = rowOf.get(r.panchayatId);
     if (!row) continue;
-    row.families += Number(r.families);
-    row.familiesEnrolled += Number(r.enrolled);
-    row.members += Number(r.members);
-    row.claims += Number(r.claims);
+    row.families += r.families;
+    row.members += r.members;
+  }
+  for (const r of cards.rows) {
+    const row = rowOf.get(r.panchayat_id);
+    if (row) row.familiesEnrolled += Number(r.n);
+  }
+  for (const r of claims.rows) {
+    const row = rowOf.get(r.panchayat_id);
+    if (!row) continue;
+    row.claims += Number(r.n);
     row.paid += Number(r.paid ?? 0);
     row.pending += Number(r.pending ?? 0);
   }
   for (const d of diagnoses.rows) {
-    const row = out.get(unitOf(d.path) ?? '');
+    const row = rowOf.get(d.panchayat_id);
     if (!row) continue;
     const cur = row.dx.get(d.code) ?? { code: d.code, name: d.title, nameHi: d.title_hi, claims: 0 };
     cur.claims += Number(d.n);

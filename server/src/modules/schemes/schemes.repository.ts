@@ -51,6 +51,8 @@ export const hospital = (db: Db, scheme: string, facilityId: string) =>
 export const familyByRef = (db: Db, ref: string) =>
   db.selectFrom('families').select(['id', 'family_number', 'external_id', 'home_path', 'head_patient_id'])
     .where((eb) => eb.or([eb('id', '=', ref), eb('family_number', '=', ref.toUpperCase()), eb('external_id', '=', ref)])).executeTakeFirst();
+export const familyPanchayat = (db: Db, familyId: string) =>
+  db.selectFrom('families').select('panchayat_id').where('id', '=', familyId).executeTakeFirst().then((f) => f?.panchayat_id ?? null);
 export const familyMembers = (db: Db, familyId: string) =>
   db.selectFrom('family_members').select(['patient_id', 'relation']).where('family_id', '=', familyId)
     .orderBy(sql`relation = 'head'`, 'desc').orderBy('added_at').execute();
@@ -61,7 +63,7 @@ export const insertEnrolment = (db: Db, row: Insertable<SchemeEnrolmentsTable>) 
 export const activeEnrolmentOf = (db: Db, scheme: string, familyId: string, year: number) =>
   db.selectFrom('scheme_enrolments').select(['id', 'card_number']).where('scheme', '=', scheme).where('family_id', '=', familyId).where('scheme_year', '=', year).where('status', '=', 'active').executeTakeFirst();
 const enrolmentJoin = (db: Db) => db.selectFrom('scheme_enrolments as e').innerJoin('families as f', 'f.id', 'e.family_id');
-const enrolmentCols = ['e.id', 'e.scheme', 'e.family_id', 'e.home_path', 'e.scheme_year', 'e.category', 'e.premium', 'e.card_number', 'e.card_token', 'e.status', 'e.enrolled_at', 'f.family_number', 'f.external_id',
+const enrolmentCols = ['e.id', 'e.scheme', 'e.family_id', 'e.home_path', 'e.panchayat_id', 'e.scheme_year', 'e.category', 'e.premium', 'e.card_number', 'e.card_token', 'e.status', 'e.enrolled_at', 'f.family_number', 'f.external_id',
   sql<number>`(select count(*)::int from scheme_enrolment_members m where m.enrolment_id = e.id and m.removed_at is null)`.as('members')] as const;
 export type EnrolmentRow = NonNullable<Awaited<ReturnType<typeof enrolmentById>>>;
 export const enrolmentById = (db: Db, scheme: string, id: string) => enrolmentJoin(db).select(enrolmentCols).where('e.scheme', '=', scheme).where('e.id', '=', id).executeTakeFirst();

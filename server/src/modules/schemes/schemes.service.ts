@@ -198,8 +198,10 @@ async function categoryIn(db: Db, scheme: string, code: string, on: string) {
 const cardNumber = (year: number) => `HC${year}${String(randomInt(0, 1e9)).padStart(9, '0')}${randomInt(0, 10)}`;
 
 async function issue(trx: Db, actor: Actor, scheme: string, f: { id: string; home_path: string }, year: number, category: { code: string; premium: string }, members: string[], premiumReference: string | undefined, renewedFrom: string | null) {
+  // The card counts in its family's gram panchayat as it is now (the figures by panchayat read it from the card).
+  const panchayat = await repo.familyPanchayat(trx, f.id);
   const row = {
-    id: uid(), scheme, family_id: f.id, home_path: f.home_path, scheme_year: year, category: category.code, premium: Number(category.premium),
+    id: uid(), scheme, family_id: f.id, home_path: f.home_path, panchayat_id: panchayat, scheme_year: year, category: category.code, premium: Number(category.premium),
     premium_reference: premiumReference?.trim() || null, card_number: cardNumber(year), card_token: randomBytes(18).toString('base64url'), renewed_from: renewedFrom, enrolled_by: actor.userId,
   };
   try {
