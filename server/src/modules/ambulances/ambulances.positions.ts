@@ -179,10 +179,7 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   // The fixes, the latest positions, the live map's notices and the events: one transaction, one commit.
   const settings = eventSettings(db);
   const store = () => inTransaction(db, async (trx) => {
-    const inserted = await insertPositions(trx, rows);
-    const storedKeys = new Set(inserted.map((r) => `${r.ambulance_id} ${new Date(r.fix_time).getTime()}`));
-    const stored = rows.filter((r) => storedKeys.has(`${r.ambulance_id} ${r.fix_time.getTime()}`));
-    const moved = await moveLatest(trx, stored);
+    const { stored, moved } = await insertPositions(trx, rows, source);
     // The live map hears only the vehicles whose latest position moved (a late fix moves none), once committed.
     await announceLive(trx, moved.map((r) => ({ type: 'position', ambulanceId: r.ambulance_id, latitude: r.latitude, longitude: r.longitude, fixTime: r.fix_time.toISOString(), speedKmh: r.speed_kmh })));
     // Events (online, overspeed, geofences, long halts) from the fixes stored now, late ones aside (ambulances.events.ts).
@@ -210,50 +207,42 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
 type Row = { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string };
 const text = (v: number | null) => (v == null ? null : String(v));
 
-/** Inserts the fixes (each column one array parameter: a batch is one statement of ten parameters); returns those new. */
-async function insertPositions(trx: Db, rows: Row[]): Promise<{ ambulance_id: string; fix_time: Date }[]> {
-  let inserted: { ambulance_id: string; fix_time: Date }[] = [];
-  for (let i = 0; i < rows.length; i += 5000) {
-    const chunk = rows.slice(i, i + 5000);
-    const got = await sql<{ ambulance_id: string; fix_time: Date }>`
+/**
+ * Inserts the fixes and moves each vehicle's latest position to its newest fix stored now, when that
+ * is newer than the one it has, in one statement (each column one array parameter, sent once).
+ * Returns the fixes stored (not already there) and those that moved a latest position, by their index.
+ */
+async function insertPositions(trx: Db, rows: Row[], source: Source): Promise<{ stored: Row[]; moved: Row[] }> {
+  const r = await sql<{ k: string; n: number }>`
+    with x as (
+      select x.n::int as n, x.a, x.t::timestamptz as t, x.la::float8 as la, x.lo::float8 as lo, x.s::real as s, x.c::real as c,
+        x.al::real as al, x.ac::real as ac, x.b::real as b
+      from unnest(${rows.map((r) => r.ambulance_id)}::text[], ${rows.map((r) => r.fix_time.toISOString())}::text[],
+        ${rows.map((r) => String(r.latitude))}::text[], ${rows.map((r) => String(r.longitude))}::text[],
+        ${rows.map((r) => text(r.speed_kmh))}::text[], ${rows.map((r) => text(r.course))}::text[], ${rows.map((r) => text(r.altitude))}::text[],
+        ${rows.map((r) => text(r.accuracy))}::text[], ${rows.map((r) => text(r.battery))}::text[])
+        with ordinality as x(a, t, la, lo, s, c, al, ac, b, n)
+    ), ins as (
       insert into ambulance_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, altitude, accuracy, battery, source)
-      select x.a, x.t::timestamptz, x.la::float8, x.lo::float8, x.s::real, x.c::real, x.al::real, x.ac::real, x.b::real, x.src
-      from unnest(${chunk.map((r) => r.ambulance_id)}::text[], ${chunk.map((r) => r.fix_time.toISOString())}::text[],
-        ${chunk.map((r) => String(r.latitude))}::text[], ${chunk.map((r) => String(r.longitude))}::text[],
-        ${chunk.map((r) => text(r.speed_kmh))}::text[], ${chunk.map((r) => text(r.course))}::text[], ${chunk.map((r) => text(r.altitude))}::text[],
-        ${chunk.map((r) => text(r.accuracy))}::text[], ${chunk.map((r) => text(r.battery))}::text[], ${chunk.map((r) => r.source)}::text[])
-        as x(a, t, la, lo, s, c, al, ac, b, src)
+      select a, t, la, lo, s, c, al, ac, b, ${source} from x order by n
       on conflict (ambulance_id, fix_time) do nothing
-      returning ambulance_id, fix_time`.execute(trx);
-    inserted = inserted.concat(got.rows);
-  }
-  return inserted;
-}
-
-/** Moves each vehicle's latest position to its newest stored fix when that is newer; returns the fixes that moved one. */
-async function moveLatest(trx: Db, stored: Row[]): Promise<Row[]> {
-  const newest = new Map<string, Row>();
-  for (const r of stored) {
-    const cur = newest.get(r.ambulance_id);
-    if (!cur || cur.fix_time < r.fix_time) newest.set(r.ambulance_id, r);
-  }
-  const latest = [...newest.values()]; // in vehicle order, as `stored` is
-  const moved: Row[] = [];
-  for (let i = 0; i < latest.length; i += 5000) {
-    const chunk = latest.slice(i, i + 5000);
-    const changed = await sql<{ ambulance_id: string }>`
+      returning ambulance_id, fix_time
+    ), fresh as (
+      select x.* from x join ins on ins.ambulance_id = x.a and ins.fix_time = x.t
+    ), newest as (
+      select distinct on (a) * from fresh order by a, t desc
+    ), up as (
       insert into ambulance_latest_positions as l (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, battery)
-      select x.a, x.t::timestamptz, x.la::float8, x.lo::float8, x.s::real, x.c::real, x.b::real
-      from unnest(${chunk.map((r) => r.ambulance_id)}::text[], ${chunk.map((r) => r.fix_time.toISOString())}::text[],
-        ${chunk.map((r) => String(r.latitude))}::text[], ${chunk.map((r) => String(r.longitude))}::text[],
-        ${chunk.map((r) => text(r.speed_kmh))}::text[], ${chunk.map((r) => text(r.course))}::text[], ${chunk.map((r) => text(r.battery))}::text[])
-        as x(a, t, la, lo, s, c, b)
+      select a, t, la, lo, s, c, b from newest order by a
       on conflict (ambulance_id) do update set fix_time = excluded.fix_time, latitude = excluded.latitude, longitude = excluded.longitude,
         speed_kmh = excluded.speed_kmh, course = excluded.course, battery = excluded.battery, received_at = now()
       where l.fix_time < excluded.fix_time
-      returning ambulance_id`.execute(trx);
-    const ids = new Set(changed.rows.map((r) => r.ambulance_id));
-    moved.push(...chunk.filter((r) => ids.has(r.ambulance_id)));
-  }
-  return moved;
+      returning ambulance_id
+    )
+    select 's' as k, n from fresh
+    union all
+    select 'm' as k, newest.n from newest join up on up.ambulance_id = newest.a`.execute(trx);
+  // In key order, as `rows` are.
+  const pick = (k: string) => r.rows.filter((x) => x.k === k).map((x) => Number(x.n)).sort((p, q) => p - q).map((n) => rows[n - 1]);
+  return { stored: pick('s'), moved: pick('m') };
 }
