@@ -6,7 +6,7 @@
 // On the screens: the district officer (English) imports a register of two families (the head matched by
 // ABHA) on #/registers, sees the panchayat on #/schemes/coverage with 2 families and none with a card,
 // enrols the first family on #/schemes/enrol and prints its card. The hospital's operator (Hindi) files a
-// claim for the head with the card number; the state officer (Hindi) approves it on the claims tab and
+// claim for the head with the card number and sees the admission on the head's record; the state officer (Hindi) approves it on the claims tab and
 // sees the panchayat's figures in Hindi; the district officer's coverage now shows 1 of 2 families with a
 // card (50%), 1 claim and ₹8,000 paid.
 //   cd web && npx vite build --outDir /tmp/web-schemes && cd .. &&
@@ -122,6 +122,11 @@ describe('HIMCARE by panchayat (browser)', () => {
       await claimForm.getByLabel('निदान (ICD-10)').fill('A09');
       await claimForm.getByRole('button', { name: 'दावा दर्ज करें' }).click();
       await op.getByTestId('claim-filed').getByText('दावा दर्ज हुआ: दावा किया गया।').waitFor();
+      // The admission is on the patient's record (the operator registered the patient here, so may read it).
+      await op.goto(`${base}/#/patients/${head.id}`);
+      const admission = op.getByTestId('admissions');
+      await admission.getByText('हिमकेयर दावा', { exact: false }).waitFor();
+      await admission.getByText('A09', { exact: false }).first().waitFor();
 
       // ---- The state officer (Hindi) approves it, and sees the panchayat's figures.
       const so = await signIn(await hindiPage(browser), base, state, true);

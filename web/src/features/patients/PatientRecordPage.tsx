@@ -10,6 +10,7 @@ import { HealthCardButton } from './HealthCardButton.tsx';
 import { OpdRegisterForm } from './OpdRegisterForm.tsx';
 import { PresencePanel } from './PresencePanel.tsx';
 import { VisitsPanel } from './VisitsPanel.tsx';
+import { AdmissionsPanel } from '../schemes/AdmissionsPanel.tsx';
 import { MergeHistoryPanel } from './MergePanel.tsx';
 import { FlashNotice } from '../../components/Flash.tsx';
 import { getAccessLog, getPatient, namesOf, type AccessEntry, type OpdToken, type PatientRecord } from './patients.api.ts';
@@ -141,6 +142,7 @@ export function PatientRecordPage({ id }: { id: string }) {
               </tbody>
             </table>
           </div>
+          <AdmissionsPanel patientId={p.id} />
           <VisitsPanel patientId={p.id} />
           <DocumentsPanel patientId={p.id} />
         </div>
