@@ -2,7 +2,12 @@
 // as DHIS2 CSV through the real API into PostgreSQL, beside a raw COPY of the same rows into a
 // table of the same shape in the same run. Prints one JSON line.
 //   npm run bench -- hmis-import        (PostgreSQL from BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL)
+//   BENCH_SINGLE=1: the whole file in one request, its body streamed as it is made (as a district's
+//   yearly file would come), and the process's memory (RSS: the in-process server and the client making
+//   the file) sampled while it imports. BENCH_PG_LOG=1 logs the server's statements with their times
+//   (log_min_duration_statement=0, in PostgreSQL's log). BENCH_FACILITIES (3,030) sets the size.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -22,7 +27,8 @@ if (!url) {
 }
 const FACILITIES = Number(process.env.BENCH_FACILITIES ?? 3030);
 const PERIODS = ['202407', '202408', '202409'];
-const REQUEST_VALUES = 100_000;
+const SINGLE = process.env.BENCH_SINGLE === '1';
+const REQUEST_VALUES = SINGLE ? Infinity : 100_000;
 /** Requests in flight at once: a client sending the next file while the last is written. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 
@@ -30,7 +36,7 @@ const schema = `bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await createSchema(url, schema);
-const db = await openPostgres(url, { schema, max: 4 });
+const db = await openPostgres(url, { schema, max: 4, ...(process.env.BENCH_PG_LOG ? { settings: "-c log_min_duration_statement=0" } : {}) });
 try {
   const password = 'Bench-Pass-1';
   await prepareDatabase(db, { adminPassword: password, demo: false });
@@ -83,12 +89,33 @@ try {
     batch = [];
     if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
   };
-  for (const r of rows()) {
-    batch.push(`${r.de},${r.pe},${r.ou},${r.coc},HllvX50cXC0,${r.value}`);
-    if (batch.length === REQUEST_VALUES) await flush();
+  let rssPeakMB = 0;
+  const rssAtStartMB = Math.round(process.memoryUsage().rss / 1e6);
+  if (SINGLE) {
+    // One request; the CSV made as it is sent (1 MB chunks), never whole in memory on either side.
+    const sampler = setInterval(() => { rssPeakMB = Math.max(rssPeakMB, Math.round(process.memoryUsage().rss / 1e6)); }, 100);
+    const body = Readable.from((function* () {
+      let chunk = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n';
+      for (const r of rows()) {
+        chunk += `${r.de},${r.pe},${r.ou},${r.coc},HllvX50cXC0,${r.value}\n`;
+        if (chunk.length > 1 << 20) { yield chunk; chunk = ''; }
+      }
+      if (chunk) yield chunk;
+    })());
+    const res = await fetch(`${base}/api/dataValueSets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/csv' }, body: Readable.toWeb(body) as ReadableStream, duplex: 'half' } as RequestInit);
+    const summary = await res.json();
+    clearInterval(sampler);
+    if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(summary).slice(0, 300)}`);
+    imported += summary.importCount.imported;
+    conflicts += summary.conflicts.length;
+  } else {
+    for (const r of rows()) {
+      batch.push(`${r.de},${r.pe},${r.ou},${r.coc},HllvX50cXC0,${r.value}`);
+      if (batch.length === REQUEST_VALUES) await flush();
+    }
+    if (batch.length) await flush();
+    await Promise.all(inFlight);
   }
-  if (batch.length) await flush();
-  await Promise.all(inFlight);
   const apiSeconds = (performance.now() - t0) / 1000;
   await app.close();
 
@@ -115,7 +142,9 @@ try {
   const copyRate = Math.round(total / copySeconds);
   console.log(JSON.stringify({
     bench: 'hmis-import', engine: 'postgresql', facilities: FACILITIES, cells: cells.length, periods: PERIODS.length, values: total,
-    imported, conflicts, requests: Math.ceil(total / REQUEST_VALUES), concurrency: CONCURRENCY, apiSeconds: Math.round(apiSeconds * 10) / 10, apiValuesPerSecond: apiRate,
+    imported, conflicts, requests: SINGLE ? 1 : Math.ceil(total / REQUEST_VALUES), concurrency: SINGLE ? 1 : CONCURRENCY,
+    ...(SINGLE ? { processRssMB: { atStart: rssAtStartMB, peakWhileImporting: rssPeakMB } } : {}),
+    machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) }, apiSeconds: Math.round(apiSeconds * 10) / 10, apiValuesPerSecond: apiRate,
     copySeconds: Math.round(copySeconds * 10) / 10, copyValuesPerSecond: copyRate, ratioToCopy: Math.round((apiRate / copyRate) * 100) / 100,
   }));
 } finally {
