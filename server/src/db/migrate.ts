@@ -53,6 +53,7 @@ import * as m1208_0210 from './migrations/20261208T0210_add_register_member_coun
 import * as m1208_0220 from './migrations/20261208T0220_fill_register_member_counts.js';
 import * as m1208_0230 from './migrations/20261208T0230_add_scheme_panchayats.js';
 import * as m1208_0240 from './migrations/20261208T0240_fill_scheme_panchayats.js';
+import * as m1209_0100 from './migrations/20261209T0100_ambulance_rows_updated_in_place.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -109,6 +110,7 @@ const migrations: Record<string, Migration> = {
   '20261208T0220_fill_register_member_counts': m1208_0220,
   '20261208T0230_add_scheme_panchayats': m1208_0230,
   '20261208T0240_fill_scheme_panchayats': m1208_0240,
+  '20261209T0100_ambulance_rows_updated_in_place': m1209_0100,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
