@@ -136,10 +136,11 @@ function keptAndPlaces(alias: string, checked = true) {
   return {
     select: sql`, k.resource as kept_resource, k.registry as kept_registry, ph.name as place_home_name, ph.level as place_home_level,
       pd.name as place_district_name, pd.level as place_district_level, ps.name as place_state_name`,
-    joins: sql`left join patient_fhir k on k.patient_id = ${a}.id${only}
-      left join org_units ph on ph.id = ${a}.home_id${only}
-      left join org_units pd on pd.id = split_part(${a}.home_path, '/', 4)${only}
-      left join org_units ps on ps.id = split_part(${a}.home_path, '/', 3)${only}`,
+    // Each a look-up by key per row (`limit 1` keeps the planner from hashing whole tables for a page of 20).
+    joins: sql`left join lateral (select resource, registry from patient_fhir where patient_id = ${a}.id${only} limit 1) k on true
+      left join lateral (select name, level from org_units where id = ${a}.home_id${only} limit 1) ph on true
+      left join lateral (select name, level from org_units where id = split_part(${a}.home_path, '/', 4)${only} limit 1) pd on true
+      left join lateral (select name from org_units where id = split_part(${a}.home_path, '/', 3)${only} limit 1) ps on true`,
   };
 }
 const asJson = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
