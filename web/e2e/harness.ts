@@ -138,6 +138,16 @@ export async function apiCall<T>(base: string, method: string, path: string, tok
 
 
 /** Choose the option whose visible text matches (the select shows names as the server has them). */
+/** Signs in on the login screen (at `#/login`) and waits for the signed-in header, in English or Hindi. */
+export async function signInAs(page: Page, base: string, username: string, password: string, hi = false): Promise<Page> {
+  await page.goto(`${base}/#/login`);
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(password);
+  await page.getByRole('button', { name: hi ? 'साइन इन करें' : 'Sign in' }).click();
+  await page.getByRole('button', { name: hi ? 'लॉग आउट' : 'Log out' }).waitFor();
+  return page;
+}
+
 export async function selectByText(page: Page, label: RegExp, text: RegExp): Promise<void> {
   const select = page.getByLabel(label);
   const option = select.locator('option').filter({ hasText: text }).first();

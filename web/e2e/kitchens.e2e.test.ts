@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, selectByText } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, selectByText, signInAs } from './harness.ts';
 
 const PASSWORD = 'Rasoi-E2e-Pass-1';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -34,12 +34,7 @@ async function signedIn(browser: Browser, base: string, username: string, hi = f
   await context.addInitScript((l) => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', l); }, hi ? 'hi' : 'en');
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
-  await page.goto(`${base}/#/login`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.getByRole('button', { name: hi ? 'साइन इन करें' : 'Sign in' }).click();
-  await page.getByRole('button', { name: hi ? 'लॉग आउट' : 'Log out' }).waitFor();
-  return page;
+  return signInAs(page, base, username, PASSWORD, hi);
 }
 
 describe('Didi ki Rasoi (browser)', () => {

@@ -14,20 +14,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha } from './harness.ts';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, signInAs } from './harness.ts';
 
 const PASSWORD = 'Himcare-E2e-Pass-1';
 const rand = () => Math.floor(Math.random() * 1e6);
 const HEADER = 'family_id,member_id,name,name_hi,relation,sex,birth_year,birth_date,village_lgd,category,abha_number,mobile';
 
-async function signIn(page: Page, base: string, username: string, hi = false): Promise<Page> {
-  await page.goto(`${base}/#/login`);
-  await page.locator('#login-username').fill(username);
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.getByRole('button', { name: hi ? 'साइन इन करें' : 'Sign in' }).click();
-  await page.getByRole('button', { name: hi ? 'लॉग आउट' : 'Log out' }).waitFor();
-  return page;
-}
+const signIn = (page: Page, base: string, username: string, hi = false) => signInAs(page, base, username, PASSWORD, hi);
 
 async function hindiPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'hi-IN' });
