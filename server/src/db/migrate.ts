@@ -54,6 +54,8 @@ import * as m1208_0220 from './migrations/20261208T0220_fill_register_member_cou
 import * as m1208_0230 from './migrations/20261208T0230_add_scheme_panchayats.js';
 import * as m1208_0240 from './migrations/20261208T0240_fill_scheme_panchayats.js';
 import * as m1209_0100 from './migrations/20261209T0100_ambulance_rows_updated_in_place.js';
+import * as m1209_0200 from './migrations/20261209T0200_create_scheme_states.js';
+import * as m1209_0210 from './migrations/20261209T0210_tie_himcare_to_himachal.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -111,6 +113,8 @@ const migrations: Record<string, Migration> = {
   '20261208T0230_add_scheme_panchayats': m1208_0230,
   '20261208T0240_fill_scheme_panchayats': m1208_0240,
   '20261209T0100_ambulance_rows_updated_in_place': m1209_0100,
+  '20261209T0200_create_scheme_states': m1209_0200,
+  '20261209T0210_tie_himcare_to_himachal': m1209_0210,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -122,7 +122,15 @@ export interface SchemeClaimsTable {
   scheme_year: number | null;
 }
 
+/** The state a scheme is for (migration 20261209T0200): its LGD code, as org_units.state_lgd. */
+export interface SchemeStatesTable {
+  scheme: string;
+  state_lgd: number;
+  created_at: Generated<Date>;
+}
+
 export interface SchemeTables {
+  scheme_states: SchemeStatesTable;
   scheme_settings: SchemeSettingsTable;
   scheme_categories: SchemeCategoriesTable;
   scheme_packages: SchemePackagesTable;

@@ -85,9 +85,9 @@ const NOT_AREA_BOUND: Record<string, string> = {
   'POST /api/kitchens/rates': 'kitchen rates are the caller\'s own state\'s, set only at state level',
   'GET /api/kitchens/rates': 'the caller\'s own state\'s kitchen rates (amounts, no names)',
   'GET /api/schemes/{scheme}/setup': 'a scheme\'s set-up: cover, windows, categories, package rates (no names), alike for every area',
-  'POST /api/schemes/{scheme}/setup': 'a scheme\'s set-up is shared reference data, changed only at state level',
-  'POST /api/schemes/{scheme}/categories': 'a scheme\'s categories and premiums are shared reference data, changed only at state level',
-  'POST /api/schemes/{scheme}/packages': 'a scheme\'s packages and rates are shared reference data, changed only at state level',
+  'POST /api/schemes/{scheme}/setup': 'a scheme\'s set-up is shared reference data, changed only at state level and only by its own state (HIMCARE: Himachal; another state 403)',
+  'POST /api/schemes/{scheme}/categories': 'a scheme\'s categories and premiums are shared reference data, changed only at state level and only by its own state (HIMCARE: Himachal; another state 403)',
+  'POST /api/schemes/{scheme}/packages': 'a scheme\'s packages and rates are shared reference data, changed only at state level and only by its own state (HIMCARE: Himachal; another state 403)',
   // DHIS2's metadata API: the same forms, items and categories for every area (a data set's org units are the caller's area only).
   ...Object.fromEntries(EXPORT_TYPES.filter((type) => type !== 'organisationUnits')
     .flatMap((type) => [`GET /api/${type}`, `GET /api/${type}.json`, `GET /api/${type}.csv`, `GET /api/${type}/{id}`])

@@ -338,8 +338,8 @@ for (const engine of testEngines()) {
         // kitchens/kitchens.test.ts and route-role.test.ts
         'POST /api/kitchens', 'GET /api/kitchens', 'POST /api/kitchens/rates', 'GET /api/kitchens/rates', 'GET /api/kitchens/{id}', 'POST /api/kitchens/{id}/days',
         'GET /api/kitchens/{id}/days', 'GET /api/kitchens/{id}/bills', ...['submit', 'approve', 'pay'].map((a) => `POST /api/kitchens/{id}/bills/{month}/${a}`),
-        // HIMCARE (another area's family, card or claim 404; another hospital's claim 403; roles without the permission 403):
-        // schemes/schemes.test.ts, schemes/schemes.claims.test.ts and route-role.test.ts
+        // HIMCARE (another area's family, card or claim 404; another hospital's claim 403; roles without the permission 403;
+        // users of another state than the scheme's 403 on every write): schemes/schemes.test.ts, schemes/schemes.claims.test.ts and route-role.test.ts
         ...['setup', 'categories', 'packages', 'hospitals', 'enrolments', 'claims'].map((r) => `POST /api/schemes/{scheme}/${r}`),
         ...['setup', 'hospitals', 'enrolments', 'enrolments/{id}', 'cards/{file}', 'claims', 'claims/{id}'].map((r) => `GET /api/schemes/{scheme}/${r}`),
         ...['enrolments/{id}/renew', 'enrolments/{id}/members', 'enrolments/{id}/members/{patientId}/remove', 'claims/{id}/preauth', 'claims/{id}/discharge', 'claims/{id}/settle'].map((r) => `POST /api/schemes/{scheme}/${r}`),

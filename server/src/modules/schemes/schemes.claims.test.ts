@@ -31,11 +31,11 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await startTestApp(engine);
-      hospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CH Himcare', type: 'DH', beds: 100 })), 201)).id;
-      hospitalB = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Himcare B', type: 'CHC', beds: 30 })), 201)).id;
-      clinic = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'PHC Not Empanelled' })), 201)).id;
-      tok.state = (await t.userWith('state_officer', 'state:6')).token;
-      tok.district = (await t.userWith('district_officer', 63)).token;
+      hospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CH Himcare', type: 'DH', beds: 100, orgUnit: '22' })), 201)).id;
+      hospitalB = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Himcare B', type: 'CHC', beds: 30, orgUnit: '22' })), 201)).id;
+      clinic = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'PHC Not Empanelled', orgUnit: '22' })), 201)).id;
+      tok.state = (await t.userWith('state_officer', 'state:2')).token;
+      tok.district = (await t.userWith('district_officer', 22)).token;
       tok.operator = (await t.userWith('facility_operator', hospital)).token;
       tok.operatorB = (await t.userWith('facility_operator', hospitalB)).token;
       tok.clinic = (await t.userWith('facility_operator', clinic)).token;
@@ -43,7 +43,7 @@ for (const engine of testEngines()) {
       await ok(t.req('POST', `${H}/hospitals`, tok.state, { hospitalId: hospitalB, from: '2026-01-01' }), 201);
       assert.equal((await t.req('POST', `${H}/hospitals`, tok.state, { hospitalId: hospital })).status, 409);
       // A register family of three, enrolled by the district officer.
-      const register = async (name: string, sex: string, age: number) => (await ok(t.req('POST', '/api/patients', tok.clinic, { name, sex, age, address: { district: 63 } }), 201)).id as string;
+      const register = async (name: string, sex: string, age: number) => (await ok(t.req('POST', '/api/patients', tok.clinic, { name, sex, age, address: { district: 22 } }), 201)).id as string;
       members = [await register('Mohan Lal', 'male', 52), await register('Kamla Devi', 'female', 48), await register('Ravi Kumar', 'male', 20)];
       const fam = await ok(t.req('POST', '/api/families', tok.clinic, { headPatientId: members[0] }), 201);
       familyNumber = fam.familyNumber;
@@ -69,7 +69,7 @@ for (const engine of testEngines()) {
       assert.equal((await claim(tok.state)).status, 403);
       assert.equal((await t.req('POST', `${H}/claims`, tok.district, '{"not json')).status, 403, 'refused before the body is parsed');
       // The card, member, package and diagnosis are checked, each with a message a person can act on.
-      const stranger = (await ok(t.req('POST', '/api/patients', tok.clinic, { name: 'Not Covered', sex: 'female', age: 33, address: { district: 63 } }), 201)).id;
+      const stranger = (await ok(t.req('POST', '/api/patients', tok.clinic, { name: 'Not Covered', sex: 'female', age: 33, address: { district: 22 } }), 201)).id;
       assert.match((await claim(tok.operator, { memberPatientId: stranger })).body.error.message, /not a member on card/);
       assert.equal((await claim(tok.operator, { cardNumber: 'HC2026000' })).status, 400);
       assert.match((await claim(tok.operator, { diagnosis: 'fever' })).body.error.message, /not an ICD-10 code/);
@@ -197,10 +197,10 @@ for (const engine of testEngines()) {
     });
 
     test('by panchayat: coverage (families with a card ÷ register families), claims per 1,000 members, paid and pending, top diagnoses; rolled up to block and district; the public page by district hides rare diagnoses', async () => {
-      // The card's family mapped to a new gram panchayat of a Hisar block, with its three register members; a second family there without a card.
+      // The card's family mapped to a new gram panchayat of a Mandi block, with its three register members; a second family there without a card.
       const unit = async (parent: string, level: string, name: string) => (await ok(t.req('POST', '/api/geo/units', t.adminToken, { parent, level, name }), 201)).id as string;
-      const blocks = await ok(t.req('GET', '/api/geo/units/district:63/children', t.adminToken));
-      const block = blocks.items.find((u: any) => u.level === 'block')?.id ?? await unit('district:63', 'block', 'Cover Block');
+      const blocks = await ok(t.req('GET', '/api/geo/units/district:22/children', t.adminToken));
+      const block = blocks.items.find((u: any) => u.level === 'block')?.id ?? await unit('district:22', 'block', 'Cover Block');
       const gp = await unit(block, 'panchayat', `GP Cover ${Date.now() % 100000}`);
       const village = await unit(gp, 'village', `Cover Village ${Date.now() % 100000}`);
       const famId = (await t.db.kysely.selectFrom('scheme_enrolments').select('family_id').where('id', '=', card.id).executeTakeFirstOrThrow()).family_id;
@@ -241,28 +241,49 @@ for (const engine of testEngines()) {
       const b = byBlock.items.find((r: any) => r.unitId === block);
       assert.deepEqual([b.families, b.familiesEnrolled, b.claims], [2, 1, claims.length]);
       const byDistrict = await ok(t.req('GET', `${H}/coverage?by=district&year=${year}`, tok.state));
-      const d = byDistrict.items.find((r: any) => r.lgdCode === 63);
+      const d = byDistrict.items.find((r: any) => r.lgdCode === 22);
       assert.deepEqual([d.families, d.familiesEnrolled, d.claims], [2, 1, claims.length]);
       assert.equal(byDistrict.totals.familiesEnrolled, 1);
-      // Another year has no cards; an officer of another district sees nothing of Hisar.
+      // Another year has no cards; an officer of another district (Kullu) sees nothing of Mandi.
       assert.equal((await ok(t.req('GET', `${H}/coverage?year=${year - 5}`, tok.district))).totals.familiesEnrolled, 0);
-      const mandi = (await t.userWith('district_officer', 22)).token;
-      const theirs = await ok(t.req('GET', `${H}/coverage`, mandi));
+      const kullu = (await t.userWith('district_officer', 20)).token;
+      const theirs = await ok(t.req('GET', `${H}/coverage`, kullu));
       assert.ok(!theirs.items.some((r: any) => r.unitId === gp));
       assert.equal(theirs.totals.claims, 0);
       assert.equal((await t.req('GET', `${H}/coverage`, tok.operator)).status, 403, 'a hospital operator files claims; the figures are the officers\'');
       assert.equal((await t.req('GET', `${H}/coverage?by=village`, tok.district)).status, 400);
 
-      // The public page: no sign-in, by district of Haryana (LGD 6); a diagnosis is named from five claims.
-      const pub = await t.req('GET', `/api/public/schemes/himcare/coverage?state=6&year=${year}`, null);
+      // The public page: no sign-in, by district of Himachal Pradesh (LGD 2); a diagnosis is named from five claims.
+      const pub = await t.req('GET', `/api/public/schemes/himcare/coverage?state=2&year=${year}`, null);
       assert.equal(pub.status, 200, JSON.stringify(pub.body));
-      const hisar = pub.body.items.find((r: any) => r.lgdCode === 63);
-      assert.deepEqual([hisar.families, hisar.familiesEnrolled, hisar.claims], [2, 1, claims.length]);
+      const mandi = pub.body.items.find((r: any) => r.lgdCode === 22);
+      assert.deepEqual([mandi.families, mandi.familiesEnrolled, mandi.claims], [2, 1, claims.length]);
       const a09 = claims.filter((c) => c.diagnosis === 'A09').length;
-      assert.equal(hisar.topDiagnoses.some((x: any) => x.code === 'A09'), a09 >= 5);
-      assert.ok(hisar.topDiagnoses.every((x: any) => x.claims >= 5));
+      assert.equal(mandi.topDiagnoses.some((x: any) => x.code === 'A09'), a09 >= 5);
+      assert.ok(mandi.topDiagnoses.every((x: any) => x.claims >= 5));
       assert.ok(!JSON.stringify(pub.body).includes('Member 0'), 'no names');
       assert.equal((await t.req('GET', '/api/public/schemes/himcare/coverage?state=98', null)).status, 400);
+    });
+
+    test('HIMCARE is Himachal\'s: a Haryana hospital (even empanelled by the administrator) cannot file, a Haryana state officer cannot decide or settle (403, nothing changes)', async () => {
+      const hisarHospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CH Hisar Himcare', type: 'DH', beds: 100 })), 201)).id;
+      await ok(t.req('POST', `${H}/hospitals`, t.adminToken, { hospitalId: hisarHospital, from: '2026-01-01' }), 201);
+      const hisarOperator = (await t.userWith('facility_operator', hisarHospital)).token;
+      const haryanaState = (await t.userWith('state_officer', 'state:6')).token;
+      const filed = await t.req('POST', `${H}/claims`, hisarOperator, { cardNumber: card.cardNumber, memberPatientId: members[1], hospitalId: hisarHospital, packageCode: 'MG001A', admittedOn: daysAgo(30), dischargedOn: daysAgo(29), amount: 8000, diagnosis: 'A09' });
+      assert.equal(filed.status, 403, JSON.stringify(filed.body));
+      assert.match(filed.body.error.message, /HIMCARE is Himachal Pradesh's scheme/);
+      assert.equal((await t.db.kysely.selectFrom('scheme_claims').select('id').where('hospital_id', '=', hisarHospital).execute()).length, 0);
+      const pending = await ok(claim(tok.operator, { memberPatientId: members[1], packageCode: 'SG039C', admittedOn: daysAgo(40), dischargedOn: undefined, amount: 20000, diagnosis: 'K80.2' }), 201);
+      const settled = await ok(claim(tok.operator, { memberPatientId: members[1], admittedOn: daysAgo(45), dischargedOn: daysAgo(44), amount: 6000 }), 201);
+      for (const [id, step, body] of [[pending.id, 'preauth', { approve: true }], [settled.id, 'settle', { decision: 'approved' }]] as const) {
+        const r = await t.req('POST', `${H}/claims/${id}/${step}`, haryanaState, body);
+        assert.equal(r.status, 403, `${step}: ${JSON.stringify(r.body)}`);
+      }
+      const rows = await t.db.kysely.selectFrom('scheme_claims').select(['id', 'status']).where('id', 'in', [pending.id, settled.id]).orderBy('admitted_on').execute();
+      assert.deepEqual(rows.map((r) => r.status), ['claimed', 'preauth_pending']);
+      // Himachal's state officer settles it.
+      assert.equal((await ok(t.req('POST', `${H}/claims/${settled.id}/settle`, tok.state, { decision: 'approved' }))).status, 'approved');
     });
 
     test('dues: claims awaiting settlement and those past 15 days; a hospital sees only its own claims; the list is an audited read', async () => {

@@ -15,7 +15,7 @@ import { recordAdmission } from '../patients/patients.admissions.js';
 import { bare, dotted, ICD } from '../patients/patients.visits.js';
 import * as repo from './schemes.repository.js';
 import type { ClaimInput } from './schemes.schema.js';
-import { checkDay, iso, requireAny, schemeOf, settingsIn } from './schemes.service.js';
+import { checkDay, iso, requireAny, requireSchemeState, schemeOf, settingsIn } from './schemes.service.js';
 
 type Db = repo.Db;
 export interface Flag { code: string; message: string; messageHi?: string }
@@ -23,12 +23,13 @@ const DAY = 86_400_000;
 const money = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * The caller's scope for filing, before the body is read (the route's onRequest): the permission, and an
- * empanelled hospital at or under the caller's place (a facility's operator: their own hospital).
+ * The caller's scope for filing, before the body is read (the route's onRequest): the permission, the
+ * scheme's state (a hospital of another state files none, empanelled or not), and an empanelled
+ * hospital at or under the caller's place (a facility's operator: their own hospital).
  */
 export async function requireFilingScope(db: Db, actor: Actor, schemeName: string) {
   requirePermission(actor, 'can_file_scheme_claims');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   if (!(await repo.anyHospitalUnder(db, scheme, actor.orgPath))) throw forbidden(`Your hospital is not empanelled in ${scheme.toUpperCase()}; the state empanels hospitals`, 'आपका अस्पताल योजना में सूचीबद्ध नहीं है');
 }
 
@@ -70,7 +71,7 @@ async function flagsOf(db: Db, scheme: string, c: { id?: string; enrolmentId: st
  */
 export async function fileClaim(db: Db, actor: Actor, schemeName: string, input: ClaimInput) {
   requirePermission(actor, 'can_file_scheme_claims');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const h = await hospitalFor(db, actor, scheme, input.hospitalId);
   checkDay(input.admittedOn, 'admittedOn');
   if (input.dischargedOn) checkDay(input.dischargedOn, 'dischargedOn');
@@ -188,7 +189,7 @@ async function move(db: Db, actor: Actor, scheme: string, id: string, from: Sche
 /** The scheme's officer decides a pre-authorisation: approved, the patient is admitted on the scheme; rejected, with a reason. */
 export async function decidePreauth(db: Db, actor: Actor, schemeName: string, id: string, input: { approve: boolean; reason?: string }) {
   requirePermission(actor, 'can_settle_scheme_claims');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   if (!input.approve && !input.reason?.trim()) throw badRequest('Say why the pre-authorisation is rejected (reason)', 'पूर्व-अनुमोदन अस्वीकार करने का कारण लिखें', { field: 'reason' });
   return move(db, actor, scheme, id, 'preauth_pending', {
     status: input.approve ? 'admitted' : 'preauth_rejected', preauth_by: actor.userId, preauth_at: new Date(), preauth_reason: input.reason?.trim() || null,
@@ -198,7 +199,7 @@ export async function decidePreauth(db: Db, actor: Actor, schemeName: string, id
 /** The hospital discharges the patient and claims: the final amount and treatment; the flags are looked at again; the episode on the patient's record gets its discharge. */
 export async function discharge(db: Db, actor: Actor, schemeName: string, id: string, input: { dischargedOn: string; amount?: number; treatment?: string; procedure?: string }) {
   requirePermission(actor, 'can_file_scheme_claims');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   checkDay(input.dischargedOn, 'dischargedOn');
   if (input.dischargedOn > todayIst()) throw badRequest(`dischargedOn ${input.dischargedOn} is in the future`, 'छुट्टी तिथि आने वाली है', { field: 'dischargedOn' });
   return move(db, actor, scheme, id, 'admitted', { status: 'claimed', discharged_on: input.dischargedOn, claimed_at: new Date() }, 'claimed', async (trx, c) => {
@@ -217,7 +218,7 @@ export async function discharge(db: Db, actor: Actor, schemeName: string, id: st
 /** The scheme's officer settles a claim: approved in full, deducted (a lower amount, with the reason) or rejected (with the reason). */
 export async function settle(db: Db, actor: Actor, schemeName: string, id: string, input: { decision: 'approved' | 'deducted' | 'rejected'; amount?: number; reason?: string }) {
   requirePermission(actor, 'can_settle_scheme_claims');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const reason = input.reason?.trim();
   if (input.decision !== 'approved' && !reason) throw badRequest(`A claim ${input.decision} says why (reason)`, 'कटौती या अस्वीकृति का कारण लिखें', { field: 'reason' });
   if (input.decision === 'deducted' && input.amount == null) throw badRequest('Give the amount paid after the deduction (amount)', 'कटौती के बाद की राशि दें', { field: 'amount' });

@@ -7,6 +7,11 @@ const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
 
 export const unitById = (db: Db, id: string) => db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** The state a scheme is for: its LGD code, and that state's unit (path and names) where the geography has it. */
+export const schemeState = (db: Db, scheme: string) =>
+  db.selectFrom('scheme_states as s').leftJoin('org_units as o', (j) => j.on('o.level', '=', 'state').onRef('o.lgd_code', '=', 's.state_lgd'))
+    .select(['s.state_lgd', 'o.path', 'o.name', 'o.name_hi']).where('s.scheme', '=', scheme).executeTakeFirst();
+
 // ---- set-up: the row in force on a day is the latest valid_from ≤ that day ---------------------------
 
 export const settingsOn = (db: Db, scheme: string, on: string) =>

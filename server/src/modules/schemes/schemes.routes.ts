@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
@@ -8,7 +8,7 @@ import {
   IdParams, MemberBody, MemberParams, OnQuery, PackageAnswer, PackageBody, RenewBody, SchemeParams, SettingsAnswer, SettingsBody, Setup,
 } from './schemes.schema.js';
 import { schemeCardPdf } from './schemes.card.js';
-import { addCategory, addMember, addPackage, addSettings, empanel, enrol, getEnrolment, getSetup, listEnrolments, listHospitals, removeMember, renew } from './schemes.service.js';
+import { addCategory, addMember, addPackage, addSettings, empanel, enrol, getEnrolment, getSetup, listEnrolments, listHospitals, removeMember, renew, requireSchemeState } from './schemes.service.js';
 import { claimRoutes } from './schemes.claims.routes.js';
 import { coverage, publicCoverage } from './schemes.coverage.js';
 
@@ -21,6 +21,8 @@ const base = '/api/schemes/:scheme';
 export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const k = deps.db.kysely;
+  // The scheme is its state's: a user of another state is refused after the permission check (onRequest), before the body is parsed.
+  const ownState = { preParsing: async (request: FastifyRequest, _reply: unknown, payload: unknown) => { await requireSchemeState(k, actorOf(request), (request.params as { scheme: string }).scheme); return payload; } };
 
   app.get(`${base}/coverage`, {
     schema: { tags, summary: 'Coverage (families with a card ÷ families in the register), claims per 1,000 members, amounts paid and pending and the commonest diagnoses, by panchayat, block or district of the caller\'s area: counts only', params: SchemeParams, querystring: CoverageQuery, response: { 200: Coverage, ...errors } },
@@ -36,14 +38,17 @@ export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain)
   }, async (request) => getSetup(k, actorOf(request), request.params.scheme, request.query.on));
 
   app.post(`${base}/setup`, {
+    ...ownState,
     schema: { tags, summary: 'A new version of the settings from validFrom (state level): what it does not name is kept', params: SchemeParams, body: SettingsBody, response: { 201: SettingsAnswer, ...errors } },
   }, async (request, reply) => reply.status(201).send(await addSettings(k, actorOf(request), request.params.scheme, request.body)));
 
   app.post(`${base}/categories`, {
+    ...ownState,
     schema: { tags, summary: 'A category\'s premium (new or changed) from validFrom (state level)', params: SchemeParams, body: CategoryBody, response: { 201: CategoryAnswer, ...errors } },
   }, async (request, reply) => reply.status(201).send(await addCategory(k, actorOf(request), request.params.scheme, request.body)));
 
   app.post(`${base}/packages`, {
+    ...ownState,
     schema: { tags, summary: 'A package\'s rate and pre-authorisation (new or changed) from validFrom (state level)', params: SchemeParams, body: PackageBody, response: { 201: PackageAnswer, ...errors } },
   }, async (request, reply) => reply.status(201).send(await addPackage(k, actorOf(request), request.params.scheme, request.body)));
 
@@ -52,10 +57,12 @@ export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain)
   }, async (request) => listHospitals(k, actorOf(request), request.params.scheme));
 
   app.post(`${base}/hospitals`, {
+    ...ownState,
     schema: { tags, summary: 'Empanel a hospital of the registry (state level)', params: SchemeParams, body: HospitalBody, response: { 201: HospitalAnswer, ...errors } },
   }, async (request, reply) => reply.status(201).send(await empanel(k, actorOf(request), request.params.scheme, request.body)));
 
   app.post(`${base}/enrolments`, {
+    ...ownState,
     schema: { tags, summary: 'Enrol a register family in a category inside an open window: premium recorded paid, card issued; one active card per family and year (409)', params: SchemeParams, body: EnrolBody, response: { 201: Enrolled, ...errors } },
   }, async (request, reply) => reply.status(201).send(await enrol(k, actorOf(request), request.params.scheme, request.body)));
 
@@ -68,15 +75,18 @@ export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain)
   }, async (request) => getEnrolment(k, actorOf(request), request.params.scheme, request.params.id));
 
   app.post(`${base}/enrolments/:id/renew`, {
+    ...ownState,
     ...emptyBody,
     schema: { tags, summary: 'Renew a card for the next scheme year (its members carried over)', params: IdParams, body: RenewBody, response: { 201: Enrolled, ...errors } },
   }, async (request, reply) => reply.status(201).send(await renew(k, actorOf(request), request.params.scheme, request.params.id, request.body)));
 
   app.post(`${base}/enrolments/:id/members`, {
+    ...ownState,
     schema: { tags, summary: 'Add a member of the family to the card, within the members per card (409 when full)', params: IdParams, body: MemberBody, response: { 200: Enrolled, ...errors } },
   }, async (request) => addMember(k, actorOf(request), request.params.scheme, request.params.id, request.body.patientId));
 
   app.post(`${base}/enrolments/:id/members/:patientId/remove`, {
+    ...ownState,
     ...emptyBody,
     schema: { tags, summary: 'Remove a member from the card', params: MemberParams, body: EmptyBody, response: { 200: Enrolled, ...errors } },
   }, async (request) => removeMember(k, actorOf(request), request.params.scheme, request.params.id, request.params.patientId));

@@ -43,6 +43,25 @@ export function activeCardCondition(schemeName: string, familyIdColumn: string, 
   const year = Number(on.slice(0, 4));
   return { scheme, year, exists: repo.activeCardExists(familyIdColumn, scheme, year) };
 }
+/**
+ * A scheme is one state's (HIMCARE: Himachal Pradesh's, table scheme_states): its set-up, enrolments,
+ * claims and settlements are for users posted in that state, or above it (the country's administrator).
+ * A user of another state gets 403 whatever their role. Returns the scheme's name. The write routes call
+ * it before the body is read (after the permission check); each service calls it again, first thing
+ * after the permission.
+ */
+export async function requireSchemeState(db: Db, actor: Actor, schemeName: string): Promise<string> {
+  const scheme = schemeOf(schemeName);
+  const s = await repo.schemeState(db, scheme);
+  const name = scheme.toUpperCase();
+  if (!s?.path) throw forbidden(`${name} is tied to no state of the geography here (scheme_states), so no one may change or use it`, `${name} किसी राज्य से जुड़ी नहीं है, इसलिए इसे कोई बदल या उपयोग नहीं कर सकता`);
+  if (s.path.startsWith(actor.orgPath) || actor.orgPath.startsWith(s.path)) return scheme;
+  throw forbidden(
+    `${name} is ${s.name}'s scheme: only users of ${s.name} change its set-up, enrol families, file claims or settle them`,
+    `${name} ${s.name_hi ?? s.name} की योजना है: इसकी व्यवस्था, नामांकन, दावे और निपटान केवल ${s.name_hi ?? s.name} के उपयोगकर्ता कर सकते हैं`,
+  );
+}
+
 /** The set-up is the state's: a state-level officer (or the administrator) changes it. */
 function requireStateLevel(actor: Actor, what: string) {
   if (actor.orgPath.split('/').filter(Boolean).length > 2) throw forbidden(`${what} is the state's: a state officer changes it`, `${what} राज्य तय करता है: राज्य अधिकारी बदलें`);
@@ -104,7 +123,7 @@ function checkWindows(windows: CardWindow[]) {
 export async function addSettings(db: Db, actor: Actor, schemeName: string, input: SettingsInput) {
   requirePermission(actor, 'can_manage_schemes');
   requireStateLevel(actor, 'The scheme\'s set-up');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   checkDay(input.validFrom, 'validFrom');
   if (input.windows) checkWindows(input.windows);
   const base = await repo.settingsOn(db, scheme, input.validFrom) ?? (await repo.settingsVersions(db, scheme))[0];
@@ -126,7 +145,7 @@ export async function addSettings(db: Db, actor: Actor, schemeName: string, inpu
 export async function addCategory(db: Db, actor: Actor, schemeName: string, input: CategoryInput) {
   requirePermission(actor, 'can_manage_schemes');
   requireStateLevel(actor, 'A scheme\'s categories');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   checkDay(input.validFrom, 'validFrom');
   const row = { scheme, code: input.code, valid_from: input.validFrom, name: input.name.trim(), name_hi: input.nameHi?.trim() || null, premium: money(input.premium), active: input.active ?? true, created_by: actor.userId };
   return inTransaction(db, async (trx) => {
@@ -139,7 +158,7 @@ export async function addCategory(db: Db, actor: Actor, schemeName: string, inpu
 export async function addPackage(db: Db, actor: Actor, schemeName: string, input: PackageInput) {
   requirePermission(actor, 'can_manage_schemes');
   requireStateLevel(actor, 'A scheme\'s packages');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   checkDay(input.validFrom, 'validFrom');
   const row = { scheme, code: input.code.toUpperCase(), valid_from: input.validFrom, name: input.name.trim(), name_hi: input.nameHi?.trim() || null, rate: money(input.rate), preauth: input.preauth, active: input.active ?? true, created_by: actor.userId };
   return inTransaction(db, async (trx) => {
@@ -156,7 +175,7 @@ const hospitalDto = (h: { facility_id: string; name: string; empanelled_from: st
 export async function empanel(db: Db, actor: Actor, schemeName: string, input: { hospitalId: string; from?: string }) {
   requirePermission(actor, 'can_manage_schemes');
   requireStateLevel(actor, 'Empanelment');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const from = input.from ? checkDay(input.from, 'from') : todayIst();
   // A facility of the registry in the caller's area (getFacility answers 404 for one outside it).
   const facility = await getFacility(db, { ...actor, permissions: new Set([...actor.permissions, 'can_read_facility']) }, input.hospitalId);
@@ -224,7 +243,7 @@ async function issue(trx: Db, actor: Actor, scheme: string, f: { id: string; hom
  */
 export async function enrol(db: Db, actor: Actor, schemeName: string, input: EnrolInput) {
   requirePermission(actor, 'can_enrol_schemes');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const f = await familyIn(db, actor, input.familyId);
   const today = todayIst();
   const settings = await settingsIn(db, scheme, today);
@@ -256,7 +275,7 @@ async function enrolmentIn(db: Db, actor: Actor, scheme: string, id: string) {
 /** Renews a card for the next scheme year (its active members carried over), in an open window. */
 export async function renew(db: Db, actor: Actor, schemeName: string, id: string, input: { category?: string; premiumReference?: string }) {
   requirePermission(actor, 'can_enrol_schemes');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const e = await enrolmentIn(db, actor, scheme, id);
   const today = todayIst();
   const year = e.scheme_year + 1;
@@ -272,7 +291,7 @@ export async function renew(db: Db, actor: Actor, schemeName: string, id: string
 /** Adds a member of the family to the card: under a lock of the card's row, so two parallel additions cannot pass the limit. */
 export async function addMember(db: Db, actor: Actor, schemeName: string, id: string, patientId: string) {
   requirePermission(actor, 'can_enrol_schemes');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const e = await enrolmentIn(db, actor, scheme, id);
   const settings = await settingsIn(db, scheme, todayIst());
   const family = (await repo.familyMembers(db, e.family_id)).map((m) => m.patient_id);
@@ -291,7 +310,7 @@ export async function addMember(db: Db, actor: Actor, schemeName: string, id: st
 
 export async function removeMember(db: Db, actor: Actor, schemeName: string, id: string, patientId: string) {
   requirePermission(actor, 'can_enrol_schemes');
-  const scheme = schemeOf(schemeName);
+  const scheme = await requireSchemeState(db, actor, schemeName);
   const e = await enrolmentIn(db, actor, scheme, id);
   return inTransaction(db, async (trx) => {
     await repo.lockEnrolment(trx, e.id);

@@ -26,7 +26,7 @@ for (const engine of testEngines()) {
       return r.body;
     };
     const register = async (name: string, sex = 'female', age = 30) =>
-      (await ok(t.req('POST', '/api/patients', tok.counter, { name, sex, age, address: { district: 63 } }), 201)).id as string;
+      (await ok(t.req('POST', '/api/patients', tok.counter, { name, sex, age, address: { district: 22 } }), 201)).id as string;
     /** A register family of `n` people (head first), as the patients module records one. */
     const family = async (n: number) => {
       const ids = [await register('Head Kumar', 'male', 50)];
@@ -41,11 +41,12 @@ for (const engine of testEngines()) {
 
     before(async () => {
       t = await startTestApp(engine);
-      const clinic = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Enrolment' })), 201)).id;
+      // HIMCARE is Himachal Pradesh's (LGD 2): its officers in Mandi (22) and the state; Kullu (20) is another district.
+      const clinic = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CHC Enrolment', orgUnit: '22' })), 201)).id;
       tok.counter = (await t.userWith('facility_operator', clinic)).token;
-      tok.district = (await t.userWith('district_officer', 63)).token;
-      tok.otherDistrict = (await t.userWith('district_officer', 62)).token;
-      tok.state = (await t.userWith('state_officer', 'state:6')).token;
+      tok.district = (await t.userWith('district_officer', 22)).token;
+      tok.otherDistrict = (await t.userWith('district_officer', 20)).token;
+      tok.state = (await t.userWith('state_officer', 'state:2')).token;
     });
     after(async () => { await t?.close(); });
 
@@ -76,6 +77,46 @@ for (const engine of testEngines()) {
       assert.equal((await t.req('POST', `${H}/setup`, tok.state, { validFrom: '2031-01-01', coverAmount: 1 })).status, 409);
       assert.equal((await t.req('POST', `${H}/setup`, tok.state, { validFrom: '2032-01-01', windows: [{ from: '05-01', to: '04-01' }] })).status, 400);
       assert.equal((await t.req('POST', `${H}/setup`, tok.district, { validFrom: '2032-01-01', coverAmount: 1 })).status, 403);
+    });
+
+    test('HIMCARE is Himachal\'s: officers of Haryana (LGD 6) get 403 changing its set-up, empanelling or enrolling, and nothing changes; Himachal\'s officers and the administrator may', async () => {
+      const haryanaState = (await t.userWith('state_officer', 'state:6')).token;
+      const haryanaDistrict = (await t.userWith('district_officer', 63)).token;
+      const hisarHospital = (await ok(t.req('POST', '/api/facilities', t.adminToken, facilityBody({ name: 'CH Hisar', type: 'DH', beds: 100 })), 201)).id;
+      const hisarCounter = (await t.userWith('facility_operator', hisarHospital)).token;
+      const before = await ok(t.req('GET', `${H}/setup`, tok.district));
+      const tries: [string, unknown][] = [
+        ['setup', { validFrom: '2033-01-01', coverAmount: 100 }],
+        ['categories', { code: 'general', name: 'Others', premium: 1, validFrom: '2033-01-01' }],
+        ['packages', { code: 'SG039C', name: 'Laparoscopic cholecystectomy', rate: 1, preauth: false, validFrom: '2033-01-01' }],
+        ['hospitals', { hospitalId: hisarHospital }],
+      ];
+      for (const [what, body] of tries) {
+        const r = await t.req('POST', `${H}/${what}`, haryanaState, body);
+        assert.equal(r.status, 403, `${what}: ${JSON.stringify(r.body)}`);
+        assert.match(r.body.error.message, /HIMCARE is Himachal Pradesh's scheme/);
+      }
+      const hi = await t.req('POST', `${H}/setup`, haryanaState, { validFrom: '2033-01-01', coverAmount: 100 }, { 'accept-language': 'hi' });
+      assert.equal(hi.status, 403);
+      assert.match(hi.body.error.message, /हिमाचल प्रदेश की योजना/);
+      // The body is not read: a body that would be 400 is 403 all the same.
+      assert.equal((await t.req('POST', `${H}/setup`, haryanaState, { validFrom: 'soon' })).status, 403);
+      // Nothing changed.
+      const after = await ok(t.req('GET', `${H}/setup`, tok.district));
+      assert.deepEqual(after.versions, before.versions);
+      assert.equal((await t.db.kysely.selectFrom('scheme_hospitals').select('facility_id').where('facility_id', '=', hisarHospital).execute()).length, 0);
+      // A Haryana family: its district's officer cannot enrol it either.
+      const head = (await ok(t.req('POST', '/api/patients', hisarCounter, { name: 'Satbir Singh', sex: 'male', age: 45, address: { district: 63 } }), 201)).id;
+      const fam = await ok(t.req('POST', '/api/families', hisarCounter, { headPatientId: head }), 201);
+      const enrol = await t.req('POST', `${H}/enrolments`, haryanaDistrict, { familyId: fam.id, category: 'free' });
+      assert.equal(enrol.status, 403, JSON.stringify(enrol.body));
+      assert.equal((await t.db.kysely.selectFrom('scheme_enrolments').select('id').where('family_id', '=', fam.id).execute()).length, 0);
+      // Himachal's state officer changes the set-up; the administrator (country level) too.
+      assert.equal((await ok(t.req('POST', `${H}/setup`, tok.state, { validFrom: '2033-01-01', coverAmount: 600000 }), 201)).coverAmount, 600000);
+      await ok(t.req('POST', `${H}/packages`, t.adminToken, { code: 'MG001A', name: 'Acute febrile illness', rate: 9500, preauth: false, validFrom: '2033-01-01' }), 201);
+      const later = await ok(t.req('GET', `${H}/setup?on=2033-01-01`, tok.district));
+      assert.equal(later.settings.coverAmount, 600000);
+      assert.equal(later.packages.find((p: any) => p.code === 'MG001A').rate, 9500);
     });
 
     test('enrolment: 201 {id, cardNumber}, the premium recorded; one active card per family and year (409); another area 404; unknown category 400; wrong role 403', async () => {
