@@ -74,8 +74,8 @@ function orderedBy(order: PatientOrder[] | undefined) {
     .reduce((acc, o) => acc.orderBy(o as any), q);
 }
 
-/** Runs a step's query for one page: `from`, `take` rows; `audit` false for a probe whose rows are not shown. */
-type StepRunner = (q: SelectQueryBuilder<any, any, any>, from: number, take: number, audit: boolean) => Promise<SearchRow[]>;
+/** Runs steps' ordered queries (only one of which finds anyone) for one page: `from`, `take` rows; `audit` false for a probe whose rows are not shown. */
+type StepRunner = (qs: SelectQueryBuilder<any, any, any>[], from: number, take: number, audit: boolean) => Promise<SearchRow[]>;
 /** A row of a search page: the patient, the home's names, and what the statement adds. */
 export type SearchRow = PatientRow & { home_name: string | null; home_name_hi: string | null; score?: number | null; total?: number | null; readable: boolean } & Record<string, unknown>;
 
@@ -87,26 +87,29 @@ export type SearchRow = PatientRow & { home_name: string | null; home_name_hi: s
  * Every page of one query reads the same step, the first that finds anyone at all (at offset 0),
  * and the offset applies within that step's fixed order: a later page never falls through to
  * another step, so each person is on exactly one page. A step's page and its total are one
- * statement (a window count), which also audits the page when it shows anyone.
+ * statement (a window count), which also audits the page when it shows anyone; the steps after the
+ * near words are looked up go in one statement together (each only where those before find no one).
  */
 async function searchByName(db: Db, base: () => SelectQueryBuilder<any, any, any>, run: StepRunner, key: string, limit: number, offset: number, asked?: PatientOrder[]) {
   type Found = { rows: SearchRow[]; total?: number };
   const score = sql<number>`similarity(p.name_key, ${key})`.as('score');
   const keyOrder = orderedBy(asked) ?? ((q: SelectQueryBuilder<any, any, any>) => q.orderBy(nameKeyC).orderBy('p.created_at', 'desc').orderBy('p.id'));
-  // This step's page, or null when the step finds no one at all (then the next step is tried).
-  const page = async (found: SelectQueryBuilder<any, any, any>, order: typeof keyOrder): Promise<Found | null> => {
-    const q = order(found.select(score));
-    const rows = await run(q, offset, limit + 1, true);
+  type Step = { found: SelectQueryBuilder<any, any, any>; order: typeof keyOrder };
+  // The page of the first of these steps that finds anyone, in one statement (each step's query
+  // holds only where the steps before it find no one at all), or null when none finds anyone.
+  const page = async (...steps: Step[]): Promise<Found | null> => {
+    const qs = steps.map((st, i) => st.order(steps.slice(0, i).reduce((q, before) => q.where(sql<boolean>`not exists (${before.found})`), st.found).select(score)));
+    const rows = await run(qs, offset, limit + 1, true);
     if (rows.length) return { rows };
     if (offset > 0) {
       // Paged past the last of them: the step still is the one that finds them (and says how many).
-      const first = await run(q, 0, 1, false);
+      const first = await run(qs, 0, 1, false);
       if (first.length) return { rows: [], total: first[0].total ?? undefined };
     }
     return null;
   };
-  const exact = (k: string) => page(base().where(sql<boolean>`${nameKeyC} = ${k}`), keyOrder);
-  const spelt = await exact(key);
+  const exact = (k: string): Step => ({ found: base().where(sql<boolean>`${nameKeyC} = ${k}`), order: keyOrder });
+  const spelt = await page(exact(key));
   if (spelt) return spelt;
   // Near words by trigrams at 0.4 similarity or more: `%` (at pg_trgm's default threshold of 0.3,
   // below 0.4) lets the trigram index find the candidates, the comparison keeps the near ones. No
@@ -118,22 +121,20 @@ async function searchByName(db: Db, base: () => SelectQueryBuilder<any, any, any
       where (word % q.word and similarity(word, q.word) >= 0.4) or skeleton = regexp_replace(q.word, '[aeiou]', '', 'g') order by 2 desc, 1 limit 3) w`.execute(db);
   const sets = words.map((_, i) => near.rows.filter((r) => r.i === i + 1));
   const corrected = sets.map((c, i) => c[0]?.word ?? words[i]).join(' ');
-  if (corrected !== key) {
-    const found = await exact(corrected);
-    if (found) return found;
-  }
   const prefix = key.replace(/[\\%_]/g, '');
-  const begins = await page(base().where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`), keyOrder);
-  if (begins) return begins;
+  // The corrected key, names beginning with the key, and near words for every word: one statement.
+  const steps: Step[] = [...(corrected !== key ? [exact(corrected)] : []), { found: base().where(sql<boolean>`${nameKeyC} like ${`${prefix}%`}`), order: keyOrder }];
   const close = sets.map((c) => c.filter((r) => r.s >= c[0].s - 0.1).map((r) => r.word)).filter((c) => c.length);
-  if (!close.length) return { rows: [] };
-  let fuzzy: SelectQueryBuilder<any, any, any> = base();
-  for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
-  // A word typed that is near no name word leaves the others to match many people: show them in
-  // record order rather than rank them all.
-  const order = orderedBy(asked) ?? (close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
-    : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id'));
-  return (await page(fuzzy, order)) ?? { rows: [] };
+  if (close.length) {
+    let fuzzy: SelectQueryBuilder<any, any, any> = base();
+    for (const c of close) fuzzy = fuzzy.where(sql<boolean>`p.name_words && ${c}::text[]`);
+    // A word typed that is near no name word leaves the others to match many people: show them in
+    // record order rather than rank them all.
+    const order = orderedBy(asked) ?? (close.length < words.length ? (q: SelectQueryBuilder<any, any, any>) => q.orderBy('p.id')
+      : (q: SelectQueryBuilder<any, any, any>) => q.orderBy(sql`similarity(p.name_key, ${key})`, 'desc').orderBy('p.created_at', 'desc').orderBy('p.id'));
+    steps.push({ found: fuzzy, order });
+  }
+  return (await page(...steps)) ?? { rows: [] };
 }
 
 /** How a search is audited and what it brings besides the registry row (the FHIR search adds the kept resource). */
@@ -177,8 +178,9 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput, o
   const base = () => db.selectFrom('patients as p').select('p.id').where('p.home_path', 'like', `${area}%`);
   const audit = opts.audit === false ? null : opts.audit ?? { entry: { action: 'read', entity: 'patient_search', orgPath: area, purpose: 'search', after: { kind: c.kind } } as AuditEntry };
   let audited = false;
-  const run: StepRunner = async (q, from, take, write) => {
-    const inner = q.select(opts.total ? sql<number>`(count(*) over ())::int`.as('total') : sql<number>`null::int`.as('total')).limit(take).offset(from);
+  const run: StepRunner = async (qs, from, take, write) => {
+    const parts = qs.map((q) => q.select(opts.total ? sql<number>`(count(*) over ())::int`.as('total') : sql<number>`null::int`.as('total')).limit(take).offset(from));
+    const inner = parts.length === 1 ? parts[0] : sql.join(parts.map((q) => sql`(${q})`), sql` union all `);
     const shown = sql`from page where rn <= ${limit}`;
     const statement = audit && write
       ? sql`, a as (${auditInsert(actor, audit.entry, {
@@ -211,8 +213,8 @@ export async function searchPatients(db: Db, actor: Actor, input: SearchInput, o
     else if (c.kind === 'mobile') q = q.where('p.mobile', '=', c.value);
     else q = q.where('p.state_number', '=', c.value);
     q = q.select(sql<number>`null::real`.as('score'));
-    rows = await run((orderedBy(opts.order) ?? ((o: typeof q) => o.orderBy('p.created_at', 'desc').orderBy('p.id')))(q), offset, limit + 1, true);
-    if (opts.total) total = rows[0]?.total ?? (offset > 0 ? (await run(q, 0, 1, false))[0]?.total ?? 0 : 0);
+    rows = await run([(orderedBy(opts.order) ?? ((o: typeof q) => o.orderBy('p.created_at', 'desc').orderBy('p.id')))(q)], offset, limit + 1, true);
+    if (opts.total) total = rows[0]?.total ?? (offset > 0 ? (await run([q], 0, 1, false))[0]?.total ?? 0 : 0);
   }
   const page = rows.slice(0, limit);
   // A search that shows no one is audited too (who searched for whom), in a statement of its own.
