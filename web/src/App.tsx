@@ -66,6 +66,7 @@ const AshaTimelinessPage = lazy(() => import('./features/asha/TimelinessPage.tsx
 const KitchensPage = lazy(() => import('./features/kitchens/KitchensPage.tsx').then((m) => ({ default: m.KitchensPage })));
 const RegistersPage = lazy(() => import('./features/registers/RegistersPage.tsx').then((m) => ({ default: m.RegistersPage })));
 const SchemesPage = lazy(() => import('./features/schemes/SchemesPage.tsx').then((m) => ({ default: m.SchemesPage })));
+const SchemesPublicPage = lazy(() => import('./features/schemes/PublicCoveragePage.tsx').then((m) => ({ default: m.PublicCoveragePage })));
 
 type SessionState = { status: 'checking' } | { status: 'out' } | { status: 'in'; me: Me };
 
@@ -132,6 +133,8 @@ export function App() {
       </Suspense>
     );
   }
+  // HIMCARE's public figures by district or block need no sign-in (#/himcare?by=&year=).
+  if (route.segments[0] === 'himcare') return <Suspense fallback={<Loading page />}><SchemesPublicPage query={route.query} /></Suspense>;
   if (session.status === 'checking') return <Loading page />;
   if (session.status === 'out') {
     return <LoginPage onLogin={onLogin} />;

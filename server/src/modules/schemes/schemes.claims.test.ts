@@ -263,6 +263,10 @@ for (const engine of testEngines()) {
       assert.ok(mandi.topDiagnoses.every((x: any) => x.claims >= 5));
       assert.ok(!JSON.stringify(pub.body).includes('Member 0'), 'no names');
       assert.equal((await t.req('GET', '/api/public/schemes/himcare/coverage?state=98', null)).status, 400);
+      // Without a state: the scheme's own (HIMCARE: Himachal Pradesh), the same figures.
+      const own = await ok(t.req('GET', `/api/public/schemes/himcare/coverage?by=district&year=${year}`, null));
+      assert.equal(own.state.lgdCode, 2);
+      assert.deepEqual(own.items, pub.body.items);
     });
 
     test('HIMCARE is Himachal\'s: a Haryana hospital (even empanelled by the administrator) cannot file, a Haryana state officer cannot decide or settle (403, nothing changes)', async () => {

@@ -159,12 +159,15 @@ export async function coverage(db: Db, actor: Actor, schemeName: string, q: { by
  * The public page's figures: by district or block of one state (LGD code), aggregates only; a
  * diagnosis is named only where at least SMALL_CELL claims share it.
  */
-export async function publicCoverage(db: Db, schemeName: string, q: { state: number; by?: 'district' | 'block'; year?: number }) {
+export async function publicCoverage(db: Db, schemeName: string, q: { state?: number; by?: 'district' | 'block'; year?: number }) {
   const scheme = schemeOf(schemeName);
   const year = yearOf(q.year);
-  const state = await db.selectFrom('org_units').select(['path', 'name', 'name_hi']).where('level', '=', 'state').where('lgd_code', '=', q.state).executeTakeFirst();
-  if (!state) throw badRequest(`No state has LGD code ${q.state}`, `LGD कोड ${q.state} का कोई राज्य नहीं है`, { field: 'state' });
+  // Without a state: the scheme's own (HIMCARE: Himachal Pradesh), as the public page asks.
+  const lgd = q.state ?? (await repo.schemeState(db, scheme))?.state_lgd;
+  if (lgd == null) throw badRequest(`${scheme.toUpperCase()} is tied to no state; name one (state=<LGD code>)`, 'राज्य का LGD कोड दें (state=)', { field: 'state' });
+  const state = await db.selectFrom('org_units').select(['path', 'name', 'name_hi']).where('level', '=', 'state').where('lgd_code', '=', lgd).executeTakeFirst();
+  if (!state) throw badRequest(`No state has LGD code ${lgd}`, `LGD कोड ${lgd} का कोई राज्य नहीं है`, { field: 'state' });
   const by = q.by ?? 'district';
   const items = (await figures(db, scheme, year, state.path, by)).map((r) => ({ ...r, topDiagnoses: r.topDiagnoses.filter((d) => d.claims >= SMALL_CELL) }));
-  return { scheme, year, by, state: { lgdCode: q.state, name: state.name, nameHi: state.name_hi }, items, totals: totalsOf(items) };
+  return { scheme, year, by, state: { lgdCode: lgd, name: state.name, nameHi: state.name_hi }, items, totals: totalsOf(items) };
 }

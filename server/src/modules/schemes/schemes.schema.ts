@@ -145,7 +145,7 @@ export const CoverageQuery = Type.Object({
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200, description: 'the scheme year (default this year)' })),
 }, { additionalProperties: false });
 export const PublicCoverageQuery = Type.Object({
-  state: Type.Integer({ minimum: 1, maximum: 99, description: 'the state\'s LGD code' }),
+  state: Type.Optional(Type.Integer({ minimum: 1, maximum: 99, description: 'the state\'s LGD code (default the scheme\'s own state)' })),
   by: Type.Optional(Type.Union([Type.Literal('district'), Type.Literal('block')], { description: 'default district' })),
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200 })),
 }, { additionalProperties: false });

@@ -11,8 +11,7 @@ import { Field, useRupees } from './schemes.parts.tsx';
  * commonest diagnoses by name. Counts only (no one is named).
  */
 export function CoverageView() {
-  const { t, lang } = useI18n();
-  const rupees = useRupees();
+  const { t } = useI18n();
   const { error } = useApiErrors();
   const ids = useId();
   const [by, setBy] = useState<CoverageLevel>('panchayat');
@@ -26,8 +25,6 @@ export function CoverageView() {
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [by, year]);
-  const pct = (x: number) => `${(x * 100).toLocaleString(lang === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1 })}%`;
-  const name = (r: { name: string | null; nameHi: string | null }) => (lang === 'hi' && r.nameHi ? r.nameHi : r.name);
   return (
     <div>
       <div className="scheme-filters">
@@ -42,27 +39,39 @@ export function CoverageView() {
       </div>
       {top && <Notice kind="error">{top}</Notice>}
       {data && !data.items.length && <Notice kind="info">{t('schemes.coverage.none')}</Notice>}
-      {data && data.items.length > 0 && (
-        <div className="table-wrap"><table className="data-table" data-testid="scheme-coverage">
-          <caption>{t('schemes.coverage.caption', { year: data.year })}</caption>
-          <thead><tr>
-            <th scope="col">{t(`schemes.coverage.level.${data.by}`)}</th><th scope="col">{t('schemes.coverage.families')}</th><th scope="col">{t('schemes.coverage.enrolled')}</th>
-            <th scope="col">{t('schemes.coverage.coverage')}</th><th scope="col">{t('schemes.members')}</th><th scope="col">{t('schemes.coverage.claims')}</th>
-            <th scope="col">{t('schemes.coverage.per1000')}</th><th scope="col">{t('schemes.coverage.paid')}</th><th scope="col">{t('schemes.coverage.pending')}</th><th scope="col">{t('schemes.coverage.diagnoses')}</th>
-          </tr></thead>
-          <tbody>{data.items.map((r) => (
-            <tr key={r.unitId}>
-              <th scope="row">{name(r)}</th><td>{r.families}</td><td>{r.familiesEnrolled}</td><td>{pct(r.coverage)}</td><td>{r.members}</td><td>{r.claims}</td>
-              <td>{r.claimsPer1000Members}</td><td>{rupees(r.paid)}</td><td>{rupees(r.pending)}</td>
-              <td>{r.topDiagnoses.map((d) => `${d.code}${name(d) ? ` ${name(d)}` : ''} (${d.claims})`).join('; ')}</td>
-            </tr>
-          ))}</tbody>
-          <tfoot><tr>
-            <th scope="row">{t('schemes.coverage.total')}</th><td>{data.totals.families}</td><td>{data.totals.familiesEnrolled}</td><td>{pct(data.totals.coverage)}</td>
-            <td>{data.totals.members}</td><td>{data.totals.claims}</td><td>{data.totals.claimsPer1000Members}</td><td>{rupees(data.totals.paid)}</td><td>{rupees(data.totals.pending)}</td><td />
-          </tr></tfoot>
-        </table></div>
-      )}
+      {data && data.items.length > 0 && <CoverageTable data={data} testId="scheme-coverage" />}
     </div>
+  );
+}
+
+/**
+ * The figures' table: a row per unit (its name in the page's language), the totals below. The officers'
+ * screen and the public page (PublicCoveragePage) show the same table.
+ */
+export function CoverageTable({ data, testId }: { data: CoverageAnswer; testId: string }) {
+  const { t, lang } = useI18n();
+  const rupees = useRupees();
+  const pct = (x: number) => `${(x * 100).toLocaleString(lang === 'hi' ? 'hi-IN' : 'en-IN', { maximumFractionDigits: 1 })}%`;
+  const name = (r: { name: string | null; nameHi: string | null }) => (lang === 'hi' && r.nameHi ? r.nameHi : r.name);
+  return (
+    <div className="table-wrap"><table className="data-table" data-testid={testId}>
+      <caption>{t('schemes.coverage.caption', { year: data.year })}</caption>
+      <thead><tr>
+        <th scope="col">{t(`schemes.coverage.level.${data.by}`)}</th><th scope="col">{t('schemes.coverage.families')}</th><th scope="col">{t('schemes.coverage.enrolled')}</th>
+        <th scope="col">{t('schemes.coverage.coverage')}</th><th scope="col">{t('schemes.members')}</th><th scope="col">{t('schemes.coverage.claims')}</th>
+        <th scope="col">{t('schemes.coverage.per1000')}</th><th scope="col">{t('schemes.coverage.paid')}</th><th scope="col">{t('schemes.coverage.pending')}</th><th scope="col">{t('schemes.coverage.diagnoses')}</th>
+      </tr></thead>
+      <tbody>{data.items.map((r) => (
+        <tr key={r.unitId}>
+          <th scope="row">{name(r)}</th><td>{r.families}</td><td>{r.familiesEnrolled}</td><td>{pct(r.coverage)}</td><td>{r.members}</td><td>{r.claims}</td>
+          <td>{r.claimsPer1000Members}</td><td>{rupees(r.paid)}</td><td>{rupees(r.pending)}</td>
+          <td>{r.topDiagnoses.map((d) => `${d.code}${name(d) ? ` ${name(d)}` : ''} (${d.claims})`).join('; ')}</td>
+        </tr>
+      ))}</tbody>
+      <tfoot><tr>
+        <th scope="row">{t('schemes.coverage.total')}</th><td>{data.totals.families}</td><td>{data.totals.familiesEnrolled}</td><td>{pct(data.totals.coverage)}</td>
+        <td>{data.totals.members}</td><td>{data.totals.claims}</td><td>{data.totals.claimsPer1000Members}</td><td>{rupees(data.totals.paid)}</td><td>{rupees(data.totals.pending)}</td><td />
+      </tr></tfoot>
+    </table></div>
   );
 }

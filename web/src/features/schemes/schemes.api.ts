@@ -54,3 +54,9 @@ export interface CoverageRow {
 export type CoverageLevel = 'panchayat' | 'block' | 'district';
 export interface CoverageAnswer { scheme: string; year: number; by: CoverageLevel; items: CoverageRow[]; totals: Omit<CoverageRow, 'unitId' | 'name' | 'nameHi' | 'lgdCode' | 'topDiagnoses'> }
 export const getCoverage = (by: CoverageLevel, year: number, signal?: AbortSignal) => get<CoverageAnswer>(`${H}/coverage`, { by, year: String(year) }, signal);
+
+/** The public figures (no sign-in): by district or block of the scheme's own state unless another is named. */
+export type PublicLevel = 'district' | 'block';
+export interface PublicCoverageAnswer extends CoverageAnswer { state: { lgdCode: number; name: string; nameHi: string | null } }
+export const getPublicCoverage = (q: { by: PublicLevel; year: number; state?: string }, signal?: AbortSignal) =>
+  get<PublicCoverageAnswer>('/api/public/schemes/himcare/coverage', { by: q.by, year: String(q.year), state: q.state || undefined }, signal);
