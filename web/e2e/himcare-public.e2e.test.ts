@@ -10,6 +10,7 @@
 //   SWASTHYA_WEB_DIST=/tmp/web-pub SWASTHYA_REQUIRE_BROWSER=1 NODE_ENV=test node --import tsx --test web/e2e/himcare-public.e2e.test.ts
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha } from './harness.ts';
@@ -38,7 +39,7 @@ async function rowCells(page: Page, name: string): Promise<string[]> {
 describe('HIMCARE public figures (browser)', () => {
   test('no sign-in: Himachal by district, a new card counted in Mandi\'s row, Hindi, by block', { timeout: 300_000 }, async (t) => {
     if (!browserAvailable(t)) return;
-    await browserSession('himcare-public', async ({ server, page }) => {
+    await browserSession('himcare-public', async ({ server, page, resultsDir }) => {
       const base = server.base;
       const year = new Date().getFullYear();
       const admin = (await apiCall<{ token: string }>(base, 'POST', '/api/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).token;
@@ -73,6 +74,7 @@ describe('HIMCARE public figures (browser)', () => {
       const cells = await rowCells(page, 'Mandi');
       assert.deepEqual(cells.slice(0, 3), ['Mandi', String(mandi.families), String(mandi.familiesEnrolled)]);
       assert.deepEqual(await seriousViolations(page), []);
+      await page.screenshot({ path: join(resultsDir, 'himcare-public-district.png'), fullPage: true });
 
       // ---- A family of the register enrolled by Mandi's officer: one more card in Mandi's row.
       const family = (await apiCall<{ items: { id: string }[] }>(base, 'GET', `/api/families?panchayat=${gp}&enrolled=false`, token)).items[0];
@@ -98,6 +100,7 @@ describe('HIMCARE public figures (browser)', () => {
       await page.getByTestId('himcare-public').getByRole('columnheader', { name: 'ब्लॉक' }).waitFor();
       assert.equal(await page.getByTestId('himcare-public').locator('tbody tr').count(), blocks.length);
       assert.deepEqual(await seriousViolations(page), []);
+      await page.screenshot({ path: join(resultsDir, 'himcare-public-block-hi.png'), fullPage: true });
     });
   });
 });
