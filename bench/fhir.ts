@@ -21,6 +21,7 @@ import { uid } from '../server/src/platform/ids.js';
 import { luhnCheckDigit } from '../server/src/modules/patients/patients.identity.js';
 import { phoneticKey } from '../server/src/modules/patients/patients.names.js';
 import { freshDatabase, ms, percentile } from './lib/common.js';
+import { namedUrl, processCpuMs } from './lib/cpu.js';
 import { jsonClient, spawnServer, type Instance } from '../server/src/test/tele-load.js';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 20_000);
@@ -53,25 +54,6 @@ function loadClient(bases: string[], connections: number) {
   });
 }
 
-/** utime + stime of a process in milliseconds (0 when it is gone). */
-function cpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** Processes whose environment holds `marker` (the server instances started with it in DATABASE_URL). */
-function pidsWith(marker: string): number[] {
-  if (!fs.existsSync('/proc/self/environ')) return [];
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid).filter((d) => {
-    try { return fs.readFileSync(`/proc/${d}/environ`, 'latin1').includes(marker); } catch { return false; }
-  }).map(Number);
-}
-
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-bench-'));
   const { db, engine, drop, url } = await freshDatabase(tmp);
@@ -88,9 +70,7 @@ async function main() {
     // request much less.
     const marker = `bench-fhir-${randomBytes(4).toString('hex')}`;
     if (url) {
-      const named = new URL(url);
-      named.searchParams.set('application_name', marker);
-      for (let i = 0; i < INSTANCES; i++) instances.push(await spawnServer(named.toString(), password));
+      for (let i = 0; i < INSTANCES; i++) instances.push(await spawnServer(namedUrl(url, marker), password));
       bases = instances.map((i) => i.base);
     } else {
       await app!.listen({ port: 0, host: '127.0.0.1' });
@@ -178,9 +158,9 @@ async function main() {
           return { latencies, errors, seconds: (performance.now() - t) / 1000 };
         };
         await run(1, false);
-        const servers = url ? pidsWith(marker) : [process.pid];
+        const servers = url ? instances.map((i) => i.pid) : [process.pid];
         const sessions = url ? (await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = ${marker}`.execute(k)).rows.map((x) => Number(x.pid)) : [];
-        const cpu = () => ({ server: servers.reduce((t, p) => t + cpuMs(p), 0), db: sessions.reduce((t, p) => t + cpuMs(p), 0), client: process.cpuUsage() });
+        const cpu = () => ({ server: servers.reduce((t, p) => t + processCpuMs(p), 0), db: sessions.reduce((t, p) => t + processCpuMs(p), 0), client: process.cpuUsage() });
         const cpuAt = cpu();
         const auditAt = Number((await sql<{ n: string }>`select count(*) as n from audit_log`.execute(k)).rows[0].n);
         const r = await run(SECONDS, true);
