@@ -118,6 +118,28 @@ for (const engine of testEngines()) {
       assert.equal(refused.length, 0, 'nothing was read, nothing is audited as read');
     });
 
+    test('an Encounter search with _include=Encounter:patient reads its patients in one audit row naming them all', async () => {
+      for (const id of [...atA, atB[0]]) {
+        const r = await t.req('POST', '/fhir/Encounter', a.token, {
+          resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${id}` },
+        });
+        // An encounter of a patient Adampur may not read is refused: Barwala's patient brings nothing.
+        assert.equal(r.status, id === atB[0] ? 403 : 201, JSON.stringify(r.body));
+      }
+      let bundle: any;
+      const rows = await rowsDuring(a.username, async () => {
+        const r = await t.req('GET', '/fhir/Encounter?_include=Encounter:patient', a.token);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        bundle = r.body;
+      });
+      const included = bundle.entry.filter((e: any) => e.search?.mode === 'include').map((e: any) => e.resource.id);
+      assert.deepEqual([...included].sort(), [...atA].sort());
+      const patientRows = rows.filter((r) => r.entity === 'patient');
+      assert.equal(patientRows.length, 1, `one row for the included patients, not one each: ${JSON.stringify(rows.map((r) => [r.entity, r.entity_id]))}`);
+      assert.deepEqual([...patientRows[0].patient_ids!].sort(), [...atA].sort());
+      assert.equal(patientRows[0].purpose, 'care');
+    });
+
     test('the access log finds batched reads: a search that showed the record is a read, one that listed the person a search', async () => {
       const mine = await t.req('GET', `/api/patients/${atA[2]}/access-log`, a.token);
       assert.equal(mine.status, 200, JSON.stringify(mine.body));

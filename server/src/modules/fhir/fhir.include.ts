@@ -2,8 +2,8 @@
  * `_include` and `_revinclude`: the resources a page of search matches refers to (Encounter →
  * Patient, Condition → Encounter…) and those referring to them (Patient ← Encounter, Encounter ←
  * Condition). Each comes once, as `search.mode = include`, and only when the caller may read it: a
- * patient outside their scope is left out, never shown. Included patients are read (and audited) as
- * any read; included stored resources are audited by id.
+ * patient outside their scope is left out, never shown. Included patients are read as a read of
+ * patients (one audit row naming them all); included stored resources are audited by id.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -11,7 +11,7 @@ import type { Actor } from '../../platform/actor.js';
 import { recordAudit } from '../../platform/audit.js';
 import { readableSet, recordArea } from '../patients/patients.service.js';
 import { INCLUDES } from './fhir.capability.js';
-import { readFhirPatient } from './fhir.patient.js';
+import { readFhirPatients } from './fhir.patient.js';
 import type { Page, SearchEntry } from './fhir.search.js';
 import { searchRows, type StoreFilter } from './fhir.search.store.js';
 import { auditEntity, storedResource } from './fhir.store.js';
@@ -34,13 +34,6 @@ async function readStoredIncluded(db: Db, actor: Actor, f: StoreFilter, why: str
   return rows.map(storedResource);
 }
 
-/** Patients by id that the caller may read, each read as a FHIR read (audited). */
-async function readablePatients(db: Db, actor: Actor, ids: string[]): Promise<FhirResource[]> {
-  const readable = await readableSet(db, actor, ids);
-  const out: FhirResource[] = [];
-  for (const id of ids.filter((i) => readable.has(i))) out.push(await readFhirPatient(db, actor, id));
-  return out;
-}
 
 /** Whether a match is a whole resource the caller read (not a patient shown with name and birth year only). */
 const isWhole = (r: FhirResource) => !(r.meta as any)?.security?.some?.((s: any) => s?.code === 'REDACTED');
@@ -71,7 +64,7 @@ export async function withIncluded(db: Db, actor: Actor, type: string, page: Pag
       .filter((ref): ref is { type: string; id: string } => ref?.type === target).map((ref) => ref.id))]
       .filter((id) => !seen.has(`${target}/${id}`));
     if (!ids.length) continue;
-    if (target === 'Patient') add(await readablePatients(db, actor, ids));
+    if (target === 'Patient') add(await readFhirPatients(db, actor, ids, { include: value }));
     else add(await readStoredIncluded(db, actor, { type: target, ids, readableUnder: area }, 'include'));
   }
 

@@ -15,7 +15,7 @@ import { isUid } from '../../platform/ids.js';
 import { todayIst } from '../../platform/periods.js';
 import { normaliseMobile, parseAbhaNumber } from '../patients/patients.identity.js';
 import { devanagariToLatin, phoneticKey, scriptOf, similarity } from '../patients/patients.names.js';
-import { canRead, facilityFor, loadPatient, readableSet, readAudited, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
+import { canRead, facilityFor, loadPatient, readableSet, readableSql, readAudited, registerPatient, requireRecordArea, statePrefix, toDto } from '../patients/patients.service.js';
 import { byOrder, classifyQuery, searchPatients, type PatientOrder } from '../patients/patients.search.js';
 import { maskAadhaarIdentifiers, maskForStorage } from './fhir.aadhaar.js';
 import { FhirError, invalid, notAllowed, type Issue } from './fhir.outcome.js';
@@ -124,6 +124,27 @@ export async function readFhirPatient(db: Db, actor: Actor, id: string): Promise
   const { select, joins } = keptAndPlaces('p');
   const row = await readAudited<KeptAndPlaces>(db, actor, id, 'care', select, joins);
   return patientView(row, keptOf(row), placesOf(row));
+}
+
+/**
+ * Reads the patients of `ids` the caller may read (others are left out, not refused), as one read
+ * audited in one row naming them all (purpose care): one statement, as `readFhirPatient` for one.
+ * In the order of `ids`.
+ */
+export async function readFhirPatients(db: Db, actor: Actor, ids: string[], why: Record<string, unknown>): Promise<FhirResource[]> {
+  requirePermission(actor, 'can_read_patient');
+  if (!ids.length) return [];
+  const audit = auditInsert(actor, { action: 'read', entity: 'patient', orgPath: actor.orgPath, purpose: 'care', after: why },
+    { patientIds: sql`(select array_agg(p.id order by p.id) from p where p.readable)` }, sql`where exists (select 1 from p where p.readable)`);
+  const { select, joins } = keptAndPlaces('p');
+  const { rows } = await sql<PatientRow & { readable: boolean } & KeptAndPlaces>`
+    with p as (select p.*, ${readableSql(actor)} as readable from patients p where p.id = any(${ids}::text[])), a as (${audit})
+    select p.* ${select} from p ${joins} where p.readable`.execute(db);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [patientView(row, keptOf(row), placesOf(row))] : [];
+  });
 }
 
 /** The kept resource and place names of a patient row, read in the statement that reads the row. */
