@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { importFacilities } from '../modules/facilities/facilities.import.js';
-import { importBoundaries } from '../modules/geo/geo.boundaries.js';
+import { importBoundaries, OUTLINE_LEVELS, type OutlineLevel } from '../modules/geo/geo.boundaries.js';
 import { importLgd, importVillages } from '../modules/geo/geo.import.js';
 import { importPanchayats } from '../modules/geo/geo.panchayats.js';
 import { COUNTRY_ID } from '../modules/geo/geo.service.js';
@@ -152,13 +152,14 @@ export async function importFacilitiesCommand(config: Config, files: string[]) {
   });
 }
 
-export async function importBoundariesCommand(config: Config, files: string[]) {
-  if (files.length !== 1) throw new UsageError('import boundaries needs one <districts.geojson>');
+export async function importBoundariesCommand(config: Config, files: string[], level?: string) {
+  if (files.length !== 1) throw new UsageError('import boundaries needs one <outlines.geojson>');
+  if (level !== undefined && !(OUTLINE_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level ${level} is not one of ${OUTLINE_LEVELS.join(', ')}`);
   const text = readInput(files[0]);
   return withDatabase(config, async (db) => {
     const bar = progressBar('Boundaries');
     const r = await db.kysely.transaction().execute(async (trx) => {
-      const result = await importBoundaries(trx, text, bar.update, path.basename(files[0]));
+      const result = await importBoundaries(trx, text, bar.update, path.basename(files[0]), { level: level as OutlineLevel | undefined });
       await recordAudit(trx, cliActor(), {
         action: 'import', entity: 'geo', orgPath: `/${COUNTRY_ID}/`,
         after: { file: path.basename(files[0]), kind: 'boundaries', read: result.read, stored: result.stored, unplaced: result.unplaced.length, points: result.points },

@@ -176,10 +176,20 @@ for (const engine of testEngines()) {
       const doc = JSON.parse(fs.readFileSync(HP_GEOJSON, 'utf8'));
       const mandi = doc.features.find((f: any) => f.properties.Dist_LGD === 22);
       const point = { type: 'Feature', properties: { dtname: 'Shimla', stname: 'HIMACHAL PRADESH' }, geometry: { type: 'Point', coordinates: [77.17, 31.1] } };
-      const r = await run('import', 'boundaries', file('two.geojson', JSON.stringify({ type: 'FeatureCollection', features: [mandi, point] })));
+      // A gram panchayat's outline (made up) by a bare lgd_code, read at --level panchayat; Mandi's by its Dist_LGD still.
+      const gp = { type: 'Feature', properties: { lgd_code: 250001 }, geometry: { type: 'Polygon', coordinates: [[[76.9, 31.6], [76.92, 31.6], [76.92, 31.62], [76.9, 31.62], [76.9, 31.6]]] } };
+      const r = await run('import', 'boundaries', file('three.geojson', JSON.stringify({ type: 'FeatureCollection', features: [mandi, point, gp] })), '--level', 'panchayat');
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /read 2 features, stored 1 outlines/);
+      assert.match(r.stdout, /read 3 features, stored 2 outlines/);
       assert.match(r.stdout, /feature 2 \(Shimla\): its geometry is a Point/);
+      const db = await openDb();
+      try {
+        const stored = await db.kysely.selectFrom('geo_boundaries as b').innerJoin('org_units as u', 'u.id', 'b.org_unit_id').select(['u.level', 'u.lgd_code']).where('u.lgd_code', 'in', [22, 250001]).orderBy('u.lgd_code').execute();
+        assert.deepEqual(stored.map((x) => [x.level, x.lgd_code]), [['district', 22], ['panchayat', 250001]]);
+      } finally {
+        await db.close();
+      }
+      assert.equal((await run('import', 'boundaries', 'x.geojson', '--level', 'ward')).code, 2, 'wards are panchayat-level units: --level panchayat');
     });
 
     test('user add: generated password, taken name, unknown place', async () => {

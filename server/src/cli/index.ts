@@ -32,8 +32,11 @@ const USAGE = `Usage: swasthya <command>
                       all or nothing, importing again updates (layout in docs/registers.md)
   import facilities <hospital_directory.csv>
                       load the National Hospital Directory; importing it again updates
-  import boundaries <districts.geojson>
-                      store district outlines (GeoJSON polygons with Dist_LGD or dtname/stname)
+  import boundaries <outlines.geojson> [--level district|block|panchayat|village]
+                      store outlines (GeoJSON polygons): districts by Dist_LGD or dtname/stname;
+                      blocks by block_lgd, gram panchayats and wards by gp_lgd, local_body_code or
+                      ward_lgd, villages by village_lgd; a bare lgd_code at --level (default
+                      district) (layout in docs/geo.md)
   import icd10 <codes.csv>
                       load ICD-10 diagnosis codes (CSV: code,title) for OPD visits
   import fhir-profiles <folder | file.json>
@@ -122,7 +125,10 @@ export async function run(argv: string[]): Promise<number> {
     else if (cmd === 'import' && sub === 'panchayats') action = (c) => importPanchayatsCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'families') action = (c) => importFamiliesCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'facilities') action = (c) => importFacilitiesCommand(c, positional(rest));
-    else if (cmd === 'import' && sub === 'boundaries') action = (c) => importBoundariesCommand(c, positional(rest));
+    else if (cmd === 'import' && sub === 'boundaries') {
+      const args = parseArgs(rest, ['level']);
+      action = (c) => importBoundariesCommand(c, args.positional, args.flags.get('level'));
+    }
     else if (cmd === 'import' && sub === 'icd10') action = (c) => importIcdCommand(c, positional(rest));
     else if (cmd === 'import' && sub === 'fhir-profiles') action = (c) => importFhirProfilesCommand(c, positional(rest));
     else if (cmd === 'user' && sub === 'add') {

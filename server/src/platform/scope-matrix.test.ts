@@ -346,6 +346,9 @@ for (const engine of testEngines()) {
         // HIMCARE by panchayat (rows of the caller's area only; another district's officer sees none of Hisar; operators 403) and its
         // public figures (aggregates by district or block, rare diagnoses unnamed): schemes/schemes.claims.test.ts and route-role.test.ts
         'GET /api/schemes/{scheme}/coverage', 'GET /api/public/schemes/{scheme}/coverage',
+        // the coverage map's shapes (the units of the caller's area; the public one districts or blocks) and outlines imported
+        // within the caller's area (outside it not placed; without can_import_geo 403): schemes/schemes.map.test.ts and route-role.test.ts
+        'GET /api/schemes/{scheme}/coverage/map', 'GET /api/public/schemes/{scheme}/coverage/map', 'POST /api/geo/boundaries',
         // a patient's in-patient episodes (those who may read the record; the hospital that wrote one 403): schemes/schemes.claims.test.ts and route-role.test.ts
         'GET /api/patients/{id}/admissions',
       ]);

@@ -21,13 +21,35 @@ export interface BoundaryImportResult {
   points: { before: number; after: number };
 }
 
-const CODE_KEYS = ['dist_lgd', 'district_lgd', 'lgd_code', 'dt_lgd'];
+/** The levels an outline can be stored for; wards are units of the panchayat level (docs/geo.md). */
+export const OUTLINE_LEVELS = ['district', 'block', 'panchayat', 'village'] as const;
+export type OutlineLevel = (typeof OUTLINE_LEVELS)[number];
+
+/**
+ * The property that carries a feature's LGD code, per level (names compared in lower case, with spaces,
+ * dots and hyphens read as underscores, so LGD's "Local Body Code" is local_body_code). A feature is
+ * placed at the most specific level it names: a panchayat's outline usually carries its district's code too.
+ */
+const CODE_KEYS: Record<OutlineLevel, string[]> = {
+  village: ['village_lgd', 'vill_lgd', 'village_lgd_code', 'lgd_village_code'],
+  panchayat: ['gp_lgd', 'gp_lgd_code', 'lgd_gp_code', 'panchayat_lgd', 'gram_panchayat_lgd', 'local_body_code', 'localbody_code', 'lb_lgd', 'lb_code', 'ward_lgd', 'ward_lgd_code'],
+  block: ['block_lgd', 'blk_lgd', 'block_lgd_code', 'development_block_code'],
+  district: ['dist_lgd', 'district_lgd', 'dt_lgd'],
+};
+/** A bare `lgd_code` is read at the level the import names, a district when it names none. */
+const GENERIC_CODE_KEYS = ['lgd_code', 'lgd'];
 const NAME_KEYS = ['dtname', 'district', 'district_name', 'dist_name'];
+const UNIT_NAME_KEYS = ['name', 'gp_name', 'panchayat_name', 'local_body_name_(in_english)', 'local_body_name', 'lb_name', 'ward_name', 'block_name', 'village_name', 'vill_name'];
 const STATE_KEYS = ['stname', 'state', 'state_name'];
 const STATE_CODE_KEYS = ['state_lgd', 'st_lgd'];
 
+/** Simplification per level: about 500 m for a district, 200 m a block, 50 m a panchayat, 20 m a village. */
+export const TOLERANCE: Record<OutlineLevel, number> = { district: SIMPLIFY_TOLERANCE, block: 0.002, panchayat: 0.0005, village: 0.0002 };
+
+const keyOf = (k: string) => k.trim().toLowerCase().replace(/[\s.-]+/g, '_');
+
 function prop(props: Record<string, unknown>, keys: string[]): unknown {
-  for (const [k, v] of Object.entries(props)) if (keys.includes(k.toLowerCase()) && v !== null && v !== '') return v;
+  for (const [k, v] of Object.entries(props)) if (keys.includes(keyOf(k)) && v !== null && v !== '') return v;
   return undefined;
 }
 
@@ -138,22 +160,49 @@ function isGeometry(g: unknown): g is Geometry {
 
 // ---------------------------------------------------------------------------------------------
 
+export interface BoundaryImportOptions {
+  /** The level a bare `lgd_code` names (default district); level-named keys (gp_lgd, block_lgd, …) are read anyway. */
+  level?: OutlineLevel;
+  /** Only units under this path (the caller's area) are stored; a feature of a unit outside it is not placed. */
+  under?: string;
+}
+
+/** The level and LGD code a feature names: the most specific level-named key, else a bare lgd_code at `level`. */
+function codeOf(props: Record<string, unknown>, level: OutlineLevel | undefined): { level: OutlineLevel; code: number | null } {
+  for (const l of [...OUTLINE_LEVELS].reverse()) {
+    const v = prop(props, CODE_KEYS[l]);
+    if (v !== undefined) return { level: l, code: asCode(v) };
+  }
+  return { level: level ?? 'district', code: asCode(prop(props, GENERIC_CODE_KEYS)) };
+}
+
 /**
- * Stores district outlines from a GeoJSON FeatureCollection. A feature is placed by its district
- * LGD code (Dist_LGD, dist_lgd or district_lgd), else by its district name (dtname, DTNAME,
- * district) within its state (stname or State_LGD). Geometries are simplified before storing.
+ * Stores outlines from a GeoJSON FeatureCollection: districts, blocks, gram panchayats (and urban wards)
+ * or villages, each placed by its LGD code (district: Dist_LGD, dist_lgd or district_lgd; block:
+ * block_lgd; panchayat or ward: gp_lgd, local_body_code, ward_lgd; village: village_lgd; a bare
+ * lgd_code at `options.level`). A district without a code is placed by its name (dtname, DTNAME,
+ * district) within its state (stname or State_LGD); other levels only by code, since their names
+ * repeat. Geometries are simplified (finer for smaller units) before storing.
  */
-export async function importBoundaries(db: Db, geojsonText: string, onProgress: Progress = () => {}, source = 'geojson'): Promise<BoundaryImportResult> {
+export async function importBoundaries(db: Db, geojson: string | object, onProgress: Progress = () => {}, source = 'geojson', options: BoundaryImportOptions = {}): Promise<BoundaryImportResult> {
   let doc: { type?: string; features?: unknown[] };
   try {
-    doc = JSON.parse(geojsonText);
+    doc = typeof geojson === 'string' ? JSON.parse(geojson) : geojson;
   } catch (e) {
     throw new ImportFileError(`the file is not JSON: ${(e as Error).message}`);
   }
   const features = doc?.type === 'FeatureCollection' && Array.isArray(doc.features) ? doc.features : doc?.type === 'Feature' ? [doc] : null;
   if (!features) throw new ImportFileError('the file is not a GeoJSON FeatureCollection ({"type":"FeatureCollection","features":[…]})');
 
-  const districts = await repo.mapByLgd(db, 'district');
+  const propsOf = (f: unknown) => ((f as { properties?: Record<string, unknown> | null })?.properties ?? {});
+  // The units the file names, fetched by level and code in one query a level.
+  const wanted = new Map<OutlineLevel, Set<number>>();
+  for (const f of features) {
+    const { level, code } = codeOf(propsOf(f), options.level);
+    if (code !== null) wanted.set(level, (wanted.get(level) ?? new Set()).add(code));
+  }
+  const byLevel = new Map<OutlineLevel, Map<number, OrgUnitRow>>();
+  for (const [level, codes] of wanted) byLevel.set(level, await repo.mapByLgd(db, level, [...codes]));
   const states = await repo.mapByLgd(db, 'state');
   const places = await loadPlaceIndex(db);
   const result: BoundaryImportResult = { read: features.length, stored: 0, unplaced: [], points: { before: 0, after: 0 } };
@@ -162,10 +211,10 @@ export async function importBoundaries(db: Db, geojsonText: string, onProgress: 
   for (let i = 0; i < features.length; i++) {
     const f = features[i] as { properties?: Record<string, unknown> | null; geometry?: unknown };
     const props = f?.properties ?? {};
-    const code = asCode(prop(props, CODE_KEYS));
-    const name = String(prop(props, NAME_KEYS) ?? '').trim();
+    const { level, code } = codeOf(props, options.level);
+    const name = String(prop(props, level === 'district' ? NAME_KEYS : UNIT_NAME_KEYS) ?? prop(props, [...NAME_KEYS, ...UNIT_NAME_KEYS]) ?? '').trim();
     const stateName = String(prop(props, STATE_KEYS) ?? '').trim();
-    const label = name || (code !== null ? `district ${code}` : `feature ${i + 1}`);
+    const label = name || (code !== null ? `${level} ${code}` : `feature ${i + 1}`);
     const unplaced = (reason: string) => result.unplaced.push({ feature: i + 1, name: label, reason });
     onProgress(i + 1, features.length);
 
@@ -174,8 +223,8 @@ export async function importBoundaries(db: Db, geojsonText: string, onProgress: 
       unplaced(`${type === 'no geometry' ? 'it has no geometry' : `its geometry is a ${type}`}; only Polygon and MultiPolygon outlines are stored`);
       continue;
     }
-    let unit: OrgUnitRow | undefined = code !== null ? districts.get(code) : undefined;
-    if (!unit && name) {
+    let unit: OrgUnitRow | undefined = code !== null ? byLevel.get(level)?.get(code) : undefined;
+    if (!unit && level === 'district' && name) {
       const stateCode = asCode(prop(props, STATE_CODE_KEYS));
       const state = (stateCode !== null ? states.get(stateCode) : undefined) ?? (stateName ? places.state(stateName) : undefined);
       if (state) {
@@ -183,14 +232,22 @@ export async function importBoundaries(db: Db, geojsonText: string, onProgress: 
         if ('unit' in hit) unit = hit.unit;
       }
     }
+    if (!unit && level !== 'district') {
+      unplaced(code !== null ? `no ${level} has LGD code ${code}` : `its ${level} LGD code is not a number`);
+      continue;
+    }
     if (!unit) {
       const byCode = code !== null ? `no district has LGD code ${code}` : 'it has no district LGD code (Dist_LGD)';
       const byName = name ? `no district "${name}" in ${stateName ? `"${stateName}"` : 'an unnamed state'}` : 'it has no district name (dtname)';
       unplaced(`${byCode} and ${byName}`);
       continue;
     }
+    if (options.under && !unit.path.startsWith(options.under)) {
+      unplaced(`${unit.name} (${level} ${unit.lgd_code ?? code}) is outside your area`);
+      continue;
+    }
     const geometry = f.geometry as Geometry;
-    const simple = simplifyGeometry(geometry);
+    const simple = simplifyGeometry(geometry, TOLERANCE[level]);
     if (!simple) {
       unplaced('its outline has fewer than 4 distinct points');
       continue;

@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, forbidden } from '../../platform/errors
 import { isUniqueViolation } from '../../platform/races.js';
 import { ImportFileError, importBlocks, importVillages, type LevelCounts, type Refusal } from './geo.import.js';
 import { importPanchayats } from './geo.panchayats.js';
+import { importBoundaries, type BoundaryImportResult, type OutlineLevel } from './geo.boundaries.js';
 
 export const IMPORT_LEVELS = ['blocks', 'villages', 'panchayats'] as const;
 export type ImportLevel = (typeof IMPORT_LEVELS)[number];
@@ -90,6 +91,35 @@ export async function importUnits(db: Kysely<Database>, actor: Actor, level: Imp
         { rows: rows.slice(0, 1000), refused: n },
       );
     }
+    throw e;
+  }
+}
+
+/**
+ * POST /api/geo/boundaries: outlines (GeoJSON) of districts, blocks, gram panchayats and wards or
+ * villages of the caller's area, as `swasthya import boundaries` reads them. Like the command, it stores
+ * the features it can place and lists the others with their reason; a unit outside the caller's area is
+ * one of those. Importing again replaces a unit's outline.
+ */
+export async function importOutlines(db: Kysely<Database>, actor: Actor, body: unknown, level?: OutlineLevel): Promise<BoundaryImportResult> {
+  if (!actor.permissions.has('can_import_geo')) throw forbidden();
+  if (body == null || (typeof body !== 'string' && typeof body !== 'object') || Buffer.isBuffer(body)) {
+    throw new AppError('unsupported_media_type', {
+      en: 'Send the GeoJSON FeatureCollection itself as the body, with Content-Type application/geo+json or application/json',
+      hi: 'GeoJSON FeatureCollection ही भेजें (Content-Type application/geo+json या application/json)',
+    });
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const r = await importBoundaries(trx, body as string | object, undefined, 'api', { level, under: actor.orgPath });
+      await recordAudit(trx, actor, {
+        action: 'import', entity: 'geo', orgPath: actor.orgPath,
+        after: { kind: 'boundaries', level: level ?? null, read: r.read, stored: r.stored, unplaced: r.unplaced.length, points: r.points },
+      });
+      return r;
+    });
+  } catch (e) {
+    if (e instanceof ImportFileError) throw badRequest(e.message, `फ़ाइल पढ़ी नहीं जा सकी: ${e.message}`);
     throw e;
   }
 }

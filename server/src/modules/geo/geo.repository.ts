@@ -68,12 +68,25 @@ export async function countByLevel(db: Db): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.level, r.n]));
 }
 
-export async function boundariesUnder(db: Db, path: string) {
-  return db
+/** The outlines stored under a path (of one level when named). */
+export async function boundariesUnder(db: Db, path: string, level?: OrgUnitLevel) {
+  let q = db
     .selectFrom('geo_boundaries as b')
     .innerJoin('org_units as u', 'u.id', 'b.org_unit_id')
     .select(['u.id', 'u.lgd_code', 'u.name', 'u.name_hi', 'u.level', 'b.geometry'])
-    .where('u.path', 'like', `${path}%`)
+    .where('u.path', 'like', `${path}%`);
+  if (level) q = q.where('u.level', '=', level);
+  return q.execute();
+}
+
+/** These units with their outline where one is stored (null where none is). */
+export async function unitsWithOutlines(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('org_units as u')
+    .leftJoin('geo_boundaries as b', 'b.org_unit_id', 'u.id')
+    .select(['u.id', 'u.level', 'u.lgd_code', 'u.state_lgd', 'b.geometry'])
+    .where('u.id', 'in', ids)
     .execute();
 }
 

@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
+import { requirePermission } from '../../platform/actor.js';
 import { BoundaryQuery, CodeParam, NewPlaceBody, OrgUnit, Place, PlaceChangeBody, PlacePage, PlacesQuery } from './geo.schema.js';
 import { addPlace, changePlace, listPlaces, type NewPlace, type PlaceChange } from './geo.units.js';
 import * as geo from './geo.service.js';
-import { IMPORT_LEVELS, importUnits, MAX_GEO_IMPORT_BYTES, type ImportLevel } from './geo.import.api.js';
+import { IMPORT_LEVELS, importOutlines, importUnits, MAX_GEO_IMPORT_BYTES, type ImportLevel } from './geo.import.api.js';
+import { OUTLINE_LEVELS, type OutlineLevel } from './geo.boundaries.js';
 
 export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async (app) => {
   app.get('/api/geo/units/:code', {
@@ -67,6 +69,29 @@ export const geoRoutes = ({ db, config }: AppDeps): FastifyPluginAsync => async 
   }, async () => ({ tileUrl: config.tileUrl ?? null, attribution: config.tileAttribution ?? null }));
 
   app.get('/api/geo/boundaries', {
-    schema: { tags: ['geo'], summary: 'District outlines under a unit, as GeoJSON', querystring: BoundaryQuery },
-  }, async (request) => geo.getBoundaries(db.kysely, actorOf(request), (request.query as { orgUnit: string }).orgUnit));
+    schema: { tags: ['geo'], summary: 'The outlines of one level (default district; block, panchayat, village) stored under a unit, as GeoJSON', querystring: BoundaryQuery },
+  }, async (request) => {
+    const q = request.query as { orgUnit: string; level?: OutlineLevel };
+    return geo.getBoundaries(db.kysely, actorOf(request), q.orgUnit, q.level);
+  });
+
+  app.addContentTypeParser('application/geo+json', { parseAs: 'string', bodyLimit: MAX_GEO_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+  app.post('/api/geo/boundaries', {
+    // The permission before a large body is read; the service checks it again.
+    onRequest: async (request) => { requirePermission(actorOf(request), 'can_import_geo'); },
+    bodyLimit: MAX_GEO_IMPORT_BYTES,
+    schema: {
+      tags: ['geo'],
+      summary: 'Store outlines (a GeoJSON FeatureCollection of Polygons and MultiPolygons) of districts, blocks, gram panchayats and wards or villages of your area, each placed by its LGD code (dist_lgd, block_lgd, gp_lgd or local_body_code, ward_lgd, village_lgd; a bare lgd_code at `level`, default district), as `swasthya import boundaries` reads them (docs/geo.md). Stores what it can place and lists the rest with the reason; a unit outside your area is not placed',
+      querystring: Type.Object({ level: Type.Optional(Type.String({ enum: [...OUTLINE_LEVELS], description: 'the level a bare lgd_code names (default district)' })) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          read: Type.Integer(), stored: Type.Integer(),
+          unplaced: Type.Array(Type.Object({ feature: Type.Integer(), name: Type.String(), reason: Type.String() })),
+          points: Type.Object({ before: Type.Integer(), after: Type.Integer() }),
+        }),
+        400: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody,
+      },
+    },
+  }, async (request) => importOutlines(db.kysely, actorOf(request), request.body, (request.query as { level?: OutlineLevel }).level));
 };

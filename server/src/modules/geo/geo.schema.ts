@@ -15,7 +15,10 @@ export const CodeParam = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 40, description: 'LGD code (optionally level:code), org unit id, or IN' }),
 });
 
-export const BoundaryQuery = Type.Object({ orgUnit: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
+export const BoundaryQuery = Type.Object({
+  orgUnit: Type.String({ minLength: 1, maxLength: 40 }),
+  level: Type.Optional(Type.Union(['district', 'block', 'panchayat', 'village'].map((l) => Type.Literal(l)), { description: 'the level of the outlines (default district)' })),
+}, { additionalProperties: false });
 
 /** A block, panchayat or village on the Places screen: the unit, its local code and how many places it holds. */
 export const Place = Type.Object({

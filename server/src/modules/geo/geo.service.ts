@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import { isUid, stableUid } from '../../platform/ids.js';
 import * as repo from './geo.repository.js';
 import { REF_DISTRICTS, REF_STATES } from './geo.reference.js';
+import { DISTRICT_HQ } from './geo.headquarters.js';
 
 type Db = Kysely<Database>;
 
@@ -92,11 +93,15 @@ export async function getChildren(db: Db, actor: Actor, ref: string): Promise<Or
   return (await repo.findChildren(db, unit.id)).map(toDto);
 }
 
-/** GeoJSON of the outlines stored under a unit (district outlines for a state, say). */
-export async function getBoundaries(db: Db, actor: Actor, ref: string) {
+/**
+ * GeoJSON of the outlines of one level stored under a unit (district outlines for a state, say). The
+ * level defaults to district, as the facility map and the analytics map draw districts: panchayat
+ * outlines, once a state imports them, are asked for by name.
+ */
+export async function getBoundaries(db: Db, actor: Actor, ref: string, level: OrgUnitLevel = 'district') {
   requirePermission(actor, 'can_read_geo');
   const unit = await resolveOrgUnit(db, ref);
-  const rows = await repo.boundariesUnder(db, unit.path);
+  const rows = await repo.boundariesUnder(db, unit.path, level);
   return {
     type: 'FeatureCollection' as const,
     features: rows.map((r) => ({
@@ -105,6 +110,31 @@ export async function getBoundaries(db: Db, actor: Actor, ref: string) {
       geometry: r.geometry,
     })),
   };
+}
+
+/** Where a unit is drawn: its stored outline, else (a district) its headquarters town, a point. */
+export type UnitShape =
+  | { kind: 'outline'; geometry: { type: string; coordinates: unknown[] } }
+  | { kind: 'headquarters'; latitude: number; longitude: number };
+
+/**
+ * The shapes of these units for a map, keyed by id: the outline imported for the unit
+ * (`swasthya import boundaries`, POST /api/geo/boundaries), else, for a district, its headquarters
+ * point (DISTRICT_HQ, a real town, not a made-up centre). A unit with neither is left out: the caller
+ * lists it as having no outline. No permission check: the caller has checked its own.
+ */
+export async function shapesOf(db: Db, ids: string[]): Promise<Map<string, UnitShape>> {
+  const out = new Map<string, UnitShape>();
+  if (!ids.length) return out;
+  const rows = await repo.unitsWithOutlines(db, ids);
+  for (const r of rows) {
+    if (r.geometry) out.set(r.id, { kind: 'outline', geometry: r.geometry as { type: string; coordinates: unknown[] } });
+    else if (r.level === 'district' && r.lgd_code != null && r.state_lgd != null) {
+      const hq = DISTRICT_HQ[r.state_lgd]?.find((d) => d[0] === r.lgd_code);
+      if (hq) out.set(r.id, { kind: 'headquarters', latitude: hq[2], longitude: hq[3] });
+    }
+  }
+  return out;
 }
 
 export function childRow(parent: OrgUnitRow, level: OrgUnitLevel, lgd: number, name: string, nameHi: string | null): NewOrgUnit {

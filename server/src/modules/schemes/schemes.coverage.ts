@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.js';
 import { badRequest } from '../../platform/errors.js';
 import { todayIst } from '../../platform/periods.js';
+import { shapesOf } from '../geo/geo.service.js';
 import { registerCountsByPanchayat } from '../registers/registers.service.js';
 import * as repo from './schemes.repository.js';
 import { requireAny, schemeOf } from './schemes.service.js';
@@ -37,6 +38,13 @@ export interface CoverageRow {
 
 const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** The units of `by` level inside `path`: the rows of the figures and the shapes of the map. */
+const unitsOf = (db: Db, path: string, by: CoverageLevel) =>
+  sql<{ id: string; name: string; name_hi: string | null; lgd_code: number | null; path: string }>`
+    select id, name, name_hi, lgd_code, path from org_units
+    where level = ${by} and path like ${`${path}%`} and closed_on is null
+    order by name, id`.execute(db);
+
 /**
  * The figures for every unit of `by` level inside `path`. Each table is summed per gram panchayat from
  * an index of its own (the register's families and members, from the registers module; the cards of the
@@ -45,10 +53,7 @@ const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
  */
 async function figures(db: Db, scheme: string, year: number, path: string, by: CoverageLevel): Promise<CoverageRow[]> {
   const like = `${path}%`;
-  const units = await sql<{ id: string; name: string; name_hi: string | null; lgd_code: number | null; path: string }>`
-    select id, name, name_hi, lgd_code, path from org_units
-    where level = ${by} and path like ${like} and closed_on is null
-    order by name, id`.execute(db);
+  const units = await unitsOf(db, path, by);
   if (!units.rows.length) return [];
   const inScope = sql`(select id from org_units where level = 'panchayat' and path like ${like})`;
   const [panchayats, register, cards, claims, diagnoses] = await Promise.all([
@@ -155,6 +160,15 @@ export async function coverage(db: Db, actor: Actor, schemeName: string, q: { by
   return { scheme, year, by, items, totals: totalsOf(items) };
 }
 
+/** The state of the public figures: the one named (LGD code), else the scheme's own (HIMCARE: Himachal Pradesh). */
+async function publicState(db: Db, scheme: string, asked: number | undefined) {
+  const lgd = asked ?? (await repo.schemeState(db, scheme))?.state_lgd;
+  if (lgd == null) throw badRequest(`${scheme.toUpperCase()} is tied to no state; name one (state=<LGD code>)`, 'राज्य का LGD कोड दें (state=)', { field: 'state' });
+  const state = await db.selectFrom('org_units').select(['path', 'name', 'name_hi']).where('level', '=', 'state').where('lgd_code', '=', lgd).executeTakeFirst();
+  if (!state) throw badRequest(`No state has LGD code ${lgd}`, `LGD कोड ${lgd} का कोई राज्य नहीं है`, { field: 'state' });
+  return { lgd, state };
+}
+
 /**
  * The public page's figures: by district or block of one state (LGD code), aggregates only; a
  * diagnosis is named only where at least SMALL_CELL claims share it.
@@ -163,11 +177,43 @@ export async function publicCoverage(db: Db, schemeName: string, q: { state?: nu
   const scheme = schemeOf(schemeName);
   const year = yearOf(q.year);
   // Without a state: the scheme's own (HIMCARE: Himachal Pradesh), as the public page asks.
-  const lgd = q.state ?? (await repo.schemeState(db, scheme))?.state_lgd;
-  if (lgd == null) throw badRequest(`${scheme.toUpperCase()} is tied to no state; name one (state=<LGD code>)`, 'राज्य का LGD कोड दें (state=)', { field: 'state' });
-  const state = await db.selectFrom('org_units').select(['path', 'name', 'name_hi']).where('level', '=', 'state').where('lgd_code', '=', lgd).executeTakeFirst();
-  if (!state) throw badRequest(`No state has LGD code ${lgd}`, `LGD कोड ${lgd} का कोई राज्य नहीं है`, { field: 'state' });
+  const { lgd, state } = await publicState(db, scheme, q.state);
   const by = q.by ?? 'district';
   const items = (await figures(db, scheme, year, state.path, by)).map((r) => ({ ...r, topDiagnoses: r.topDiagnoses.filter((d) => d.claims >= SMALL_CELL) }));
   return { scheme, year, by, state: { lgdCode: lgd, name: state.name, nameHi: state.name_hi }, items, totals: totalsOf(items) };
+}
+
+/**
+ * The map of the figures: a GeoJSON FeatureCollection with a feature for each unit of the level that
+ * has a shape (its imported outline, or a district's headquarters point, shape 'headquarters'), its id
+ * the unit's, and the units with neither in `noShape`, to be listed beside the map. Geography only (the
+ * figures come from /coverage and are joined on unitId); nothing is drawn that was not imported or known.
+ */
+async function shapes(db: Db, path: string, by: CoverageLevel) {
+  const units = (await unitsOf(db, path, by)).rows;
+  const known = await shapesOf(db, units.map((u) => u.id));
+  const features = [];
+  const noShape = [];
+  for (const u of units) {
+    const unit = { unitId: u.id, name: u.name, nameHi: u.name_hi, lgdCode: u.lgd_code };
+    const s = known.get(u.id);
+    if (!s) noShape.push(unit);
+    else if (s.kind === 'outline') features.push({ type: 'Feature' as const, id: u.id, properties: { ...unit, shape: 'outline' as const }, geometry: s.geometry });
+    else features.push({ type: 'Feature' as const, id: u.id, properties: { ...unit, shape: 'headquarters' as const }, geometry: { type: 'Point', coordinates: [s.longitude, s.latitude] } });
+  }
+  return { by, type: 'FeatureCollection' as const, features, noShape };
+}
+
+/** The shapes of the officers' coverage map: the units of `by` level in the caller's area. */
+export async function coverageShapes(db: Db, actor: Actor, schemeName: string, q: { by?: CoverageLevel }) {
+  requireAny(actor, ['can_read_schemes', 'can_manage_schemes', 'can_enrol_schemes', 'can_settle_scheme_claims']);
+  schemeOf(schemeName);
+  return shapes(db, actor.orgPath, q.by ?? 'panchayat');
+}
+
+/** The shapes of the public map: districts or blocks of the state of the public figures. */
+export async function publicCoverageShapes(db: Db, schemeName: string, q: { state?: number; by?: 'district' | 'block' }) {
+  const scheme = schemeOf(schemeName);
+  const { state } = await publicState(db, scheme, q.state);
+  return shapes(db, state.path, q.by ?? 'district');
 }

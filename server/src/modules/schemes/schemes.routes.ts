@@ -4,13 +4,13 @@ import type { AppDeps } from '../../app.js';
 import { actorOf, ErrorBody } from '../../platform/http.js';
 import { badRequest } from '../../platform/errors.js';
 import {
-  CardParams, CategoryAnswer, Coverage, CoverageQuery, PublicCoverage, PublicCoverageQuery, CategoryBody, EmptyBody, Enrolled, EnrolBody, Enrolment, EnrolmentPage, EnrolmentQuery, HospitalAnswer, HospitalBody, Hospitals,
+  CardParams, CategoryAnswer, Coverage, CoverageQuery, CoverageShapes, CoverageShapesQuery, PublicCoverage, PublicCoverageQuery, PublicCoverageShapesQuery, CategoryBody, EmptyBody, Enrolled, EnrolBody, Enrolment, EnrolmentPage, EnrolmentQuery, HospitalAnswer, HospitalBody, Hospitals,
   IdParams, MemberBody, MemberParams, OnQuery, PackageAnswer, PackageBody, RenewBody, SchemeParams, SettingsAnswer, SettingsBody, Setup,
 } from './schemes.schema.js';
 import { schemeCardPdf } from './schemes.card.js';
 import { addCategory, addMember, addPackage, addSettings, empanel, enrol, getEnrolment, getSetup, listEnrolments, listHospitals, removeMember, renew, requireSchemeState } from './schemes.service.js';
 import { claimRoutes } from './schemes.claims.routes.js';
-import { coverage, publicCoverage } from './schemes.coverage.js';
+import { coverage, coverageShapes, publicCoverage, publicCoverageShapes } from './schemes.coverage.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['schemes'];
@@ -32,6 +32,15 @@ export const schemeRoutes = (deps: AppDeps): FastifyPluginAsync => async (plain)
     config: { public: true },
     schema: { tags, summary: 'The public figures of a scheme by district or block of a state: aggregates only; a diagnosis named only where five claims or more share it', params: SchemeParams, querystring: PublicCoverageQuery, response: { 200: PublicCoverage, ...errors } },
   }, async (request) => publicCoverage(k, request.params.scheme, request.query));
+
+  app.get(`${base}/coverage/map`, {
+    schema: { tags, summary: 'The map of the coverage figures: the outline (or, for a district without one, the headquarters point) of each panchayat, block or district of the caller\'s area, as GeoJSON keyed by unit id; units with neither listed in noShape. Geography only', params: SchemeParams, querystring: CoverageShapesQuery, response: { 200: CoverageShapes, ...errors } },
+  }, async (request) => coverageShapes(k, actorOf(request), request.params.scheme, request.query));
+
+  app.get('/api/public/schemes/:scheme/coverage/map', {
+    config: { public: true },
+    schema: { tags, summary: 'The map of the public figures: the outline (or headquarters point) of each district or block of the state, as GeoJSON keyed by unit id; units with neither listed in noShape. Geography only', params: SchemeParams, querystring: PublicCoverageShapesQuery, response: { 200: CoverageShapes, ...errors } },
+  }, async (request) => publicCoverageShapes(k, request.params.scheme, request.query));
 
   app.get(`${base}/setup`, {
     schema: { tags, summary: 'The scheme\'s set-up in force on a day (default today): cover, members per card, windows, exclusions, categories, packages; and every version', params: SchemeParams, querystring: OnQuery, response: { 200: Setup, ...errors } },

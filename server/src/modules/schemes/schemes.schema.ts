@@ -165,3 +165,18 @@ export const PublicCoverage = Type.Object({
   scheme: Str, year: Type.Integer(), by: Str, state: Type.Object({ lgdCode: Type.Integer(), name: Str, nameHi: Nullable(Str) }),
   items: Type.Array(CoverageRow), totals: CoverageTotals,
 });
+
+// GET /coverage/map?by= (officers) and GET /api/public/schemes/:scheme/coverage/map?state=&by=: the shapes of the figures' units
+export const CoverageShapesQuery = Type.Omit(CoverageQuery, ['year']);
+export const PublicCoverageShapesQuery = Type.Omit(PublicCoverageQuery, ['year']);
+const ShapeUnit = { unitId: Str, name: Str, nameHi: Nullable(Str), lgdCode: Type.Union([Type.Integer(), Type.Null()]) };
+export const CoverageShapes = Type.Object({
+  by: Str,
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'), id: Str,
+    properties: Type.Object({ ...ShapeUnit, shape: Type.Union([Type.Literal('outline'), Type.Literal('headquarters')], { description: 'outline: the imported boundary; headquarters: a district\'s headquarters town (a point), where no outline is imported' }) }),
+    geometry: Type.Object({ type: Str, coordinates: Type.Array(Type.Any()) }, { description: 'GeoJSON Polygon, MultiPolygon or Point (longitude, latitude)' }),
+  })),
+  noShape: Type.Array(Type.Object(ShapeUnit), { description: 'units of the level with no outline and no known point: listed, never drawn' }),
+});
