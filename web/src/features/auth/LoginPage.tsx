@@ -70,6 +70,8 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
           <a href="#/complaint">{t('grv.fileLink')}</a>
           {' · '}
           <a href="#/complaint/track">{t('grv.trackLink')}</a>
+          {' · '}
+          <a href="#/himcare">{t('schemes.public.link')}</a>
         </p>
       </form>
     </main>

@@ -2,7 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { getCoverage, type CoverageAnswer, type CoverageLevel } from './schemes.api.ts';
+import { CoverageMapView } from './CoverageMapView.tsx';
+import { getCoverage, getCoverageShapes, type CoverageAnswer, type CoverageLevel } from './schemes.api.ts';
 import { Field, useRupees } from './schemes.parts.tsx';
 
 /**
@@ -18,6 +19,7 @@ export function CoverageView() {
   const [year, setYear] = useState(() => new Date().getFullYear());
   const [data, setData] = useState<CoverageAnswer | null>(null);
   const [top, setTop] = useState<string | null>(null);
+  const [view, setView] = useState<CoverageShow>('table');
   useEffect(() => {
     const ctrl = new AbortController();
     setTop(null);
@@ -39,7 +41,25 @@ export function CoverageView() {
       </div>
       {top && <Notice kind="error">{top}</Notice>}
       {data && !data.items.length && <Notice kind="info">{t('schemes.coverage.none')}</Notice>}
-      {data && data.items.length > 0 && <CoverageTable data={data} testId="scheme-coverage" />}
+      {data && data.items.length > 0 && <ViewSwitch value={view} onChange={setView} />}
+      {data && data.items.length > 0 && view === 'table' && <CoverageTable data={data} testId="scheme-coverage" />}
+      {data && data.items.length > 0 && view === 'map' && (
+        <CoverageMapView data={data} shapesKey={data.by} loadShapes={(signal) => getCoverageShapes(data.by, signal)} />
+      )}
+    </div>
+  );
+}
+
+export type CoverageShow = 'table' | 'map';
+
+/** Table or map: two toggle buttons, the one shown pressed. */
+export function ViewSwitch({ value, onChange }: { value: CoverageShow; onChange: (v: CoverageShow) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="scheme-view-switch" role="group" aria-label={t('schemes.coverage.view')}>
+      {(['table', 'map'] as const).map((v) => (
+        <button key={v} type="button" aria-pressed={value === v} className={value === v ? 'active' : ''} onClick={() => onChange(v)}>{t(`schemes.coverage.view.${v}`)}</button>
+      ))}
     </div>
   );
 }

@@ -4,8 +4,9 @@ import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { replaceQuery } from '../../router.ts';
-import { CoverageTable } from './CoverageView.tsx';
-import { getPublicCoverage, type PublicCoverageAnswer, type PublicLevel } from './schemes.api.ts';
+import { CoverageMapView } from './CoverageMapView.tsx';
+import { CoverageTable, ViewSwitch, type CoverageShow } from './CoverageView.tsx';
+import { getPublicCoverage, getPublicCoverageShapes, type PublicCoverageAnswer, type PublicLevel } from './schemes.api.ts';
 import { Field } from './schemes.parts.tsx';
 import './schemes.css';
 
@@ -23,11 +24,14 @@ export function PublicCoveragePage({ query }: { query: URLSearchParams }) {
   const asked = Number(query.get('year'));
   const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2200 ? asked : new Date().getFullYear();
   const state = query.get('state') ?? undefined;
+  const view: CoverageShow = query.get('view') === 'map' ? 'map' : 'table';
   const [data, setData] = useState<PublicCoverageAnswer | null>(null);
   const [top, setTop] = useState<string | null>(null);
   const [draftYear, setDraftYear] = useState(String(year));
-  const go = (next: { by?: PublicLevel; year?: number }) =>
-    replaceQuery('/himcare', { by: next.by ?? by, year: String(next.year ?? year), state });
+  const go = (next: { by?: PublicLevel; year?: number; view?: CoverageShow }) => {
+    const shown = next.view ?? view;
+    replaceQuery('/himcare', { by: next.by ?? by, year: String(next.year ?? year), state, view: shown === 'map' ? 'map' : undefined });
+  };
   useEffect(() => {
     const ctrl = new AbortController();
     setTop(null);
@@ -63,7 +67,11 @@ export function PublicCoveragePage({ query }: { query: URLSearchParams }) {
           {top && <Notice kind="error">{top}</Notice>}
           {!data && !top && <Notice kind="info">{t('common.loading')}</Notice>}
           {data && !data.items.length && <Notice kind="info">{t('schemes.public.none')}</Notice>}
-          {data && data.items.length > 0 && <CoverageTable data={data} testId="himcare-public" />}
+          {data && data.items.length > 0 && <ViewSwitch value={view} onChange={(v) => go({ view: v })} />}
+          {data && data.items.length > 0 && view === 'table' && <CoverageTable data={data} testId="himcare-public" />}
+          {data && data.items.length > 0 && view === 'map' && (
+            <CoverageMapView data={data} shapesKey={`${by}:${state ?? ''}`} loadShapes={(signal) => getPublicCoverageShapes({ by, state }, signal)} />
+          )}
           <p className="muted">{t('schemes.public.note')}</p>
           <p className="muted"><a href="#/login">{t('schemes.public.staff')}</a></p>
         </section>

@@ -60,3 +60,15 @@ export type PublicLevel = 'district' | 'block';
 export interface PublicCoverageAnswer extends CoverageAnswer { state: { lgdCode: number; name: string; nameHi: string | null } }
 export const getPublicCoverage = (q: { by: PublicLevel; year: number; state?: string }, signal?: AbortSignal) =>
   get<PublicCoverageAnswer>('/api/public/schemes/himcare/coverage', { by: q.by, year: String(q.year), state: q.state || undefined }, signal);
+
+/** The map of the figures: each unit's outline (or a district's headquarters point), keyed by unit id; units with neither in noShape. */
+export interface ShapeUnit { unitId: string; name: string; nameHi: string | null; lgdCode: number | null }
+export interface ShapeFeature {
+  type: 'Feature'; id: string;
+  properties: ShapeUnit & { shape: 'outline' | 'headquarters' };
+  geometry: { type: 'Polygon' | 'MultiPolygon' | 'Point'; coordinates: unknown[] };
+}
+export interface CoverageShapes { by: CoverageLevel; type: 'FeatureCollection'; features: ShapeFeature[]; noShape: ShapeUnit[] }
+export const getCoverageShapes = (by: CoverageLevel, signal?: AbortSignal) => get<CoverageShapes>(`${H}/coverage/map`, { by }, signal);
+export const getPublicCoverageShapes = (q: { by: PublicLevel; state?: string }, signal?: AbortSignal) =>
+  get<CoverageShapes>('/api/public/schemes/himcare/coverage/map', { by: q.by, state: q.state || undefined }, signal);
