@@ -11,9 +11,11 @@
 // 40–60% class and a click shows 1 of 2 families. The state officer (Hindi) sees the map's legend and hover text
 // in Hindi. Signed out, the sign-in screen links the public page; its map by district draws Himachal's
 // districts at their headquarters towns (no district outline in the demo), with a legend entry saying so.
+// axe-core finds no serious or critical violation on the officers' map or the public one.
 //   cd web && npx vite build --outDir /tmp/web-map && cd .. &&
 //   SWASTHYA_WEB_DIST=/tmp/web-map SWASTHYA_REQUIRE_BROWSER=1 NODE_ENV=test node --import tsx --test web/e2e/himcare-map.e2e.test.ts
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +24,15 @@ import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, 
 const PASSWORD = 'Himcare-Map-Pass-1';
 const HEADER = 'family_id,member_id,name,name_hi,relation,sex,birth_year,birth_date,village_lgd,category,abha_number,mobile';
 const rand = () => Math.floor(Math.random() * 1e5);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
 
 async function hindiPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'hi-IN' });
@@ -128,6 +139,7 @@ describe('HIMCARE coverage map (browser)', () => {
       await picked.getByRole('heading', { name: gpA }).waitFor();
       await picked.getByText('50%', { exact: true }).waitFor();
       await page.screenshot({ path: join(resultsDir, 'himcare-map-after.png'), fullPage: true });
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: no serious or critical violation on the map view');
       // The table is one click away and agrees.
       await page.getByRole('button', { name: 'Table', exact: true }).click();
       await page.getByTestId('scheme-coverage').getByRole('rowheader', { name: gpA, exact: true }).waitFor();
@@ -137,7 +149,7 @@ describe('HIMCARE coverage map (browser)', () => {
       await openMap(so, 'नक्शा');
       await so.getByTestId('coverage-legend').getByText('कवरेज (कार्ड वाले परिवार ÷ रजिस्टर के परिवार)').waitFor();
       await so.getByTestId('coverage-legend').getByText('रजिस्टर में कोई परिवार नहीं').waitFor();
-      assert.equal(await hoverText(so, idA), `${gpA}: 50% (2 में से 1 परिवारों के पास कार्ड)`);
+      assert.equal(await hoverText(so, idA), `${gpA}: 50% (2 परिवारों में से 1 के पास कार्ड)`);
       await so.getByTestId('coverage-no-outline').getByText('बिना सीमा वाली', { exact: false }).first().waitFor();
       await so.screenshot({ path: join(resultsDir, 'himcare-map-hi.png'), fullPage: true });
 
@@ -157,6 +169,7 @@ describe('HIMCARE coverage map (browser)', () => {
       await visitor.getByTestId('coverage-legend').getByText('District headquarters town (a point: no outline imported)').waitFor();
       assert.match(await hoverText(visitor, mandi.id), /^Mandi — shown at its headquarters town: |^Mandi: .* — shown at its headquarters town$/);
       await visitor.screenshot({ path: join(resultsDir, 'himcare-map-public.png'), fullPage: true });
+      assert.deepEqual(await seriousViolations(visitor), []);
     });
   });
 });

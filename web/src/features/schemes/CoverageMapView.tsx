@@ -42,7 +42,7 @@ export function CoverageMapView({ data, shapesKey, loadShapes }: { data: Coverag
   const tooltip = useCallback((f: ShapeFeature, row: CoverageRow | undefined) => {
     const where = f.properties.shape === 'headquarters' ? ` — ${t('schemes.map.atHeadquarters')}` : '';
     if (!row || !row.families) return `${name(f.properties)}${where}: ${t('schemes.map.noRegister')}`;
-    return `${t('schemes.map.tooltip', { name: name(f.properties), coverage: pct(row.coverage), enrolled: num(row.familiesEnrolled), families: num(row.families) })}${where}`;
+    return `${t('schemes.map.tooltip', { name: name(f.properties), coverage: pct(row.coverage), enrolled: row.familiesEnrolled, families: row.families })}${where}`;
   }, [t, name, pct, num]);
   const zoom = useMemo(() => ({ in: t('map.zoomIn'), out: t('map.zoomOut') }), [t]);
   const level = t(`schemes.coverage.level.${data.by}`);
