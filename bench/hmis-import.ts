@@ -6,7 +6,13 @@
 //   yearly file would come), and the process's memory (RSS: the in-process server and the client making
 //   the file) sampled while it imports. BENCH_PG_LOG=1 logs the server's statements with their times
 //   (log_min_duration_statement=0, in PostgreSQL's log). BENCH_FACILITIES (3,030) sets the size.
+//   The line gives the CPU each side spent on the import (this process: server and client making the
+//   file; its PostgreSQL sessions) and, in single mode, how long GET /api/health took meanwhile
+//   (asked every 100 ms on its own connection): other requests must keep answering.
+//   BENCH_CPU_PROF=<file>: a CPU profile of this process during the import only (open it in Chrome's DevTools).
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -19,6 +25,7 @@ import { openPostgres } from '../server/src/db/connect.js';
 import { createSchema, dropSchema } from '../server/src/db/schemas.js';
 import { uid } from '../server/src/platform/ids.js';
 import { resolveOrgUnit } from '../server/src/modules/geo/geo.service.js';
+import { cpuMeter } from './lib/cpu.js';
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!url) {
@@ -32,11 +39,20 @@ const REQUEST_VALUES = SINGLE ? Infinity : 100_000;
 /** Requests in flight at once: a client sending the next file while the last is written. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 
+const sec = (ms: number) => Math.round(ms / 100) / 10;
+/** Count, median, p99 and worst of GET /api/health's times, in ms. */
+function latency(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0);
+  return { asked: s.length, p50: at(0.5), p99: at(0.99), max: Math.round(s[s.length - 1] ?? 0) };
+}
+
 const schema = `bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await createSchema(url, schema);
-const db = await openPostgres(url, { schema, max: 4, ...(process.env.BENCH_PG_LOG ? { settings: "-c log_min_duration_statement=0" } : {}) });
+const appName = `bench hmis-import ${schema}`;
+const db = await openPostgres(url, { schema, max: 4, appName, ...(process.env.BENCH_PG_LOG ? { settings: "-c log_min_duration_statement=0" } : {}) });
 try {
   const password = 'Bench-Pass-1';
   await prepareDatabase(db, { adminPassword: password, demo: false });
@@ -72,6 +88,14 @@ try {
 
   let imported = 0;
   let conflicts = 0;
+  const meter = cpuMeter(url, process.pid, appName);
+  await meter.start();
+  const profiler = process.env.BENCH_CPU_PROF ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const t0 = performance.now();
   let batch: string[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -91,9 +115,19 @@ try {
   };
   let rssPeakMB = 0;
   const rssAtStartMB = Math.round(process.memoryUsage().rss / 1e6);
+  const healthMs: number[] = [];
   if (SINGLE) {
     // One request; the CSV made as it is sent (1 MB chunks), never whole in memory on either side.
-    const sampler = setInterval(() => { rssPeakMB = Math.max(rssPeakMB, Math.round(process.memoryUsage().rss / 1e6)); }, 100);
+    const sampler = setInterval(() => { rssPeakMB = Math.max(rssPeakMB, Math.round(process.memoryUsage.rss() / 1e6)); }, 100);
+    let importing = true;
+    const health = (async () => {
+      while (importing) {
+        const started = performance.now();
+        await (await fetch(`${base}/api/health`)).arrayBuffer();
+        healthMs.push(performance.now() - started);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
     const body = Readable.from((function* () {
       let chunk = 'dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\n';
       for (const r of rows()) {
@@ -105,6 +139,8 @@ try {
     const res = await fetch(`${base}/api/dataValueSets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/csv' }, body: Readable.toWeb(body) as ReadableStream, duplex: 'half' } as RequestInit);
     const summary = await res.json();
     clearInterval(sampler);
+    importing = false;
+    await health;
     if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(summary).slice(0, 300)}`);
     imported += summary.importCount.imported;
     conflicts += summary.conflicts.length;
@@ -117,12 +153,20 @@ try {
     await Promise.all(inFlight);
   }
   const apiSeconds = (performance.now() - t0) / 1000;
+  const apiCpu = await meter.stop();
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(process.env.BENCH_CPU_PROF!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   await app.close();
 
   // Baseline: COPY of the same rows, every column the API fills, into a table of the same shape.
   await admin.query(`create table ${schema}.copy_target (like ${schema}.hmis_data_values including all)`);
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, application_name: `${appName} copy` });
   await client.connect();
+  const copyMeter = cpuMeter(url, process.pid, `${appName} copy`);
+  await copyMeter.start();
   const t1 = performance.now();
   const stream = client.query(copyFrom(`copy ${schema}.copy_target (data_element_id, period, org_unit_id, coc_id, aoc_id, value, num_value, stored_by, period_type, period_start, period_end, ou_path, state_lgd) from stdin`));
   const starts: Record<string, [string, string]> = { 202407: ['2024-07-01', '2024-07-31'], 202408: ['2024-08-01', '2024-08-31'], 202409: ['2024-09-01', '2024-09-30'] };
@@ -136,6 +180,7 @@ try {
   })());
   await pipeline(text, stream);
   const copySeconds = (performance.now() - t1) / 1000;
+  const copyCpu = await copyMeter.stop();
   await client.end();
 
   const apiRate = Math.round(total / apiSeconds);
@@ -143,7 +188,8 @@ try {
   console.log(JSON.stringify({
     bench: 'hmis-import', engine: 'postgresql', facilities: FACILITIES, cells: cells.length, periods: PERIODS.length, values: total,
     imported, conflicts, requests: SINGLE ? 1 : Math.ceil(total / REQUEST_VALUES), concurrency: SINGLE ? 1 : CONCURRENCY,
-    ...(SINGLE ? { processRssMB: { atStart: rssAtStartMB, peakWhileImporting: rssPeakMB } } : {}),
+    ...(SINGLE ? { processRssMB: { atStart: rssAtStartMB, peakWhileImporting: rssPeakMB }, healthMs: latency(healthMs) } : {}),
+    cpuSeconds: { api: { node: sec(apiCpu.serverMs), postgres: sec(apiCpu.postgresMs) }, copy: { node: sec(copyCpu.serverMs), postgres: sec(copyCpu.postgresMs) } },
     machine: { cores: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) }, apiSeconds: Math.round(apiSeconds * 10) / 10, apiValuesPerSecond: apiRate,
     copySeconds: Math.round(copySeconds * 10) / 10, copyValuesPerSecond: copyRate, ratioToCopy: Math.round((apiRate / copyRate) * 100) / 100,
   }));
