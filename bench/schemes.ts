@@ -5,10 +5,14 @@
 // not what is measured), then analysed. Measured through the service (modules/schemes/schemes.coverage.ts),
 // warm, BENCH_RUNS times each: the state officer's coverage by panchayat (the query the benchmark is
 // about), by block and by district; a district officer's by panchayat; the public figures by district.
+// The coverage map: every panchayat given a made-up outline of BENCH_OUTLINE_POINTS points (60; a ring
+// around a point of Himachal, about what a real panchayat keeps after the import's 50 m simplification),
+// the map's shapes for the state and for a district by panchayat, with the answer's size as JSON and gzipped.
 // Prints one JSON line.
 //   npm run bench -- schemes   (PostgreSQL from DATABASE_URL / BENCH_DATABASE_URL / TEST_DATABASE_URL,
 //   else PGlite, which at this size takes long; BENCH_FAMILIES, BENCH_PANCHAYATS, BENCH_CLAIMS, BENCH_RUNS (15))
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -18,13 +22,14 @@ import type { Actor } from '../server/src/platform/actor.js';
 import { todayIst } from '../server/src/platform/periods.js';
 import { ROLE_PERMISSIONS, type Role } from '../server/src/platform/roles.js';
 import { resolveOrgUnit } from '../server/src/modules/geo/geo.service.js';
-import { coverage, publicCoverage } from '../server/src/modules/schemes/schemes.coverage.js';
+import { coverage, coverageShapes, publicCoverage } from '../server/src/modules/schemes/schemes.coverage.js';
 import { freshDatabase, ms, percentile } from './lib/common.js';
 
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 2_000_000);
 const PANCHAYATS = Number(process.env.BENCH_PANCHAYATS ?? 3_700);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 150_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const OUTLINE_POINTS = Number(process.env.BENCH_OUTLINE_POINTS ?? 60);
 const BLOCKS = 80;
 const HOSPITALS = 50;
 const PATIENTS = 5_000;
@@ -121,6 +126,32 @@ async function main() {
       times.sort((a, b) => a - b);
       return { rows, p50Ms: ms(percentile(times, 50)), p95Ms: ms(percentile(times, 95)), maxMs: ms(times.at(-1) ?? 0) };
     };
+    // A made-up outline for every panchayat: a ring of OUTLINE_POINTS points, 2-4 km across, inside Himachal's extent.
+    const gps = await k.selectFrom('org_units').select('id').where('level', '=', 'panchayat').where('path', 'like', `${state.path}%`).orderBy('id').execute();
+    for (let i = 0; i < gps.length; i += 500) {
+      await k.insertInto('geo_boundaries').values(gps.slice(i, i + 500).map((g, j) => {
+        const n = i + j;
+        const [lon, lat] = [75.6 + (n % 61) * 0.05, 30.4 + Math.floor(n / 61) * 0.05];
+        const ring = Array.from({ length: OUTLINE_POINTS - 1 }, (_, a) => {
+          const angle = (2 * Math.PI * a) / (OUTLINE_POINTS - 1);
+          const r = 0.012 + 0.006 * Math.sin(5 * angle + n);
+          return [Math.round((lon + r * Math.cos(angle)) * 1e5) / 1e5, Math.round((lat + r * Math.sin(angle)) * 1e5) / 1e5];
+        });
+        return { org_unit_id: g.id, geometry: JSON.stringify({ type: 'Polygon', coordinates: [[...ring, ring[0]]] }), source: 'bench' };
+      })).execute();
+    }
+    await sql`vacuum analyze geo_boundaries`.execute(k);
+    const sizeOf = async (run: () => Promise<unknown>) => {
+      const text = JSON.stringify(await run());
+      return { bytes: Buffer.byteLength(text), gzipBytes: zlib.gzipSync(text).length };
+    };
+    const stateShapes = () => coverageShapes(k, so, 'himcare', { by: 'panchayat' }).then((r) => ({ items: r.features }));
+    const districtShapes = () => coverageShapes(k, cmo, 'himcare', { by: 'panchayat' }).then((r) => ({ items: r.features }));
+    const map = {
+      outlinePoints: OUTLINE_POINTS,
+      statePanchayat: { ...(await measure(stateShapes)), ...(await sizeOf(stateShapes)) },
+      districtPanchayat: { ...(await measure(districtShapes)), ...(await sizeOf(districtShapes)) },
+    };
     const byPanchayat = await measure(() => coverage(k, so, 'himcare', { by: 'panchayat', year }));
     const check = await coverage(k, so, 'himcare', { by: 'panchayat', year });
     const result = {
@@ -136,6 +167,7 @@ async function main() {
         districtPanchayat: await measure(() => coverage(k, cmo, 'himcare', { by: 'panchayat', year })),
         publicDistrict: await measure(() => publicCoverage(k, 'himcare', { state: STATE_LGD, by: 'district', year })),
       },
+      map,
       totals: { coverage: check.totals.coverage, claimsPer1000Members: check.totals.claimsPer1000Members, paid: check.totals.paid, pending: check.totals.pending },
     };
     console.log(JSON.stringify(result));
