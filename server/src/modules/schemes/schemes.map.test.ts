@@ -71,6 +71,10 @@ for (const engine of testEngines()) {
       // A bare lgd_code is read at the level the import names.
       const bare = await ok(t.req('POST', `/api/geo/boundaries?level=panchayat`, t.adminToken, { type: 'FeatureCollection', features: [feature({ lgd_code: lgd.hisarGp }, square(75.7, 29.1))] }));
       assert.equal(bare.stored, 1);
+      // A GIS export's own media type; importing again replaces the outline.
+      const geojson = JSON.stringify({ type: 'FeatureCollection', features: [feature({ gp_lgd: lgd.gpA }, square(76.9, 31.7))] });
+      assert.equal((await ok(t.req('POST', '/api/geo/boundaries', tok.district, geojson, { 'content-type': 'application/geo+json' }))).stored, 1);
+      assert.equal((await t.req('POST', '/api/geo/boundaries', tok.district, '{"type":', { 'content-type': 'application/geo+json' })).status, 400);
       assert.equal((await t.req('POST', '/api/geo/boundaries', tok.district, { type: 'Topology' })).status, 400);
       const doctor = (await t.userWith('doctor', 22)).token;
       assert.equal((await t.req('POST', '/api/geo/boundaries', doctor, doc)).status, 403, 'importing needs can_import_geo');
