@@ -140,6 +140,10 @@ describe('HIMCARE coverage map (browser)', () => {
       await picked.getByText('50%', { exact: true }).waitFor();
       await page.screenshot({ path: join(resultsDir, 'himcare-map-after.png'), fullPage: true });
       assert.deepEqual(await seriousViolations(page), [], 'axe-core: no serious or critical violation on the map view');
+      // A place without an outline: its figures by name, from the list beside the map (the keyboard's way too).
+      await page.getByLabel('Show the figures of').selectOption({ label: gpB });
+      await picked.getByRole('heading', { name: gpB }).waitFor();
+      await picked.getByText('0%', { exact: true }).waitFor();
       // The table is one click away and agrees.
       await page.getByRole('button', { name: 'Table', exact: true }).click();
       await page.getByTestId('scheme-coverage').getByRole('rowheader', { name: gpA, exact: true }).waitFor();

@@ -18,16 +18,19 @@ export interface CoverageMapProps {
   /** The hover text of a unit (its name and coverage, in the page's language). */
   tooltip: (f: ShapeFeature, row: CoverageRow | undefined) => string;
   onPick: (unitId: string) => void;
+  /** The unit whose figures are shown beside the map: drawn with a heavier edge. */
+  picked: string | null;
 }
 
 const INDIA_VIEW: L.LatLngExpression = [22.5, 80];
 
-export default function CoverageMap({ features, rows, settings, label, zoom, tooltip, onPick }: CoverageMapProps) {
+export default function CoverageMap({ features, rows, settings, label, zoom, tooltip, onPick, picked }: CoverageMapProps) {
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const fitted = useRef<ShapeFeature[] | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const layers = useRef(new Map<string, L.Path>());
 
   useEffect(() => {
     if (!el.current) return;
@@ -67,6 +70,7 @@ export default function CoverageMap({ features, rows, settings, label, zoom, too
         const feature = f as unknown as ShapeFeature;
         l.bindTooltip(tooltip(feature, rows.get(feature.id)), { sticky: true });
         l.on('click', () => pick.current(feature.id));
+        layers.current.set(feature.id, l as L.Path);
       },
     }).addTo(m);
     // The view is fitted when the shapes change, not when only the figures do (a new claim keeps the view).
@@ -76,8 +80,17 @@ export default function CoverageMap({ features, rows, settings, label, zoom, too
       if (bounds.isValid()) m.fitBounds(bounds, { padding: [12, 12], maxZoom: 13, animate: false });
       else m.setView(INDIA_VIEW, 5, { animate: false });
     }
-    return () => { layer.remove(); };
+    return () => { layer.remove(); layers.current.clear(); };
   }, [features, rows, tooltip]);
+
+  // The picked unit's edge, changed in place (redrawing every outline on each pick would be slow at 3,700).
+  useEffect(() => {
+    const l = picked ? layers.current.get(picked) : undefined;
+    if (!l) return;
+    l.setStyle({ weight: 3.5 });
+    l.bringToFront();
+    return () => { l.setStyle({ weight: l instanceof L.CircleMarker ? 2 : 1 }); };
+  }, [picked, features, rows, tooltip]);
 
   return <div ref={el} className="map-leaflet coverage-map" role="region" aria-label={label} data-testid="coverage-map" />;
 }

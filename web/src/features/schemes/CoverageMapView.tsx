@@ -1,11 +1,11 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { useApiErrors } from '../../components/useApiErrors.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { getMapSettings, type MapSettings } from '../map/map.api.ts';
 import { BREAKS, COLOURS, NO_REGISTER } from './coverage.scale.ts';
 import type { CoverageAnswer, CoverageRow, CoverageShapes, ShapeFeature } from './schemes.api.ts';
-import { useRupees } from './schemes.parts.tsx';
+import { Field, useRupees } from './schemes.parts.tsx';
 
 // Leaflet arrives with the map view only.
 const CoverageMap = lazy(() => import('./CoverageMap.tsx'));
@@ -18,6 +18,7 @@ const CoverageMap = lazy(() => import('./CoverageMap.tsx'));
  */
 export function CoverageMapView({ data, shapesKey, loadShapes }: { data: CoverageAnswer; shapesKey: string; loadShapes: (signal: AbortSignal) => Promise<CoverageShapes> }) {
   const { t, lang, num } = useI18n();
+  const pickId = useId();
   const { error } = useApiErrors();
   const rupees = useRupees();
   const [shapes, setShapes] = useState<CoverageShapes | null>(null);
@@ -69,13 +70,20 @@ export function CoverageMapView({ data, shapesKey, loadShapes }: { data: Coverag
           <figure className="map-figure">
             {shapes.features.length > 0 ? (
               <Suspense fallback={<Notice kind="info">{t('common.loading')}</Notice>}>
-                <CoverageMap features={shapes.features} rows={rows} settings={settings} label={t('schemes.map.aria', { level })} zoom={zoom} tooltip={tooltip} onPick={setPicked} />
+                <CoverageMap features={shapes.features} rows={rows} settings={settings} label={t('schemes.map.aria', { level })} zoom={zoom} tooltip={tooltip} onPick={setPicked} picked={picked} />
               </Suspense>
             ) : (
               <Notice kind="info">{t('schemes.map.empty')}</Notice>
             )}
           </figure>
           <aside className="coverage-map-side">
+            {/* The same figures by name, for the keyboard and screen readers (the map's shapes take a pointer). */}
+            <Field id={pickId} label={t('schemes.map.choose')}>
+              <select id={pickId} value={picked ?? ''} onChange={(e) => setPicked(e.target.value || null)}>
+                <option value="">—</option>
+                {data.items.map((r) => <option key={r.unitId} value={r.unitId}>{name(r)}</option>)}
+              </select>
+            </Field>
             <div aria-live="polite" data-testid="coverage-map-unit">
               {row ? (
                 <>
