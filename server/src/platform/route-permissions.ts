@@ -22,6 +22,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /api/users': 'can_create_user',
   // geography
   'POST /api/geo/units/import': 'can_import_geo',
+  'POST /api/geo/boundaries': 'can_import_geo',
   'POST /api/geo/units': 'can_update_geo',
   'PATCH /api/geo/units/:code': 'can_update_geo',
   'POST /api/users/:username/password': 'can_update_user',
