@@ -6,6 +6,7 @@ import { trackClients } from './copy.js';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PgListener, type NotifyHandler } from './listener.js';
+import { preparesStatements } from './prepared.js';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -161,7 +162,7 @@ export function urlOptions(url: string): string {
  * Connects to a PostgreSQL server. `schema`, when given, becomes the first entry of the search
  * path (tests give each run its own schema; extensions stay in `public`).
  */
-export async function openPostgres(url: string, opts: { schema?: string; max?: number; appName?: string; settings?: string } = {}): Promise<Db> {
+export async function openPostgres(url: string, opts: { schema?: string; max?: number; appName?: string; settings?: string; prepare?: boolean } = {}): Promise<Db> {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === DATE_OID) return (v: string) => v;
@@ -185,6 +186,8 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
   });
   survivesLostConnections(pool);
   trackClients(pool);
+  // Statements run often are prepared on each connection (db/prepared.ts); SWASTHYA_PREPARED=0 turns it off.
+  if (opts.prepare ?? process.env.SWASTHYA_PREPARED !== '0') pool.on('connect', (client) => preparesStatements(client));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
   const listener = new PgListener(clientConfig);
