@@ -23,7 +23,7 @@ async function clientOf(db: Kysely<any>): Promise<pg.PoolClient | null> {
 }
 
 /** COPY's text format for one field: backslash, tab and line breaks escaped, null as \N. */
-function field(v: unknown): string {
+export function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const s = String(v);
@@ -35,6 +35,14 @@ function field(v: unknown): string {
  * `db`. Returns false, writing nothing, where COPY is not available (PGlite): the caller inserts.
  */
 export async function copyRows(db: Kysely<any>, table: string, columns: string[], rows: unknown[][]): Promise<boolean> {
+  return copyLines(db, table, columns, (function* () { for (const r of rows) yield r.map(copyField).join('\t') + '\n'; })());
+}
+
+/**
+ * As copyRows, for rows already written as COPY text lines (fields by copyField, joined by tabs,
+ * each line ending in \n): a bulk writer that knows its columns builds each line without an array.
+ */
+export async function copyLines(db: Kysely<any>, table: string, columns: string[], lines: Iterable<string>): Promise<boolean> {
   const client = await clientOf(db);
   if (!client) return false;
   const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
@@ -43,8 +51,8 @@ export async function copyRows(db: Kysely<any>, table: string, columns: string[]
     stream.on('error', reject);
   });
   let chunk = '';
-  for (const r of rows) {
-    chunk += r.map(field).join('\t') + '\n';
+  for (const line of lines) {
+    chunk += line;
     if (chunk.length > 1 << 20) {
       if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
       chunk = '';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, OrgUnitRow } from '../../db/types.js';
 import type { Actor } from '../../platform/actor.js';
 import type { Period } from '../../platform/periods.js';
-import { copyRows } from '../../db/copy.js';
+import { copyField as f, copyLines } from '../../db/copy.js';
 
 type Db = Kysely<Database>;
 
@@ -22,11 +22,31 @@ export interface ValueRow extends ValueKey {
 
 const keyOf = (k: ValueKey) => `${k.de}|${k.period}|${k.ou}|${k.coc}|${k.aoc}`;
 
-/** One row per key; a key sent twice keeps its last value, as if sent in order. */
+/**
+ * One row per key; a key sent twice keeps its last value, as if sent in order (in the place of its
+ * first). Keys are told apart by nested maps of their parts, which a bulk file sends in runs of one
+ * facility-month, so no key string is built per row.
+ */
 export function lastWins<T extends ValueKey>(rows: T[]): T[] {
-  const m = new Map<string, T>();
-  for (const r of rows) m.set(keyOf(r), r);
-  return [...m.values()];
+  const out: T[] = [];
+  const groups = new Map<string, Map<string, Map<string, number>>>();
+  let group: Map<string, Map<string, number>> | undefined;
+  let ou: string | undefined;
+  let period: string | undefined;
+  let aoc: string | undefined;
+  for (const r of rows) {
+    if (r.ou !== ou || r.period !== period || r.aoc !== aoc || !group) {
+      ({ ou, period, aoc } = r);
+      const g = r.ou + SEP + r.period + SEP + r.aoc;
+      group = groups.get(g);
+      if (!group) groups.set(g, group = new Map());
+    }
+    let cocs = group.get(r.de);
+    if (!cocs) group.set(r.de, cocs = new Map());
+    const at = cocs.get(r.coc);
+    if (at === undefined) { cocs.set(r.coc, out.length); out.push(r); } else out[at] = r;
+  }
+  return out;
 }
 
 const BATCH = 5000;
@@ -60,6 +80,8 @@ const COPY_FROM = 1000;
 
 const COLUMNS = ['data_element_id', 'period', 'org_unit_id', 'coc_id', 'aoc_id', 'value', 'num_value', 'comment', 'follow_up', 'stored_by', 'period_type', 'period_start', 'period_end', 'ou_path', 'state_lgd'];
 const asColumns = (r: ValueRow) => [r.de, r.period, r.ou, r.coc, r.aoc, r.value, r.num, r.comment, r.followUp, r.storedBy, r.periodType, r.start, r.end, r.path, r.stateLgd];
+/** A row as a line of COPY text in COLUMNS order, without the array of asColumns. */
+const asCopyLine = (r: ValueRow) => `${f(r.de)}\t${f(r.period)}\t${f(r.ou)}\t${f(r.coc)}\t${f(r.aoc)}\t${f(r.value)}\t${f(r.num)}\t${f(r.comment)}\t${f(r.followUp)}\t${f(r.storedBy)}\t${f(r.periodType)}\t${f(r.start)}\t${f(r.end)}\t${f(r.path)}\t${f(r.stateLgd)}\n`;
 
 /**
  * Changes to the analytics aggregate, summed in memory while values are written and applied in
@@ -67,30 +89,45 @@ const asColumns = (r: ValueRow) => [r.de, r.period, r.ou, r.coc, r.aoc, r.value,
  * same district and month can write their values side by side.
  */
 class AggregateDeltas {
-  private readonly sums = new Map<string, { sum: number; count: number; state: string; stateLgd: number | null }>();
-  /** Per org unit: the part of the key after the option combo, and its district and state. */
-  private readonly groups = new Map<string, { district: string; tail: string; state: string }>();
+  /** Sums by group (district, period, ownership, type: one object each), element and option combo: no key string per value. */
+  private readonly sums = new Map<AggregateGroup, Map<string, Map<string, { sum: number; count: number }>>>();
+  private readonly groupsByKey = new Map<string, AggregateGroup>();
+  /** Per org unit and period, its group. */
+  private readonly groupOf = new Map<string, Map<string, AggregateGroup>>();
   constructor(private readonly classes: Map<string, { ownership: string; type: string }>) {}
 
   add(r: { de: string; coc: string; period: string; periodType: string; path: string; ou: string; stateLgd: number | null }, sum: number, count: number) {
     if (r.periodType !== 'Monthly' || (sum === 0 && count === 0)) return;
-    let g = this.groups.get(r.ou);
+    let byPeriod = this.groupOf.get(r.ou);
+    if (!byPeriod) this.groupOf.set(r.ou, byPeriod = new Map());
+    let g = byPeriod.get(r.period);
     if (!g) {
       const parts = r.path.split('/');
       const c = this.classes.get(r.ou);
-      g = { district: parts[3] || r.ou, tail: `${SEP}${c?.ownership ?? ''}${SEP}${c?.type ?? ''}`, state: parts[2] ?? '' };
-      this.groups.set(r.ou, g);
+      const district = parts[3] || r.ou;
+      const tail = `${SEP}${c?.ownership ?? ''}${SEP}${c?.type ?? ''}`;
+      const key = r.period + SEP + district + SEP + tail;
+      g = this.groupsByKey.get(key);
+      if (!g) this.groupsByKey.set(key, g = { period: r.period, district, tail, state: parts[2] ?? '', stateLgd: r.stateLgd });
+      byPeriod.set(r.period, g);
     }
-    const key = r.de + SEP + r.period + SEP + g.district + SEP + r.coc + g.tail;
-    const x = this.sums.get(key);
-    if (x) { x.sum += sum; x.count += count; } else this.sums.set(key, { sum, count, state: g.state, stateLgd: r.stateLgd });
+    let byElement = this.sums.get(g);
+    if (!byElement) this.sums.set(g, byElement = new Map());
+    let byCoc = byElement.get(r.de);
+    if (!byCoc) byElement.set(r.de, byCoc = new Map());
+    const x = byCoc.get(r.coc);
+    if (x) { x.sum += sum; x.count += count; } else byCoc.set(r.coc, { sum, count });
   }
 
   /** Adds the sums to hmis_agg_district_month, in key order so that concurrent writers lock its rows in one order. */
   async apply(db: Db) {
-    const keys = [...this.sums.keys()].sort();
-    for (let i = 0; i < keys.length; i += BATCH) {
-      const b = keys.slice(i, i + BATCH).map((k) => [k.split(SEP), this.sums.get(k)!] as const);
+    const all: [string, { sum: number; count: number; state: string; stateLgd: number | null }][] = [];
+    for (const [g, byElement] of this.sums) {
+      for (const [de, byCoc] of byElement) for (const [coc, x] of byCoc) all.push([de + SEP + g.period + SEP + g.district + SEP + coc + g.tail, { ...x, state: g.state, stateLgd: g.stateLgd }]);
+    }
+    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (let i = 0; i < all.length; i += BATCH) {
+      const b = all.slice(i, i + BATCH).map(([k, v]) => [k.split(SEP), v] as const);
       const col = (j: number) => b.map(([k]) => k[j]);
       await sql`insert into hmis_agg_district_month as g (data_element_id, period, district_id, coc_id, ownership, facility_type, state_id, state_lgd, value_sum, value_count, updated_at)
         select x.*, now() from unnest(${col(0)}::text[], ${col(1)}::text[], ${col(2)}::text[], ${col(3)}::text[], ${col(4)}::text[], ${col(5)}::text[],
@@ -101,6 +138,7 @@ class AggregateDeltas {
     this.sums.clear();
   }
 }
+interface AggregateGroup { period: string; district: string; tail: string; state: string; stateLgd: number | null }
 
 /** Ownership and facility type of the org units in `ids` that are facilities (the aggregate's groups). */
 async function facilityClasses(db: Db, ids: string[]) {
@@ -134,7 +172,7 @@ async function storedValues(db: Db, rows: ValueRow[]) {
 async function insertNew(db: Db, rows: ValueRow[]) {
   if (!rows.length) return;
   // COPY pays for itself on bulk files; a form's few values go in one statement.
-  if (rows.length >= COPY_FROM && await copyRows(db, 'hmis_data_values', COLUMNS, rows.map(asColumns))) return;
+  if (rows.length >= COPY_FROM && await copyLines(db, 'hmis_data_values', COLUMNS, (function* () { for (const r of rows) yield asCopyLine(r); })())) return;
   for (let i = 0; i < rows.length; i += BATCH) {
     const b = rows.slice(i, i + BATCH).map(asColumns);
     const col = (j: number) => b.map((r) => r[j]);
@@ -164,8 +202,9 @@ export async function upsertValues(db: Db, rows: ValueRow[], strategy: string): 
   const fresh: ValueRow[] = [];
   const changed: [string, ValueRow][] = [];
   for (const r of rows) {
-    const key = keyOf(r);
-    const old = stored.get(key);
+    // Into facility-months with nothing stored yet (a bulk file's usual case), no key is built.
+    const key = stored.size ? keyOf(r) : '';
+    const old = stored.size ? stored.get(key) : undefined;
     if (!old) { if (strategy !== 'UPDATE') fresh.push(r); } else if (strategy !== 'CREATE' && (old.value !== r.value || old.comment !== r.comment || old.followUp !== r.followUp)) changed.push([key, r]);
   }
   // Changed rows are locked in key order, so that two writers of the same keys wait on each other
@@ -262,7 +301,7 @@ export async function approvalLocks(db: Db, periods: string[]): Promise<Approval
     ? await db.selectFrom('hmis_return_states').select(['data_set_id', 'period', 'org_unit_id', 'aoc_id']).where('state', 'in', ['approved', 'accepted']).where('period', 'in', periods).execute()
     : [];
   const locked = new Set(rows.map((r) => returnKey(r.data_set_id, r.period, r.org_unit_id, r.aoc_id)));
-  return { isLocked: (ds, period, ou, aoc) => locked.has(returnKey(ds, period, ou, aoc)) };
+  return { isLocked: (ds, period, ou, aoc) => locked.size > 0 && locked.has(returnKey(ds, period, ou, aoc)) };
 }
 
 /** Namespace of the advisory locks that stand for a return (the second key is hashtext of its returnKey). */

@@ -108,6 +108,20 @@ for (const engine of testEngines()) {
       assert.equal(completions.length, 1);
     });
 
+    test('batches are written in file order while the next is read: a key sent again in a later batch is updated, the last value wins', async () => {
+      const actor = await authenticate(t.db.kysely, t.adminToken, null);
+      const [a, b, c] = cells;
+      const ou = facilities[2];
+      const line = (cell: { de: string; coc: string }, value: number) => `${cell.de},199503,${ou},${cell.coc},,${value}`;
+      const file = [line(a, 1), line(b, 2), line(a, 3), line(c, 4), line(a, 5), line(b, 2)].join('\n');
+      // Two values per transaction: the key of the first row comes again in the second and third batches.
+      const summary = await importCsvStream(t.db.kysely, actor!, Readable.from([file]), {}, { batchRows: 2 });
+      assert.deepEqual(summary.importCount, { imported: 3, updated: 2, ignored: 1, deleted: 0 });
+      const stored = await t.db.kysely.selectFrom('hmis_data_values').select(['data_element_id', 'coc_id', 'value']).where('org_unit_id', '=', ou).where('period', '=', '199503').execute();
+      const valueOf = (cell: { de: string; coc: string }) => stored.find((r) => r.data_element_id === cell.de && r.coc_id === cell.coc)?.value;
+      assert.deepEqual([valueOf(a), valueOf(b), valueOf(c)], ['5', '2', '4']);
+    });
+
     test('each kind of body has its own limit, named in the 413 (English and Hindi)', async () => {
       const post = (type: string, headers: Record<string, string>, payload: string | Readable, lang = 'en') => t.app.inject({
         method: 'POST', url: '/api/dataValueSets', payload,

@@ -9,8 +9,10 @@ export const INT_MAX = 2147483647;
  */
 export function valueProblem(valueType: string, value: string): string | null {
   const num = Number(value);
-  const isNum = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) && Number.isFinite(num);
-  const isInt = /^[-+]?\d+$/.test(value) && num >= INT_MIN && num <= INT_MAX;
+  // Up to nine digits (most figures) are a number and an integer in range without the patterns.
+  const digits = shortDigits(value);
+  const isNum = digits || (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value) && Number.isFinite(num));
+  const isInt = digits || (/^[-+]?\d+$/.test(value) && num >= INT_MIN && num <= INT_MAX);
   const range = `from ${INT_MIN} to ${INT_MAX}`;
   switch (valueType) {
     case 'NUMBER': return isNum ? null : 'Value must be a number (finite, as DHIS2 keeps it)';
@@ -46,16 +48,31 @@ export function normalizeValue(valueType: string, value: string): string {
   return value;
 }
 
+/** One to nine ASCII digits. */
+function shortDigits(value: string): boolean {
+  if (value.length === 0 || value.length > 9) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+const numericTypes = new Map<string, boolean>();
 /** DHIS2's numeric value types: their values are numbers in ADX's value attribute, the others travel in the annotation. */
-export const isNumericType = (valueType: string) => /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType);
+export function isNumericType(valueType: string): boolean {
+  let numeric = numericTypes.get(valueType);
+  if (numeric === undefined) numericTypes.set(valueType, numeric = /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType));
+  return numeric;
+}
 
 /** The number analytics sum for a value, or null when it is not numeric. */
 export function numericValue(valueType: string, value: string): number | null {
   if (valueType === 'BOOLEAN' || valueType === 'TRUE_ONLY') return value === 'true' ? 1 : 0;
   const n = Number(value);
-  return /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType) && Number.isFinite(n) ? n : null;
+  return isNumericType(valueType) && Number.isFinite(n) ? n : null;
 }
 
 export function isZero(valueType: string, value: string): boolean {
-  return /^(NUMBER|INTEGER.*|UNIT_INTERVAL|PERCENTAGE)$/.test(valueType) && Number(value) === 0;
+  return isNumericType(valueType) && Number(value) === 0;
 }
