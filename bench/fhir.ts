@@ -5,7 +5,7 @@
 // GET /fhir/Patient?name=<given surname>, GET /api/patients/{id}, GET /api/patients?q=<surname> and
 // ?q=<given surname>. Every request as the facility's operator, who may read all of them (so each
 // read and each search entry is a read the audit records). On PostgreSQL the API runs as its own
-// server process (BENCH_INSTANCES of them, default 1). Prints one JSON line with each operation's
+// server process (BENCH_INSTANCES of them, default 1); BENCH_OPS=fhirRead,apiRead runs only those. Prints one JSON line with each operation's
 // rate, p50 and p99, the audit rows written per request, and the load average before and after.
 //   npm run bench -- fhir   (PostgreSQL from BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL, else PGlite)
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,8 @@ const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+/** BENCH_OPS=fhirRead,apiRead runs only those operations (names as in the JSON line); all by default. */
+const ONLY = process.env.BENCH_OPS ? new Set(process.env.BENCH_OPS.split(',').map((x) => x.trim())) : null;
 
 const SURNAMES = ['Malhotra', 'Sharma', 'Verma', 'Gupta', 'Agarwal', 'Mishra', 'Pandey', 'Yadav', 'Chauhan', 'Thakur', 'Rana', 'Negi', 'Saini', 'Malik',
   'Kaushik', 'Goyal', 'Jain', 'Bhardwaj', 'Dogra', 'Chaudhary', 'Kapoor', 'Mehta', 'Joshi', 'Tiwari', 'Srivastava'];
@@ -141,7 +143,7 @@ async function main() {
 
       const loadBefore = os.loadavg().map((x) => Math.round(x * 100) / 100);
       const results: Record<string, unknown> = {};
-      for (const [name, op, ok] of ops) {
+      for (const [name, op, ok] of ops.filter(([name]) => !ONLY || ONLY.has(name))) {
         const run = async (seconds: number, record: boolean) => {
           const latencies: number[] = [];
           let errors = 0;

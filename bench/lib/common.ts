@@ -1,5 +1,6 @@
 // Shared by the benchmarks: a fresh database to measure in, and the statistics they print.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { openPglite, openPostgres, type Db } from '../../server/src/db/connect.js';
 import { createSchema, dropSchema } from '../../server/src/db/schemas.js';
@@ -32,6 +33,15 @@ export async function freshDatabase(tmp: string): Promise<{ db: Db; engine: stri
       await dropSchema(url, schema);
     },
   };
+}
+
+/** A schema an earlier run kept (BENCH_KEEP=1) on the PostgreSQL server of freshDatabase, used again and kept. */
+export async function keptDatabase(schema: string): Promise<{ db: Db; engine: string; drop: () => Promise<void>; url?: string }> {
+  const url = process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('BENCH_SCHEMA needs PostgreSQL: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
+  const db = await openPostgres(url, { schema });
+  const { rows: [{ server_version: version }] } = await sql<{ server_version: string }>`show server_version`.execute(db.kysely);
+  return { db, url: schemaUrl(url, schema), engine: `postgresql ${version.split(' ')[0]}`, drop: () => db.close() };
 }
 
 export function percentile(sorted: number[], p: number): number {
