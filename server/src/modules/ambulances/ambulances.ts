@@ -223,7 +223,7 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
     const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
     return { ...toAmbulance(r), km, distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
   }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
-  for (let read = limit * 3 + 10; ; read *= 4) {
+  for (let read = limit * 10 + 20; ; read *= 4) {
     // One row of counts even when no candidate qualifies (then with no vehicle).
     const found = await sql<Row & { got: string; edge: number | null }>`
       with near as (
