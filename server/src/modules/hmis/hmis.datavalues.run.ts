@@ -16,10 +16,15 @@ class DryRun extends Error { constructor(readonly summary: ImportSummary) { supe
  */
 export async function importInTransaction(db: Kysely<Database>, actor: Actor, sets: RawSet[], opts: DataValueImportOptions = {}): Promise<ImportSummary> {
   cleanSets(sets);
+  return retriedTransaction(db, opts, (trx) => importDataValues(trx, actor, sets, opts));
+}
+
+/** Runs `work` in a transaction, rolled back for a dry run, run again (up to five times) after RETRY_CODES. */
+async function retriedTransaction(db: Kysely<Database>, opts: DataValueImportOptions, work: (trx: Kysely<Database>) => Promise<ImportSummary>): Promise<ImportSummary> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
-        const summary = await importDataValues(trx, actor, sets, opts);
+        const summary = await work(trx);
         if (opts.dryRun) throw new DryRun(summary);
         return summary;
       });
@@ -88,17 +93,5 @@ export async function prepareSets(db: Kysely<Database>, actor: Actor, sets: RawS
 
 /** Writes a prepared import in one transaction, as importInTransaction does (dry run rolled back, run again after RETRY_CODES). */
 export async function writeInTransaction(db: Kysely<Database>, actor: Actor, prepared: PreparedImport, opts: DataValueImportOptions = {}): Promise<ImportSummary> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const summary = await writeImport(trx, actor, prepared, opts);
-        if (opts.dryRun) throw new DryRun(summary);
-        return summary;
-      });
-    } catch (e) {
-      if (e instanceof DryRun) return e.summary;
-      if (RETRY_CODES.has((e as { code?: string }).code ?? '') && attempt < 5) continue;
-      throw e;
-    }
-  }
+  return retriedTransaction(db, opts, (trx) => writeImport(trx, actor, prepared, opts));
 }
