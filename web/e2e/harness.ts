@@ -148,6 +148,15 @@ export async function signInAs(page: Page, base: string, username: string, passw
   return page;
 }
 
+/** A page in a new context of `browser` that opens in Hindi (the language kept as the app keeps it), a desktop's size unless `viewport` says. */
+export async function hindiPage(browser: Browser, viewport = { width: 1366, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'hi-IN' });
+  await context.addInitScript(() => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', 'hi'); });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
 export async function selectByText(page: Page, label: RegExp, text: RegExp): Promise<void> {
   const select = page.getByLabel(label);
   const option = select.locator('option').filter({ hasText: text }).first();

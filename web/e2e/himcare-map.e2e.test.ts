@@ -18,8 +18,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, signInAs } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, signInAs, hindiPage } from './harness.ts';
 
 const PASSWORD = 'Himcare-Map-Pass-1';
 const HEADER = 'family_id,member_id,name,name_hi,relation,sex,birth_year,birth_date,village_lgd,category,abha_number,mobile';
@@ -32,14 +32,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const r = await (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   });
-}
-
-async function hindiPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'hi-IN' });
-  await context.addInitScript(() => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', 'hi'); });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
 }
 
 /** The drawn shape of a unit on the coverage map (an SVG path or circle by Leaflet). */

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, hindiPage } from './harness.ts';
 
 const PASSWORD = 'Hisar-Clerk-Pass-1';
 
@@ -19,14 +19,6 @@ async function signIn(page: Page, base: string, username: string, lang: 'en' | '
   await page.locator('#login-password').fill(PASSWORD);
   await page.getByRole('button', { name: lang === 'hi' ? 'साइन इन करें' : 'Sign in' }).click();
   await page.getByRole('button', { name: lang === 'hi' ? 'लॉग आउट' : 'Log out' }).waitFor();
-}
-
-async function hindiPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'hi-IN' });
-  await context.addInitScript(() => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', 'hi'); });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
 }
 
 describe('patient edit and merge (browser)', () => {
@@ -117,7 +109,7 @@ describe('patient edit and merge (browser)', () => {
       // In Hindi, on a phone-sized screen: another clerk's edit of a name.
       const browser = page.context().browser();
       assert.ok(browser);
-      const hi = await hindiPage(browser);
+      const hi = await hindiPage(browser, { width: 390, height: 844 });
       await signIn(hi, base, clerk, 'hi');
       await hi.goto(`${base}/#/patients/${other.id}/edit`);
       await hi.getByRole('heading', { level: 1, name: 'मरीज़ का विवरण बदलें' }).waitFor();

@@ -13,22 +13,14 @@
 //   SWASTHYA_WEB_DIST=/tmp/web-schemes SWASTHYA_REQUIRE_BROWSER=1 NODE_ENV=test node --import tsx --test web/e2e/schemes.e2e.test.ts
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, signInAs } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, apiCall, browserAvailable, browserSession, randomAbha, signInAs, hindiPage } from './harness.ts';
 
 const PASSWORD = 'Himcare-E2e-Pass-1';
 const rand = () => Math.floor(Math.random() * 1e6);
 const HEADER = 'family_id,member_id,name,name_hi,relation,sex,birth_year,birth_date,village_lgd,category,abha_number,mobile';
 
 const signIn = (page: Page, base: string, username: string, hi = false) => signInAs(page, base, username, PASSWORD, hi);
-
-async function hindiPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'hi-IN' });
-  await context.addInitScript(() => { if (!localStorage.getItem('swasthya.lang')) localStorage.setItem('swasthya.lang', 'hi'); });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
 
 /** The cells of a panchayat's row in the coverage table, as shown. */
 async function coverageRow(page: Page, panchayat: string): Promise<string[]> {
