@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from './node-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, 'bench');
@@ -19,7 +20,8 @@ if (unknown.length || !available.length) {
 }
 let status = 0;
 for (const name of names.length ? names : available) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, `${name}.ts`)], { cwd: root, stdio: 'inherit' });
+  // The server's flags (scripts/start.mjs): the benchmarks run it in their own process.
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--import', 'tsx', path.join(dir, `${name}.ts`)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) status = r.status ?? 1;
 }
 process.exit(status);

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import { PGliteAdapter } from './pglite-dialect.js';
+import { isPGlite } from './pglite-dialect.js';
 
 /** The pool's open connections by backend process id, so a Kysely transaction can find its own. */
 const clients = new Map<number, pg.PoolClient>();
@@ -17,7 +17,7 @@ export function trackClients(pool: pg.Pool): void {
  */
 async function clientOf(db: Kysely<any>): Promise<pg.PoolClient | null> {
   // Outside a transaction the connection goes back to the pool after each query; COPY would race it.
-  if (!db.isTransaction || db.getExecutor().adapter instanceof PGliteAdapter) return null;
+  if (!db.isTransaction || isPGlite(db)) return null;
   const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
   return clients.get(Number(rows[0].pid)) ?? null;
 }

@@ -18,6 +18,9 @@ import {
 /** PostgreSQL's adapter, under its own name so that code can tell an embedded database apart. */
 export class PGliteAdapter extends PostgresAdapter {}
 
+/** Whether `db` runs on the embedded PGlite (one connection: nothing runs side by side). */
+export const isPGlite = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PGliteAdapter;
+
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
   createAdapter() { return new PGliteAdapter(); }

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -8,8 +7,8 @@ import { BODY_LIMITS } from '../../platform/body-limits.js';
 import { badRequest } from '../../platform/errors.js';
 import type { DataValueImportOptions, ImportSummary } from './hmis.datavalues.import.js';
 import type { RawSet, RawValue } from './hmis.datavalues.parse.js';
-import { importInTransaction } from './hmis.datavalues.run.js';
-import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from './hmis.datavalues.stream.js';
+import { BatchWriter } from './hmis.datavalues.batches.js';
+import { BATCH_ROWS, type StreamOptions } from './hmis.datavalues.stream.js';
 import { attributesOf, localName, pumpXml } from './hmis.datavalues.xmlstream.js';
 
 const GROUP_ATTRS = new Set(['dataSet', 'period', 'orgUnit', 'attributeOptionCombo', 'completeDate']);
@@ -77,14 +76,9 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
     depth--;
   });
 
-  const parts: ImportSummary[] = [];
-  const bases: number[] = [];
-  let seen = 0;
-  let done = 0;
+  const writer = new BatchWriter(db, actor);
   const flush = async () => {
     const sets = pending;
-    bases.push(seen);
-    seen += pendingValues;
     pending = [];
     pendingValues = 0;
     // A group still open goes on in a new part with the same attributes.
@@ -92,10 +86,7 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
       group.set = { ...group.set, dataValues: [] };
       pending.push(group.set);
     }
-    const counted = seen;
-    parts.push(await importInTransaction(db, actor, sets.filter((s) => s.dataValues.length || s.completeDate !== undefined), opts));
-    done = counted;
-    await nextTurn();
+    await writer.add(sets.filter((s) => s.dataValues.length || s.completeDate !== undefined), opts);
   };
 
   try {
@@ -107,8 +98,8 @@ export async function importAdxStream(db: Kysely<Database>, actor: Actor, body: 
     });
     if (!root) throw notAdx();
     await flush();
+    return await writer.finish();
   } catch (e) {
-    throw storedBeforeBreak(e, parts, bases, done);
+    throw await writer.broken(e);
   }
-  return mergeSummaries(parts, bases, seen);
 }

@@ -4,8 +4,12 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { importCsvStream, importSetsInBatches } from './hmis.datavalues.stream.js';
+import type { ImportSummary } from './hmis.datavalues.import.js';
 import { importAdxStream } from './hmis.datavalues.adx.js';
+import { sql } from 'kysely';
 import { authenticate } from '../../platform/auth/auth.service.js';
+import { RETURN_LOCK, returnKey } from './hmis.datavalues.repository.js';
+import { DEFAULTS } from './hmis.metadata.types.js';
 
 /** Rows in the large import: 200,000 on PostgreSQL; fewer on PGlite, which writes them several times slower. */
 const rowsFor = (engine: string) => (engine === 'postgresql' ? 200_000 : 60_000);
@@ -120,6 +124,40 @@ for (const engine of testEngines()) {
       const stored = await t.db.kysely.selectFrom('hmis_data_values').select(['data_element_id', 'coc_id', 'value']).where('org_unit_id', '=', ou).where('period', '=', '199503').execute();
       const valueOf = (cell: { de: string; coc: string }) => stored.find((r) => r.data_element_id === cell.de && r.coc_id === cell.coc)?.value;
       assert.deepEqual([valueOf(a), valueOf(b), valueOf(c)], ['5', '2', '4']);
+    });
+
+    test('batches are written side by side on PostgreSQL, except one that writes a key a batch in flight holds: it waits, the later value wins', { skip: engine !== 'postgresql' }, async () => {
+      const actor = await authenticate(t.db.kysely, t.adminToken, null);
+      const [a, b, c] = cells;
+      const [f1, f2, f3] = facilities.slice(3, 6);
+      const line = (ou: string, cell: { de: string; coc: string }, value: number) => `${cell.de},199601,${ou},${cell.coc},,${value}`;
+      // Two values a batch. The first waits (its F3 return is held below); the second is independent
+      // and written meanwhile; the third sends F1's key `a` again and must wait for the first.
+      const file = [line(f1, a, 1), line(f3, a, 1), line(f2, a, 1), line(f2, b, 1), line(f1, a, 3), line(f2, c, 1)].join('\n');
+      const ds = await t.db.kysely.selectFrom('hmis_data_sets').select('id').where('code', '=', 'HMIS_MONTHLY').executeTakeFirstOrThrow();
+      const stored = (ou: string, cell: { de: string; coc: string }) => t.db.kysely.selectFrom('hmis_data_values').select('value')
+        .where('org_unit_id', '=', ou).where('period', '=', '199601').where('data_element_id', '=', cell.de).where('coc_id', '=', cell.coc).executeTakeFirst();
+      let importing: Promise<ImportSummary> | undefined;
+      // A connection of its own holds F3's return as approving it would (exclusively); a writer of its values waits (holdReturns).
+      await t.db.kysely.connection().execute(async (holder) => {
+        await sql`select pg_advisory_lock(${RETURN_LOCK}::int, hashtext(${returnKey(ds.id, '199601', f3, DEFAULTS.categoryOptionCombo)}))`.execute(holder);
+        try {
+          importing = importCsvStream(t.db.kysely, actor!, Readable.from([file]), {}, { batchRows: 2 });
+          importing.catch(() => {});
+          const started = Date.now();
+          while (!(await stored(f2, b)) && Date.now() - started < 5000) await new Promise((res) => setTimeout(res, 20));
+          assert.ok(await stored(f2, b), 'the second batch was written while the first waited');
+          assert.equal(await stored(f3, a), undefined, 'the first batch waits');
+          // Long enough for the third batch to be written too, were it not held back.
+          while (!(await stored(f2, c)) && Date.now() - started < 1500) await new Promise((res) => setTimeout(res, 20));
+          assert.equal(await stored(f2, c), undefined, 'the third batch waits for the first');
+        } finally {
+          await sql`select pg_advisory_unlock_all()`.execute(holder);
+        }
+      });
+      const summary = await importing!;
+      assert.deepEqual(summary.importCount, { imported: 5, updated: 1, ignored: 0, deleted: 0 });
+      assert.equal((await stored(f1, a))?.value, '3', 'the later value of F1\'s key is the one kept');
     });
 
     test('each kind of body has its own limit, named in the 413 (English and Hindi)', async () => {

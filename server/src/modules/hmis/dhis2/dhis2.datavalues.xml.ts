@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/types.js';
@@ -8,9 +7,9 @@ import { BODY_LIMITS } from '../../../platform/body-limits.js';
 import { badRequest } from '../../../platform/errors.js';
 import type { DataValueImportOptions, ImportSummary } from '../hmis.datavalues.import.js';
 import type { RawSet, RawValue } from '../hmis.datavalues.parse.js';
-import { importInTransaction } from '../hmis.datavalues.run.js';
+import { BatchWriter } from '../hmis.datavalues.batches.js';
 import { importAdxStream } from '../hmis.datavalues.adx.js';
-import { BATCH_ROWS, mergeSummaries, storedBeforeBreak, type StreamOptions } from '../hmis.datavalues.stream.js';
+import { BATCH_ROWS, type StreamOptions } from '../hmis.datavalues.stream.js';
 import { readIdSchemes, SCHEME_PARAMS } from './dhis2.datavalues.schemes.js';
 import { attributesOf, localName, pumpXml } from '../hmis.datavalues.xmlstream.js';
 
@@ -122,20 +121,12 @@ export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body:
     depth--;
   });
 
-  const parts: ImportSummary[] = [];
-  const bases: number[] = [];
-  let seen = 0;
-  let done = 0;
+  const writer = new BatchWriter(db, actor);
   const flush = async (last: boolean) => {
     const values = pending;
-    bases.push(seen);
-    seen += values.length;
     pending = [];
     const part: RawSet = { ...set!, dataValues: values, completeDate: last ? completeDate : undefined };
-    const counted = seen;
-    parts.push(await importInTransaction(db, actor, values.length || part.completeDate !== undefined ? [part] : [], options));
-    done = counted;
-    await nextTurn();
+    await writer.add(values.length || part.completeDate !== undefined ? [part] : [], options);
   };
 
   try {
@@ -147,10 +138,10 @@ export async function importDxf2Stream(db: Kysely<Database>, actor: Actor, body:
     });
     if (!set) throw neither();
     await flush(true);
+    return await writer.finish();
   } catch (e) {
-    throw storedBeforeBreak(e, parts, bases, done);
+    throw await writer.broken(e);
   }
-  return mergeSummaries(parts, bases, seen);
 }
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
