@@ -115,7 +115,7 @@ async function seed(k: any, n: number): Promise<Vehicle[]> {
         service, kind: service === '102' ? (j % 2 ? 'BLS' : 'PTV') : (j % 5 === 0 ? 'ALS' : 'BLS'),
         base_facility_id: b.id, device_id: v.deviceId, status: statuses[Math.floor(j / 10) % statuses.length],
       });
-      latest.push({ ambulance_id: v.id, fix_time: fixTime, latitude: v.lat, longitude: v.lon, speed_kmh: 0 });
+      latest.push({ ambulance_id: v.id, fix_time: fixTime, latitude: v.lat, longitude: v.lon, speed_kmh: 0, service: rows[rows.length - 1].service, kind: rows[rows.length - 1].kind });
     }
     await k.insertInto('ambulances').values(rows).execute();
     await k.insertInto('ambulance_latest_positions').values(latest).execute();

@@ -56,6 +56,7 @@ import * as m1208_0240 from './migrations/20261208T0240_fill_scheme_panchayats.j
 import * as m1209_0100 from './migrations/20261209T0100_ambulance_rows_updated_in_place.js';
 import * as m1209_0200 from './migrations/20261209T0200_create_scheme_states.js';
 import * as m1209_0210 from './migrations/20261209T0210_tie_himcare_to_himachal.js';
+import * as m1210_0100 from './migrations/20261210T0100_ambulance_latest_service_kind.js';
 
 /** Migrations are listed here (not read from disk) so the same code runs from source or a bundle. */
 const migrations: Record<string, Migration> = {
@@ -115,6 +116,7 @@ const migrations: Record<string, Migration> = {
   '20261209T0100_ambulance_rows_updated_in_place': m1209_0100,
   '20261209T0200_create_scheme_states': m1209_0200,
   '20261209T0210_tie_himcare_to_himachal': m1209_0210,
+  '20261210T0100_ambulance_latest_service_kind': m1210_0100,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

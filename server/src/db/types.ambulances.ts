@@ -39,6 +39,9 @@ export interface AmbulanceLatestPositionsTable {
   speed_kmh: number | null;
   course: number | null;
   battery: number | null;
+  /** The vehicle's service and kind, copied for the nearest search (migration 20261210T0100). */
+  service: string;
+  kind: string;
 }
 
 /** Crew on shift, district populations, per-device keys (migration 20261204T0400). */

@@ -26,7 +26,9 @@ export async function spawnServer(databaseUrl: string, adminPassword: string): P
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swasthya-instance-'));
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'server/src/main.ts')], {
+  // Node's memory flags as `npm start` sets them (scripts/node-flags.mjs), when this process was given them (npm run bench).
+  const flags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', path.join(root, 'server/src/main.ts')], {
     cwd: root,
     env: {
       ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SWASTHYA_DEMO: '0', SWASTHYA_ADMIN_PASSWORD: adminPassword,

@@ -24,7 +24,7 @@ export const KEY_HEADER = 'x-device-key';
 const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
 /** A known device: its vehicle and, when one is set, the SHA-256 of its key. */
-export interface Device { ambulanceId: string; keySha256: string | null }
+export interface Device { ambulanceId: string; keySha256: string | null; service: string; kind: string }
 
 /** The vehicles (and key hashes) of these device ids, in one query per thousand. */
 export async function lookupDevices(db: Db, deviceIds: string[]): Promise<Map<string, Device>> {
@@ -32,8 +32,8 @@ export async function lookupDevices(db: Db, deviceIds: string[]): Promise<Map<st
   // One array parameter per 5,000 devices, not a parameter each.
   for (let i = 0; i < deviceIds.length; i += 5000) {
     const rows = await db.selectFrom('ambulances as a').leftJoin('ambulance_device_keys as k', 'k.ambulance_id', 'a.id')
-      .select(['a.id', 'a.device_id', 'k.key_sha256']).where(sql<boolean>`a.device_id = any(${deviceIds.slice(i, i + 5000)}::text[])`).execute();
-    for (const r of rows) out.set(r.device_id, { ambulanceId: r.id, keySha256: r.key_sha256 });
+      .select(['a.id', 'a.device_id', 'a.service', 'a.kind', 'k.key_sha256']).where(sql<boolean>`a.device_id = any(${deviceIds.slice(i, i + 5000)}::text[])`).execute();
+    for (const r of rows) out.set(r.device_id, { ambulanceId: r.id, keySha256: r.key_sha256, service: r.service, kind: r.kind });
   }
   return out;
 }

@@ -169,7 +169,7 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
     rows.push({
       ambulance_id: ambulanceId, fix_time: f.fixTime, latitude: f.latitude, longitude: f.longitude,
       speed_kmh: round(f.speedKmh), course: round(f.course), altitude: round(f.altitude), accuracy: round(f.accuracy), battery: round(f.battery),
-      source,
+      source, service: device.service, kind: device.kind,
     });
   });
   if (rows.length === 0) return { accepted: 0, duplicates, refused };
@@ -204,7 +204,7 @@ export async function storeFixes(db: Db, fixes: Fix[], source: Source, now = new
   return { accepted: result.accepted, duplicates, refused };
 }
 
-type Row = { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string };
+type Row = { ambulance_id: string; fix_time: Date; latitude: number; longitude: number; speed_kmh: number | null; course: number | null; altitude: number | null; accuracy: number | null; battery: number | null; source: string; service: string; kind: string };
 const text = (v: number | null) => (v == null ? null : String(v));
 
 /**
@@ -216,12 +216,12 @@ async function insertPositions(trx: Db, rows: Row[], source: Source): Promise<{ 
   const r = await sql<{ k: string; n: number }>`
     with x as (
       select x.n::int as n, x.a, x.t::timestamptz as t, x.la::float8 as la, x.lo::float8 as lo, x.s::real as s, x.c::real as c,
-        x.al::real as al, x.ac::real as ac, x.b::real as b
+        x.al::real as al, x.ac::real as ac, x.b::real as b, x.sv, x.kd
       from unnest(${rows.map((r) => r.ambulance_id)}::text[], ${rows.map((r) => r.fix_time.toISOString())}::text[],
         ${rows.map((r) => String(r.latitude))}::text[], ${rows.map((r) => String(r.longitude))}::text[],
         ${rows.map((r) => text(r.speed_kmh))}::text[], ${rows.map((r) => text(r.course))}::text[], ${rows.map((r) => text(r.altitude))}::text[],
-        ${rows.map((r) => text(r.accuracy))}::text[], ${rows.map((r) => text(r.battery))}::text[])
-        with ordinality as x(a, t, la, lo, s, c, al, ac, b, n)
+        ${rows.map((r) => text(r.accuracy))}::text[], ${rows.map((r) => text(r.battery))}::text[], ${rows.map((r) => r.service)}::text[], ${rows.map((r) => r.kind)}::text[])
+        with ordinality as x(a, t, la, lo, s, c, al, ac, b, sv, kd, n)
     ), ins as (
       insert into ambulance_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, altitude, accuracy, battery, source)
       select a, t, la, lo, s, c, al, ac, b, ${source} from x order by n
@@ -232,8 +232,8 @@ async function insertPositions(trx: Db, rows: Row[], source: Source): Promise<{ 
     ), newest as (
       select distinct on (a) * from fresh order by a, t desc
     ), up as (
-      insert into ambulance_latest_positions as l (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, battery)
-      select a, t, la, lo, s, c, b from newest order by a
+      insert into ambulance_latest_positions as l (ambulance_id, fix_time, latitude, longitude, speed_kmh, course, battery, service, kind)
+      select a, t, la, lo, s, c, b, sv, kd from newest order by a
       on conflict (ambulance_id) do update set fix_time = excluded.fix_time, latitude = excluded.latitude, longitude = excluded.longitude,
         speed_kmh = excluded.speed_kmh, course = excluded.course, battery = excluded.battery, received_at = now()
       where l.fix_time < excluded.fix_time

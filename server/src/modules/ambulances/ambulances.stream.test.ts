@@ -222,8 +222,8 @@ for (const engine of testEngines()) {
       const { base_facility_id: baseId } = await t.db.kysely.selectFrom('ambulances').select('base_facility_id').where('id', '=', hisarVehicle.id).executeTakeFirstOrThrow();
       await sql`insert into ambulances (id, registration_number, service, kind, base_facility_id, device_id)
         select 'bulk' || g, 'HR 98 BK ' || lpad(g::text, 5, '0'), '108', 'BLS', ${baseId}, 'bulk-dev-' || g from generate_series(1, 20000) g`.execute(t.db.kysely);
-      await sql`insert into ambulance_latest_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh)
-        select 'bulk' || g, now() - interval '1 minute', 29.1 + (g % 100) / 1000.0, 75.6 + (g / 100) / 1000.0, 20 from generate_series(1, 20000) g`.execute(t.db.kysely);
+      await sql`insert into ambulance_latest_positions (ambulance_id, fix_time, latitude, longitude, speed_kmh, service, kind)
+        select 'bulk' || g, now() - interval '1 minute', 29.1 + (g % 100) / 1000.0, 75.6 + (g / 100) / 1000.0, 20, '108', 'BLS' from generate_series(1, 20000) g`.execute(t.db.kysely);
       const state = await openStream(base, t.adminToken);
       streams.push(state);
       const snap = await state.next((e) => e.event === 'snapshot', 30_000);

@@ -2,11 +2,31 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { facilityBody, startTestApp, testEngines, type TestApp } from '../../test/harness.js';
 import { maintainPositionPartitions, positionPartitions } from './ambulances.partitions.js';
+import { haversineKm, leastKmAtPlaneDegrees } from './ambulances.js';
 
 const URL = '/api/ambulances';
 let seq = 0;
 const reg = () => `HR 39 TS ${String(1000 + ++seq)}${Math.floor(Math.random() * 9)}`;
 const dev = () => `86${Date.now() % 1e9}${++seq}`;
+
+test('the least distance at a plane distance in degrees is never more than the great-circle distance, and close to it in India', () => {
+  let worst = 1;
+  for (let i = 0; i < 20000; i++) {
+    const lat = 6 + Math.random() * 31.6;
+    const lon = 68 + Math.random() * 29.5;
+    const [dlat, dlon] = [(Math.random() - 0.5) * (i % 10 ? 1 : 20), (Math.random() - 0.5) * (i % 10 ? 1 : 20)];
+    const lat2 = Math.max(-89, Math.min(89, lat + dlat));
+    const plane = Math.hypot(lat2 - lat, dlon);
+    const real = haversineKm(lat, lon, lat2, lon + dlon);
+    const least = leastKmAtPlaneDegrees(lat, plane);
+    assert.ok(least <= real + 1e-9, `${least} km > ${real} km from ${lat},${lon} by ${dlat},${dlon}`);
+    if (plane < 1) worst = Math.min(worst, least / real);
+  }
+  // Within a degree, at least cos(38.6°) of the distance: searches read few candidates before they are sure.
+  assert.ok(worst > 0.78, `worst ratio ${worst}`);
+  assert.equal(leastKmAtPlaneDegrees(20, 0), 0);
+  assert.equal(leastKmAtPlaneDegrees(20, -0.1), 0);
+});
 
 for (const engine of testEngines()) {
   describe(`ambulances: fleet [${engine}]`, () => {
@@ -195,6 +215,19 @@ for (const engine of testEngines()) {
       const r = await t.req('GET', `${URL}/nearest?latitude=${place.lat}&longitude=${place.lon}&service=102&kind=PTV&limit=1`, dispatcher);
       assert.equal(r.status, 200);
       assert.deepEqual(r.body.items.map((x: any) => [x.id, x.distanceKm]), [[nearest, 0.9]]);
+    });
+
+    test('nearest available: a vehicle whose service is changed (by SQL: no screen changes it) is searched under its new service', async () => {
+      const deviceId = dev();
+      const a = await t.req('POST', URL, hisarOfficer, { registrationNumber: reg(), service: '108', kind: 'ALS', baseFacilityId: hisarFacility, deviceId });
+      assert.equal(a.status, 201, JSON.stringify(a.body));
+      assert.equal((await t.req('GET', `/api/positions/osmand?id=${deviceId}&lat=12.5&lon=92.7`)).status, 200);
+      const near = async (service: string, kind: string) => (await t.req('GET', `${URL}/nearest?latitude=12.5&longitude=92.7&service=${service}&kind=${kind}&limit=1`, dispatcher)).body.items.map((x: any) => x.id);
+      assert.deepEqual(await near('108', 'ALS'), [a.body.id]);
+      await t.db.kysely.updateTable('ambulances').set({ service: '102', kind: 'PTV' }).where('id', '=', a.body.id).execute();
+      assert.deepEqual(await near('102', 'PTV'), [a.body.id]);
+      assert.notDeepEqual(await near('108', 'ALS'), [a.body.id]);
+      await t.db.kysely.updateTable('ambulances').set({ service: '108', kind: 'BLS' }).where('id', '=', a.body.id).execute();
     });
 
     test('the list is paged and filtered', async () => {

@@ -191,12 +191,6 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 }
 
 /**
- * Km per degree of the plane distance `point(lon, lat) <-> point(lon, lat)` at the least: a degree of
- * latitude is 111.19 km and a degree of longitude cos(latitude) of that, which is above 0.7 up to 45°
- * (positions outside India are refused, so every vehicle and place is below 38°).
- */
-const KM_PER_DEGREE_AT_LEAST = 111.19 * 0.7;
-/**
  * The nearest search's index holds each latest position rounded to a grid of 0.05° (migration
  * 20261209T0100, so that most fixes update the row in place); a position is at most half the cell's
  * diagonal, 0.05 × √2 / 2 degrees, from its rounded point.
@@ -204,16 +198,32 @@ const KM_PER_DEGREE_AT_LEAST = 111.19 * 0.7;
 const GRID_HALF_DIAGONAL = (0.05 * Math.SQRT2) / 2;
 
 /**
+ * The least great-circle distance in km from a place at `latitude` to any point `degrees` or more
+ * away from it by the plane distance `point(lon, lat) <-> point(lon, lat)`. With c the cosine of the
+ * furthest latitude either can have (|latitude| + degrees), haversine gives hav(θ) = hav(Δφ) +
+ * cos φ₁ cos φ₂ hav(Δλ) ≥ c² (hav(Δφ) + hav(Δλ)) ≥ c² hav(degrees), hav(√x) being concave in x; so
+ * θ ≥ 2 asin(c sin(degrees / 2)).
+ */
+export function leastKmAtPlaneDegrees(latitude: number, degrees: number): number {
+  if (degrees <= 0) return 0;
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const c = Math.cos(rad(Math.min(90, Math.abs(latitude) + degrees)));
+  return 2 * 6371 * Math.asin(Math.min(1, c * Math.sin(rad(degrees) / 2)));
+}
+
+/**
  * Available vehicles of a service in the caller's area with a known position, nearest first:
- * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. The `read` latest positions nearest the place
- * by plane distance in degrees between their grid points and the place come from the GiST index alone
- * (ambulance_latest_positions_grid, a K nearest walk that stops after `read`: no filter in that query,
- * so the planner cannot trade the walk for a sort of every vehicle); the service, status, kind and area
- * are applied to those candidates, which are ranked by great-circle distance from their true positions.
- * The answer is the same as ranking every vehicle: it stands once `limit` of them are nearer than any
- * vehicle not read can be (a vehicle whose grid point is further than the furthest read is at least
- * that far less GRID_HALF_DIAGONAL in degrees, and at least KM_PER_DEGREE_AT_LEAST km per degree away);
- * else more are read.
+ * straight-line distance × DETOUR_FACTOR at ASSUMED_KMH. One statement walks the GiST index of latest
+ * positions (ambulance_latest_positions_grid: grid points by plane distance in degrees from the
+ * place) and keeps, as it goes, the vehicles that qualify: of the service and kind (held on the
+ * latest position row, so others are passed over at once), available and in the caller's area (looked
+ * up by primary keys in a lateral subquery the planner cannot flatten, so it cannot trade the walk for
+ * a sort of every vehicle), stopping after `read` of them; those are ranked by
+ * great-circle distance from their true positions. The answer is the same as ranking every vehicle:
+ * it stands once `limit` of them are nearer than any qualifying vehicle not read can be (its grid
+ * point is at least as far as the furthest read, so the vehicle is at least that less
+ * GRID_HALF_DIAGONAL in degrees away: leastKmAtPlaneDegrees), or when fewer than `read` qualify at
+ * all; else more are read.
  */
 export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: number; longitude: number; service: Service; kind?: Kind; limit?: number }) {
   requirePermission(actor, 'can_read_ambulances');
@@ -223,34 +233,28 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
     const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
     return { ...toAmbulance(r), km, distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
   }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
-  for (let read = limit * 10 + 20; ; read *= 4) {
-    // One row of counts even when no candidate qualifies (then with no vehicle).
-    const found = await sql<Row & { got: string; edge: number | null }>`
-      with near as (
-        select n.ambulance_id, point(n.grid_longitude, n.grid_latitude) <-> ${here} as plane
-        from ambulance_latest_positions n order by point(n.grid_longitude, n.grid_latitude) <-> ${here} limit ${read}
-      ), m as (select count(*) as got, max(plane) as edge from near)
-      select m.got, m.edge, v.* from m left join (
-        select x.* from near cross join lateral (
-          -- Per candidate, by primary keys (offset 0 keeps the planner from turning this into a join
-          -- that starts from every vehicle of the area's facilities).
-          select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
-            f.name as base_name, f.path as base_path,
-            p.latitude, p.longitude, p.fix_time, p.speed_kmh, p.course, p.battery
-          from ambulances a
-          join org_units f on f.id = a.base_facility_id
-          join ambulance_latest_positions p on p.ambulance_id = a.id
-          where a.id = near.ambulance_id and f.path like ${`${actor.orgPath}%`} and a.status = 'available' and a.service = ${q.service}
-            ${q.kind ? sql`and a.kind = ${q.kind}` : sql``}
-          offset 0) x
-      ) v on true`.execute(db);
-    const got = Number(found.rows[0]?.got ?? 0);
-    const edge = Number(found.rows[0]?.edge ?? 0);
-    const rows = found.rows.filter((r) => r.id != null);
+  for (let read = limit * 3 + 10; ; read *= 4) {
+    const found = await sql<Row & { plane: number }>`
+      select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
+        a.base_name, a.base_path, n.latitude, n.longitude, n.fix_time, n.speed_kmh, n.course, n.battery,
+        point(n.grid_longitude, n.grid_latitude) <-> ${here} as plane
+      from ambulance_latest_positions n
+      cross join lateral (
+        -- offset 0: a subquery per candidate, so the walk in index order stays the plan.
+        select a.*, f.name as base_name, f.path as base_path
+        from ambulances a join org_units f on f.id = a.base_facility_id
+        where a.id = n.ambulance_id and a.status = 'available' and a.service = ${q.service} and f.path like ${`${actor.orgPath}%`}
+          ${q.kind ? sql`and a.kind = ${q.kind}` : sql``}
+        offset 0) a
+      where n.service = ${q.service} ${q.kind ? sql`and n.kind = ${q.kind}` : sql``}
+      order by point(n.grid_longitude, n.grid_latitude) <-> ${here}
+      limit ${read}`.execute(db);
+    const rows = found.rows;
     const ranked = rank(rows);
-    const done = got < read
-      // A vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
-      || ranked.filter((r) => r.km <= (edge - GRID_HALF_DIAGONAL) * KM_PER_DEGREE_AT_LEAST * DETOUR_FACTOR - 0.2).length >= limit;
+    const edge = Number(rows[rows.length - 1]?.plane ?? 0);
+    // A qualifying vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
+    const clear = leastKmAtPlaneDegrees(q.latitude, edge - GRID_HALF_DIAGONAL) * DETOUR_FACTOR - 0.2;
+    const done = rows.length < read || ranked.filter((r) => r.km <= clear).length >= limit;
     if (done) return { items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) };
   }
 }
