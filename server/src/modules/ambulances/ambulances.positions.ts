@@ -213,7 +213,7 @@ const text = (v: number | null) => (v == null ? null : String(v));
  * Returns the fixes stored (not already there) and those that moved a latest position, by their index.
  */
 async function insertPositions(trx: Db, rows: Row[], source: Source): Promise<{ stored: Row[]; moved: Row[] }> {
-  const r = await sql<{ k: string; n: number }>`
+  const r = await sql<{ k: string; n: number | null; a: string | null }>`
     with x as (
       select x.n::int as n, x.a, x.t::timestamptz as t, x.la::float8 as la, x.lo::float8 as lo, x.s::real as s, x.c::real as c,
         x.al::real as al, x.ac::real as ac, x.b::real as b, x.sv, x.kd
@@ -239,10 +239,16 @@ async function insertPositions(trx: Db, rows: Row[], source: Source): Promise<{ 
       where l.fix_time < excluded.fix_time
       returning ambulance_id
     )
-    select 's' as k, n from fresh
+    select 's' as k, n, null as a from fresh
     union all
-    select 'm' as k, newest.n from newest join up on up.ambulance_id = newest.a`.execute(trx);
+    select 'm' as k, null, ambulance_id from up`.execute(trx);
   // In key order, as `rows` are.
-  const pick = (k: string) => r.rows.filter((x) => x.k === k).map((x) => Number(x.n)).sort((p, q) => p - q).map((n) => rows[n - 1]);
-  return { stored: pick('s'), moved: pick('m') };
+  const stored = r.rows.filter((x) => x.k === 's').map((x) => Number(x.n)).sort((p, q) => p - q).map((n) => rows[n - 1]);
+  // A vehicle whose latest position moved moved to its newest fix stored now: the last of its stored
+  // rows (by vehicle, then time). Matched here rather than by a join in the statement, which a generic
+  // plan (estimating one row for each side) made a nested loop of batch × batch comparisons.
+  const movedIds = new Set(r.rows.filter((x) => x.k === 'm').map((x) => x.a as string));
+  const newest = new Map<string, Row>();
+  for (const row of stored) if (movedIds.has(row.ambulance_id)) newest.set(row.ambulance_id, row);
+  return { stored, moved: [...newest.values()] };
 }
