@@ -6,7 +6,7 @@ import { trackClients } from './copy.js';
 import type { Database } from './types.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PgListener, type NotifyHandler } from './listener.js';
-import { preparesStatements } from './prepared.js';
+import { wrapsQueries } from './prepared.js';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -186,8 +186,10 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
   });
   survivesLostConnections(pool);
   trackClients(pool);
-  // Statements run often are prepared on each connection (db/prepared.ts); SWASTHYA_PREPARED=0 turns it off.
-  if (opts.prepare ?? process.env.SWASTHYA_PREPARED !== '0') pool.on('connect', (client) => preparesStatements(client));
+  // Queries go to pg by its callback API, and statements run often are prepared on each connection
+  // (db/prepared.ts); SWASTHYA_PREPARED=0 turns preparing off.
+  const prepare = opts.prepare ?? process.env.SWASTHYA_PREPARED !== '0';
+  pool.on('connect', (client) => wrapsQueries(client, { prepare }));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
   const listener = new PgListener(clientConfig);

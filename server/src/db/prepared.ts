@@ -54,21 +54,37 @@ const RESULT_TYPE_CHANGED = '0A000';
 /** What a generic plan of a statement needing its values gives (an arbiter index PARTIAL_ARBITER missed). */
 const NO_ARBITER = '42P10';
 
-/** Makes `client.query(text, values)` (as Kysely calls it) use a named statement for often-run texts. */
-export function preparesStatements(client: pg.PoolClient | pg.Client) {
-  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+type Query = (...args: unknown[]) => unknown;
+/** `query(...args)` by pg's callback API, as a promise. */
+const byCallback = (query: Query, ...args: unknown[]) => new Promise<unknown>((resolve, reject) => {
+  query(...args, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res)));
+});
+
+/**
+ * Kysely's queries on this connection (`client.query(text, values)`) go to pg through its callback
+ * API, with a named statement for often-run texts when `prepare`.
+ *
+ * Why callbacks: through pg's promise API (pg 8.23) the rows of each query, and what the request made
+ * of them, outlived V8's young-generation collections: 3-4 MB of every 14 MB collected survived (the
+ * db test measures it), so each collection copied them, 5-15 ms a pause in a busy server, and they
+ * were promoted to the old generation to be collected again there. Through the callback API about
+ * 40 KB survive, nothing of the rows. Those pauses were the tail of `GET /api/ambulances/nearest`
+ * (bench ambulances: every request over 9 ms met one).
+ */
+export function wrapsQueries(client: pg.PoolClient | pg.Client, { prepare }: { prepare: boolean }) {
+  const original = client.query.bind(client) as Query;
   let prepared = 0;
   const mine = new Set<string>();
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values] = args;
     if (typeof text !== 'string' || !Array.isArray(values) || args.length !== 2) return original(...args);
-    const name = nameOf(text);
-    if (!name || (!mine.has(name) && prepared >= MAX_PER_CONNECTION)) return original(text, values);
+    const name = prepare ? nameOf(text) : null;
+    if (!name || (!mine.has(name) && prepared >= MAX_PER_CONNECTION)) return byCallback(original, text, values);
     if (!mine.has(name)) {
       mine.add(name);
       prepared++;
     }
-    return (original({ name, text, values }) as Promise<unknown>).catch((e: { code?: string; message?: string }) => {
+    return byCallback(original, { name, text, values }).catch((e: { code?: string; message?: string }) => {
       if ((e?.code === RESULT_TYPE_CHANGED && /cached plan/.test(e.message ?? '')) || e?.code === NO_ARBITER) ban(text);
       throw e;
     });
