@@ -229,10 +229,11 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
   requirePermission(actor, 'can_read_ambulances');
   const limit = q.limit ?? 10;
   const here = sql`point(${q.longitude}::float8, ${q.latitude}::float8)`;
+  // By distance; only the answer's vehicles are made whole (a search reads 4 × as many).
   const rank = (rows: Row[]) => rows.map((r) => {
     const km = haversineKm(q.latitude, q.longitude, r.latitude!, r.longitude!) * DETOUR_FACTOR;
-    return { ...toAmbulance(r), km, distanceKm: Math.round(km * 10) / 10, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) };
-  }).sort((a, b) => a.distanceKm - b.distanceKm || a.id.localeCompare(b.id));
+    return { r, km, distanceKm: Math.round(km * 10) / 10 };
+  }).sort((a, b) => a.distanceKm - b.distanceKm || a.r.id.localeCompare(b.r.id));
   for (let read = limit * 3 + 10; ; read *= 4) {
     const found = await sql<Row & { plane: number }>`
       select a.id, a.registration_number, a.service, a.kind, a.base_facility_id, a.device_id, a.status, a.created_at, a.updated_at,
@@ -255,6 +256,6 @@ export async function nearestAvailable(db: Db, actor: Actor, q: { latitude: numb
     // A qualifying vehicle not read is at least this far (× the detour factor); 0.2 km clear of that, its rounded distance cannot tie.
     const clear = leastKmAtPlaneDegrees(q.latitude, edge - GRID_HALF_DIAGONAL) * DETOUR_FACTOR - 0.2;
     const done = rows.length < read || ranked.filter((r) => r.km <= clear).length >= limit;
-    if (done) return { items: ranked.slice(0, limit).map(({ km: _, ...item }) => item) };
+    if (done) return { items: ranked.slice(0, limit).map(({ r, km, distanceKm }) => ({ ...toAmbulance(r), distanceKm, etaMinutes: Math.round((km / ASSUMED_KMH) * 60) })) };
   }
 }
