@@ -147,7 +147,15 @@ export async function readEvents(trx: Db, fixes: StoredFix[], now: Date, setting
   const ids = [...byVehicle.keys()].sort();
   // One state row per vehicle, locked in id order: parallel batches wait. A vehicle's first fix makes its
   // row (then locked); two batches both holding a new vehicle can deadlock, and storeFixes retries those.
-  const lock = (some: string[]) => trx.selectFrom('ambulance_event_state').selectAll().where(sql<boolean>`ambulance_id = any(${some}::text[])`).orderBy('ambulance_id').forUpdate().execute();
+  // With each its base and the trip it is at the scene of, if any (read with the lock: one statement, not three).
+  const lock = async (some: string[]) => (await sql<State & { base_facility_id: string | null; scene_trip_id: string | null; scene_call_id: string | null }>`
+    select s.*, a.base_facility_id, t.id as scene_trip_id, t.call_id as scene_call_id
+    from ambulance_event_state s
+    left join ambulances a on a.id = s.ambulance_id
+    left join lateral (select id, call_id from dispatch_trips where ambulance_id = s.ambulance_id and status = 'at_scene' limit 1) t on true
+    where s.ambulance_id = any(${some}::text[])
+    order by s.ambulance_id
+    for update of s`.execute(trx)).rows;
   const locked = await lock(ids);
   if (locked.length < ids.length) {
     const have = new Set(locked.map((r) => r.ambulance_id));
@@ -155,7 +163,9 @@ export async function readEvents(trx: Db, fixes: StoredFix[], now: Date, setting
     await sql`insert into ambulance_event_state (ambulance_id) select id from unnest(${missing}::text[]) as id on conflict (ambulance_id) do nothing`.execute(trx);
     locked.push(...await lock(missing));
   }
-  const states = new Map<string, State>(locked.map((r) => [r.ambulance_id, r as State]));
+  const states = new Map<string, State>(locked.map(({ base_facility_id: _b, scene_trip_id: _t, scene_call_id: _c, ...state }) => [state.ambulance_id, state]));
+  const baseOf = new Map(locked.map((r) => [r.ambulance_id, r.base_facility_id]));
+  const sceneOf = new Map(locked.flatMap((r) => (r.scene_trip_id ? [[r.ambulance_id, { id: r.scene_trip_id, call_id: r.scene_call_id }] as const] : [])));
   // Late fixes (not newer than the newest read before) are left out: they are history, not news.
   const fresh: StoredFix[] = [];
   for (const id of ids) {
@@ -166,13 +176,7 @@ export async function readEvents(trx: Db, fixes: StoredFix[], now: Date, setting
   }
   if (!fresh.length) return [];
   const vehicles = ids.filter((id) => byVehicle.get(id)!.length);
-  const [near, bases, scenes] = await Promise.all([
-    facilitiesNear(trx, fresh, settings.geofenceMetres),
-    trx.selectFrom('ambulances').select(['id', 'base_facility_id']).where(sql<boolean>`id = any(${vehicles}::text[])`).execute(),
-    trx.selectFrom('dispatch_trips').select(['ambulance_id', 'id', 'call_id']).where(sql<boolean>`ambulance_id = any(${vehicles}::text[])`).where('status', '=', 'at_scene').execute(),
-  ]);
-  const baseOf = new Map(bases.map((b) => [b.id, b.base_facility_id]));
-  const sceneOf = new Map(scenes.map((s) => [s.ambulance_id, s]));
+  const near = await facilitiesNear(trx, fresh, settings.geofenceMetres);
   const index = new Map(fresh.map((f, i) => [f, i]));
 
   const events: NewEvent[] = [];
