@@ -16,7 +16,7 @@ import type { Actor } from '../../platform/actor.js';
 import { forbidden } from '../../platform/errors.js';
 import { searchParamNames } from './fhir.capability.js';
 import { FhirError, invalid } from './fhir.outcome.js';
-import { searchFhirPatients } from './fhir.patient.js';
+import { searchFhirPatients } from './fhir.patient.search.js';
 import * as repo from './fhir.repository.js';
 import type { Query } from './fhir.search.js';
 import { searchStored } from './fhir.search.store.js';
