@@ -181,6 +181,33 @@ for (const engine of testEngines()) {
       await hub.close();
     });
 
+    test('where vehicles are based is read once when the hub starts, not announcement by announcement; a vehicle registered later is looked up when first heard of', async () => {
+      let queries = 0;
+      const counting = t.db.kysely.withPlugin({ transformQuery: (a) => { queries++; return a.node; }, transformResult: async (a) => a.result });
+      let heard: NotifyHandler = () => {};
+      const fake: Db = { kysely: counting, engine: t.db.engine, close: async () => {}, listen: async (_channel, h) => { heard = h; return async () => {}; } };
+      const hub = new LiveHub(fake);
+      const sent: any[] = [];
+      await hub.add({ orgPath: '', send: (e: unknown[]) => sent.push(...e), resync: () => {}, end: () => {} });
+      const fix = (ambulanceId: string) => JSON.stringify([{ type: 'position', ambulanceId, latitude: 29.2, longitude: 75.7, fixTime: new Date().toISOString(), speedKmh: null }]);
+      const until = async (n: number) => { for (let i = 0; i < 100 && hub.heard < n; i++) await new Promise((r) => setTimeout(r, 20)); };
+      heard(fix(hisarVehicle.id));
+      heard(fix(mandiVehicle.id));
+      await until(2);
+      assert.deepEqual(sent.map((e) => e.ambulanceId), [hisarVehicle.id, mandiVehicle.id]);
+      assert.equal(queries, 1, 'one query for the whole fleet before the first announcement');
+      const { base_facility_id: baseId } = await t.db.kysely.selectFrom('ambulances').select('base_facility_id').where('id', '=', hisarVehicle.id).executeTakeFirstOrThrow();
+      const later = uid();
+      await t.db.kysely.insertInto('ambulances').values({ id: later, registration_number: `HR 97 LT ${later.slice(-4)}`, service: '108', kind: 'BLS', base_facility_id: baseId, device_id: `later-${later}` }).execute();
+      heard(fix(later));
+      heard(fix(later));
+      await until(4);
+      assert.deepEqual(sent.slice(2).map((e) => e.ambulanceId), [later, later]);
+      assert.equal(queries, 2, 'the new vehicle looked up once');
+      await hub.close();
+      await t.db.kysely.deleteFrom('ambulances').where('id', '=', later).execute();
+    });
+
     test('a status change and a call reach the streams of their area, the call whole but without the caller\'s phone', async () => {
       const hisar = await openStream(base, hisarDispatcher);
       const mandi = await openStream(base, mandiOfficer);

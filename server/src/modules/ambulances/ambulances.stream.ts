@@ -99,10 +99,21 @@ export class LiveHub {
   private start() {
     return this.starting ??= (async () => {
       if (!this.db.listen) return;
+      // Where every vehicle is based, read once before the first announcement is handled: looked up
+      // announcement by announcement instead, a fleet's first round of fixes after a start (20,000
+      // vehicles: hundreds of announcements, each a query behind the ingest's) held the streams
+      // seconds behind. Vehicles registered later are looked up when first heard of.
+      this.chain = this.learnPaths().catch((e: Error) => this.log?.warn({ err: e.message }, 'ambulance live: vehicles\' places could not be read'));
       this.stop = await this.db.listen(LIVE_CHANNEL, (payload) => {
         this.chain = this.chain.then(() => this.handle(payload)).catch((e: Error) => this.log?.warn({ err: e.message }, 'ambulance live: an announcement could not be handled'));
       });
     })();
+  }
+
+  private async learnPaths() {
+    const rows = await this.db.kysely.selectFrom('ambulances as a').innerJoin('org_units as f', 'f.id', 'a.base_facility_id')
+      .select(['a.id', 'f.path']).execute();
+    for (const r of rows) this.vehiclePaths.set(r.id, r.path);
   }
 
   private async handle(payload: string | null) {
